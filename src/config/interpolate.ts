@@ -1,0 +1,38 @@
+import type { InputProblem } from '../errors.js';
+
+const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${VAR}` (and `${VAR:-default}`) in every string of a parsed YAML tree, in place of a
+ * copy. `$$` stands for a literal `$`. An unset variable without a default is a problem reported
+ * with the field path, because an empty base URL or model name would only fail later, after
+ * requests went out.
+ */
+export function interpolateEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: (string | number)[] = [],
+  problems: (InputProblem & { at: (string | number)[] })[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VAR, (whole, name: string | undefined, fallback: string | undefined) => {
+      if (whole === '$$') return '$';
+      const v = env[name!];
+      if (v !== undefined && v !== '') return v;
+      if (fallback !== undefined) return fallback;
+      problems.push({
+        at: path,
+        path: path.join('.'),
+        message: `environment variable ${name} is not set (used as \${${name}})`,
+      });
+      return '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolateEnv(v, env, [...path, k], problems);
+    return out;
+  }
+  return value;
+}
