@@ -1,0 +1,25 @@
+// The statistics layer: small pure functions, one per file, seeded random source passed in.
+export { betaQuantile } from './beta-quantile.js';
+export { clopperPearsonLower, clopperPearsonUpper } from './binomial-bounds.js';
+export { binomialCdf } from './binomial-cdf.js';
+export { binomialSurvival } from './binomial-survival.js';
+export { type BootstrapOptions, pairedBootstrap } from './bootstrap.js';
+export { bootstrapPValueAbove, bootstrapPValueBelow } from './bootstrap-p-value.js';
+export { erfc } from './erfc.js';
+export { type FindRootOptions, findRoot, type ValueAndSlope } from './find-root.js';
+export { incompleteBeta } from './incomplete-beta.js';
+export { incompleteBetaHalf } from './incomplete-beta-half.js';
+export { logBeta } from './log-beta.js';
+export { logGamma } from './log-gamma.js';
+export { type MeanSd, meanAndSd } from './mean-sd.js';
+export { normalCdf } from './normal-cdf.js';
+export { normalQuantile } from './normal-quantile.js';
+export { type PairedMeanBounds, pairedMeanBounds } from './paired-mean-bounds.js';
+export { pValueAbove, pValueBelow } from './paired-t-p-value.js';
+export { percentileBounds } from './percentile-bounds.js';
+export { quantile, quantileInPlace, quantileUnsorted } from './quantile.js';
+export { createRng, type Rng, randomInt } from './rng.js';
+export { selectKth } from './select-kth.js';
+export { tCdf } from './t-cdf.js';
+export { tQuantile } from './t-quantile.js';
+export { tSurvival } from './t-survival.js';
