@@ -86,6 +86,9 @@ export interface CaseReport {
   slices: string[];
   /** file:line in the golden set, for annotations and for finding a case by hand. */
   source?: string;
+  /** Additive to the contract: what was asked and expected, so summaries can show the case. */
+  input?: string | ChatMessage[];
+  expected?: unknown;
   baseline?: SideResult;
   candidate?: SideResult;
 }

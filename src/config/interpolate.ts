@@ -28,10 +28,12 @@ export function interpolateEnv(
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
+  if (Array.isArray(value))
+    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolateEnv(v, env, [...path, k], problems);
+    for (const [k, v] of Object.entries(value))
+      out[k] = interpolateEnv(v, env, [...path, k], problems);
     return out;
   }
   return value;

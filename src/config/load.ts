@@ -33,33 +33,41 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   return parseConfig(text, file, env);
 }
 
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function parseConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => ({
         file,
         line: e.linePos?.[0]?.line,
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        message: `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
     );
   }
   const lineOf = (at: (string | number | PropertyKey)[]): number | undefined => {
-    // Walk down as far as the path exists, so an unknown key points at its own line and a
-    // missing key at the object that lacks it.
+    // Walk up from the full path to the nearest part that exists. A map entry is named by its
+    // key's line (a block value starts on the next line), so an unknown key points at its own
+    // line and a missing key at the key of the object that lacks it.
     for (let len = at.length; len >= 0; len--) {
-      const node = doc.getIn(at.slice(0, len) as unknown[], true) as Node | undefined;
-      if (node && typeof node === 'object' && 'range' in node && node.range) {
-        return lineCounter.linePos(node.range[0]).line;
-      }
-      if (len === at.length && len > 0) {
+      if (len > 0) {
         const parent = doc.getIn(at.slice(0, len - 1) as unknown[], true);
         if (isMap(parent)) {
-          const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === at[len - 1]);
+          const step = String(at[len - 1]);
+          const pair = parent.items.find(
+            (p) => String((p.key as { value?: unknown })?.value) === step,
+          );
           const keyNode = pair?.key as Node | undefined;
           if (keyNode?.range) return lineCounter.linePos(keyNode.range[0]).line;
         }
+      }
+      const node = doc.getIn(at.slice(0, len) as unknown[], true) as Node | undefined;
+      if (node && typeof node === 'object' && 'range' in node && node.range) {
+        return lineCounter.linePos(node.range[0]).line;
       }
     }
     return undefined;
@@ -67,23 +75,58 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const raw = doc.toJS() as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError({ file, line: 1, message: 'the config must be a YAML mapping (key: value)' });
+    throw new InputError({
+      file,
+      line: 1,
+      message: 'the config must be a YAML mapping (key: value)',
+    });
+  }
+
+  // `api_key_env: ${OPENAI_API_KEY}` puts the key itself where its NAME belongs, from where it
+  // would reach error messages and logs: refuse it before interpolating, without echoing it.
+  const problems: InputProblem[] = [];
+  for (const at of API_KEY_FIELDS) {
+    const holder = valueAt(raw, at.slice(0, -1));
+    const field = at.at(-1)!;
+    const v = (holder as Record<string, unknown> | undefined)?.[field];
+    if (typeof v !== 'string' || !v.includes('${')) continue;
+    delete (holder as Record<string, unknown>)[field];
+    problems.push({
+      file,
+      line: lineOf(at),
+      path: at.join('.'),
+      message:
+        'write the NAME of the variable that holds the key (api_key_env: OPENAI_API_KEY), not a $-reference to it',
+    });
   }
 
   const envProblems: (InputProblem & { at: (string | number)[] })[] = [];
   const interpolated = interpolateEnv(raw, env, [], envProblems);
-  if (envProblems.length > 0) {
-    throw new InputError(envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
-  }
+  problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
 
   const parsed = configSchema.safeParse(interpolated);
   if (!parsed.success) {
-    throw new InputError(zodProblems(parsed.error.issues, file, lineOf, configSchema, interpolated));
+    // Report every problem at once; a field whose variable is unset is already reported as
+    // such, not also as the empty string that stood in for it.
+    const unset = envProblems.map((p) => p.at.join('.'));
+    problems.push(
+      ...zodProblems(parsed.error.issues, file, lineOf, configSchema, interpolated).filter(
+        (p) => !unset.some((u) => p.path === u || p.path?.startsWith(`${u}.`)),
+      ),
+    );
   }
+  if (problems.length > 0 || !parsed.success) throw new InputError(problems);
   return { file, dir: path.resolve(path.dirname(file)), config: parsed.data };
 }
 
 type Issue = z.core.$ZodIssue;
+
+const API_KEY_FIELDS = [
+  ['targets', 'baseline', 'api_key_env'],
+  ['targets', 'candidate', 'api_key_env'],
+  ['judge', 'api_key_env'],
+  ['embeddings', 'api_key_env'],
+];
 
 /** Turns zod issues into problems with field paths, lines and a "did you mean" for typos. */
 export function zodProblems(
@@ -97,6 +140,20 @@ export function zodProblems(
   const problems: InputProblem[] = [];
   for (const issue of issues) {
     const at = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // `prompt: {fil: x.md}` fails both "a string" and "{file}": only the branch of the right
+      // shape says something useful (unknown key "fil"), so report that branch's issues.
+      const ofShape = issue.errors.filter(
+        (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+      );
+      if (ofShape.length === 1) {
+        const nested = ofShape[0]!.map(
+          (i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue,
+        );
+        problems.push(...zodProblems(nested, file, lineOf, schema, data, prefix));
+        continue;
+      }
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const keyPath = [...at, key];
@@ -117,20 +174,37 @@ export function zodProblems(
       file,
       line: lineOf(at),
       path: at.join('.') || undefined,
-      message: describeIssue(issue),
+      message: describeIssue(issue, valueAt(data, issue.path)),
     });
   }
   return problems;
 }
 
-function describeIssue(issue: Issue): string {
+function describeIssue(issue: Issue, value: unknown): string {
+  const missing = value === undefined;
   if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
-    return `unknown type; expected one of: ${issue.options.join(', ')}`;
+    const options = issue.options.map(String);
+    if (missing) return `is required; expected one of: ${options.join(', ')}`;
+    const hint = typeof value === 'string' ? closest(value, options) : undefined;
+    return `unknown type; expected one of: ${options.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`;
   }
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-    return `is required (expected ${issue.expected})`;
+  // A missing key fails as whatever its schema is (a union says only "Invalid input").
+  if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return issue.code === 'invalid_type'
+      ? `is required (expected ${issue.expected})`
+      : 'is required';
   }
   return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** The value at `path` in the data that was validated (undefined when the key is absent). */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = data;
+  for (const step of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[step];
+  }
+  return cur;
 }
 
 interface SchemaLike {
@@ -143,7 +217,11 @@ function unwrap(s: SchemaLike): SchemaLike {
   for (let i = 0; i < 10; i++) {
     const def = cur._zod.def;
     const inner = (def.innerType ?? def.in) as SchemaLike | undefined;
-    if (!inner || !['optional', 'default', 'pipe', 'nullable', 'prefault'].includes(String(def.type))) break;
+    if (
+      !inner ||
+      !['optional', 'default', 'pipe', 'nullable', 'prefault'].includes(String(def.type))
+    )
+      break;
     cur = inner;
   }
   return cur;
@@ -162,10 +240,14 @@ export function keysAt(schema: unknown, at: PropertyKey[], data: unknown): strin
     if (cur._zod.def.type === 'union') {
       const type = (value as { type?: unknown } | null)?.type;
       const options = (cur._zod.def.options ?? []) as SchemaLike[];
-      cur = options.map(unwrap).find((o) => {
+      const unwrapped = options.map(unwrap);
+      cur = unwrapped.find((o) => {
         const lit = o.shape?.type?._zod.def;
         return Array.isArray(lit?.values) && lit.values.includes(type);
       });
+      // A plain union such as `string | {file}`: its only object branch.
+      const objects = unwrapped.filter((o) => o._zod.def.type === 'object');
+      if (!cur && objects.length === 1) cur = objects[0];
       if (!cur) return [];
     }
     if (step === undefined) break;

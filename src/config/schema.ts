@@ -7,12 +7,15 @@ const PERCENT = /^\s*(-?\d+(?:\.\d+)?)\s*%\s*$/;
 
 /** A fraction written as a number (0.2) or a percent string ("20%"). */
 const fraction = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: 'expected a number or a percent such as "20%"' })
   .transform((v, ctx) => {
     if (typeof v === 'number') return v;
     const m = PERCENT.exec(v);
     if (!m) {
-      ctx.addIssue({ code: 'custom', message: `expected a number or a percent such as "20%", got "${v}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a number or a percent such as "20%", got "${v}"`,
+      });
       return z.NEVER;
     }
     return Number(m[1]) / 100;
@@ -21,14 +24,17 @@ const fraction = z
 
 const absoluteShare = fraction.pipe(z.number().max(1, 'is a share on 0..1 and cannot exceed 1'));
 
-const templateSource = z.union([
-  z.string(),
-  z.strictObject({
-    file: z.string().min(1),
-    /** `base`: read the file as it is at the pull request's base commit. */
-    ref: z.string().min(1).optional(),
-  }),
-]);
+const templateSource = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      file: z.string().min(1),
+      /** `base`: read the file as it is at the pull request's base commit. */
+      ref: z.string().min(1).optional(),
+    }),
+  ],
+  { error: 'must be a string or {file: path}' },
+);
 
 const price = z.strictObject({
   input_per_mtok: z.number().min(0),
@@ -66,12 +72,19 @@ const httpTarget = z.strictObject({
   body: z.unknown().optional(),
   output: z.string().min(1),
   usage: z
-    .strictObject({ input_tokens: z.string().min(1).optional(), output_tokens: z.string().min(1).optional() })
+    .strictObject({
+      input_tokens: z.string().min(1).optional(),
+      output_tokens: z.string().min(1).optional(),
+    })
     .optional(),
   ...commonTarget,
 });
 
-export const targetSchema = z.discriminatedUnion('type', [openaiTarget, anthropicTarget, httpTarget]);
+export const targetSchema = z.discriminatedUnion('type', [
+  openaiTarget,
+  anthropicTarget,
+  httpTarget,
+]);
 
 const scorerCommon = {
   name: z.string().min(1).optional(),
@@ -81,14 +94,40 @@ const scorerCommon = {
   not: z.boolean().optional(),
 };
 
-const simpleScorer = (type: string) => z.strictObject({ type: z.literal(type), ...scorerCommon });
+const simpleScorer = <T extends string>(type: T) =>
+  z.strictObject({ type: z.literal(type), ...scorerCommon });
 
 export const scorerSchema = z.discriminatedUnion('type', [
   simpleScorer('exact'),
   simpleScorer('contains'),
   simpleScorer('icontains'),
   simpleScorer('starts_with'),
-  z.strictObject({ type: z.literal('regex'), ...scorerCommon, flags: z.string().optional() }),
+  z
+    .strictObject({ type: z.literal('regex'), ...scorerCommon, flags: z.string().optional() })
+    // Compile the pattern now: a bad one is bad input, not a scorer error in every case of a run.
+    .superRefine((spec, ctx) => {
+      const flags = (spec.flags ?? '').replace(/g/g, '');
+      try {
+        new RegExp('', flags);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['flags'],
+          message: `invalid regular expression flags "${spec.flags}"`,
+        });
+        return;
+      }
+      if (typeof spec.value !== 'string') return;
+      try {
+        new RegExp(spec.value, flags);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `is not a valid regular expression (${(err as Error).message})`,
+        });
+      }
+    }),
   simpleScorer('json_valid'),
   simpleScorer('levenshtein'),
   simpleScorer('token_f1'),
@@ -113,7 +152,9 @@ const sliceKey = z
 
 export const configSchema = z.strictObject({
   version: z.literal(1, { message: 'must be 1' }),
-  dataset: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  dataset: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+    error: 'must be a path, a glob, or a list of them',
+  }),
   targets: z.strictObject({ baseline: targetSchema, candidate: targetSchema }),
   judge: targetSchema.optional(),
   embeddings: targetSchema.optional(),
@@ -140,8 +181,20 @@ export const configSchema = z.strictObject({
       retries: z.number().int().min(0).max(20).default(4),
       repeats: z.number().int().min(1).max(100).default(1),
       seed: z.number().int().default(1),
+      /** First retry waits about this long; each later one doubles it (with jitter). */
+      backoff_ms: z.number().int().min(0).max(60_000).default(500),
+      /** This many failed cases in a row on one target (after retries) means it is down: stop. */
+      max_consecutive_errors: z.number().int().min(1).default(5),
     })
-    .default({ concurrency: 16, timeout_ms: 60_000, retries: 4, repeats: 1, seed: 1 }),
+    .default({
+      concurrency: 16,
+      timeout_ms: 60_000,
+      retries: 4,
+      repeats: 1,
+      seed: 1,
+      backoff_ms: 500,
+      max_consecutive_errors: 5,
+    }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,5 +1,5 @@
 /** Levenshtein distance between two short strings (for "did you mean" hints). */
-export function editDistance(a: string, b: string): number {
+export function editDistance(a: string | readonly string[], b: string | readonly string[]): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0]!;
@@ -24,5 +24,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3))
+    ? best
+    : undefined;
 }

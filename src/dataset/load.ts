@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError, type InputProblem } from '../errors.js';
+import type { CaseSource, GoldenCase } from '../types.js';
+import { readCsv } from './csv.js';
+import { displayPath, resolveDatasetFiles } from './files.js';
+import { readJson } from './json.js';
+import { readJsonl } from './jsonl.js';
+import { normalizeRecord } from './normalize.js';
+import type { FormatReader } from './raw.js';
+import { readYaml } from './yaml.js';
+
+const READERS: Record<string, FormatReader> = {
+  '.jsonl': readJsonl,
+  '.json': readJson,
+  '.yaml': readYaml,
+  '.yml': readYaml,
+  '.csv': readCsv,
+};
+
+/** Enough to fix a file in one go without burying the first problems under a wall of repeats. */
+const MAX_PROBLEMS_PER_FILE = 20;
+
+export interface Dataset {
+  cases: GoldenCase[];
+  /** The files read, in load order, named as in `GoldenCase.source.file`. */
+  files: string[];
+}
+
+/**
+ * Loads the golden cases that `spec` (a path, a glob, or a list of them, relative to `baseDir`)
+ * names. Throws one InputError listing every problem found in every file.
+ */
+export async function loadDataset(spec: string | string[], baseDir: string): Promise<Dataset> {
+  const absFiles = await resolveDatasetFiles(spec, baseDir);
+  const problems: InputProblem[] = [];
+
+  const unsupported = absFiles.filter((f) => !(path.extname(f).toLowerCase() in READERS));
+  if (unsupported.length > 0) {
+    throw new InputError(
+      unsupported.map((f) => ({
+        file: displayPath(f),
+        message: `unsupported dataset format "${path.extname(f) || '(no extension)'}"; use one of ${Object.keys(READERS).join(', ')}`,
+      })),
+    );
+  }
+
+  const texts = await Promise.all(absFiles.map(readText));
+  const cases: GoldenCase[] = [];
+  const ids = new Map<string, { source: CaseSource; generated: boolean }>();
+
+  absFiles.forEach((abs, index) => {
+    const file = displayPath(abs);
+    const text = texts[index]!;
+    if (typeof text !== 'string') {
+      problems.push({ file, message: text.error });
+      return;
+    }
+    const reader = READERS[path.extname(abs).toLowerCase()]!;
+    const { records, problems: fileProblems } = reader(text, file);
+    if (records.length === 0 && fileProblems.length === 0) {
+      fileProblems.push({ file, message: 'has no cases' });
+    }
+    for (const record of records) {
+      const normalized = normalizeRecord(record, file, fileProblems);
+      if (!normalized) continue;
+      const { testCase, generatedId } = normalized;
+      const first = ids.get(testCase.id);
+      if (first) {
+        fileProblems.push({
+          file,
+          line: testCase.source.line,
+          path: 'id',
+          message: `duplicate id "${testCase.id}" (first at ${first.source.file}:${first.source.line})${
+            generatedId && first.generated
+              ? '; cases without an id are named after their input, so these two have the same input: give them ids'
+              : ''
+          }`,
+        });
+        continue;
+      }
+      ids.set(testCase.id, { source: testCase.source, generated: generatedId });
+      cases.push(testCase);
+    }
+    problems.push(...capped(fileProblems, file));
+  });
+
+  if (problems.length > 0) throw new InputError(problems);
+  return { cases, files: absFiles.map((f) => displayPath(f)) };
+}
+
+async function readText(abs: string): Promise<string | { error: string }> {
+  try {
+    const text = await readFile(abs, 'utf8');
+    // Spreadsheet exports start with a byte order mark, which JSON.parse and header names choke on.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch (err) {
+    return {
+      error: `cannot read dataset file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    };
+  }
+}
+
+function capped(problems: InputProblem[], file: string): InputProblem[] {
+  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (sorted.length <= MAX_PROBLEMS_PER_FILE) return sorted;
+  return [
+    ...sorted.slice(0, MAX_PROBLEMS_PER_FILE),
+    {
+      file,
+      message: `... and ${sorted.length - MAX_PROBLEMS_PER_FILE} more problems in this file`,
+    },
+  ];
+}

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { zodProblems } from '../config/load.js';
+import { scorerSchema } from '../config/schema.js';
+import type { InputProblem } from '../errors.js';
+import type { ChatMessage, GoldenCase, ScorerSpec } from '../types.js';
+import { closest } from '../util/closest.js';
+import { describeValue, isPlainObject, type RawRecord } from './raw.js';
+
+// Other tools' names for our fields, so their files load as they are: OpenAI evals (`ideal`),
+// inspect (`target`), DeepEval (`expected_output`), Ragas (`reference`, `user_input`). In order of
+// preference when a file somehow has several; the canonical name always wins.
+const ALIASES = {
+  input: ['user_input'],
+  expected: ['ideal', 'target', 'expected_output', 'reference'],
+} as const;
+
+const CANONICAL = new Set(['id', 'input', 'expected', 'tags', 'vars', 'metadata', 'assert']);
+
+/**
+ * Fields that record a past run rather than the golden case (DeepEval's `actual_output`): kept,
+ * they would sit in metadata looking like a reference answer.
+ */
+const IGNORED = new Set(['actual_output']);
+
+export interface NormalizedCase {
+  testCase: GoldenCase;
+  /** The id was derived from the input, which matters when explaining a duplicate. */
+  generatedId: boolean;
+}
+
+/**
+ * Checks one record and renames aliases. Problems go to `problems` (all of them, so a user fixes
+ * a case in one go); the case comes back only when it had none.
+ */
+export function normalizeRecord(
+  raw: RawRecord,
+  file: string,
+  problems: InputProblem[],
+): NormalizedCase | undefined {
+  const rec = raw.value;
+  if (!isPlainObject(rec)) {
+    problems.push({
+      file,
+      line: raw.line,
+      message: `each case must be an object with an "input", got ${describeValue(rec)}`,
+    });
+    return undefined;
+  }
+  const before = problems.length;
+  const report = (at: PropertyKey[], message: string) =>
+    problems.push({ file, line: raw.lineOf?.(at) ?? raw.line, path: at.join('.'), message });
+
+  const inputKey = pick(rec, 'input');
+  const expectedKey = pick(rec, 'expected');
+  let input: GoldenCase['input'] | undefined;
+  if (inputKey === undefined) {
+    const hint = closest(
+      'input',
+      Object.keys(rec).filter((k) => !CANONICAL.has(k)),
+    );
+    problems.push({
+      file,
+      line: raw.line,
+      path: 'input',
+      message: `is required: the question or chat messages to send (alias: "user_input")${
+        hint ? `; did you mean "${hint}"?` : ''
+      }`,
+    });
+  } else {
+    input = checkInput(rec[inputKey], inputKey, report);
+  }
+
+  const id = checkId(rec.id, report);
+  const tags = checkTags(rec.tags, report);
+  const vars = checkObject(rec.vars, 'vars', report);
+  const explicitMetadata = checkObject(rec.metadata, 'metadata', report);
+  const assert = checkAssert(rec.assert, file, raw, problems);
+
+  if (problems.length > before || input === undefined) return undefined;
+
+  // Unknown fields are other tools' columns (Ragas `retrieved_contexts`, inspect `choices`...):
+  // keep them where templates and slices can reach them rather than reject the file.
+  const metadata: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rec)) {
+    if (CANONICAL.has(key) || IGNORED.has(key) || key === inputKey || key === expectedKey) continue;
+    if (value === undefined || value === null) continue;
+    metadata[key] = value;
+  }
+  Object.assign(metadata, explicitMetadata);
+
+  const testCase: GoldenCase = {
+    id: id ?? hashId(input),
+    input,
+    tags,
+    vars,
+    metadata,
+    assert,
+    source: { file, line: raw.line },
+  };
+  if (expectedKey !== undefined) testCase.expected = rec[expectedKey];
+  return { testCase, generatedId: id === undefined };
+}
+
+/** `case-` and 12 hex digits of the input's hash: stable across runs, so reports pair up. */
+export function hashId(input: GoldenCase['input']): string {
+  return `case-${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 12)}`;
+}
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
+/** The canonical field if given, else the first alias that is (DeepEval writes nulls for unset fields). */
+function pick(rec: Record<string, unknown>, field: keyof typeof ALIASES): string | undefined {
+  return [field, ...ALIASES[field]].find((k) => present(rec[k]));
+}
+
+type Report = (at: PropertyKey[], message: string) => void;
+
+export function isChatArray(v: unknown): v is ChatMessage[] {
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((m) => isPlainObject(m) && typeof m.role === 'string' && typeof m.content === 'string')
+  );
+}
+
+function checkInput(v: unknown, key: string, report: Report): GoldenCase['input'] | undefined {
+  if (typeof v === 'string') {
+    if (v.trim() !== '') return v;
+    report([key], 'must not be empty');
+    return undefined;
+  }
+  if (!Array.isArray(v)) {
+    report(
+      [key],
+      `must be a string or a list of {role, content} messages, got ${describeValue(v)}`,
+    );
+    return undefined;
+  }
+  if (v.length === 0) {
+    report([key], 'must not be an empty list of messages');
+    return undefined;
+  }
+  let ok = true;
+  v.forEach((m, i) => {
+    if (!isPlainObject(m)) {
+      report([key, i], `each message must be an object {role, content}, got ${describeValue(m)}`);
+      ok = false;
+      return;
+    }
+    if (typeof m.role !== 'string' || m.role === '') {
+      report(
+        [key, i, 'role'],
+        m.role === undefined
+          ? 'is required'
+          : `must be a non-empty string, got ${describeValue(m.role)}`,
+      );
+      ok = false;
+    }
+    if (typeof m.content !== 'string') {
+      report(
+        [key, i, 'content'],
+        m.content === undefined
+          ? 'is required'
+          : `must be a string, got ${describeValue(m.content)}`,
+      );
+      ok = false;
+    }
+  });
+  // Only role and content are sent; extra keys (OpenAI evals' `name`) have no place in the request.
+  return ok ? v.map((m) => ({ role: m.role, content: m.content })) : undefined;
+}
+
+function checkId(v: unknown, report: Report): string | undefined {
+  if (!present(v)) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  report(['id'], `must be a non-empty string or a number, got ${describeValue(v)}`);
+  return undefined;
+}
+
+function checkTags(v: unknown, report: Report): string[] {
+  if (!present(v)) return [];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) {
+    const bad = v.findIndex((t) => typeof t !== 'string');
+    if (bad === -1) return v as string[];
+    report(['tags', bad], `must be a string, got ${describeValue(v[bad])}`);
+    return [];
+  }
+  report(['tags'], `must be a string or a list of strings, got ${describeValue(v)}`);
+  return [];
+}
+
+function checkObject(v: unknown, field: string, report: Report): Record<string, unknown> {
+  if (!present(v)) return {};
+  if (isPlainObject(v)) return v;
+  report([field], `must be an object (key: value), got ${describeValue(v)}`);
+  return {};
+}
+
+function checkAssert(
+  v: unknown,
+  file: string,
+  raw: RawRecord,
+  problems: InputProblem[],
+): ScorerSpec[] {
+  if (!present(v)) return [];
+  const lineOf = (at: PropertyKey[]) => raw.lineOf?.(at) ?? raw.line;
+  if (!Array.isArray(v)) {
+    problems.push({
+      file,
+      line: lineOf(['assert']),
+      path: 'assert',
+      message: `must be a list of scorers, got ${describeValue(v)}`,
+    });
+    return [];
+  }
+  const out: ScorerSpec[] = [];
+  v.forEach((item, i) => {
+    const parsed = scorerSchema.safeParse(item);
+    if (parsed.success) out.push(parsed.data as ScorerSpec);
+    else
+      problems.push(
+        ...zodProblems(parsed.error.issues, file, lineOf, scorerSchema, item, ['assert', i]),
+      );
+  });
+  return out;
+}
