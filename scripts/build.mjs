@@ -20,9 +20,15 @@ const common = {
   logLevel: 'warning',
   // Keep output stable across machines so the committed dist/ can be checked byte for byte.
   metafile: false,
+  minify: true,
 };
 
-await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', banner: { js: banner } });
+await build({
+  ...common,
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  banner: { js: banner },
+});
 await build({
   ...common,
   entryPoints: ['src/cli.ts'],

@@ -1,0 +1,16 @@
+/** The Action's public names (action.yml); CONTRACT.md lists them for users. */
+export const Inputs = {
+  config: 'config',
+  report: 'report',
+  baselineReport: 'baseline-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  junit: 'junit',
+  workingDirectory: 'working-directory',
+} as const;
+
+export const Outputs = {
+  decision: 'decision',
+  report: 'report',
+  summary: 'summary',
+} as const;

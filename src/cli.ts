@@ -1,0 +1,14 @@
+import { runCli } from './cli/main.js';
+
+// A cancelled job or Ctrl-C aborts in-flight calls; the run then ends with exit 3.
+const controller = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort());
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  isTty: Boolean(process.stderr.isTTY),
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import { type EngineHooks, execute, prepare } from '../engine.js';
+import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
+import { exitCodeForDecision } from '../gate/exit-code.js';
+import { renderConsole } from '../report/console.js';
+import { writeOutputs } from '../report/write.js';
+import type { Side } from '../types.js';
+import { VERSION } from '../version.js';
+import { progressReporter } from './progress.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTty: boolean;
+  signal?: AbortSignal;
+}
+
+const USAGE = `Usage:
+  evalgate run      [--config evals/evalgate.yaml] [--report evalgate-report.json]
+                    [--baseline-report PATH] [--only candidate]
+                    [--junit PATH] [--summary PATH] [--concurrency N] [--seed N]
+  evalgate validate [--config PATH]     check config and dataset; sends nothing
+  evalgate calibrate [--config PATH] [--runs K]
+  evalgate --version
+
+Exit codes: 0 pass (or inconclusive), 1 blocked, 2 bad input (nothing sent), 3 could not judge.`;
+
+const OPTIONS = {
+  config: { type: 'string', default: 'evals/evalgate.yaml' },
+  report: { type: 'string', default: 'evalgate-report.json' },
+  'baseline-report': { type: 'string' },
+  only: { type: 'string' },
+  junit: { type: 'string' },
+  summary: { type: 'string' },
+  concurrency: { type: 'string' },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function intFlag(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^-?\d+$/.test(raw) || Number(raw) < min) {
+    throw new InputError({
+      path: `--${name}`,
+      message: `must be a whole number ≥ ${min}, got "${raw}"`,
+    });
+  }
+  return Number(raw);
+}
+
+/** The CLI, callable in-process: returns the exit code instead of exiting. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const hooks: EngineHooks = {
+    info: (m) => io.stderr(`${m}\n`),
+    warning: (m) => io.stderr(`warning: ${m}\n`),
+    progress: progressReporter(io),
+  };
+  try {
+    let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new InputError({ message: `${errorMessage(err)}\n\n${USAGE}` });
+    }
+    const { values, positionals } = parsed;
+    if (values.version) {
+      io.stdout(`${VERSION}\n`);
+      return EXIT.pass;
+    }
+    const command = positionals[0];
+    if (values.help || command === undefined || command === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return command === undefined && !values.help ? EXIT.badInput : EXIT.pass;
+    }
+    if (positionals.length > 1)
+      throw new InputError({ message: `unexpected argument "${positionals[1]}"\n\n${USAGE}` });
+    if (values.only !== undefined && values.only !== 'candidate' && values.only !== 'baseline') {
+      throw new InputError({
+        path: '--only',
+        message: `must be candidate or baseline, got "${values.only}"`,
+      });
+    }
+    const options = {
+      configPath: values.config,
+      baselineReportPath: values['baseline-report'],
+      only: values.only as Side | undefined,
+      concurrency: intFlag('concurrency', values.concurrency, 1),
+      seed: intFlag('seed', values.seed, 0),
+      env: io.env,
+      signal: io.signal,
+    };
+
+    switch (command) {
+      case 'validate': {
+        const plan = await prepare(options, hooks);
+        for (const t of Object.values(plan.targets)) t?.transport.close();
+        io.stdout(
+          `ok: ${plan.loaded.file} and ${plan.cases.length} cases from ${plan.datasetFiles.length} file(s) are valid; nothing was sent\n`,
+        );
+        return EXIT.pass;
+      }
+      case 'run': {
+        const plan = await prepare(options, hooks);
+        const report = await execute(plan, hooks);
+        writeOutputs(report, {
+          report: values.report,
+          junit: values.junit,
+          summary: values.summary,
+        });
+        io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));
+        io.stderr(`report: ${values.report}\n`);
+        return exitCodeForDecision(report.decision, plan.config.gate.on_inconclusive);
+      }
+      case 'calibrate':
+        throw new InputError({ message: 'calibrate is not available in this version yet' });
+      default:
+        throw new InputError({ message: `unknown command "${command}"\n\n${USAGE}` });
+    }
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr(`evalgate: bad input; nothing was sent.\n${err.message}\n`);
+      return EXIT.badInput;
+    }
+    if (err instanceof RunAbortedError) {
+      io.stderr(`evalgate: could not judge: ${err.message}\n`);
+      return EXIT.cannotJudge;
+    }
+    io.stderr(
+      `evalgate: internal error: ${errorMessage(err)}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`,
+    );
+    return EXIT.cannotJudge;
+  }
+}

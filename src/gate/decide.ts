@@ -1,0 +1,47 @@
+import {
+  checkName,
+  formatBudget,
+  formatConfidence,
+  formatDelta,
+  formatInterval,
+  formatValue,
+} from '../report/format.js';
+import { sortChecks } from '../report/table.js';
+import type { Check, Decision } from '../types.js';
+
+// One ordering for every view of the checks: the renderers own it; the gate re-exports it.
+export { sortChecks } from '../report/table.js';
+
+export function decide(checks: readonly Check[]): Decision {
+  if (checks.some((c) => c.verdict === 'fail')) return 'fail';
+  if (checks.some((c) => c.verdict === 'inconclusive')) return 'inconclusive';
+  return 'pass';
+}
+
+function short(c: Check, confidence: number): string {
+  const name = checkName(c);
+  if (c.ci === null) return `${name}: insufficient data`;
+  if (c.metric === 'error_rate') {
+    return `${name} ${formatValue(c.metric, c.candidate)} (${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}) vs ceiling ${formatBudget(c.metric, c.budget).replace('≤ ', '')}`;
+  }
+  return `${name} ${formatDelta(c.metric, c.delta)} (${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}) vs the ${formatBudget(c.metric, c.budget)} budget`;
+}
+
+/** The one-line summary: what decided it, by how much, how sure. */
+export function summarize(
+  decision: Decision,
+  checks: readonly Check[],
+  confidence: number,
+): string {
+  if (checks.length === 0) return 'pass: no budgets are configured, so nothing was gated';
+  const sorted = sortChecks([...checks]);
+  const head = sorted[0]!;
+  const more = (verdict: Check['verdict']) => {
+    const n = checks.filter((c) => c.verdict === verdict).length - 1;
+    return n > 0 ? ` (and ${n} more)` : '';
+  };
+  if (decision === 'fail') return `blocked: ${short(head, confidence)}${more('fail')}`;
+  if (decision === 'inconclusive')
+    return `inconclusive: ${short(head, confidence)}${more('inconclusive')}`;
+  return `pass: all ${checks.length} checks within budget`;
+}

@@ -1,0 +1,71 @@
+import { quantile } from '../stats/quantile.js';
+import type { ErrorKind, Percentiles, SideResult, TargetMetrics } from '../types.js';
+
+/** Errors the endpoint caused. A scorer that failed is our problem, not the target's error rate. */
+export function isEndpointError(kind: ErrorKind | undefined): boolean {
+  return kind !== undefined && kind !== 'scorer';
+}
+
+function percentiles(values: number[]): Percentiles {
+  if (values.length === 0) return { p50: 0, p95: 0, p99: 0, mean: 0 };
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return {
+    p50: round1(quantile(sorted, 0.5)),
+    p95: round1(quantile(sorted, 0.95)),
+    p99: round1(quantile(sorted, 0.99)),
+    mean: round1(sum / sorted.length),
+  };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/** Per-target aggregates for the report. Latency counts answered calls only: a timeout has none. */
+export function targetMetrics(results: readonly (SideResult | undefined)[]): TargetMetrics {
+  const rows = results.filter((r): r is SideResult => r !== undefined);
+  const n = rows.length;
+  let score = 0;
+  let passed = 0;
+  let errors = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let cost = 0;
+  const latency: number[] = [];
+  const ttft: number[] = [];
+  const tpot: number[] = [];
+  for (const r of rows) {
+    score += r.score;
+    if (r.pass) passed++;
+    if (isEndpointError(r.error?.kind)) errors++;
+    else {
+      latency.push(r.latency_ms);
+      if (r.ttft_ms !== undefined) ttft.push(r.ttft_ms);
+      if (r.tpot_ms !== undefined) tpot.push(r.tpot_ms);
+    }
+    inputTokens += r.input_tokens;
+    outputTokens += r.output_tokens;
+    cost += r.cost_usd;
+  }
+  const m: TargetMetrics = {
+    cases: n,
+    quality: n ? score / n : 0,
+    pass_rate: n ? passed / n : 0,
+    error_rate: n ? errors / n : 0,
+    latency_ms: percentiles(latency),
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    cost_usd: cost,
+  };
+  if (ttft.length) {
+    const p = percentiles(ttft);
+    m.ttft_ms = { p50: p.p50, p95: p.p95 };
+  }
+  if (tpot.length) {
+    const p = percentiles(tpot);
+    m.tpot_ms = { p50: p.p50, p95: p.p95 };
+  }
+  return m;
+}

@@ -1,0 +1,141 @@
+// Escaping for untrusted text: model outputs, dataset inputs, case ids, tag values and anything
+// else that came from a file or an endpoint rather than from evalgate itself. Each renderer has
+// one function here, and each of them must keep hostile text inert: it may not change the layout
+// of the page around it (close a <details>, start a table cell, open a code fence), run markup
+// (<img onerror>), ping anyone (@org/team), link issues (#123) or drive a terminal (ANSI escapes).
+
+/** ANSI/VT escape sequences: CSI (ESC [ … or 8-bit CSI), OSC (ESC ] … BEL/ST), DCS/SOS/PM/APC strings and two-byte ESC sequences. */
+const ANSI_SEQUENCE =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
+
+/** C0 controls except tab and newline, DEL, C1 controls. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** Bidirectional overrides and isolates, which can make text read differently from what it is. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Characters XML 1.0 does not allow anywhere (in `u` mode a lone surrogate is its own code point). */
+const XML_ILLEGAL = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/**
+ * Removes terminal escape sequences, control characters (keeping tab and newline) and bidi
+ * overrides. `\r\n` and lone `\r` become `\n`.
+ */
+export function stripControlChars(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(ANSI_SEQUENCE, '')
+    .replace(CONTROL, '')
+    .replace(BIDI, '')
+    .replace(XML_ILLEGAL, '');
+}
+
+/** Cuts `text` to at most `max` code points, ending with `…` when anything was cut. */
+export function truncate(text: string, max: number): string {
+  if (!Number.isFinite(max) || text.length <= max) return text;
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  if (max < 1) return '';
+  return `${points
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
+}
+
+/** One line: every run of whitespace (newlines, tabs, line separators) becomes one space. */
+function oneLine(text: string): string {
+  return text.replace(/[\s\u2028\u2029]+/g, ' ').trim();
+}
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes `& < > " '` for HTML text and attribute values. Nothing else. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch]!);
+}
+
+/** A zero-width space: splits `@name` and `#123` so GitHub neither pings nor cross-links. */
+const ZWSP = '&#8203;';
+
+// Numeric character references rather than backslash escapes: they work the same in a Markdown
+// paragraph, in a table cell and inside raw HTML such as <summary>, where a backslash would show.
+// `(`, `)` and `!` need nothing once `[` and `]` are escaped: they only act inside link syntax.
+const MARKDOWN_ENTITIES: Record<string, string> = {
+  ...HTML_ENTITIES,
+  '|': '&#124;',
+  '`': '&#96;',
+  '\\': '&#92;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '~': '&#126;',
+  $: '&#36;',
+};
+
+/**
+ * Untrusted text for one line of GitHub Markdown (a table cell, a list item, a paragraph, the
+ * contents of <summary> or <code>): control characters removed, whitespace collapsed to single
+ * spaces, cut to `maxLength` code points with `…`, then escaped so that it renders as the same
+ * characters and nothing else: no HTML, no Markdown syntax, no table pipes, no @mentions, no
+ * #issue links, no math. Never wrap the result in a backtick code span (entities show there);
+ * use <code> instead.
+ */
+export function escapeMarkdownInline(text: string, maxLength = Number.POSITIVE_INFINITY): string {
+  const plain = truncate(oneLine(stripControlChars(text)), maxLength);
+  let out = '';
+  const points = Array.from(plain);
+  for (let i = 0; i < points.length; i++) {
+    const ch = points[i]!;
+    if (ch === '@') out += `&#64;${ZWSP}`;
+    else if (ch === '#')
+      out += /[\p{L}\p{N}_-]/u.test(points[i + 1] ?? '') ? `&#35;${ZWSP}` : '&#35;';
+    else out += MARKDOWN_ENTITIES[ch] ?? ch;
+  }
+  // At the start of a line, `- `, `+ `, `1. ` would open a list and `---`/`===` underline a heading.
+  return out
+    .replace(/^([-+=])(?=[-+=\s]|$)/, (_, ch: string) => `&#${ch.charCodeAt(0)};`)
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, (_, n: string, p: string) => `${n}&#${p.charCodeAt(0)};`);
+}
+
+/**
+ * Untrusted text for the inside of a `<pre>` block (write `<pre>` + result + `</pre>`, with
+ * `<pre>` at the start of a line): newlines kept, control characters removed, cut to
+ * `maxLength` code points, HTML-escaped, so nothing inside can close the block or open a tag.
+ * Fence characters (`` ` `` and `~`) are escaped and `@` gets a zero-width space as well, so
+ * the text stays inert even if the block is ever shown outside an HTML block.
+ */
+export function escapeCodeBlock(text: string, maxLength = Number.POSITIVE_INFINITY): string {
+  const plain = truncate(stripControlChars(text), maxLength);
+  return escapeHtml(plain).replace(/[@`~]/g, (ch) =>
+    ch === '@' ? `&#64;${ZWSP}` : ch === '`' ? '&#96;' : '&#126;',
+  );
+}
+
+/**
+ * Untrusted text for XML character data (JUnit): terminal escapes and characters XML 1.0
+ * forbids removed, line ends normalised to `\n`, `& < > " '` escaped. Safe in attributes too,
+ * but prefer `escapeXmlAttr` there so newlines survive attribute-value normalisation.
+ */
+export function escapeXml(text: string): string {
+  return stripControlChars(text).replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch]!);
+}
+
+/** Like `escapeXml`, with tab and newline as references so an attribute value keeps them. */
+export function escapeXmlAttr(text: string): string {
+  return escapeXml(text).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+/**
+ * Untrusted text for one terminal line: escape sequences and controls removed, whitespace
+ * collapsed, cut to `maxLength` code points.
+ */
+export function escapeTerminal(text: string, maxLength = Number.POSITIVE_INFINITY): string {
+  return truncate(oneLine(stripControlChars(text)), maxLength);
+}

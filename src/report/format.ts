@@ -1,0 +1,86 @@
+import type { Check, MetricName } from '../types.js';
+
+// One place decides how each metric reads to a person, so the gate's reasons, the job summary,
+// the PR comment and the terminal table all say the same thing in the same units.
+
+/** Metrics gated on a relative change (candidate / baseline − 1) rather than an absolute one. */
+export const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set(['latency_p95', 'cost']);
+
+export const METRIC_LABELS: Record<MetricName, string> = {
+  quality: 'quality',
+  pass_rate: 'pass rate',
+  latency_p95: 'latency p95',
+  cost: 'cost',
+  error_rate: 'error rate',
+};
+
+function trim(n: number, digits: number): string {
+  const s = n.toFixed(digits);
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+function signed(s: string, n: number): string {
+  return n > 0 ? `+${s}` : n < 0 ? s : s.replace(/^-/, '');
+}
+
+/** A metric's level, e.g. `91.2%`, `812 ms`, `$0.0132`. */
+export function formatValue(metric: MetricName, value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '–';
+  switch (metric) {
+    case 'quality':
+    case 'pass_rate':
+    case 'error_rate':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'latency_p95':
+      return `${Math.round(value)} ms`;
+    case 'cost':
+      return formatUsd(value);
+  }
+}
+
+export function formatUsd(value: number): string {
+  if (value === 0) return '$0';
+  if (Math.abs(value) >= 100) return `$${value.toFixed(0)}`;
+  if (Math.abs(value) >= 1) return `$${value.toFixed(2)}`;
+  return `$${value.toPrecision(3)}`;
+}
+
+/** A change: points for absolute metrics (`-6.1 pts`), percent for relative ones (`+12.3%`). */
+export function formatDelta(metric: MetricName, delta: number | null): string {
+  if (delta === null || !Number.isFinite(delta)) return '–';
+  const digits = 1;
+  if (RELATIVE_METRICS.has(metric)) return signed(`${(delta * 100).toFixed(digits)}%`, delta);
+  return signed(`${(delta * 100).toFixed(digits)} pts`, delta);
+}
+
+/** The interval in the same units as the change, e.g. `-7.9..-4.4`. */
+export function formatInterval(metric: MetricName, ci: [number, number] | null): string {
+  if (!ci) return '–';
+  // Changes carry their sign; the error rate's interval is a level (its budget is a ceiling).
+  const level = metric === 'error_rate';
+  const scale = (v: number) => {
+    if (!Number.isFinite(v)) return v > 0 ? '+∞' : '-∞';
+    const s = (v * 100).toFixed(1);
+    return level ? s : signed(s, v);
+  };
+  const unit = RELATIVE_METRICS.has(metric) || level ? '%' : '';
+  return `${scale(ci[0])}${unit}..${scale(ci[1])}${unit}`;
+}
+
+/** The budget as the user wrote it: `2 pts`, `+20%`, `≤ 1%`. */
+export function formatBudget(metric: MetricName, budget: number): string {
+  if (metric === 'error_rate') return `≤ ${trim(budget * 100, 2)}%`;
+  if (RELATIVE_METRICS.has(metric)) return `+${trim(budget * 100, 2)}%`;
+  return `${trim(budget * 100, 2)} pts`;
+}
+
+export function formatConfidence(confidence: number): string {
+  return `${trim(confidence * 100, 1)}%`;
+}
+
+/** `quality [tags=billing]` or `quality`. */
+export function checkName(check: Pick<Check, 'metric' | 'slice'>): string {
+  return check.slice
+    ? `${METRIC_LABELS[check.metric]} [${check.slice}]`
+    : METRIC_LABELS[check.metric];
+}

@@ -1,0 +1,163 @@
+import type { CaseReport, Check, Report } from '../types.js';
+import { escapeXml, escapeXmlAttr, truncate } from './escape.js';
+import { checkName } from './format.js';
+import { regressionOf } from './regressions.js';
+import { formatChange, formatScore, regressionChange } from './table.js';
+
+// JUnit XML for CI test viewers: one testcase per golden case (failed where the candidate
+// regressed or fails) and one per check (failed when the check fails, skipped when inconclusive).
+
+const OUTPUT_CHARS = 2000;
+const MESSAGE_CHARS = 500;
+
+type Outcome =
+  | { kind: 'pass' }
+  | { kind: 'failure'; type: string; message: string; body: string }
+  | { kind: 'skipped'; message: string };
+
+interface TestCase {
+  classname: string;
+  name: string;
+  time: number;
+  outcome: Outcome;
+}
+
+function seconds(ms: number | undefined): number {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0;
+}
+
+function caseBody(c: CaseReport): string {
+  const lines: string[] = [];
+  if (c.source) lines.push(`source: ${c.source}`);
+  if (c.slices.length > 0) lines.push(`slices: ${c.slices.join(', ')}`);
+  lines.push(
+    `score: baseline ${formatScore(c.baseline?.score)}, candidate ${formatScore(c.candidate?.score)}`,
+  );
+  const scorers = new Set([
+    ...Object.keys(c.baseline?.scores ?? {}),
+    ...Object.keys(c.candidate?.scores ?? {}),
+  ]);
+  for (const name of scorers) {
+    lines.push(
+      `  ${name}: baseline ${formatScore(c.baseline?.scores[name])}, candidate ${formatScore(c.candidate?.scores[name])}`,
+    );
+  }
+  for (const [label, side] of [
+    ['baseline', c.baseline],
+    ['candidate', c.candidate],
+  ] as const) {
+    if (!side) continue;
+    if (side.error) lines.push(`${label} error (${side.error.kind}): ${side.error.message}`);
+    lines.push(`${label} output:`, truncate(side.output ?? '(none)', OUTPUT_CHARS));
+  }
+  return lines.join('\n');
+}
+
+function caseOutcome(c: CaseReport): Outcome {
+  const cand = c.candidate;
+  if (!cand) return { kind: 'skipped', message: 'no candidate result' };
+  const r = regressionOf(c);
+  if (r) {
+    const message = r.candidateError
+      ? `candidate error (${r.candidateError.kind}): ${r.candidateError.message}; baseline score ${formatScore(r.baselineScore)}`
+      : r.baselineScore !== null && r.drop > 0
+        ? `candidate score ${formatScore(r.candidateScore)} < baseline ${formatScore(r.baselineScore)}: ${regressionChange(r)}`
+        : `candidate fails (score ${formatScore(r.candidateScore)}); baseline passed (score ${formatScore(r.baselineScore)})`;
+    return {
+      kind: 'failure',
+      type: r.candidateError ? 'candidate_error' : 'regression',
+      message,
+      body: caseBody(c),
+    };
+  }
+  if (!cand.pass) {
+    return {
+      kind: 'failure',
+      type: 'candidate_fails',
+      message: `candidate fails (score ${formatScore(cand.score)}; baseline ${formatScore(c.baseline?.score)})`,
+      body: caseBody(c),
+    };
+  }
+  return { kind: 'pass' };
+}
+
+function checkOutcome(check: Check, confidence: number): Outcome {
+  const detail = [
+    `baseline: ${check.baseline ?? '–'}`,
+    `candidate: ${check.candidate ?? '–'}`,
+    `change: ${formatChange(check, confidence)}`,
+    `budget: ${check.budget}`,
+    `p_value: ${check.p_value ?? '–'}`,
+    `n: ${check.n}`,
+  ].join('\n');
+  if (check.verdict === 'fail') {
+    return { kind: 'failure', type: 'budget_exceeded', message: check.reason, body: detail };
+  }
+  if (check.verdict === 'inconclusive') return { kind: 'skipped', message: check.reason };
+  return { kind: 'pass' };
+}
+
+function renderCase(t: TestCase): string {
+  const open = `    <testcase classname="${escapeXmlAttr(t.classname)}" name="${escapeXmlAttr(t.name)}" time="${t.time.toFixed(3)}"`;
+  const o = t.outcome;
+  if (o.kind === 'pass') return `${open}/>`;
+  const message = escapeXmlAttr(truncate(o.message, MESSAGE_CHARS));
+  const inner =
+    o.kind === 'skipped'
+      ? `      <skipped message="${message}"/>`
+      : `      <failure message="${message}" type="${escapeXmlAttr(o.type)}">${escapeXml(o.body)}</failure>`;
+  return `${open}>\n${inner}\n    </testcase>`;
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  skipped: number;
+  time: number;
+}
+
+function count(cases: TestCase[]): Counts {
+  return {
+    tests: cases.length,
+    failures: cases.filter((c) => c.outcome.kind === 'failure').length,
+    skipped: cases.filter((c) => c.outcome.kind === 'skipped').length,
+    time: cases.reduce((sum, c) => sum + c.time, 0),
+  };
+}
+
+function attrs(name: string, n: Counts, extra = ''): string {
+  return `name="${escapeXmlAttr(name)}" tests="${n.tests}" failures="${n.failures}" errors="0" skipped="${n.skipped}" time="${n.time.toFixed(3)}"${extra}`;
+}
+
+function suite(name: string, cases: TestCase[], timestamp: string | undefined): string {
+  const n = count(cases);
+  const ts = timestamp ? ` timestamp="${escapeXmlAttr(timestamp)}"` : '';
+  const open = `  <testsuite ${attrs(name, n, ts)}`;
+  if (cases.length === 0) return `${open}/>`;
+  return [`${open}>`, ...cases.map(renderCase), '  </testsuite>'].join('\n');
+}
+
+/** JUnit XML: suites `evalgate cases` and `evalgate checks` under one `<testsuites>`. */
+export function renderJunit(report: Report): string {
+  const caseTests: TestCase[] = report.cases.map((c) => ({
+    classname: c.slices[0] ?? 'evalgate',
+    name: c.id,
+    time: seconds(c.candidate?.latency_ms),
+    outcome: caseOutcome(c),
+  }));
+  const checkTests: TestCase[] = report.checks.map((check) => ({
+    classname: 'evalgate.checks',
+    name: checkName(check),
+    time: 0,
+    outcome: checkOutcome(check, report.meta.confidence),
+  }));
+  const all = count([...caseTests, ...checkTests]);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attrs('evalgate', all)}>`,
+    suite('evalgate cases', caseTests, report.meta.started_at),
+    suite('evalgate checks', checkTests, report.meta.started_at),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

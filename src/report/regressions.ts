@@ -1,0 +1,70 @@
+import type { CallError, CaseReport, Report } from '../types.js';
+
+// Which cases got worse, and by how much. The Markdown summary, the terminal table and the JUnit
+// file all point at the same cases, so the rule lives here once.
+
+/** Score changes smaller than this are float noise, not a regression. */
+const EPSILON = 1e-9;
+
+export interface Regression {
+  case: CaseReport;
+  /** The baseline's score, or null when the case has no baseline side. */
+  baselineScore: number | null;
+  /** The candidate's score as reported (an errored call usually scores 0). */
+  candidateScore: number;
+  /** baseline − candidate, counting a candidate error as a score of 0; 0 without a baseline. */
+  drop: number;
+  candidateError: CallError | null;
+  /** The baseline passed and the candidate does not. */
+  newlyFailing: boolean;
+}
+
+/**
+ * The regression in one case, or null when the candidate is at least as good as the baseline.
+ * A candidate error always counts (even when the baseline errored too: the call still failed);
+ * so does a case the baseline passed and the candidate fails, whatever the scores.
+ */
+export function regressionOf(c: CaseReport): Regression | null {
+  const cand = c.candidate;
+  if (!cand) return null;
+  const base = c.baseline;
+  const baselineScore = base ? base.score : null;
+  const effective = cand.error ? 0 : cand.score;
+  const drop = baselineScore === null ? 0 : Math.max(0, baselineScore - effective);
+  const newlyFailing = Boolean(base?.pass) && !cand.pass;
+  if (!cand.error && drop <= EPSILON && !newlyFailing) return null;
+  return {
+    case: c,
+    baselineScore,
+    candidateScore: cand.score,
+    drop: drop <= EPSILON ? 0 : drop,
+    candidateError: cand.error,
+    newlyFailing,
+  };
+}
+
+function compare(a: Regression, b: Regression): number {
+  if (a.drop !== b.drop) return b.drop - a.drop;
+  if (Boolean(a.candidateError) !== Boolean(b.candidateError)) return a.candidateError ? -1 : 1;
+  if (a.newlyFailing !== b.newlyFailing) return a.newlyFailing ? -1 : 1;
+  return a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0;
+}
+
+/** Every regressed case, worst first: largest score drop, then errors, then new failures, then id. */
+export function allRegressions(report: Pick<Report, 'cases'>): Regression[] {
+  const out: Regression[] = [];
+  for (const c of report.cases) {
+    const r = regressionOf(c);
+    if (r) out.push(r);
+  }
+  return out.sort(compare);
+}
+
+/** The `limit` worst regressed cases (see `allRegressions` for the order). */
+export function topRegressions(
+  report: Pick<Report, 'cases'>,
+  limit = Number.POSITIVE_INFINITY,
+): Regression[] {
+  const all = allRegressions(report);
+  return Number.isFinite(limit) ? all.slice(0, Math.max(0, Math.floor(limit))) : all;
+}

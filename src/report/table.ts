@@ -1,0 +1,146 @@
+import type { Check, Report, Side, TargetMetrics, Verdict } from '../types.js';
+import {
+  checkName,
+  formatBudget,
+  formatConfidence,
+  formatDelta,
+  formatInterval,
+  formatUsd,
+  formatValue,
+} from './format.js';
+import type { Regression } from './regressions.js';
+
+// The rows and cells every renderer shows, as plain unescaped strings: the Markdown and terminal
+// renderers differ in how they escape, align and decorate them, not in what they say.
+
+const VERDICT_RANK: Record<Verdict, number> = { fail: 0, inconclusive: 1, pass: 2 };
+
+/** Failing checks first, then inconclusive, then passing; whole-set before slices; else as given. */
+export function sortChecks(checks: readonly Check[]): Check[] {
+  return checks
+    .map((check, index) => ({ check, index }))
+    .sort(
+      (a, b) =>
+        VERDICT_RANK[a.check.verdict] - VERDICT_RANK[b.check.verdict] ||
+        Number(a.check.slice !== null) - Number(b.check.slice !== null) ||
+        a.index - b.index,
+    )
+    .map((x) => x.check);
+}
+
+export interface CheckCells {
+  /** Contains the slice name, which comes from the dataset: escape it. */
+  metric: string;
+  baseline: string;
+  candidate: string;
+  change: string;
+  budget: string;
+  verdict: Verdict;
+}
+
+export const CHECK_HEADERS = ['Metric', 'Baseline', 'Candidate', 'Change', 'Budget', 'Verdict'];
+
+/** The change with its interval, e.g. `-6.1 pts (95% CI -7.9..-4.4)`. */
+export function formatChange(check: Check, confidence: number): string {
+  const delta = formatDelta(check.metric, check.delta);
+  if (check.delta === null || !check.ci) return delta;
+  return `${delta} (${formatConfidence(confidence)} CI ${formatInterval(check.metric, check.ci)})`;
+}
+
+export function checkCells(check: Check, confidence: number): CheckCells {
+  return {
+    metric: checkName(check),
+    baseline: formatValue(check.metric, check.baseline),
+    candidate: formatValue(check.metric, check.candidate),
+    change: formatChange(check, confidence),
+    budget: formatBudget(check.metric, check.budget),
+    verdict: check.verdict,
+  };
+}
+
+/** A case score, e.g. `0.40`. */
+export function formatScore(score: number | null | undefined): string {
+  if (score === null || score === undefined || !Number.isFinite(score)) return '–';
+  return score.toFixed(2);
+}
+
+/** A signed score change, e.g. `-0.60`. */
+export function formatScoreDelta(delta: number): string {
+  const s = Math.abs(delta).toFixed(2);
+  if (s === '0.00') return '±0.00';
+  return delta > 0 ? `+${s}` : `-${s}`;
+}
+
+/** Milliseconds: one decimal under 10 ms (time per output token), whole numbers above. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** How one regressed case changed, e.g. `1.00 → 0.40 (-0.60)` or `1.00 → error (timeout)`. */
+export function regressionChange(r: Regression): string {
+  const from = formatScore(r.baselineScore);
+  if (r.candidateError) return `${from} → error (${r.candidateError.kind})`;
+  const to = formatScore(r.candidateScore);
+  const delta = r.baselineScore === null ? '' : ` (${formatScoreDelta(-r.drop)})`;
+  const fails = r.newlyFailing ? ', now failing' : '';
+  return `${from} → ${to}${delta}${fails}`;
+}
+
+export interface TargetRow {
+  label: string;
+  values: Partial<Record<Side, string>>;
+}
+
+/** The sides a report has target metrics for, baseline first. */
+export function reportSides(report: Pick<Report, 'targets'>): Side[] {
+  return (['baseline', 'candidate'] as const).filter((s) => report.targets[s] !== undefined);
+}
+
+/** Rows of the targets table; streaming rows only when some side streamed. */
+export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[] {
+  const sides = reportSides(report);
+  const row = (label: string, pick: (t: TargetMetrics) => string): TargetRow => {
+    const values: Partial<Record<Side, string>> = {};
+    for (const side of sides) values[side] = pick(report.targets[side]!);
+    return { label, values };
+  };
+  const rows: TargetRow[] = [];
+  if (sides.some((s) => report.meta.models?.[s])) {
+    const values: Partial<Record<Side, string>> = {};
+    for (const side of sides) values[side] = report.meta.models?.[side] ?? '–';
+    rows.push({ label: 'Model', values });
+  }
+  rows.push(
+    row('Cases', (t) => formatCount(t.cases)),
+    row('Quality', (t) => formatValue('quality', t.quality)),
+    row('Pass rate', (t) => formatValue('pass_rate', t.pass_rate)),
+    row('Error rate', (t) => formatValue('error_rate', t.error_rate)),
+    row('Latency p50', (t) => formatMs(t.latency_ms?.p50)),
+    row('Latency p95', (t) => formatMs(t.latency_ms?.p95)),
+    row('Latency p99', (t) => formatMs(t.latency_ms?.p99)),
+  );
+  if (sides.some((s) => report.targets[s]?.ttft_ms)) {
+    rows.push(row('TTFT p95', (t) => formatMs(t.ttft_ms?.p95)));
+  }
+  if (sides.some((s) => report.targets[s]?.tpot_ms)) {
+    rows.push(row('TPOT p95', (t) => formatMs(t.tpot_ms?.p95)));
+  }
+  rows.push(
+    row('Input tokens', (t) => formatCount(t.input_tokens)),
+    row('Output tokens', (t) => formatCount(t.output_tokens)),
+    row('Cost', (t) => (Number.isFinite(t.cost_usd) ? formatUsd(t.cost_usd) : '–')),
+  );
+  return rows;
+}
+
+/** Column heading for a side; a baseline taken from a recorded report says so. */
+export function sideLabel(report: Pick<Report, 'meta'>, side: Side): string {
+  if (side === 'baseline' && report.meta.baseline_report) return 'Baseline (recorded)';
+  return side === 'baseline' ? 'Baseline' : 'Candidate';
+}

@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Report } from '../types.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+
+export interface OutputPaths {
+  report?: string;
+  junit?: string;
+  summary?: string;
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** The files both front doors write from one report. */
+export function writeOutputs(report: Report, paths: OutputPaths): void {
+  if (paths.report) write(paths.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (paths.junit) write(paths.junit, renderJunit(report));
+  if (paths.summary) write(paths.summary, renderMarkdown(report));
+}

@@ -1,0 +1,46 @@
+import { editDistance } from '../util/closest.js';
+
+/** 1 − distance / longer length, on code points so emoji and CJK count as one character. */
+export function levenshteinSimilarity(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const longer = Math.max(x.length, y.length);
+  if (longer === 0) return 1;
+  return 1 - editDistance(x, y) / longer;
+}
+
+const ARTICLES = new Set(['a', 'an', 'the']);
+
+/**
+ * SQuAD normalisation: lower case, delete punctuation (so "U.S." is "us", as in the official
+ * script), drop the articles, split on whitespace. Articles are dropped as whole tokens: JS `\b`
+ * is ASCII-only and would cut the "a" out of "léa".
+ */
+export function normalizeAnswer(s: string): string[] {
+  return s
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]/gu, '')
+    .split(/\s+/)
+    .filter((t) => t !== '' && !ARTICLES.has(t));
+}
+
+/** SQuAD-style token F1 between an answer and a reference. */
+export function tokenF1(prediction: string, reference: string): number {
+  const p = normalizeAnswer(prediction);
+  const r = normalizeAnswer(reference);
+  if (p.length === 0 || r.length === 0) return p.length === r.length ? 1 : 0;
+  const counts = new Map<string, number>();
+  for (const t of r) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of p) {
+    const c = counts.get(t) ?? 0;
+    if (c > 0) {
+      common++;
+      counts.set(t, c - 1);
+    }
+  }
+  if (common === 0) return 0;
+  const precision = common / p.length;
+  const recall = common / r.length;
+  return (2 * precision * recall) / (precision + recall);
+}

@@ -1,0 +1,61 @@
+import type { GoldenCase } from '../types.js';
+import { getPath } from '../util/dot-path.js';
+import {
+  BadResponseError,
+  type Dialect,
+  type ParsedReply,
+  parseJson,
+  tokenCount,
+} from './dialect.js';
+import { renderTemplate } from './template.js';
+
+export interface HttpAppOptions {
+  url: string;
+  method: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  output: string;
+  usage?: { input_tokens?: string; output_tokens?: string };
+}
+
+/** Every string in the body template is templated; a string that is exactly one placeholder of
+ *  a non-string value (a chat array, a number) is replaced by the value itself. */
+function renderBody(template: unknown, c: GoldenCase): unknown {
+  if (typeof template === 'string') {
+    if (/^\{\{\s*input\s*\}\}$/.test(template) && typeof c.input !== 'string') return c.input;
+    return renderTemplate(template, c);
+  }
+  if (Array.isArray(template)) return template.map((t) => renderBody(t, c));
+  if (template !== null && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, renderBody(v, c)]));
+  }
+  return template;
+}
+
+/** The user's own application endpoint: a JSON body template in, a dot path to the answer out. */
+export function httpAppDialect(o: HttpAppOptions): Dialect {
+  const url = new URL(o.url);
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...o.headers };
+  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
+  const bodyTemplate = o.body ?? { input: '{{input}}' };
+  return {
+    buildRequest(c: GoldenCase) {
+      const body = o.method === 'GET' ? undefined : JSON.stringify(renderBody(bodyTemplate, c));
+      return { url, method: o.method, headers, body };
+    },
+    parseReply(body: string): ParsedReply {
+      const json = parseJson(body);
+      const out = getPath(json, o.output);
+      if (out === undefined || out === null)
+        throw new BadResponseError(`the reply has nothing at "${o.output}"`);
+      return {
+        output: typeof out === 'string' ? out : JSON.stringify(out),
+        input_tokens: o.usage?.input_tokens ? tokenCount(getPath(json, o.usage.input_tokens)) : 0,
+        output_tokens: o.usage?.output_tokens
+          ? tokenCount(getPath(json, o.usage.output_tokens))
+          : 0,
+      };
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { CallError, CallResult, GoldenCase } from '../types.js';
+import { BadResponseError, type Dialect } from './dialect.js';
+import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
+import { type Transport, TransportError } from './transport.js';
+
+export interface Price {
+  input_per_mtok: number;
+  output_per_mtok: number;
+}
+
+/** A ready-to-call endpoint: dialect, limits and pricing resolved from the config. */
+export interface Target {
+  /** `baseline`, `candidate` or `judge`: used in messages a user can act on. */
+  role: string;
+  /** What the user calls it: the model name or the app URL's host. */
+  label: string;
+  dialect: Dialect;
+  price?: Price;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  backoffBaseMs: number;
+  transport: Transport;
+}
+
+export function costUsd(
+  price: Price | undefined,
+  inputTokens: number,
+  outputTokens: number,
+): number {
+  if (!price) return 0;
+  return (inputTokens * price.input_per_mtok + outputTokens * price.output_per_mtok) / 1e6;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+function httpErrorMessage(role: string, status: number, body: string): string {
+  if (status === 401 || status === 403) {
+    return `the key for target ${role} was rejected (${status}); check the variable named by api_key_env`;
+  }
+  if (status === 404) return `target ${role} answered 404: check base_url/url and the model name`;
+  const detail = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
+  return `target ${role} answered ${status}${detail ? `: ${detail}` : ''}`;
+}
+
+/**
+ * One case against one target, with retries. Never throws: every outcome, including giving up,
+ * is a CallResult, so a case is never lost.
+ */
+export async function callTarget(
+  t: Target,
+  c: GoldenCase,
+  signal?: AbortSignal,
+): Promise<CallResult> {
+  let attempt = 0;
+  let lastError: CallError = { kind: 'network', message: 'no attempt was made' };
+  let lastLatency = 0;
+  const req = t.dialect.buildRequest(c);
+  while (attempt <= t.retries) {
+    if (signal?.aborted) {
+      lastError = { kind: 'aborted', message: 'the run was cancelled' };
+      break;
+    }
+    let waitMs: number | undefined;
+    let status: number | undefined;
+    const started = performance.now();
+    try {
+      const res = await t.transport.send({ ...req, timeoutMs: t.timeoutMs, signal });
+      lastLatency = performance.now() - started;
+      status = res.status;
+      if (status >= 200 && status < 300) {
+        const reply = t.dialect.parseReply(res.body);
+        return {
+          output: reply.output,
+          latency_ms: lastLatency,
+          input_tokens: reply.input_tokens,
+          output_tokens: reply.output_tokens,
+          cost_usd: costUsd(t.price, reply.input_tokens, reply.output_tokens),
+          error: null,
+          attempts: attempt + 1,
+        };
+      }
+      lastError = {
+        kind: kindForStatus(status),
+        message: httpErrorMessage(t.role, status, res.body),
+      };
+      waitMs = retryAfterMs(res.headers['retry-after']);
+    } catch (err) {
+      lastLatency = performance.now() - started;
+      if (err instanceof TransportError)
+        lastError = { kind: err.kind, message: `target ${t.role}: ${err.message}` };
+      else if (err instanceof BadResponseError) {
+        lastError = { kind: 'bad_response', message: `target ${t.role}: ${err.message}` };
+      } else throw err;
+    }
+    if (!isRetryable(lastError.kind, status) || attempt === t.retries) break;
+    // A server may ask for an hour; a CI gate would rather give up on the case than hang the job.
+    await sleep(Math.min(waitMs ?? backoffMs(attempt, t.backoffBaseMs), 120_000), signal);
+    attempt++;
+  }
+  return {
+    output: null,
+    latency_ms: lastLatency,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    error: lastError,
+    attempts: attempt + 1,
+  };
+}

@@ -1,0 +1,564 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` in plain strings is the config syntax under test.
+// The standard under test: "Bad input gets a clear error and loses nothing: exit code 2, a message
+// that names the file and the line or field path, no stack trace, and not one request sent —
+// validate everything first." Each row below breaks one thing in an otherwise valid workspace and
+// runs the real CLI bundle against a loopback endpoint that counts what it receives.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { baseConfig, CLI, ROOT, runNode, workspace } from '../helpers/workspace.js';
+
+const CONFIG = 'evalgate.yaml';
+const KEY = 'sk-test-0123456789abcdef';
+const GOLDEN = [
+  '{"id": "c1", "input": "q1", "expected": "a1", "vars": {"plan": "pro"}}',
+  '{"id": "c2", "input": "q2", "expected": "a2", "vars": {"plan": "free"}}',
+  '{"id": "c3", "input": "q3", "expected": "a3", "vars": {"plan": "pro"}}',
+].join('\n');
+
+/** 1-based line of the first line of `text` that contains `needle`; throws if there is none. */
+function lineOf(text: string, needle: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`test setup: "${needle}" not found in:\n${text}`);
+  return i + 1;
+}
+
+/** The base config with each `[from, to]` applied once; a `from` that is not there is a test bug. */
+function edit(text: string, ...edits: [string, string][]): string {
+  let out = text;
+  for (const [from, to] of edits) {
+    if (!out.includes(from)) throw new Error(`test setup: "${from}" not found in config`);
+    out = out.replace(from, () => to);
+  }
+  return out;
+}
+
+interface Kind {
+  name: string;
+  /** Files of the workspace; `evalgate.yaml` and `golden.jsonl` default to a valid pair. */
+  files?: (url: string) => Record<string, string>;
+  /** Extra CLI arguments after `--config evalgate.yaml`. */
+  args?: string[];
+  command?: 'run' | 'validate';
+  /** Replaces the default environment (`TEST_KEY` set). */
+  env?: Record<string, string>;
+  /**
+   * What must name the place: `file:LINE`, `file (field.path)` or `file:LINE (field.path)`, as
+   * computed from the files themselves. A function sees the files as written.
+   */
+  where: string[] | ((files: Record<string, string>) => string[]);
+  /** What the message must say. */
+  says: RegExp[];
+  /** What it must never say (a secret). */
+  never?: string[];
+  /** The fix for this kind belongs to another engineer's folder: expected to fail until then. */
+  fails?: boolean;
+}
+
+const cfg = (url: string, ...edits: [string, string][]) => edit(baseConfig(url), ...edits);
+
+const KINDS: Kind[] = [
+  {
+    name: 'YAML syntax error',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['  - type: exact', ' - type: exact\n  - type: contains']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'type: contains')}`],
+    says: [/invalid YAML: All sequence items must start at the same column/],
+  },
+  {
+    name: 'duplicate key in the config',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['    model: cand-model', '    model: cand-model\n    model: other']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'model: other')}`],
+    says: [/invalid YAML: Map keys must be unique/],
+  },
+  {
+    name: 'unknown top-level key (`budget:`)',
+    files: (url) => ({ [CONFIG]: cfg(url, ['budgets:', 'budget:']) }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'budget:')} (budget)`],
+    says: [/unknown key "budget" \(did you mean "budgets"\?\)/],
+  },
+  {
+    name: 'typo inside budgets (`qualty:`)',
+    files: (url) => ({ [CONFIG]: cfg(url, ['  quality: {', '  qualty: {']) }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'qualty:')} (budgets.qualty)`],
+    says: [
+      /unknown key "qualty" \(did you mean "quality"\?\)/,
+      /expected one of: quality, pass_rate, latency_p95, cost, error_rate/,
+    ],
+  },
+  {
+    name: 'unknown key inside a target',
+    files: (url) => ({ [CONFIG]: cfg(url, ['    model: cand-model', '    modle: cand-model']) }),
+    where: (f) => [
+      `${CONFIG}:${lineOf(f[CONFIG]!, 'modle:')} (targets.candidate.modle)`,
+      `(targets.candidate.model)`,
+    ],
+    says: [/unknown key "modle" \(did you mean "model"\?\)/, /is required/],
+  },
+  {
+    name: 'unknown target type',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['  candidate:\n    type: openai', '  candidate:\n    type: opneai']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'opneai')} (targets.candidate.type)`],
+    says: [/expected one of: openai, anthropic, http \(did you mean "openai"\?\)/],
+  },
+  {
+    name: 'wrong `version`',
+    files: (url) => ({ [CONFIG]: cfg(url, ['version: 1', 'version: 2']) }),
+    where: [`${CONFIG}:1 (version)`],
+    says: [/must be 1/],
+  },
+  {
+    name: 'missing `dataset`',
+    files: (url) => ({ [CONFIG]: cfg(url, ['dataset: golden.jsonl\n', '']) }),
+    where: [`${CONFIG}:1 (dataset)`],
+    says: [/is required/],
+  },
+  {
+    name: 'dataset file missing',
+    files: (url) => ({ [CONFIG]: cfg(url, ['dataset: golden.jsonl', 'dataset: nope.jsonl']) }),
+    where: [`nope.jsonl`],
+    says: [/dataset file not found/],
+  },
+  {
+    name: 'dataset glob matching nothing',
+    files: (url) => ({ [CONFIG]: cfg(url, ['dataset: golden.jsonl', 'dataset: "cases/*.jsonl"']) }),
+    where: [`${CONFIG} (dataset)`],
+    says: [/"cases\/\*\.jsonl" matched no files/],
+  },
+  {
+    name: 'unsupported dataset extension',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['dataset: golden.jsonl', 'dataset: golden.txt']),
+      'golden.txt': GOLDEN,
+    }),
+    where: ['golden.txt'],
+    says: [/unsupported dataset format "\.txt"/],
+  },
+  {
+    name: 'bad percent string (`"20pc"`)',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['  error_rate:', '  latency_p95: {max_increase: "20pc"}\n  error_rate:']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, '20pc')} (budgets.latency_p95.max_increase)`],
+    says: [/"20pc"/],
+  },
+  {
+    name: 'negative budget',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['quality: {max_drop: 0.02}', 'quality: {max_drop: -0.02}']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, '-0.02')} (budgets.quality.max_drop)`],
+    says: [/must not be negative/],
+  },
+  {
+    name: 'confidence out of range',
+    files: (url) => ({ [CONFIG]: cfg(url, ['  min_cases: 30', '  confidence: 1.5']) }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'confidence')} (gate.confidence)`],
+    says: [/1/],
+  },
+  {
+    name: '`${VAR}` naming an unset environment variable',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['model: cand-model', 'model: ${CANDIDATE_MODEL}']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'CANDIDATE_MODEL')} (targets.candidate.model)`],
+    says: [/CANDIDATE_MODEL is not set/],
+  },
+  {
+    name: '`api_key_env` naming an unset variable',
+    env: {},
+    where: [
+      `${CONFIG} (targets.baseline.api_key_env)`,
+      `${CONFIG} (targets.candidate.api_key_env)`,
+    ],
+    says: [/TEST_KEY is not set/],
+  },
+  {
+    name: '`api_key_env` holding something that looks like a key',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model\n    api_key_env: TEST_KEY',
+        '    model: cand-model\n    api_key_env: sk-proj-abc123DEF456',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'sk-proj')} (targets.candidate.api_key_env)`],
+    says: [/NAME of an environment variable/],
+    never: ['sk-proj-abc123DEF456'],
+  },
+  {
+    name: '`api_key_env: ${VAR}`, which would put the key itself in its place',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model\n    api_key_env: TEST_KEY',
+        '    model: cand-model\n    api_key_env: ${AZURE_KEY}',
+      ]),
+    }),
+    // An Azure-style key is a valid variable NAME, so without the check it reached the
+    // "environment variable <key> is not set" message.
+    env: { TEST_KEY: KEY, AZURE_KEY: 'deadbeef0123456789abcdef01234567' },
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'AZURE_KEY')} (targets.candidate.api_key_env)`],
+    says: [/write the NAME of the variable/],
+    never: ['deadbeef0123456789abcdef01234567'],
+  },
+  {
+    name: 'JSONL line that is not JSON',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", expected: "a4"}\n`,
+    }),
+    where: ['golden.jsonl:4'],
+    says: [/invalid JSON/],
+  },
+  {
+    name: 'duplicate case ids',
+    files: () => ({ 'golden.jsonl': `${GOLDEN}\n{"id": "c2", "input": "again", "expected": "x"}` }),
+    where: ['golden.jsonl:4 (id)'],
+    says: [/duplicate id "c2" \(first at golden\.jsonl:2\)/],
+  },
+  {
+    name: 'case without input',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "question": "q4", "expected": "a4"}`,
+    }),
+    where: ['golden.jsonl:4 (input)'],
+    says: [/is required/],
+  },
+  {
+    name: 'case `assert` with an unknown scorer type',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", "assert": [{"type": "containz", "value": "x"}]}`,
+    }),
+    where: ['golden.jsonl:4 (assert.0.type)'],
+    says: [/unknown type; expected one of: exact, contains.* \(did you mean "contains"\?\)/],
+  },
+  {
+    name: 'case `assert` with an unknown key in a scorer',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", "assert": [{"type": "contains", "valeu": "x"}]}`,
+    }),
+    where: ['golden.jsonl:4 (assert.0.valeu)'],
+    says: [/unknown key "valeu" \(did you mean "value"\?\)/],
+  },
+  {
+    name: 'invalid regex in a config scorer `value`',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '  - type: exact',
+        '  - type: exact\n  - type: regex\n    value: "(unclosed"',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, '(unclosed')} (scorers.1.value)`],
+    says: [/regular expression/],
+  },
+  {
+    name: 'invalid regex in a case scorer `value`',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", "expected": "a4", "assert": [{"type": "regex", "value": "[a-"}]}`,
+    }),
+    where: ['golden.jsonl:4 (assert.0.value)'],
+    says: [/is not a valid regular expression/],
+  },
+  {
+    name: 'invalid regex in a case `expected` used by a regex scorer',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['  - type: exact', '  - type: regex']),
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", "expected": "(a"}`,
+    }),
+    where: ['golden.jsonl:4'],
+    says: [/not a valid regular expression/],
+  },
+  {
+    name: 'template placeholder the case cannot fill',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    prompt: "Plan {{vars.plan}}: {{input}}"',
+      ]),
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", "expected": "a4"}`,
+    }),
+    where: ['golden.jsonl:4'],
+    says: [/\{\{vars\.plan\}\} has no value/, /target candidate/],
+  },
+  {
+    name: 'unknown template placeholder',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    prompt: "{{question}}"',
+      ]),
+    }),
+    where: ['golden.jsonl:1'],
+    says: [/unknown placeholder \{\{question\}\}/],
+  },
+  {
+    name: 'prompt `{file: missing.md}`',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    prompt: {file: missing.md}',
+      ]),
+    }),
+    where: [`${CONFIG} (targets.candidate.prompt.file)`],
+    says: [/prompt file not found: .*missing\.md/],
+  },
+  {
+    name: 'typo inside a prompt `{file:}` object',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    prompt: {fil: p.md}',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'fil:')} (targets.candidate.prompt.fil)`],
+    says: [/unknown key "fil" \(did you mean "file"\?\)/],
+  },
+  {
+    name: 'http target without `output`',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        `  candidate:\n    type: openai\n    base_url: ${url}\n    model: cand-model`,
+        `  candidate:\n    type: http\n    url: ${url}/chat`,
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'candidate:')} (targets.candidate.output)`],
+    says: [/is required/],
+  },
+  {
+    name: 'slice key that is neither tags nor metadata.<key>',
+    files: (url) => ({ [CONFIG]: cfg(url, ['gate:', 'slices:\n  by: [tag]\ngate:']) }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'by: [tag]')} (slices.by.0)`],
+    says: [/must be "tags" or "metadata.<key>"/],
+  },
+  {
+    name: 'YAML dataset with a case whose input is not text or messages',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['dataset: golden.jsonl', 'dataset: golden.yaml']),
+      'golden.yaml':
+        '- id: c1\n  input: q1\n  expected: a1\n- id: c2\n  input: {text: q2}\n  expected: a2\n',
+    }),
+    where: ['golden.yaml:5 (input)'],
+    says: [/must be a string or a list of \{role, content\} messages/],
+  },
+  {
+    name: 'empty dataset file',
+    files: () => ({ 'golden.jsonl': '\n' }),
+    where: ['golden.jsonl'],
+    says: [/has no cases/],
+  },
+  {
+    name: 'a case with no scorers at all',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['scorers:\n  - type: exact\n', '']),
+      'golden.jsonl': `{"id": "c1", "input": "q1", "assert": [{"type": "contains", "value": "a"}]}\n{"id": "c2", "input": "q2"}`,
+    }),
+    where: ['golden.jsonl:2'],
+    says: [/case "c2" has no scorers/],
+  },
+  {
+    name: 'scorer needing a value on a case without `expected`',
+    files: () => ({ 'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4"}` }),
+    where: ['golden.jsonl:4'],
+    says: [/needs a `value` or the case's `expected`/],
+  },
+  {
+    name: 'CSV with a malformed row',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['dataset: golden.jsonl', 'dataset: golden.csv']),
+      'golden.csv': 'id,input,expected\nc1,q1,a1\nc2,q2,a2,oops\nc3,q3,a3\n',
+    }),
+    where: ['golden.csv:3'],
+    says: [/row has 4 fields but the header has 3 columns/],
+  },
+  {
+    name: 'JSON array dataset with a syntax error',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['dataset: golden.jsonl', 'dataset: golden.json']),
+      'golden.json':
+        '[\n  {"id": "c1", "input": "q1", "expected": "a1"}\n  {"id": "c2", "input": "q2"}\n]\n',
+    }),
+    where: ['golden.json:3'],
+    says: [/invalid JSON/],
+  },
+  {
+    name: 'unknown CLI flag',
+    args: ['--confg', 'x.yaml'],
+    where: ['--confg'],
+    says: [/Unknown option/i, /Usage:/],
+  },
+  {
+    name: '`--concurrency abc`',
+    args: ['--concurrency', 'abc'],
+    where: ['--concurrency'],
+    says: [/must be a whole number ≥ 1, got "abc"/],
+  },
+  {
+    name: '`--seed -1`',
+    args: ['--seed=-1'],
+    where: ['--seed'],
+    says: [/must be a whole number ≥ 0, got "-1"/],
+  },
+  {
+    name: '`--only` with a side that does not exist',
+    args: ['--only', 'both'],
+    where: ['--only'],
+    says: [/must be candidate or baseline/],
+  },
+  {
+    name: '`--config` pointing at a missing file',
+    args: ['--config', 'nope.yaml'],
+    where: ['nope.yaml'],
+    says: [/config file not found/],
+  },
+  {
+    name: '`--baseline-report` pointing at a missing file',
+    args: ['--baseline-report', 'main-report.json'],
+    where: ['main-report.json'],
+    says: [/baseline report not found/],
+  },
+  {
+    name: '`--baseline-report` pointing at a JSON file that is not a report',
+    files: () => ({ 'package.json': '{"name": "not-a-report", "version": "1.0.0"}' }),
+    args: ['--baseline-report', 'package.json'],
+    where: ['package.json (schema_version)'],
+    says: [/not an evalgate report/],
+  },
+  {
+    name: 'cost budget without a price',
+    files: (url) => ({
+      [CONFIG]: cfg(
+        url,
+        ['    price: {input_per_mtok: 1, output_per_mtok: 2}\n  candidate', '  candidate'],
+        ['  error_rate:', '  cost: {max_increase: 10%}\n  error_rate:'],
+      ),
+    }),
+    where: [`${CONFIG} (targets.baseline.price)`],
+    says: [/a cost budget is set, so this target needs a price/],
+  },
+  {
+    name: 'base_url that is not a URL',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        `    base_url: ${url}\n    model: cand`,
+        '    base_url: localhost\n    model: cand',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'localhost')} (targets.candidate.base_url)`],
+    says: [/must be an http\(s\) URL/],
+  },
+  {
+    name: 'several config problems at once, all reported',
+    files: (url) => ({
+      [CONFIG]: cfg(
+        url,
+        ['version: 1', 'version: 3'],
+        ['  quality: {', '  qualty: {'],
+        ['  retries: 2', '  retries: -1'],
+      ),
+    }),
+    where: (f) => [
+      `${CONFIG}:1 (version)`,
+      `${CONFIG}:${lineOf(f[CONFIG]!, 'qualty')} (budgets.qualty)`,
+      `${CONFIG}:${lineOf(f[CONFIG]!, 'retries')} (run.retries)`,
+    ],
+    says: [/must be 1/],
+  },
+  {
+    name: 'a config problem and a dataset problem, both reported',
+    env: {},
+    files: () => ({ 'golden.jsonl': `${GOLDEN}\nnot json` }),
+    where: ['golden.jsonl:4', `${CONFIG} (targets.candidate.api_key_env)`],
+    says: [/invalid JSON/, /TEST_KEY is not set/],
+  },
+];
+
+let server: FakeServer;
+
+beforeAll(async () => {
+  // The tests drive the committed bundle; build it when this checkout has none yet.
+  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  server = await startFakeOpenAI(() => 'a1');
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function runKind(kind: Kind, command: 'run' | 'validate') {
+  const files = {
+    [CONFIG]: baseConfig(server.url),
+    'golden.jsonl': GOLDEN,
+    ...kind.files?.(server.url),
+  };
+  const cwd = workspace(files);
+  const before = server.requests.length;
+  const result = await runNode(CLI, [command, '--config', CONFIG, ...(kind.args ?? [])], {
+    cwd,
+    env: kind.env ?? { TEST_KEY: KEY },
+  });
+  const where = typeof kind.where === 'function' ? kind.where(files) : kind.where;
+  return { ...result, where, sent: server.requests.length - before };
+}
+
+function expectBadInput(r: Awaited<ReturnType<typeof runKind>>, kind: Kind) {
+  const shown = `stderr was:\n${r.stderr}`;
+  expect(r.code, shown).toBe(2);
+  expect(r.sent, 'requests sent').toBe(0);
+  expect(r.stderr).toContain('bad input; nothing was sent');
+  for (const w of r.where) expect(r.stderr, shown).toContain(w);
+  for (const s of kind.says) expect(r.stderr).toMatch(s);
+  for (const secret of kind.never ?? []) {
+    expect(r.stderr).not.toContain(secret);
+    expect(r.stdout).not.toContain(secret);
+  }
+  expect(r.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
+  expect(r.stderr).not.toContain('internal error');
+  expect(r.stdout).toBe('');
+}
+
+describe('bad input: exit 2, file and line or field path, no stack, nothing sent', () => {
+  it('the unedited workspace is valid and a real run does reach the fake (so zero means zero)', async () => {
+    const ok = await runKind({ name: 'valid', where: [], says: [] }, 'validate');
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/3 cases .* nothing was sent/);
+    expect(ok.sent).toBe(0);
+
+    const run = await runKind(
+      { name: 'valid', where: [], says: [], args: ['--report', 'r.json'] },
+      'run',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.sent).toBe(6);
+  });
+
+  for (const kind of KINDS) {
+    const test = kind.fails ? it.fails : it;
+    test(`run: ${kind.name}`, async () => {
+      expectBadInput(await runKind(kind, kind.command ?? 'run'), kind);
+    });
+  }
+
+  const viaValidate = [
+    'typo inside budgets (`qualty:`)',
+    'JSONL line that is not JSON',
+    'template placeholder the case cannot fill',
+    '`api_key_env` naming an unset variable',
+    'cost budget without a price',
+  ];
+  for (const name of viaValidate) {
+    const kind = KINDS.find((k) => k.name === name)!;
+    it(`validate: ${name}`, async () => {
+      expectBadInput(await runKind(kind, 'validate'), kind);
+    });
+  }
+
+  it('covers at least 20 distinct kinds', () => {
+    expect(new Set(KINDS.map((k) => k.name)).size).toBeGreaterThanOrEqual(20);
+  });
+});

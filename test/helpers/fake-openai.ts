@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ChatRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  [key: string]: unknown;
+}
+
+/** What the fake answers: text for a normal reply, or a raw HTTP response to inject a fault. */
+export type FakeReply =
+  | string
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | { destroy: true }
+  | { hang: true };
+
+export interface FakeServer {
+  url: string;
+  /** Every request received, in order. */
+  requests: { path: string; headers: http.IncomingHttpHeaders; body: ChatRequest }[];
+  close(): Promise<void>;
+}
+
+/**
+ * An OpenAI-compatible chat-completions server on loopback. `reply` decides each answer, so
+ * tests can script regressions, faults and slow calls per model and per input.
+ */
+export async function startFakeOpenAI(
+  reply: (req: ChatRequest, n: number) => FakeReply | Promise<FakeReply>,
+): Promise<FakeServer> {
+  const requests: FakeServer['requests'] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', async () => {
+      let body: ChatRequest;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = { model: '', messages: [] };
+      }
+      requests.push({ path: req.url ?? '', headers: req.headers, body });
+      const r = await reply(body, requests.length);
+      if (typeof r === 'string') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            choices: [
+              { index: 0, message: { role: 'assistant', content: r }, finish_reason: 'stop' },
+            ],
+            usage: { prompt_tokens: 10, completion_tokens: r.split(/\s+/).length },
+          }),
+        );
+      } else if ('destroy' in r) {
+        req.socket.destroy();
+      } else if ('hang' in r) {
+        // Never answer: the client's timeout has to deal with it.
+      } else {
+        res.writeHead(r.status, { 'content-type': 'text/html', ...r.headers });
+        res.end(r.body ?? '');
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The user turn of a request (what the case's input became after templating). */
+export function userText(req: ChatRequest): string {
+  return req.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+}

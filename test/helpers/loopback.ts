@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** One request as the server saw it. */
+export interface Received {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Loopback {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  /** Every request received, in arrival order. */
+  requests: Received[];
+  close(): Promise<void>;
+}
+
+/**
+ * A bare HTTP server on loopback whose handler writes the raw response, so a test can send any
+ * status, header, body or fault (a socket destroyed mid-body, a reply that never comes). The
+ * handler receives the request already read and its 1-based arrival number.
+ */
+export async function startLoopback(
+  handler: (req: Received, res: http.ServerResponse, n: number) => void | Promise<void>,
+): Promise<Loopback> {
+  const requests: Received[] = [];
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const received: Received = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(received);
+      void handler(received, res, requests.length);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Writes a JSON body with status 200 (or the given one). */
+export function sendJson(res: http.ServerResponse, value: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(value));
+}
+
+/** An OpenAI chat-completions reply with the given text and token counts. */
+export function openAiReply(content: unknown, usage = { prompt_tokens: 12, completion_tokens: 3 }) {
+  return {
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage,
+  };
+}

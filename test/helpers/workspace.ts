@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = path.join(ROOT, 'dist/cli.js');
+export const ACTION = path.join(ROOT, 'dist/index.js');
+
+/** A temp folder with the given files written into it. */
+export function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-test-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+export interface Exec {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a bundle as a real process, as users and GitHub do. */
+export function runNode(
+  script: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Exec> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: opts.cwd,
+      env: { PATH: process.env.PATH, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** JSONL golden cases `q0..q{n-1}` with expected answers `a0..`, tagged by the given function. */
+export function goldenJsonl(n: number, tag: (i: number) => string = () => 'general'): string {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ id: `case-${i}`, input: `q${i}`, expected: `a${i}`, tags: [tag(i)] }),
+  ).join('\n');
+}
+
+export function baseConfig(url: string, extra = ''): string {
+  return `version: 1
+dataset: golden.jsonl
+targets:
+  baseline:
+    type: openai
+    base_url: ${url}
+    model: base-model
+    api_key_env: TEST_KEY
+    price: {input_per_mtok: 1, output_per_mtok: 2}
+  candidate:
+    type: openai
+    base_url: ${url}
+    model: cand-model
+    api_key_env: TEST_KEY
+    price: {input_per_mtok: 1, output_per_mtok: 2}
+scorers:
+  - type: exact
+budgets:
+  quality: {max_drop: 0.02}
+  pass_rate: {max_drop: 0.02}
+  error_rate: {max: 0.05}
+gate:
+  min_cases: 30
+run:
+  concurrency: 8
+  retries: 2
+  backoff_ms: 1
+  timeout_ms: 5000
+${extra}`;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { displayWidth, renderConsole } from '../../src/report/console.js';
+import type { CaseReport } from '../../src/types.js';
+import { makeReport, side } from './fixture.js';
+
+const SGR = /\u001b\[\d+m/g;
+
+describe('renderConsole', () => {
+  const report = makeReport();
+  const plain = renderConsole(report);
+  const lines = plain.split('\n');
+
+  it('starts with the decision and the summary', () => {
+    expect(lines[0]).toBe(
+      'evalgate: FAIL  blocked: quality -6.1 pts (95% CI -7.9..-4.4) exceeds the 2-pt budget',
+    );
+  });
+
+  it('prints the checks table failing first, whole set before slices, in aligned columns', () => {
+    const header = lines.findIndex((l) => l.startsWith('Metric'));
+    expect(header).toBeGreaterThan(-1);
+    const table = lines.slice(header, header + 7);
+    expect(table[0]).toMatch(/^Metric\s+Baseline\s+Candidate\s+Change\s+Budget\s+Verdict$/);
+    const verdicts = table.slice(1).map((l) => l.split(/\s+/).at(-1));
+    expect(verdicts).toEqual(['FAIL', 'FAIL', 'INCONCLUSIVE', 'PASS', 'PASS', 'PASS']);
+    expect(table[1]!.startsWith('quality ')).toBe(true);
+    expect(table[2]!.startsWith('quality [tags=<b>billing</b>|@octocat]')).toBe(true);
+    expect(table[1]).toContain('-6.1 pts (95% CI -7.9..-4.4)');
+    // Every column starts at the same place on every row.
+    for (const title of ['Budget', 'Verdict']) {
+      const col = table[0]!.indexOf(title);
+      for (const row of table.slice(1)) expect(row[col - 1], row).toBe(' ');
+      for (const row of table.slice(1)) expect(row[col], row).not.toBe(' ');
+    }
+    // Numbers are right-aligned: they end where the header ends.
+    const candidateEnd = table[0]!.indexOf('Candidate') + 'Candidate'.length;
+    for (const row of table.slice(1)) {
+      expect(row[candidateEnd - 1], row).not.toBe(' ');
+      expect(row[candidateEnd], row).toBe(' ');
+    }
+  });
+
+  it('lists the top regressed cases with their score change', () => {
+    const start = lines.findIndex((l) => l.startsWith('Top regressed cases'));
+    expect(lines[start]).toBe('Top regressed cases (3 of 3):');
+    expect(lines[start + 1]).toMatch(
+      /^ {2}timeout-3\s+0\.80 → error \(timeout\)\s+timeout: no reply/,
+    );
+    expect(lines[start + 2]).toMatch(
+      /^ {2}evil<\/summary>@octocat\|`x`\s+1\.00 → 0\.20 \(-0\.80\)/,
+    );
+    expect(lines[start + 3]).toContain('newly-failing-6');
+  });
+
+  it('shows at most 5 cases and says how many more there are', () => {
+    const cases: CaseReport[] = Array.from({ length: 8 }, (_, i) => ({
+      id: `drop-${i}`,
+      slices: [],
+      baseline: side(),
+      candidate: side({ score: 0.9 - i / 10, pass: false }),
+    }));
+    const out = renderConsole(makeReport({ cases })).split('\n');
+    const start = out.findIndex((l) => l.startsWith('Top regressed cases'));
+    expect(out[start]).toBe('Top regressed cases (5 of 8):');
+    expect(out.slice(start + 1, start + 6).map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      'drop-7',
+      'drop-6',
+      'drop-5',
+      'drop-4',
+      'drop-3',
+    ]);
+    expect(out[start + 6]).toBe('  … 3 more in the report');
+  });
+
+  it('has no escape or control characters without colour, even from hostile cases', () => {
+    const hostile = makeReport();
+    hostile.cases[1]!.id = '\u001b[2J\u001b]0;pwned\u0007evil\r\nid';
+    hostile.cases[2]!.candidate!.error!.message = '\u001b[31mred\u001b[0m\u0000';
+    const out = renderConsole(hostile);
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(out).toContain('evil id');
+    expect(out).toContain('timeout: red');
+  });
+
+  it('colours only when asked, and only around padded cells', () => {
+    const coloured = renderConsole(report, { color: true });
+    expect(coloured).toContain('\u001b[31mevalgate: FAIL\u001b[0m');
+    expect(coloured).toMatch(/\u001b\[33mINCONCLUSIVE\s*\u001b\[0m/);
+    expect(coloured.replace(SGR, '')).toBe(plain);
+    expect(plain).not.toContain('\u001b');
+  });
+
+  it('shows a one-side run as recorded targets', () => {
+    const r = makeReport({ checks: [], cases: [] });
+    r.meta.only = 'candidate';
+    r.targets = { candidate: r.targets.candidate! };
+    const out = renderConsole(r);
+    expect(out.split('\n')[0]).toContain('evalgate: RECORDED (candidate only, nothing compared)');
+    expect(out).toMatch(/Quality\s+84\.9%/);
+    expect(out).not.toContain('Verdict');
+  });
+});
+
+describe('displayWidth', () => {
+  it('counts wide characters twice and zero-width ones not at all', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('日本')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('a\u200bb')).toBe(2);
+    expect(displayWidth('–≤…')).toBe(3);
+  });
+});

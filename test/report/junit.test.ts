@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../src/report/junit.js';
+import type { Report } from '../../src/types.js';
+import { decodeEntities, makeReport, side } from './fixture.js';
+
+interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
+
+const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g;
+const XML_ILLEGAL = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+function checkChars(s: string, where: string): void {
+  if (XML_ILLEGAL.test(s)) throw new Error(`illegal character in ${where}: ${JSON.stringify(s)}`);
+  if (s.replace(ENTITY, '').includes('&')) throw new Error(`bare & in ${where}: ${s}`);
+}
+
+/** A small strict XML parser: enough to prove well-formedness and read the JUnit tree. */
+function parseXml(xml: string): XmlElement {
+  let rest = xml.replace(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n/, '');
+  if (rest.startsWith('<?')) throw new Error('bad declaration');
+  const token = /^(?:<(\/?)([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.-]*="[^"<]*")*)\s*(\/?)>|([^<]+))/;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | null = null;
+  while (rest.length > 0) {
+    const m = token.exec(rest);
+    if (!m) throw new Error(`not well-formed at: ${rest.slice(0, 60)}`);
+    rest = rest.slice(m[0].length);
+    const [, close, name, attrText, selfClose, text] = m;
+    if (text !== undefined) {
+      checkChars(text, 'text');
+      const top = stack.at(-1);
+      if (top) top.text += decodeEntities(text);
+      else if (text.trim()) throw new Error('text outside the root element');
+      continue;
+    }
+    if (close) {
+      const open = stack.pop();
+      if (!open || open.name !== name) throw new Error(`</${name}> closes <${open?.name}>`);
+      if (attrText || selfClose) throw new Error('attributes on a closing tag');
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    for (const a of attrText!.matchAll(/([A-Za-z_][\w.-]*)="([^"]*)"/g)) {
+      if (a[1]! in attrs) throw new Error(`duplicate attribute ${a[1]}`);
+      checkChars(a[2]!, `attribute ${a[1]}`);
+      attrs[a[1]!] = decodeEntities(a[2]!);
+    }
+    const el: XmlElement = { name: name!, attrs, children: [], text: '' };
+    const parent = stack.at(-1);
+    if (parent) parent.children.push(el);
+    else if (root) throw new Error('two root elements');
+    else root = el;
+    if (!selfClose) stack.push(el);
+  }
+  if (stack.length > 0) throw new Error(`unclosed <${stack.at(-1)!.name}>`);
+  if (!root) throw new Error('no root element');
+  return root;
+}
+
+function suite(root: XmlElement, name: string): XmlElement {
+  const s = root.children.find((c) => c.name === 'testsuite' && c.attrs.name === name);
+  expect(s, name).toBeDefined();
+  return s!;
+}
+
+function outcome(tc: XmlElement): 'pass' | 'failure' | 'skipped' {
+  if (tc.children.some((c) => c.name === 'failure')) return 'failure';
+  if (tc.children.some((c) => c.name === 'skipped')) return 'skipped';
+  return 'pass';
+}
+
+/** The counts in a suite's attributes match its testcases. */
+function expectCountsMatch(s: XmlElement): void {
+  const cases = s.children.filter((c) => c.name === 'testcase');
+  expect(Number(s.attrs.tests)).toBe(cases.length);
+  expect(Number(s.attrs.failures)).toBe(cases.filter((c) => outcome(c) === 'failure').length);
+  expect(Number(s.attrs.skipped)).toBe(cases.filter((c) => outcome(c) === 'skipped').length);
+  expect(s.attrs.errors).toBe('0');
+}
+
+describe('the well-formedness check itself', () => {
+  it('rejects broken XML', () => {
+    expect(() => parseXml('<a><b></a></b>')).toThrow();
+    expect(() => parseXml('<a>x & y</a>')).toThrow();
+    expect(() => parseXml('<a t="<"/>')).toThrow();
+    expect(() => parseXml('<a>\u0000</a>')).toThrow();
+    expect(() => parseXml('<a/><b/>')).toThrow();
+    expect(parseXml('<a t="&lt;"><b>&amp;</b></a>').children[0]!.text).toBe('&');
+  });
+});
+
+describe('renderJunit', () => {
+  const report = makeReport();
+  const xml = renderJunit(report);
+  const root = parseXml(xml);
+
+  it('is well-formed XML with a declaration and a testsuites root', () => {
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+    expect(root.name).toBe('testsuites');
+  });
+
+  it('has one testcase per golden case, failed where the candidate regressed or fails', () => {
+    const cases = suite(root, 'evalgate cases');
+    expectCountsMatch(cases);
+    const tcs = cases.children.filter((c) => c.name === 'testcase');
+    expect(tcs.map((t) => t.attrs.name)).toEqual(report.cases.map((c) => c.id));
+    expect(Object.fromEntries(tcs.map((t) => [t.attrs.name, outcome(t)]))).toEqual({
+      'refund-17': 'pass',
+      'evil</summary>@octocat|`x`': 'failure',
+      'timeout-3': 'failure',
+      'both-fail-4': 'failure',
+      'improved-5': 'pass',
+      'newly-failing-6': 'failure',
+    });
+    expect(cases.attrs).toMatchObject({ tests: '6', failures: '4', skipped: '0' });
+  });
+
+  it('uses the first slice as classname, else evalgate', () => {
+    const tcs = suite(root, 'evalgate cases').children;
+    expect(tcs.map((t) => t.attrs.classname)).toEqual([
+      'tags=billing',
+      'tags=billing',
+      'evalgate',
+      'tags=shipping',
+      'tags=shipping',
+      'evalgate',
+    ]);
+  });
+
+  it('gives the scores in the failure message', () => {
+    const tcs = suite(root, 'evalgate cases').children;
+    const failure = (id: string) =>
+      tcs.find((t) => t.attrs.name === id)!.children.find((c) => c.name === 'failure')!;
+    expect(failure('evil</summary>@octocat|`x`').attrs.message).toContain(
+      'candidate score 0.20 < baseline 1.00',
+    );
+    expect(failure('timeout-3').attrs.message).toContain('candidate error (timeout)');
+    expect(failure('timeout-3').attrs.message).toContain('baseline score 0.80');
+    expect(failure('both-fail-4').attrs.message).toBe(
+      'candidate fails (score 0.40; baseline 0.40)',
+    );
+    const body = failure('evil</summary>@octocat|`x`').text;
+    expect(body).toContain('exact: baseline 1.00, candidate 0.00');
+    expect(body).toContain('</details><img src=x onerror=alert(1)>');
+  });
+
+  it('keeps hostile text escaped and drops characters XML forbids', () => {
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe]/);
+    expect(xml).not.toContain('\u001b');
+    expect(xml).not.toContain('<img');
+    expect(xml).not.toContain('</details>');
+    expect(xml).toContain('&lt;/details&gt;&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('has one testcase per check: failure when failing, skipped when inconclusive', () => {
+    const checks = suite(root, 'evalgate checks');
+    expectCountsMatch(checks);
+    expect(checks.attrs).toMatchObject({ tests: '6', failures: '2', skipped: '1' });
+    const byName = Object.fromEntries(
+      checks.children.map((t) => [t.attrs.name, outcome(t)] as const),
+    );
+    expect(byName).toEqual({
+      'pass rate': 'pass',
+      'error rate [tags=shipping]': 'pass',
+      'quality [tags=<b>billing</b>|@octocat]': 'failure',
+      'latency p95': 'skipped',
+      quality: 'failure',
+      cost: 'pass',
+    });
+    const quality = checks.children.find((t) => t.attrs.name === 'quality')!;
+    expect(quality.children[0]!.attrs.message).toBe(
+      'quality -6.1 pts (95% CI -7.9..-4.4) exceeds the 2-pt budget',
+    );
+  });
+
+  it('totals the suites on the root', () => {
+    expect(root.attrs).toMatchObject({ tests: '12', failures: '6', skipped: '1', errors: '0' });
+  });
+
+  it('skips a case with no candidate result and handles an empty check list', () => {
+    const r: Report = makeReport({
+      checks: [],
+      cases: [{ id: 'only-baseline', slices: [], baseline: side() }],
+    });
+    const tree = parseXml(renderJunit(r));
+    const cases = suite(tree, 'evalgate cases');
+    expectCountsMatch(cases);
+    expect(cases.attrs).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
+    expect(suite(tree, 'evalgate checks').attrs.tests).toBe('0');
+  });
+
+  it('records a one-side run: candidate failures still fail', () => {
+    const r = makeReport({
+      checks: [],
+      cases: [
+        { id: 'a', slices: [], candidate: side() },
+        { id: 'b', slices: [], candidate: side({ score: 0, pass: false }) },
+      ],
+    });
+    r.meta.only = 'candidate';
+    const cases = suite(parseXml(renderJunit(r)), 'evalgate cases');
+    expect(cases.attrs).toMatchObject({ tests: '2', failures: '1', skipped: '0' });
+  });
+});

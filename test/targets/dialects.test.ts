@@ -1,0 +1,287 @@
+import { describe, expect, it } from 'vitest';
+import { anthropicDialect } from '../../src/targets/anthropic.js';
+import { BadResponseError } from '../../src/targets/dialect.js';
+import { httpAppDialect } from '../../src/targets/http-app.js';
+import { openAiDialect } from '../../src/targets/openai.js';
+import { goldenCase } from '../helpers/golden-case.js';
+
+const body = (b: string | undefined) => JSON.parse(b ?? 'null') as Record<string, unknown>;
+
+describe('openai dialect', () => {
+  const dialect = openAiDialect({
+    baseUrl: 'http://llm.local:8080/v1/',
+    model: 'gpt-test',
+    apiKey: 'sk-abc',
+    headers: { 'x-team': 'qa' },
+    params: { temperature: 0, max_tokens: 64 },
+    templates: {
+      prompt: 'Answer briefly.\n\n{{input}}',
+      system: 'You help with {{vars.product}}.',
+    },
+  });
+
+  it('posts model, params and templated messages to {base_url}/chat/completions with a bearer key', () => {
+    const req = dialect.buildRequest(
+      goldenCase({ input: 'Can I get a refund?', vars: { product: 'Acme' } }),
+    );
+    expect(req.url.href).toBe('http://llm.local:8080/v1/chat/completions');
+    expect(req.method).toBe('POST');
+    expect(req.headers).toEqual({
+      'content-type': 'application/json',
+      'x-team': 'qa',
+      authorization: 'Bearer sk-abc',
+    });
+    expect(body(req.body)).toEqual({
+      model: 'gpt-test',
+      temperature: 0,
+      max_tokens: 64,
+      messages: [
+        { role: 'system', content: 'You help with Acme.' },
+        { role: 'user', content: 'Answer briefly.\n\nCan I get a refund?' },
+      ],
+    });
+  });
+
+  it('sends a chat-array input as it is, templating only the last user turn', () => {
+    const req = dialect.buildRequest(
+      goldenCase({
+        vars: { product: 'Acme' },
+        input: [
+          { role: 'user', content: 'first' },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: 'second' },
+        ],
+      }),
+    );
+    expect(body(req.body).messages).toEqual([
+      { role: 'system', content: 'You help with Acme.' },
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'Answer briefly.\n\nsecond' },
+    ]);
+  });
+
+  it('sends no authorization header without a key, and the input alone without a prompt', () => {
+    const bare = openAiDialect({ baseUrl: 'http://h/v1', model: 'm', templates: {} });
+    const req = bare.buildRequest(goldenCase({ input: 'hi' }));
+    expect(req.headers).not.toHaveProperty('authorization');
+    expect(body(req.body)).toEqual({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+  });
+
+  it.each([
+    ['a string', 'Paris', 'Paris'],
+    ['null (a refusal or tool call)', null, ''],
+    [
+      'an array of text parts',
+      [{ type: 'text', text: 'Par' }, { type: 'text', text: 'is' }, { type: 'image_url' }],
+      'Paris',
+    ],
+  ])('reads content given as %s', (_label, content, output) => {
+    const reply = dialect.parseReply(
+      JSON.stringify({
+        choices: [{ message: { content } }],
+        usage: { prompt_tokens: 20, completion_tokens: 2 },
+      }),
+    );
+    expect(reply).toEqual({ output, input_tokens: 20, output_tokens: 2 });
+  });
+
+  it('counts missing or nonsensical usage as zero tokens', () => {
+    const reply = dialect.parseReply(
+      JSON.stringify({
+        choices: [{ message: { content: 'x' } }],
+        usage: { prompt_tokens: -1, completion_tokens: '7' },
+      }),
+    );
+    expect(reply).toEqual({ output: 'x', input_tokens: 0, output_tokens: 0 });
+  });
+
+  it.each([
+    [
+      'HTML from a proxy',
+      '<html><body>502 Bad Gateway</body></html>',
+      /not JSON.*<html><body>502 Bad Gateway/,
+    ],
+    ['truncated JSON', '{"choices": [', /not JSON/],
+    ['JSON without choices', '{"error": "nope"}', /no choices\[0\]\.message\.content/],
+    ['an empty choices list', '{"choices": []}', /no choices/],
+    ['content that is a number', '{"choices": [{"message": {"content": 5}}]}', /no choices/],
+    ['JSON null', 'null', /no choices/],
+  ])('rejects %s with BadResponseError', (_label, text, message) => {
+    expect(() => dialect.parseReply(text)).toThrow(BadResponseError);
+    expect(() => dialect.parseReply(text)).toThrow(message);
+  });
+});
+
+describe('anthropic dialect', () => {
+  const dialect = anthropicDialect({
+    baseUrl: 'https://api.anthropic.test/',
+    model: 'claude-test',
+    apiKey: 'ak-123',
+    params: { temperature: 0.2 },
+    templates: { system: 'Be terse.', prompt: 'Q: {{input}}' },
+  });
+
+  it('posts to {base_url}/v1/messages with x-api-key and anthropic-version, system outside messages', () => {
+    const req = dialect.buildRequest(goldenCase({ input: 'Why?' }));
+    expect(req.url.href).toBe('https://api.anthropic.test/v1/messages');
+    expect(req.method).toBe('POST');
+    expect(req.headers).toEqual({
+      'content-type': 'application/json',
+      'anthropic-version': '2023-06-01',
+      'x-api-key': 'ak-123',
+    });
+    expect(req.headers).not.toHaveProperty('authorization');
+    expect(body(req.body)).toEqual({
+      model: 'claude-test',
+      max_tokens: 1024,
+      temperature: 0.2,
+      system: 'Be terse.',
+      messages: [{ role: 'user', content: 'Q: Why?' }],
+    });
+  });
+
+  it('moves system turns of a chat input into `system`, and lets params override max_tokens', () => {
+    const d = anthropicDialect({
+      baseUrl: 'http://a',
+      model: 'c',
+      params: { max_tokens: 50 },
+      templates: {},
+    });
+    const req = d.buildRequest(
+      goldenCase({
+        input: [
+          { role: 'system', content: 'Rule one.' },
+          { role: 'system', content: 'Rule two.' },
+          { role: 'user', content: 'go' },
+        ],
+      }),
+    );
+    expect(body(req.body)).toEqual({
+      model: 'c',
+      max_tokens: 50,
+      system: 'Rule one.\n\nRule two.',
+      messages: [{ role: 'user', content: 'go' }],
+    });
+    expect(req.headers).not.toHaveProperty('x-api-key');
+  });
+
+  it('omits `system` when there is none', () => {
+    const d = anthropicDialect({ baseUrl: 'http://a', model: 'c', templates: {} });
+    expect(body(d.buildRequest(goldenCase()).body)).not.toHaveProperty('system');
+  });
+
+  it('joins the text blocks and skips the others (tool_use, thinking)', () => {
+    const reply = dialect.parseReply(
+      JSON.stringify({
+        content: [
+          { type: 'thinking', thinking: 'hmm' },
+          { type: 'text', text: 'Hello, ' },
+          { type: 'tool_use', id: 't', name: 'f', input: {} },
+          { type: 'text', text: 'world' },
+        ],
+        usage: { input_tokens: 31, output_tokens: 4 },
+      }),
+    );
+    expect(reply).toEqual({ output: 'Hello, world', input_tokens: 31, output_tokens: 4 });
+  });
+
+  it.each([
+    ['an error object', '{"type":"error","error":{"type":"overloaded_error"}}'],
+    ['content that is a string', '{"content":"hi"}'],
+    ['not JSON', 'Service Unavailable'],
+  ])('rejects %s with BadResponseError', (_label, text) => {
+    expect(() => dialect.parseReply(text)).toThrow(BadResponseError);
+  });
+});
+
+describe('http (own app) dialect', () => {
+  it('templates every string of the body and posts it with a bearer key', () => {
+    const d = httpAppDialect({
+      url: 'http://app.local/api/ask?v=2',
+      method: 'POST',
+      apiKey: 'app-key',
+      headers: { 'x-tenant': 't1' },
+      body: {
+        question: '{{input}}',
+        context: { plan: 'plan={{vars.plan}}', lang: '{{metadata.lang}}' },
+        k: 3,
+        flags: ['{{id}}', true],
+      },
+      output: 'result.text',
+    });
+    const req = d.buildRequest(
+      goldenCase({ id: 'c9', input: 'Refund?', vars: { plan: 'pro' }, metadata: { lang: 'en' } }),
+    );
+    expect(req.url.href).toBe('http://app.local/api/ask?v=2');
+    expect(req.method).toBe('POST');
+    expect(req.headers).toEqual({
+      'content-type': 'application/json',
+      'x-tenant': 't1',
+      authorization: 'Bearer app-key',
+    });
+    expect(body(req.body)).toEqual({
+      question: 'Refund?',
+      context: { plan: 'plan=pro', lang: 'en' },
+      k: 3,
+      flags: ['c9', true],
+    });
+  });
+
+  it('puts a chat-array input in place of a bare {{input}} placeholder, as JSON rather than text', () => {
+    const d = httpAppDialect({
+      url: 'http://app/x',
+      method: 'PUT',
+      body: { messages: '{{ input }}' },
+      output: 'a',
+    });
+    const input = [{ role: 'user', content: 'hi' }];
+    expect(body(d.buildRequest(goldenCase({ input })).body)).toEqual({ messages: input });
+  });
+
+  it('defaults the body to {input} and sends none for GET', () => {
+    const post = httpAppDialect({ url: 'http://app/x', method: 'POST', output: 'a' });
+    expect(body(post.buildRequest(goldenCase({ input: 'hey' })).body)).toEqual({ input: 'hey' });
+    const get = httpAppDialect({ url: 'http://app/x', method: 'GET', output: 'a' });
+    expect(get.buildRequest(goldenCase()).body).toBeUndefined();
+    expect(get.buildRequest(goldenCase()).headers).not.toHaveProperty('authorization');
+  });
+
+  it('reads the output and the usage by dot paths, array indices included', () => {
+    const d = httpAppDialect({
+      url: 'http://app/x',
+      method: 'POST',
+      output: 'data.answers.0.text',
+      usage: { input_tokens: 'meta.tokens_in', output_tokens: 'meta.tokens_out' },
+    });
+    const reply = d.parseReply(
+      JSON.stringify({
+        data: { answers: [{ text: 'Yes' }, { text: 'No' }] },
+        meta: { tokens_in: 40, tokens_out: 2 },
+      }),
+    );
+    expect(reply).toEqual({ output: 'Yes', input_tokens: 40, output_tokens: 2 });
+  });
+
+  it('turns a non-string output into JSON text and counts tokens as zero without usage paths', () => {
+    const d = httpAppDialect({ url: 'http://app/x', method: 'POST', output: 'result' });
+    expect(d.parseReply('{"result": {"label": "spam", "p": 0.9}}')).toEqual({
+      output: '{"label":"spam","p":0.9}',
+      input_tokens: 0,
+      output_tokens: 0,
+    });
+    expect(d.parseReply('{"result": 0}').output).toBe('0');
+    expect(d.parseReply('{"result": ""}').output).toBe('');
+  });
+
+  it.each([
+    ['a missing path', '{"result": {}}', /nothing at "result\.text"/],
+    ['null at the path', '{"result": {"text": null}}', /nothing at "result\.text"/],
+    ['a path through a string', '{"result": "flat"}', /nothing at "result\.text"/],
+    ['an HTML error page', '<!doctype html><h1>oops</h1>', /not JSON/],
+  ])('rejects %s with BadResponseError', (_label, text, message) => {
+    const d = httpAppDialect({ url: 'http://app/x', method: 'POST', output: 'result.text' });
+    expect(() => d.parseReply(text)).toThrow(BadResponseError);
+    expect(() => d.parseReply(text)).toThrow(message);
+  });
+});
