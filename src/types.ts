@@ -79,6 +79,8 @@ export interface SideResult {
   output_tokens: number;
   cost_usd: number;
   error: CallError | null;
+  /** With run.repeats > 1: every repeat's score in order; `score` is their mean. */
+  repeat_scores?: number[];
 }
 
 export interface CaseReport {
