@@ -47,7 +47,8 @@ export function pairedBootstrap(
   const indices = new Uint32Array(n);
   const out = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) indices[i] = rng() * n; // Uint32Array truncates toward zero
+    if (rng.fillIndices) rng.fillIndices(indices, n);
+    else for (let i = 0; i < n; i++) indices[i] = rng() * n; // Uint32Array truncates toward zero
     out[b] = statistic(indices);
   }
   return out;
