@@ -1,17 +1,37 @@
 // `npm run bench`: the real CLI bundle against a local endpoint with a fixed 50 ms latency.
-// Reports wall time against the ideal (cases / concurrency × latency), CPU per call, peak memory.
+// Reports, per scenario, the process's wall time (node start-up included) and the run's own
+// (the report's meta.duration_ms: load, calls, scoring, statistics), both against the ideal
+// (cases / concurrency × latency), CPU per call for everything the process did, and peak memory.
+// For 2000 cases it also times the floor: bare node:http making the same calls and nothing else,
+// which says how much of the gap to the ideal this machine and node:http leave to evalgate.
+//
+//   npm run bench                      both scenarios, 3 runs each, the median run reported
+//   npm run bench -- --runs 5          more runs
+//   npm run bench -- --only 2000       one scenario (by case count)
+//   npm run bench -- --profile DIR     also write a CPU profile per run (node --cpu-prof)
+//   EVALGATE_BENCH_CLI=path            bench another bundle (default dist/cli.js)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = process.env.EVALGATE_BENCH_CLI ?? path.join(root, 'dist/cli.js');
 const LATENCY_MS = 50;
 const scenarios = [
-  { cases: 2000, concurrency: 32 },
-  { cases: 10000, concurrency: 64 },
+  { cases: 2000, concurrency: 32, floor: true, target: { ratio: 1.15, cpuMs: 0.4 } },
+  { cases: 10000, concurrency: 64, target: { cpuMs: 0.4, rssMb: 150 } },
 ];
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+const runs = Math.max(1, Number(flags.runs));
 
 function startServer() {
   const child = spawn(process.execPath, [path.join(root, 'bench/server.mjs'), String(LATENCY_MS)], {
@@ -23,13 +43,17 @@ function startServer() {
 }
 
 function run(dir, env) {
+  const profile = flags.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags.profile)}`]
+    : [];
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
       [
+        ...profile,
         '--import',
         path.join(root, 'bench/rusage.mjs'),
-        path.join(root, 'dist/cli.js'),
+        cli,
         'run',
         '--config',
         'evalgate.yaml',
@@ -44,18 +68,30 @@ function run(dir, env) {
   });
 }
 
-const server = await startServer();
-console.log(
-  `endpoint ${server.url}, ${LATENCY_MS} ms per call, node ${process.version}, ${os.cpus().length} cores\n`,
-);
-for (const s of scenarios) {
+/** Bare node:http making the same calls: what this machine allows right now (bench/floor.mjs). */
+function floor(s, url) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'bench/floor.mjs'), url, String(s.cases), String(s.concurrency)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('close', () => resolve(JSON.parse(out)));
+  });
+}
+
+function workspaceFor(s, url) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-'));
   const lines = [];
   for (let i = 0; i < s.cases; i++)
     lines.push(JSON.stringify({ id: `c${i}`, input: `What is ${i} + 42 - ${i}?`, expected: '42' }));
   writeFileSync(path.join(dir, 'golden.jsonl'), lines.join('\n'));
   const target = (model) => `    type: openai
-    base_url: ${server.url}
+    base_url: ${url}
     model: ${model}
     price: {input_per_mtok: 1, output_per_mtok: 2}`;
   writeFileSync(
@@ -72,18 +108,73 @@ budgets: {quality: {max_drop: 0.02}, latency_p95: {max_increase: 20%}, cost: {ma
 run: {concurrency: ${s.concurrency}}
 `,
   );
-  const usageFile = path.join(dir, 'rusage.json');
-  const started = performance.now();
-  const r = await run(dir, { EVALGATE_BENCH_RUSAGE: usageFile });
-  const wall = (performance.now() - started) / 1000;
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+  return dir;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mark = (ok) => (ok ? 'ok' : 'MISSED');
+
+const server = await startServer();
+// The endpoint is our child: it must not outlive a benchmark that fails half way.
+process.on('exit', () => server.child.kill());
+console.log(
+  `endpoint ${server.url}, ${LATENCY_MS} ms per call, node ${process.version}, ${os.cpus().length} cores, ` +
+    `load average ${os.loadavg()[0].toFixed(2)}; ${runs} run(s) per scenario, median reported\n`,
+);
+let failed = false;
+for (const s of scenarios) {
+  if (flags.only && Number(flags.only) !== s.cases) continue;
   const calls = s.cases * 2;
-  const ideal = (s.cases / s.concurrency) * (LATENCY_MS / 1000);
-  if (r.code !== 0) console.error(r.err);
+  const ideal = (s.cases / s.concurrency) * LATENCY_MS;
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = workspaceFor(s, server.url);
+    const usageFile = path.join(dir, 'rusage.json');
+    const started = performance.now();
+    const r = await run(dir, { EVALGATE_BENCH_RUSAGE: usageFile });
+    const wall = performance.now() - started;
+    if (r.code !== 0) {
+      // A bundle being rebuilt, or a broken one: say so and measure nothing from this run.
+      console.error(`run ${i + 1} of ${s.cases} cases exited ${r.code}:\n${r.err}`);
+      failed = true;
+      rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+    const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
+    const bare = s.floor ? await floor(s, server.url) : undefined;
+    results.push({
+      wall,
+      floor: bare?.wall_ms,
+      run: report.meta.duration_ms,
+      cpu: usage.cpu_ms / calls,
+      rss: usage.max_rss_mb,
+      code: r.code,
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (results.length === 0) continue;
+  const wall = median(results.map((r) => r.wall));
+  const runMs = median(results.map((r) => r.run));
+  const cpu = median(results.map((r) => r.cpu));
+  const rss = median(results.map((r) => r.rss));
+  const bare = s.floor ? median(results.map((r) => r.floor)) : undefined;
   console.log(
-    `${s.cases} paired cases, concurrency ${s.concurrency}/target: wall ${wall.toFixed(2)} s vs ideal ${ideal.toFixed(3)} s ` +
-      `(${(wall / ideal).toFixed(2)}x, includes process start-up), CPU ${(usage.cpu_ms / calls).toFixed(3)} ms/call, ` +
-      `peak RSS ${usage.max_rss_mb.toFixed(0)} MB, exit ${r.code}`,
+    `${s.cases} paired cases, concurrency ${s.concurrency}/target (ideal ${(ideal / 1000).toFixed(3)} s):\n` +
+      (bare
+        ? `  floor   ${(bare / 1000).toFixed(2)} s = ${(bare / ideal).toFixed(3)}x ideal (bare node:http, the same calls, nothing else)\n`
+        : '') +
+      `  run     ${(runMs / 1000).toFixed(2)} s = ${(runMs / ideal).toFixed(3)}x ideal (meta.duration_ms)\n` +
+      `  process ${(wall / 1000).toFixed(2)} s = ${(wall / ideal).toFixed(3)}x ideal (node start-up included)` +
+      (s.target.ratio
+        ? `  target ≤ ${s.target.ratio}x: ${mark(wall / ideal <= s.target.ratio)}`
+        : '') +
+      `\n  CPU     ${cpu.toFixed(3)} ms/call, all of the process's work` +
+      `  target ≤ ${s.target.cpuMs}: ${mark(cpu <= s.target.cpuMs)}` +
+      `\n  memory  ${rss.toFixed(0)} MB peak RSS` +
+      (s.target.rssMb ? `  target ≤ ${s.target.rssMb}: ${mark(rss <= s.target.rssMb)}` : '') +
+      `\n  runs    ${results.map((r) => `${(r.wall / 1000).toFixed(2)} s/${r.cpu.toFixed(3)} ms/${r.rss.toFixed(0)} MB`).join(', ')}\n`,
   );
 }
 server.child.kill();
+if (failed) process.exitCode = 1;

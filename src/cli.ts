@@ -1,8 +1,13 @@
 import { runCli } from './cli/main.js';
+import { boundHeapGrowth } from './runner/heap.js';
+
+boundHeapGrowth();
 
 // A cancelled job or Ctrl-C aborts in-flight calls; the run then ends with exit 3.
 const controller = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort());
+// The signal's name is the abort reason, so the partial report says what stopped it. `once`: a
+// second Ctrl-C kills the process the default way.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort(sig));
 
 const code = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),

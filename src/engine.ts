@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { caseCluster } from './compare/clusters.js';
 import { caseSlices } from './compare/slices.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -7,24 +8,39 @@ import { loadDataset } from './dataset/load.js';
 import { InputError, type InputProblem } from './errors.js';
 import { buildChecks } from './gate/checks.js';
 import { decide, sortChecks, summarize } from './gate/decide.js';
+import { BASE_REF_ENV } from './git/base-ref.js';
 import { targetMetrics } from './metrics/target-metrics.js';
-import { parseStoredBaseline, type StoredBaseline } from './report/stored-baseline.js';
-import { runPairs, type SideResults } from './runner/run-pairs.js';
-import { buildScorer, scorersFor, uniqueName } from './scorers/build.js';
+import {
+  configFingerprint,
+  datasetFingerprints,
+  fingerprintWarnings,
+} from './report/fingerprint.js';
+import {
+  matchStoredBaseline,
+  parseStoredBaseline,
+  type StoredBaseline,
+} from './report/stored-baseline.js';
+import { IncompleteRunError, incompleteSummary } from './runner/incomplete.js';
+import { type RunStats, RunStoppedError, runPairs, type SideResults } from './runner/run-pairs.js';
+import { runSettingProblems, runSettings } from './runner/settings.js';
+import { createEmbeddingsEndpoint, type EmbeddingsEndpoint } from './scorers/embeddings.js';
+import { createJudgeTarget } from './scorers/judge.js';
+import { prepareScorers, type ScoringResources } from './scorers/prepare.js';
 import { scoreCall } from './scorers/score-case.js';
 import type { Scorer } from './scorers/scorer.js';
+import { scoringWarnings } from './scorers/usage.js';
 import { createRng } from './stats/rng.js';
 import { createTarget } from './targets/create.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
-import type { CaseReport, GoldenCase, Report, Side } from './types.js';
+import type { CaseReport, GoldenCase, Report, Side, StoredBaselineMatch } from './types.js';
 import { VERSION } from './version.js';
 
 /** How the engine talks to whichever front door runs it; it never knows which. */
 export interface EngineHooks {
   info(message: string): void;
   warning(message: string): void;
-  progress?(done: number, total: number): void;
+  progress?(done: number, total: number, stats?: RunStats): void;
   /** A secret just read from the environment: the front door masks it in logs. */
   secret?(value: string): void;
 }
@@ -37,6 +53,10 @@ export interface EngineOptions {
   seed?: number;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** The git ref that `ref: base` in a prompt means (`--base-ref`, the Action's `base-ref`). */
+  baseRef?: string;
+  /** `evalgate calibrate`: allows `only: 'baseline'` (the baseline run against itself). */
+  calibrate?: boolean;
 }
 
 /** Everything validated and ready to send; nothing has been sent. */
@@ -47,9 +67,13 @@ export interface Plan {
   datasetFiles: string[];
   scorers: Scorer[][];
   targets: Partial<Record<Side, Target>>;
+  /** The judge and embeddings endpoints the scorers share (usage, outage signal, close). */
+  scoring: ScoringResources;
   storedBaseline?: StoredBaseline;
   seed: number;
   options: EngineOptions;
+  /** The targets' keys, kept out of response-cache keys. */
+  secrets: string[];
 }
 
 function mergeProblems(problems: InputProblem[], fn: () => void): void {
@@ -74,17 +98,10 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
   const problems: InputProblem[] = [];
   const file = loaded.file;
 
-  if (config.run.repeats > 1) {
-    problems.push({
-      file,
-      path: 'run.repeats',
-      message: 'repeats > 1 is not supported by this version yet',
-    });
-  }
   if (options.only && options.baselineReportPath) {
     problems.push({ message: '--only and --baseline-report cannot be combined' });
   }
-  if (options.only === 'baseline') {
+  if (options.only === 'baseline' && !options.calibrate) {
     problems.push({
       message: '--only baseline is not supported: record the candidate side with --only candidate',
     });
@@ -101,10 +118,6 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
     // "matched no files" and the like come from the config's `dataset` key: name the config.
     problems.push(...err.problems.map((p) => (p.file ? p : { ...p, file })));
   }
-
-  const taken = new Set<string>();
-  const global = config.scorers.map((spec) => buildScorer(spec, uniqueName(spec, taken)));
-  const scorers = cases.map((c) => scorersFor(global, c.assert as Config['scorers']));
 
   let storedBaseline: StoredBaseline | undefined;
   if (options.baselineReportPath) {
@@ -129,7 +142,8 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
   const ctx = {
     configFile: file,
     configDir: loaded.dir,
-    env,
+    // `ref: base` is resolved from the environment (src/git/base-ref.ts); a flag outranks it.
+    env: options.baseRef ? { ...env, [BASE_REF_ENV]: options.baseRef } : env,
     defaults: {
       concurrency: config.run.concurrency,
       timeoutMs: config.run.timeout_ms,
@@ -137,11 +151,41 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
       backoffBaseMs: config.run.backoff_ms,
     },
   };
+  const secrets: string[] = [];
   for (const side of sides) {
     mergeProblems(problems, () => {
-      targets[side] = createTarget(config.targets[side], side, ctx, (s) => hooks.secret?.(s));
+      targets[side] = createTarget(config.targets[side], side, ctx, (s) => {
+        secrets.push(s);
+        hooks.secret?.(s);
+      });
     });
   }
+  problems.push(...runSettingProblems(config, sides, file));
+
+  // The scoring endpoints are checked like targets (keys first), then every scorer is built:
+  // schemas compiled, rubrics read, custom modules imported.
+  let judge: Target | undefined;
+  let embeddings: EmbeddingsEndpoint | undefined;
+  const judgeCfg = config.judge;
+  const embeddingsCfg = config.embeddings;
+  if (judgeCfg)
+    mergeProblems(problems, () => {
+      judge = createJudgeTarget(judgeCfg, ctx, (s) => hooks.secret?.(s));
+    });
+  if (embeddingsCfg)
+    mergeProblems(problems, () => {
+      embeddings = createEmbeddingsEndpoint(embeddingsCfg, ctx, (s) => hooks.secret?.(s));
+    });
+  const prepared = await prepareScorers(config, cases, {
+    configFile: file,
+    configDir: loaded.dir,
+    judge,
+    embeddings,
+    maxConsecutiveErrors: config.run.max_consecutive_errors,
+    signal: options.signal,
+  });
+  problems.push(...prepared.problems);
+  const scorers = prepared.scorers;
 
   // Render every request now: a template that a case cannot fill is bad input, found before
   // anything is sent rather than as one failed case in the middle of a paid run.
@@ -187,8 +231,25 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
     }
   }
 
+  // A time-to-first-token budget on a target that does not stream could only ever be
+  // "insufficient data": say so now, before anything is sent.
+  for (const metric of ['ttft_p95', 'tpot_p95'] as const) {
+    if (!config.budgets[metric] && !config.slices?.budgets[metric]) continue;
+    for (const side of sides) {
+      const t = config.targets[side];
+      if (t.type !== 'http' && t.stream !== true) {
+        problems.push({
+          file,
+          path: `targets.${side}.stream`,
+          message: `a ${metric} budget is set, so this target must stream (stream: true)`,
+        });
+      }
+    }
+  }
+
   if (problems.length) {
     for (const t of Object.values(targets)) t?.transport.close();
+    prepared.resources.close();
     throw new InputError(problems);
   }
   return {
@@ -198,9 +259,11 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
     datasetFiles: files,
     scorers,
     targets,
+    scoring: prepared.resources,
     storedBaseline,
     seed,
     options,
+    secrets,
   };
 }
 
@@ -218,46 +281,73 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
       (plan.storedBaseline ? ` (baseline from ${plan.storedBaseline.file})` : ''),
   );
   let results: SideResults;
+  let stats: RunStats;
+  // A run stopped early (cancelled, cost budget, endpoint down) still reports what it measured.
+  let stopped: RunStoppedError | undefined;
   const scorerIndex = new Map(cases.map((c, i) => [c, plan.scorers[i]!]));
   try {
-    results = await runPairs({
+    ({ stats, ...results } = await runPairs({
+      ...runSettings(config, sides, plan.loaded.dir, plan.secrets, hooks.warning),
       cases,
       targets: plan.targets,
       score: (c, _side, call) => scoreCall(call, c, scorerIndex.get(c)!),
       rng: createRng(plan.seed),
       maxConsecutiveErrors: config.run.max_consecutive_errors,
-      signal: plan.options.signal,
+      // A judge or embeddings endpoint that is down stops the run as an unreachable target does.
+      signal: plan.options.signal
+        ? AbortSignal.any([plan.options.signal, plan.scoring.outage])
+        : plan.scoring.outage,
       onProgress: hooks.progress,
-    });
+    }));
+  } catch (err) {
+    const failure = plan.scoring.failure();
+    if (failure || !(err instanceof RunStoppedError)) throw failure ?? err;
+    stopped = err;
+    results = err.partial;
+    stats = err.stats;
   } finally {
     for (const t of Object.values(plan.targets)) t?.transport.close();
+    plan.scoring.close();
   }
 
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
-  let missing = 0;
-  const reports: CaseReport[] = cases.map((c, i) => {
+  const all: CaseReport[] = cases.map((c, i) => {
     const r: CaseReport = {
       id: c.id,
       slices: caseSlices(c, by),
+      ...(config.gate.cluster_by ? { cluster: caseCluster(c, config.gate.cluster_by) } : {}),
       source: `${c.source.file}:${c.source.line}`,
       input: c.input,
       ...(c.expected !== undefined ? { expected: c.expected } : {}),
     };
     const base = plan.storedBaseline ? plan.storedBaseline.byId.get(c.id) : results.baseline?.[i];
     if (base) r.baseline = base;
-    else if (plan.storedBaseline) missing++;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
     return r;
   });
-  if (plan.storedBaseline) {
-    const ids = new Set(cases.map((c) => c.id));
-    const extra = [...plan.storedBaseline.byId.keys()].filter((id) => !ids.has(id)).length;
-    if (missing)
-      warnings.push(`${missing} case(s) are not in the baseline report and were not compared`);
-    if (extra)
-      warnings.push(`${extra} case(s) in the baseline report are no longer in the dataset`);
+  // A stopped run reports only the cases it answered on at least one side.
+  const reports = stopped
+    ? all.filter((_, i) => results.baseline?.[i] || results.candidate?.[i])
+    : all;
+  const datasetNames = plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
+  const fingerprints = {
+    datasets: datasetFingerprints(
+      plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
+    ),
+    config: configFingerprint(config),
+  };
+  let storedMatch: StoredBaselineMatch | undefined;
+  const stored = plan.storedBaseline;
+  if (stored) {
+    const ids = cases.map((c) => c.id);
+    const m = matchStoredBaseline(stored, ids);
+    storedMatch = m.match;
+    warnings.push(
+      ...m.warnings,
+      ...fingerprintWarnings(stored.fingerprints, fingerprints, stored.file),
+    );
   }
 
   const only = plan.options.only;
@@ -267,8 +357,12 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
   if (reports.some((r) => r.candidate))
     targets.candidate = targetMetrics(reports.map((r) => r.candidate));
 
-  const { checks, warnings: checkWarnings } = only
-    ? { checks: [], warnings: [] }
+  const {
+    checks,
+    warnings: checkWarnings,
+    power,
+  } = only || stopped
+    ? { checks: [], warnings: [], power: undefined }
     : buildChecks(reports, {
         budgets: config.budgets,
         slices: config.slices,
@@ -276,29 +370,35 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
         minCases: config.gate.min_cases,
         seed: plan.seed,
       });
-  warnings.push(...checkWarnings);
-  if (!only && checks.length === 0)
+  warnings.push(...checkWarnings, ...scoringWarnings(reports));
+  if (!only && !stopped && checks.length === 0)
     warnings.push('no budgets are configured: the gate compares but blocks nothing');
-  const decision = only ? 'pass' : decide(checks);
-  const summary = only
-    ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
-    : summarize(decision, checks, config.gate.confidence);
+  if (stopped) warnings.unshift(`this report is incomplete: ${stopped.message}`);
+  const decision = stopped ? 'inconclusive' : only ? 'pass' : decide(checks);
+  const summary = stopped
+    ? incompleteSummary(stopped)
+    : only
+      ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
+      : summarize(decision, checks, config.gate.confidence);
   for (const w of warnings) hooks.warning(w);
 
-  return {
+  const report: Report = {
     schema_version: 1,
     decision,
     summary,
     cases: reports,
     targets,
     checks: sortChecks(checks),
+    ...(power && power.checks.length > 0 ? { power } : {}),
+    ...(stopped ? { incomplete: true as const, incomplete_reason: stopped.message } : {}),
+    ...(plan.scoring.usage() ? { scoring: plan.scoring.usage() } : {}),
     meta: {
       tool: 'evalgate',
       version: VERSION,
       started_at: new Date(started).toISOString(),
       duration_ms: Date.now() - started,
       config: plan.loaded.file,
-      datasets: plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f),
+      datasets: datasetNames,
       confidence: config.gate.confidence,
       seed: plan.seed,
       ...(only ? { only } : {}),
@@ -308,6 +408,12 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
         candidate: labelOf(config.targets.candidate),
       },
       warnings,
+      fingerprints,
+      ...(storedMatch ? { stored_baseline: storedMatch } : {}),
+      ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
+      calls: stats,
     },
   };
+  if (stopped) throw new IncompleteRunError(stopped.message, report);
+  return report;
 }

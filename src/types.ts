@@ -46,7 +46,9 @@ export type ErrorKind =
   | 'bad_response'
   | 'stream_cut'
   | 'aborted'
-  | 'scorer';
+  | 'scorer'
+  /** A scoring endpoint (the judge or the embeddings model) failed: not the target's fault. */
+  | 'judge';
 
 export interface CallError {
   kind: ErrorKind;
@@ -81,6 +83,40 @@ export interface SideResult {
   error: CallError | null;
   /** With run.repeats > 1: every repeat's score in order; `score` is their mean. */
   repeat_scores?: number[];
+  /** With run.repeats > 1: whether each repeat passed; `pass` needs a strict majority. */
+  repeat_pass?: boolean[];
+  /** With run.repeats > 1: each answered call's latency (`latency_ms` is their mean). */
+  repeat_latency_ms?: number[];
+  /** With run.repeats > 1: how many different answers came back (after trimming). */
+  distinct_outputs?: number;
+  /** Answered from the response cache (run.cache): no call was made for it. */
+  cached?: boolean;
+  /** Why, by scorer name, for scorers that say (llm_judge, custom, json_schema failures). */
+  reasons?: Record<string, string>;
+  /** What the llm_judge calls for this answer used; not part of `cost_usd` (the target's). */
+  judge?: ScoringUsage;
+  /** The classification scorer's labels for this answer, after normalisation. */
+  label?: { expected: string; predicted: string };
+}
+
+/** Calls made to a scoring endpoint (judge or embeddings) and what they cost. */
+export interface ScoringUsage {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+/** Accuracy, macro-F1 (sklearn's `average='macro'`) and the confusion matrix of one target. */
+export interface ClassificationMetrics {
+  /** Answered cases with a label (errored calls have none). */
+  cases: number;
+  accuracy: number;
+  macro_f1: number;
+  /** Row and column order of `confusion`. */
+  labels: string[];
+  /** confusion[i][j]: cases whose expected label is labels[i] and predicted label labels[j]. */
+  confusion: number[][];
 }
 
 export interface CaseReport {
@@ -93,6 +129,8 @@ export interface CaseReport {
   expected?: unknown;
   baseline?: SideResult;
   candidate?: SideResult;
+  /** With gate.cluster_by: the case's cluster, e.g. `metadata.conversation_id=c17`. */
+  cluster?: string;
 }
 
 export interface Percentiles {
@@ -113,9 +151,37 @@ export interface TargetMetrics {
   input_tokens: number;
   output_tokens: number;
   cost_usd: number;
+  /** llm_judge calls made to score this target's answers (not included in `cost_usd`). */
+  judge?: ScoringUsage;
+  classification?: ClassificationMetrics;
+  /** With run.repeats > 1: how often the target's k answers to one case agree. */
+  stability?: Stability;
+  /** Cases answered from the response cache. */
+  cached?: number;
 }
 
-export type MetricName = 'quality' | 'pass_rate' | 'latency_p95' | 'cost' | 'error_rate';
+/** Agreement of a target's k answers per case, over cases whose k calls were all answered. */
+export interface Stability {
+  cases: number;
+  /** Share of cases whose k outputs are identical after trimming. */
+  identical_outputs: number;
+  /** Mean over cases of the share of repeat pairs that agree on pass/fail. */
+  pass_agreement: number;
+}
+
+export type MetricName =
+  | 'quality'
+  | 'pass_rate'
+  | 'latency_p95'
+  | 'cost'
+  | 'error_rate'
+  /** Time to first token and time per output token, p95, relative (streaming targets). */
+  | 'ttft_p95'
+  | 'tpot_p95'
+  /** Population stability index of the case-score distribution. */
+  | 'drift'
+  /** Population stability index of the predicted labels (classification). */
+  | 'label_drift';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type Decision = Verdict;
 
@@ -135,6 +201,38 @@ export interface Check {
   n: number;
   verdict: Verdict;
   reason: string;
+  /** Holm-adjusted p_value across every check that can fail (null when this one cannot). */
+  p_adjusted?: number | null;
+  /** Quality and pass rate: the smallest change this run detects at 80% power, as a share. */
+  mde?: number;
+  /** How the interval was computed ("paired t", "exact McNemar", "cluster-robust t", …). */
+  method?: string;
+  /** Cluster-robust checks: the number of clusters behind the interval. */
+  clusters?: number;
+}
+
+/** What the run could detect (80% power at the gate's confidence), per quality/pass-rate check. */
+export interface PowerEntry {
+  metric: MetricName;
+  slice: string | null;
+  n: number;
+  /** SD of one paired difference (with any cluster design effect folded in). */
+  sd: number;
+  /** Standard error of the change. */
+  se: number;
+  /** (t_{confidence} + t_{0.8}) · se: the change detectable from zero. */
+  mde: number;
+  /** budget + mde: the smallest drop this check blocks four times in five. */
+  detectable_drop: number;
+  budget: number;
+  /** Cases for mde ≤ budget (an unchanged candidate passes 80% of the time); null if budget is 0. */
+  cases_needed: number | null;
+}
+
+export interface PowerReport {
+  power: number;
+  confidence: number;
+  checks: PowerEntry[];
 }
 
 export interface Report {
@@ -144,8 +242,26 @@ export interface Report {
   cases: CaseReport[];
   targets: Partial<Record<Side, TargetMetrics>>;
   checks: Check[];
+  /** Additive: what this run could detect, and whether the golden set is big enough. */
+  power?: PowerReport;
+  /** The run stopped early (cancelled, cost budget, endpoint down): nothing was judged. */
+  incomplete?: true;
+  incomplete_reason?: string;
+  /** What this run's scoring endpoints were asked and cost (present when they were used). */
+  scoring?: { judge?: ScoringUsage & { errors: number }; embeddings?: EmbeddingsUsage };
   /** Everything below is additive to the contract. */
   meta: ReportMeta;
+}
+
+/** Embedding requests are batched across cases, so usage is reported for the run only. */
+export interface EmbeddingsUsage {
+  /** HTTP requests (batches). */
+  calls: number;
+  /** Texts embedded (each distinct expected text once). */
+  texts: number;
+  input_tokens: number;
+  cost_usd: number;
+  errors: number;
 }
 
 export interface ReportMeta {
@@ -162,4 +278,32 @@ export interface ReportMeta {
   baseline_report?: string;
   models: Partial<Record<Side, string>>;
   warnings: string[];
+  /** What this run measured, so a later `--baseline-report` run can tell whether it still matches. */
+  fingerprints?: Fingerprints;
+  /** With `--baseline-report`: how the recording lines up with this run's dataset. */
+  stored_baseline?: StoredBaselineMatch;
+  /** `run.repeats` when above 1. */
+  repeats?: number;
+  /** What the runner did: calls planned and done, answered from cache, retried, failed. */
+  calls?: { planned: number; done: number; cached: number; retries: number; failed: number };
+}
+
+/** `sha256:<hex>` digests; never the content itself, never a secret. */
+export interface Fingerprints {
+  /** Each dataset file's content, by the file's name as in `meta.datasets`. */
+  datasets: Record<string, string>;
+  /** The config that decides how answers are measured and scored (not targets, not budgets). */
+  config: string;
+}
+
+export interface StoredBaselineMatch {
+  file: string;
+  /** `meta.started_at` of the recorded run. */
+  recorded_at?: string;
+  /** Cases found on both sides and compared. */
+  paired: number;
+  /** Ids in this run's dataset that the recording lacks: not compared. */
+  not_recorded: string[];
+  /** Ids in the recording that this run's dataset no longer has. */
+  not_in_dataset: string[];
 }

@@ -25,7 +25,7 @@ const topics = {
 };
 const plans = ['free', 'pro', 'team', 'enterprise'];
 const regions = ['Canada', 'Germany', 'Japan', 'Brazil', 'Kenya', 'Australia'];
-const counts = { billing: 24, shipping: 72, account: 72, product: 72 };
+const counts = { billing: 40, shipping: 120, account: 120, product: 120 };
 const langs = ['en', 'en', 'en', 'de', 'fr'];
 let n = 0;
 for (const [tag, templates] of Object.entries(counts).map(([t, c]) => [t, c])) {

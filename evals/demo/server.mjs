@@ -2,7 +2,7 @@
 // It knows the demo golden set, and answers like two model versions would:
 //   demo-v1  answers about 90% of tickets correctly.
 //   demo-v2  is the same model with a "new prompt" that broke billing: on billing tickets it is
-//            right only about half the time; everywhere else it behaves exactly like demo-v1.
+//            right only about 40% of the time; everywhere else it behaves exactly like demo-v1.
 // Usage: node evals/demo/server.mjs [--port 8787]   (prints the base URL, then serves)
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ function answer(model, question) {
     return { text: "I'm sorry, I can only help with questions about your account.", delay: 15 };
   const isBilling = c.tags.includes('billing');
   const luck = unit(`answer:${c.id}`);
-  const right = model === 'demo-v2' && isBilling ? luck < 0.5 : luck < 0.9;
+  const right = model === 'demo-v2' && isBilling ? luck < 0.4 : luck < 0.9;
   const text = right
     ? `Sure! ${c.expected}. Let me know if there is anything else I can help with.`
     : "I'm not sure about that one. Please contact our support team and they will help you.";

@@ -1,20 +1,34 @@
+import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { errorMessage } from '../errors.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { GITHUB_COMMENT_MAX_CHARS, renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../types.js';
 
-// GitHub rejects comment bodies over 65,536 characters; leave room for the marker.
-const COMMENT_LIMIT = 65_000;
-
-/** The hidden marker that finds our comment again; one sticky comment per config file. */
+/**
+ * The hidden marker that finds our comment again: one sticky comment per config file, named by
+ * its path in the repository so that two configs (or one config in two working directories)
+ * never overwrite each other's comment.
+ */
 export function commentMarker(configPath: string): string {
-  return `<!-- evalgate:comment config=${encodeURIComponent(configPath)} -->`;
+  const root = process.env.GITHUB_WORKSPACE || process.cwd();
+  const rel = path.relative(root, path.resolve(configPath));
+  const key = rel && !rel.startsWith('..') ? rel.split(path.sep).join('/') : configPath;
+  return `<!-- evalgate:comment config=${encodeURIComponent(key)} -->`;
 }
 
-function runUrl(): string | undefined {
-  const { serverUrl, repo, runId } = github.context;
-  return runId ? `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}` : undefined;
+/** The pull request this event is about: pull_request(_target), or a comment on a PR. */
+function pullRequestNumber(): number | undefined {
+  const { payload } = github.context;
+  if (payload.pull_request?.number) return payload.pull_request.number;
+  if (payload.issue?.pull_request && payload.issue.number) return payload.issue.number;
+  return undefined;
+}
+
+interface ListedComment {
+  id: number;
+  body?: string;
+  user?: { login?: string; type?: string } | null;
 }
 
 /**
@@ -23,49 +37,61 @@ function runUrl(): string | undefined {
  */
 export async function upsertPrComment(
   report: Report,
-  configPath: string,
-  token: string,
+  options: { configPath: string; token: string; runUrl?: string },
 ): Promise<void> {
-  const pr = github.context.payload.pull_request;
-  if (!pr) {
+  const number = pullRequestNumber();
+  if (!number) {
     core.info('not a pull request event: no PR comment');
     return;
   }
-  if (!token) {
+  if (!options.token) {
     core.warning('no github-token: the PR comment was skipped');
     return;
   }
-  const marker = commentMarker(configPath);
-  const body = `${marker}\n${renderMarkdown(report, { runUrl: runUrl(), maxChars: COMMENT_LIMIT - marker.length - 1 })}`;
+  const marker = commentMarker(options.configPath);
+  const body = `${marker}\n${renderMarkdown(report, {
+    runUrl: options.runUrl,
+    maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
+  })}`;
   const { owner, repo } = github.context.repo;
-  const octokit = github.getOctokit(token);
+  const octokit = github.getOctokit(options.token);
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    const comments: ListedComment[] = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
       repo,
-      issue_number: pr.number,
+      issue_number: number,
       per_page: 100,
     });
+    // Ours start with the marker; a comment quoting it elsewhere is someone else's.
+    const marked = comments.filter((c) => c.body?.startsWith(marker));
     // Prefer a bot's comment: anyone can paste our marker into a comment of their own.
-    const ours =
-      comments.find((c) => c.body?.includes(marker) && c.user?.type === 'Bot') ??
-      comments.find((c) => c.body?.includes(marker));
+    const ours = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
     if (ours) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
-      core.info(`updated the evalgate comment on PR #${pr.number}`);
+      core.info(`updated the evalgate comment on PR #${number}`);
+      // Two runs racing on the first push can both create one; keep the oldest, delete the rest
+      // (only ours: the same bot account and the same marker).
+      const extras = marked.filter(
+        (c) => c.id !== ours.id && c.user?.type === 'Bot' && c.user?.login === ours.user?.login,
+      );
+      for (const extra of extras) {
+        await octokit.rest.issues.deleteComment({ owner, repo, comment_id: extra.id });
+      }
     } else {
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body });
-      core.info(`commented on PR #${pr.number}`);
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+      core.info(`commented on PR #${number}`);
     }
   } catch (err) {
     const status = (err as { status?: number }).status;
     if (status === 403 || status === 404) {
       core.warning(
-        `could not comment on PR #${pr.number} (${status}): the token cannot write to pull requests ` +
+        `could not comment on PR #${number} (${status}): the token cannot write to pull requests ` +
           '(a fork, or missing `permissions: pull-requests: write`). The gate still decided; see the job summary.',
       );
     } else {
-      core.warning(`could not comment on PR #${pr.number}: ${errorMessage(err)}`);
+      core.warning(
+        `could not comment on PR #${number}${status ? ` (${status})` : ''}: ${errorMessage(err)}. The gate still decided; see the job summary.`,
+      );
     }
   }
 }

@@ -7,6 +7,8 @@ export const Inputs = {
   comment: 'comment',
   junit: 'junit',
   workingDirectory: 'working-directory',
+  only: 'only',
+  baseRef: 'base-ref',
 } as const;
 
 export const Outputs = {
@@ -14,3 +16,6 @@ export const Outputs = {
   report: 'report',
   summary: 'summary',
 } as const;
+
+/** GitHub shows at most 10 annotations of each level per step. */
+export const MAX_ANNOTATIONS = 10;

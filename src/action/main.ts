@@ -1,16 +1,29 @@
 import path from 'node:path';
 import * as core from '@actions/core';
+import { progressReporter } from '../cli/progress.js';
 import { type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { blocks } from '../gate/exit-code.js';
-import { escapeCodeBlock } from '../report/escape.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { writeOutputs } from '../report/write.js';
-import type { Report } from '../types.js';
+import { regressionAnnotations } from '../report/annotations.js';
+import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
+import { runUrlFromEnv } from '../report/run-url.js';
+import { renderSummary, writeOutputs } from '../report/write.js';
+import { boundHeapGrowth } from '../runner/heap.js';
+import { IncompleteRunError } from '../runner/incomplete.js';
+import type { Report, Side } from '../types.js';
 import { upsertPrComment } from './comment.js';
-import { Inputs, Outputs } from './constants.js';
+import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
+
+type ActionInputs = ReturnType<typeof readInputs>;
 
 function readInputs() {
+  const only = core.getInput(Inputs.only).trim() || undefined;
+  if (only !== undefined && only !== 'candidate') {
+    throw new InputError({
+      path: `with.${Inputs.only}`,
+      message: `must be "candidate" (record the candidate side as a baseline report), got "${only}"`,
+    });
+  }
   return {
     config: core.getInput(Inputs.config) || 'evals/evalgate.yaml',
     report: core.getInput(Inputs.report) || 'evalgate-report.json',
@@ -19,55 +32,103 @@ function readInputs() {
     workingDirectory: core.getInput(Inputs.workingDirectory) || undefined,
     comment: (core.getInput(Inputs.comment) || 'true').trim().toLowerCase() !== 'false',
     token: core.getInput(Inputs.githubToken),
+    only: only as Side | undefined,
+    baseRef: core.getInput(Inputs.baseRef).trim() || undefined,
   };
 }
 
 function hooks(): EngineHooks {
-  let lastDecile = 0;
   return {
     info: (m) => core.info(m),
-    warning: (m) => core.warning(m),
+    warning: (m) => core.warning(escapeTerminal(m)),
     secret: (s) => core.setSecret(s),
-    progress: (done, total) => {
-      const decile = Math.floor((done / total) * 10);
-      if (decile > lastDecile) {
-        lastDecile = decile;
-        core.info(`progress: ${done}/${total} calls (${decile * 10}%)`);
-      }
-    },
+    // The same lines as the CLI writes to a log: every 10%, with failures and retries so far.
+    progress: progressReporter({ stderr: (t) => core.info(t.trimEnd()), isTty: false }),
   };
+}
+
+function setOutputs(report: Report, reportPath: string): void {
+  core.setOutput(Outputs.decision, report.decision);
+  core.setOutput(Outputs.report, path.resolve(reportPath));
+  // One line, whatever the slice names in it: workflows paste it into shell commands.
+  core.setOutput(Outputs.summary, escapeTerminal(report.summary));
+}
+
+/** The worst regressed cases at their golden-set lines: errors when the step fails, else warnings. */
+function annotate(report: Report, failing: boolean): void {
+  const annotations = regressionAnnotations(report, {
+    // Leave room for the step's own failure annotation among GitHub's 10 errors.
+    max: failing ? MAX_ANNOTATIONS - 1 : MAX_ANNOTATIONS,
+    root: process.env.GITHUB_WORKSPACE || process.cwd(),
+    cwd: process.cwd(),
+  });
+  for (const a of annotations) {
+    const props: core.AnnotationProperties = { title: a.title };
+    if (a.file) props.file = a.file;
+    if (a.line) props.startLine = a.line;
+    if (failing) core.error(a.message, props);
+    else core.warning(a.message, props);
+  }
 }
 
 /** The Action: same engine and report as the CLI; a `fail` decision fails the step. */
 export async function run(): Promise<void> {
+  boundHeapGrowth();
+  // GitHub cancels a job with SIGINT, then SIGTERM: stop the calls in flight, then still write
+  // the summary below instead of dying with nothing said.
+  const controller = new AbortController();
+  // The signal's name is the abort reason: the partial report says what stopped the run.
+  const stop = (signal: NodeJS.Signals) => controller.abort(signal);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  let inputs: ActionInputs | undefined;
   let report: Report | undefined;
+  let written = false;
   let problem: { title: string; message: string } | undefined;
+  const runUrl = runUrlFromEnv(process.env);
   try {
-    const inputs = readInputs();
+    inputs = readInputs();
     if (inputs.token) core.setSecret(inputs.token);
     if (inputs.workingDirectory) process.chdir(inputs.workingDirectory);
     const h = hooks();
     const plan = await prepare(
-      { configPath: inputs.config, baselineReportPath: inputs.baselineReport },
+      {
+        configPath: inputs.config,
+        baselineReportPath: inputs.baselineReport,
+        only: inputs.only,
+        baseRef: inputs.baseRef,
+        signal: controller.signal,
+      },
       h,
     );
     report = await execute(plan, h);
     writeOutputs(report, { report: inputs.report, junit: inputs.junit });
-    core.setOutput(Outputs.decision, report.decision);
-    core.setOutput(Outputs.report, path.resolve(inputs.report));
-    core.setOutput(Outputs.summary, report.summary);
-    core.info(report.summary);
-    if (inputs.comment) await upsertPrComment(report, inputs.config, inputs.token);
-    if (blocks(report.decision, plan.config.gate.on_inconclusive)) core.setFailed(report.summary);
+    written = true;
+    setOutputs(report, inputs.report);
+    core.info(escapeTerminal(report.summary));
+    const failing = blocks(report.decision, plan.config.gate.on_inconclusive);
+    annotate(report, failing);
+    if (inputs.comment) {
+      await upsertPrComment(report, { configPath: inputs.config, token: inputs.token, runUrl });
+    }
+    if (failing) core.setFailed(escapeTerminal(report.summary));
   } catch (err) {
+    // A stopped run (cancelled, cost budget, endpoint down) carries what it measured: written
+    // below like any report, marked incomplete, and the step still ends "could not judge".
+    if (err instanceof IncompleteRunError) report ??= err.report;
     const message = errorMessage(err);
     if (err instanceof InputError) {
       problem = { title: 'evalgate: bad input, nothing was sent', message };
       core.setFailed(`bad input; nothing was sent.\n${message}`);
       process.exitCode = EXIT.badInput;
     } else if (err instanceof RunAbortedError) {
-      problem = { title: 'evalgate could not judge', message };
-      core.setFailed(`could not judge: ${message}`);
+      const cancelled = controller.signal.aborted;
+      problem = {
+        title: cancelled ? 'evalgate was cancelled' : 'evalgate could not judge',
+        message,
+      };
+      core.setFailed(`${cancelled ? 'cancelled' : 'could not judge'}: ${message}`);
       process.exitCode = EXIT.cannotJudge;
     } else {
       problem = { title: 'evalgate failed with an internal error', message };
@@ -76,21 +137,40 @@ export async function run(): Promise<void> {
       process.exitCode = EXIT.cannotJudge;
     }
   } finally {
-    await writeJobSummary(report, problem);
+    if (report && !written && inputs) writePartial(report, inputs);
+    await writeJobSummary(report, problem, runUrl);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }
 
-// The job summary is written whatever happened, so a failed run still explains itself.
+/** What a stopped run managed to measure still goes to the report file and the outputs. */
+function writePartial(report: Report, inputs: ActionInputs): void {
+  try {
+    writeOutputs(report, { report: inputs.report, junit: inputs.junit });
+    setOutputs(report, inputs.report);
+  } catch (err) {
+    core.warning(`could not write the partial report: ${errorMessage(err)}`);
+  }
+}
+
+// The job summary is written whatever happened, so a failed run still explains itself. It is
+// the same Markdown as the PR comment, within GitHub's 1 MiB: the verdict is never cut.
 async function writeJobSummary(
   report: Report | undefined,
   problem: { title: string; message: string } | undefined,
+  runUrl: string | undefined,
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    const body = report
-      ? renderMarkdown(report)
-      : `## ${problem?.title ?? 'evalgate stopped'}\n\n<pre>${escapeCodeBlock(problem?.message ?? 'unknown error')}</pre>\n`;
-    await core.summary.addRaw(body).write();
+    const parts: string[] = [];
+    // An incomplete report explains itself (its summary says why it stopped).
+    if (problem && !report?.incomplete) {
+      parts.push(`## ⚠️ ${problem.title}\n\n<pre>${escapeCodeBlock(problem.message)}</pre>\n`);
+    }
+    if (report) parts.push(renderSummary(report, { runUrl }));
+    if (parts.length === 0) parts.push('## evalgate stopped before it could report\n');
+    await core.summary.addRaw(parts.join('\n')).write();
   } catch (err) {
     core.warning(`could not write the job summary: ${errorMessage(err)}`);
   }

@@ -3,9 +3,12 @@ import { type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
+import { runUrlFromEnv } from '../report/run-url.js';
 import { writeOutputs } from '../report/write.js';
-import type { Side } from '../types.js';
+import { IncompleteRunError } from '../runner/incomplete.js';
+import type { Report, Side } from '../types.js';
 import { VERSION } from '../version.js';
+import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
 import { progressReporter } from './progress.js';
 
 export interface CliIo {
@@ -20,8 +23,9 @@ const USAGE = `Usage:
   evalgate run      [--config evals/evalgate.yaml] [--report evalgate-report.json]
                     [--baseline-report PATH] [--only candidate]
                     [--junit PATH] [--summary PATH] [--concurrency N] [--seed N]
+                    [--base-ref REF]    what \`ref: base\` in a prompt means (a sha or branch)
   evalgate validate [--config PATH]     check config and dataset; sends nothing
-  evalgate calibrate [--config PATH] [--runs K]
+  evalgate calibrate [--config PATH] [--runs K]   baseline against itself: noise, detectable change
   evalgate --version
 
 Exit codes: 0 pass (or inconclusive), 1 blocked, 2 bad input (nothing sent), 3 could not judge.`;
@@ -30,6 +34,7 @@ const OPTIONS = {
   config: { type: 'string', default: 'evals/evalgate.yaml' },
   report: { type: 'string', default: 'evalgate-report.json' },
   'baseline-report': { type: 'string' },
+  'base-ref': { type: 'string' },
   only: { type: 'string' },
   junit: { type: 'string' },
   summary: { type: 'string' },
@@ -91,6 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       seed: intFlag('seed', values.seed, 0),
       env: io.env,
       signal: io.signal,
+      baseRef: values['base-ref'],
     };
 
     switch (command) {
@@ -104,18 +110,41 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       case 'run': {
         const plan = await prepare(options, hooks);
-        const report = await execute(plan, hooks);
-        writeOutputs(report, {
-          report: values.report,
-          junit: values.junit,
-          summary: values.summary,
-        });
+        const paths = { report: values.report, junit: values.junit, summary: values.summary };
+        let report: Report;
+        try {
+          report = await execute(plan, hooks);
+        } catch (err) {
+          // A stopped run (cancelled, cost budget, endpoint down) still writes what it measured,
+          // marked incomplete; the exit code stays 3.
+          if (err instanceof IncompleteRunError) {
+            writeOutputs(err.report, paths, { runUrl: runUrlFromEnv(io.env) });
+            io.stderr(`partial report, marked incomplete: ${values.report}\n`);
+          }
+          throw err;
+        }
+        writeOutputs(report, paths, { runUrl: runUrlFromEnv(io.env) });
         io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));
         io.stderr(`report: ${values.report}\n`);
         return exitCodeForDecision(report.decision, plan.config.gate.on_inconclusive);
       }
-      case 'calibrate':
-        throw new InputError({ message: 'calibrate is not available in this version yet' });
+      case 'calibrate': {
+        if (options.only || options.baselineReportPath) {
+          throw new InputError({
+            message:
+              'calibrate runs the baseline target against itself: --only and --baseline-report do not apply',
+          });
+        }
+        // --report names the JSON file when given; its `run` default does not apply here.
+        const out = argv.some((a) => a === '--report' || a.startsWith('--report='))
+          ? values.report
+          : CALIBRATION_FILE;
+        const runs = intFlag('runs', values.runs, 2) ?? 2;
+        const calibration = await runCalibration({ engine: options, runs, out }, hooks);
+        io.stdout(renderCalibration(calibration));
+        io.stderr(`calibration: ${out}\n`);
+        return EXIT.pass;
+      }
       default:
         throw new InputError({ message: `unknown command "${command}"\n\n${USAGE}` });
     }

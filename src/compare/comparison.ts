@@ -1,7 +1,8 @@
 /**
  * The evidence about one metric, direction-normalised so the gate can treat every metric alike:
  * `regression` holds [optimistic, pessimistic] one-sided bounds on how much worse the candidate
- * is, in the budget's units (points dropped, relative increase, or the candidate's error rate).
+ * is, in the budget's units (points dropped, relative increase, the candidate's error rate, or
+ * the drift index).
  */
 export interface Comparison {
   baseline: number | null;
@@ -13,6 +14,20 @@ export interface Comparison {
   p_value: number | null;
   /** Usable pairs (or calls, for a ceiling). */
   n: number;
+  /** How the bounds were computed, in a few words ("paired t", "exact McNemar", …). */
+  method?: string;
+  /** A clause the reason adds after the method, e.g. "12 discordant pairs". */
+  note?: string;
+  /** Why there is no interval, when `regression` is null for a reason other than n < min_cases. */
+  insufficient?: string;
+  /** Paired-mean comparisons: the standard error of the change, for power. */
+  se?: number;
+  /** Paired-mean comparisons: SD of one paired difference, inflated by any cluster design effect. */
+  sd?: number;
+  /** Degrees of freedom behind `se`. */
+  df?: number;
+  /** Number of clusters, when the bounds are cluster-robust. */
+  clusters?: number;
 }
 
 export function emptyComparison(

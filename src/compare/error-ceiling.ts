@@ -1,9 +1,24 @@
-import { binomialSurvival, clopperPearsonLower, clopperPearsonUpper } from '../stats/index.js';
+import {
+  binomialSurvival,
+  clopperPearsonLower,
+  clopperPearsonUpper,
+  mcnemarExact,
+} from '../stats/index.js';
 import type { Comparison } from './comparison.js';
 
+/** How the candidate's errors line up with the baseline's on the cases both answered. */
+export interface PairedErrors {
+  /** Cases the baseline answered and the candidate failed. */
+  newErrors: number;
+  /** Cases the baseline failed and the candidate answered. */
+  fixedErrors: number;
+}
+
 /**
- * Error rate: an absolute ceiling on the candidate's rate, with exact (Clopper–Pearson) bounds,
- * since errors are rare and a normal approximation is poor near zero.
+ * Error rate: an absolute ceiling on the candidate's rate (the budget's meaning), with exact
+ * (Clopper–Pearson) bounds, since errors are rare and a normal approximation is poor near zero.
+ * The paired view (new against fixed errors, McNemar's exact test) rides along in the note: it
+ * says whether the candidate errs more than the baseline did, which the ceiling alone does not.
  */
 export function compareErrorCeiling(
   baselineErrors: number,
@@ -12,6 +27,7 @@ export function compareErrorCeiling(
   n: number,
   max: number,
   confidence: number,
+  paired?: PairedErrors,
 ): Comparison {
   const rate = n ? errors / n : 0;
   const baseRate = baselineN ? baselineErrors / baselineN : null;
@@ -27,6 +43,11 @@ export function compareErrorCeiling(
     };
   const lower = clopperPearsonLower(errors, n, confidence);
   const upper = clopperPearsonUpper(errors, n, confidence);
+  let note: string | undefined;
+  if (paired && paired.newErrors + paired.fixedErrors > 0) {
+    const p = mcnemarExact(paired.newErrors, paired.fixedErrors);
+    note = `${paired.newErrors} new ${paired.newErrors === 1 ? 'error' : 'errors'} and ${paired.fixedErrors} fixed, exact McNemar ${formatP(p)}`;
+  }
   return {
     baseline: baseRate,
     candidate: rate,
@@ -36,5 +57,11 @@ export function compareErrorCeiling(
     // P(at least this many errors | the true rate sits exactly at the ceiling).
     p_value: errors === 0 ? 1 : binomialSurvival(errors - 1, n, max),
     n,
+    method: 'Clopper–Pearson',
+    ...(note ? { note } : {}),
   };
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }

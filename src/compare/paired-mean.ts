@@ -1,34 +1,168 @@
-import { pairedMeanBounds, pValueBelow } from '../stats/index.js';
+import {
+  clusterMeanBounds,
+  pairedBootstrapT,
+  pairedMeanBounds,
+  pValueBelow,
+  type Rng,
+  tCdf,
+} from '../stats/index.js';
 import { type Comparison, emptyComparison } from './comparison.js';
+import { compareDiscordant, EXACT_DISCORDANT_BELOW } from './paired-binary.js';
 
 /**
- * Quality and pass rate: the mean of per-case differences (candidate − baseline), with one-sided
- * t bounds. Pairing removes the variance that comes from some cases simply being harder.
+ * Below this many pairs the t interval's normal approximation is doubtful for bounded, skewed
+ * scores, so the bounds come from a studentized (bootstrap-t) paired bootstrap instead. 30 is the
+ * conventional point where the t interval is trusted; the default gate.min_cases is 30 too, so
+ * this matters for slices (default slices.min_cases 20) and small configured gates.
+ */
+export const SMALL_SAMPLE_BELOW = 30;
+
+export interface PairedMeanOptions {
+  /**
+   * Dense cluster index (0..G−1) of each pair: several cases from one conversation, say. The
+   * bounds then use the cluster-robust standard error with G − 1 degrees of freedom.
+   */
+  clusters?: Uint32Array;
+  /** A seeded source for the small-sample bootstrap; without one, small samples use t bounds. */
+  rng?: Rng;
+  resamples?: number;
+  /** What a case's score is made of, for the reason (e.g. "the mean of 3 repeats"). */
+  unit?: string;
+}
+
+function isBinary(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== 0 && v !== 1) return false;
+  }
+  return true;
+}
+
+function distinctCount(clusters: Uint32Array): number {
+  return new Set(clusters).size;
+}
+
+/**
+ * Quality and pass rate: the mean of per-case differences (candidate − baseline). Pairing removes
+ * the variance that comes from some cases simply being harder. The interval is, in order of
+ * precedence:
+ * - cluster-robust t (Miller 2024) when cases share clusters;
+ * - exact McNemar (checked against the t bound) when every score is 0 or 1 and fewer than 25
+ *   pairs disagree;
+ * - a studentized paired bootstrap below 30 pairs (when a random source is given);
+ * - otherwise the paired t interval.
+ * Every path reports the standard error of the change, so the gate can state its power.
  */
 export function comparePairedMeans(
   baseline: ArrayLike<number>,
   candidate: ArrayLike<number>,
   maxDrop: number,
   confidence: number,
+  options: PairedMeanOptions = {},
 ): Comparison {
   const n = baseline.length;
   let b = 0;
   let c = 0;
+  let losses = 0;
+  let wins = 0;
   const diffs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    b += baseline[i]!;
-    c += candidate[i]!;
-    diffs[i] = candidate[i]! - baseline[i]!;
+    const x = baseline[i]!;
+    const y = candidate[i]!;
+    b += x;
+    c += y;
+    diffs[i] = y - x;
+    if (y < x) losses++;
+    else if (y > x) wins++;
   }
   if (n < 2) return emptyComparison(n, n ? b / n : null, n ? c / n : null);
-  const bounds = pairedMeanBounds(diffs, confidence);
-  return {
-    baseline: b / n,
-    candidate: c / n,
-    delta: bounds.mean,
-    ci: [bounds.lower, bounds.upper],
-    regression: [-bounds.upper, -bounds.lower],
+  const level = { baseline: b / n, candidate: c / n };
+  const iid = pairedMeanBounds(diffs, confidence);
+  const power = { se: iid.se, sd: iid.sd, df: iid.df };
+
+  const clusters = options.clusters;
+  if (clusters && distinctCount(clusters) < n) {
+    const g = distinctCount(clusters);
+    if (g < 2) {
+      return {
+        ...emptyComparison(n, level.baseline, level.candidate),
+        insufficient: 'every case is in one cluster, so its spread cannot be estimated',
+      };
+    }
+    const r = clusterMeanBounds(diffs, clusters, confidence);
+    const p = r.se > 0 ? tCdf((r.mean + maxDrop) / r.se, r.df) : r.mean < -maxDrop ? 0 : 1;
+    return {
+      ...level,
+      delta: r.mean,
+      ci: [r.lower, r.upper],
+      regression: [-r.upper, -r.lower],
+      p_value: p,
+      n,
+      method: 'cluster-robust t',
+      note: `${g} clusters`,
+      se: r.se,
+      sd: r.se * Math.sqrt(n),
+      df: r.df,
+      clusters: g,
+    };
+  }
+
+  const tBounds: Comparison = {
+    ...level,
+    delta: iid.mean,
+    ci: [iid.lower, iid.upper],
+    regression: [-iid.upper, -iid.lower],
     p_value: pValueBelow(diffs, -maxDrop),
     n,
+    method: 'paired t',
+    ...(options.unit ? { note: options.unit } : {}),
+    ...power,
   };
+
+  if (losses + wins < EXACT_DISCORDANT_BELOW && isBinary(baseline) && isBinary(candidate)) {
+    // With few discordant pairs the t interval trusts a variance made of a handful of cases
+    // (three losses and no win "prove" a drop at p = 0.04; McNemar's exact p is 0.125). The exact
+    // test conditions on the discordant pairs, which caps its pessimistic bound at their share
+    // and so can flatter a non-zero budget. Each side keeps the more cautious of the two.
+    const exact = compareDiscordant(
+      { losses, wins, n },
+      level.baseline,
+      level.candidate,
+      maxDrop,
+      confidence,
+    );
+    const optimistic = Math.min(exact.regression![0], tBounds.regression![0]);
+    const pessimistic = Math.max(exact.regression![1], tBounds.regression![1]);
+    return {
+      ...level,
+      delta: iid.mean,
+      ci: [0 - pessimistic, 0 - optimistic], // 0 − x: no negative zero for an exact 0
+      regression: [optimistic, pessimistic],
+      p_value: Math.max(exact.p_value!, tBounds.p_value!),
+      n,
+      method: 'exact McNemar + t',
+      note: exact.note!,
+      ...power,
+    };
+  }
+
+  if (n < SMALL_SAMPLE_BELOW && options.rng) {
+    const r = pairedBootstrapT(diffs, -maxDrop, confidence, {
+      resamples: options.resamples ?? 2000,
+      rng: options.rng,
+    });
+    return {
+      ...level,
+      delta: r.mean,
+      ci: [r.lower, r.upper],
+      regression: [-r.upper, -r.lower],
+      p_value: r.pBelow,
+      n,
+      method: 'bootstrap-t',
+      note: `${n} pairs`,
+      ...power,
+    };
+  }
+
+  return tBounds;
 }

@@ -46,7 +46,19 @@ const commonTarget = {
   concurrency: z.number().int().min(1).max(1024).optional(),
   timeout_ms: z.number().int().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Requests / tokens per minute this target may use (a shared key's quota). */
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  /** Use the response cache (run.cache) for this target; overrides run.cache.baseline/candidate. */
+  cache: z.boolean().optional(),
 };
+
+/** The header that carries the key: `authorization` sends `Bearer <key>`, any other name the
+ *  bare key, as Azure OpenAI (`api-key`) and many gateways expect. */
+const keyHeader = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as api-key')
+  .optional();
 
 const llmTarget = {
   base_url: z.url({ message: 'must be an http(s) URL' }),
@@ -59,6 +71,9 @@ const llmTarget = {
   system: templateSource.optional(),
   params: z.record(z.string(), z.unknown()).optional(),
   stream: z.boolean().optional(),
+  /** openai: the `api-version` query parameter (Azure); anthropic: the `anthropic-version` header. */
+  api_version: z.string().min(1).optional(),
+  key_header: keyHeader,
   ...commonTarget,
 };
 
@@ -69,6 +84,7 @@ const httpTarget = z.strictObject({
   url: z.url({ message: 'must be an http(s) URL' }),
   method: z.enum(['POST', 'PUT', 'GET']).optional(),
   api_key_env: llmTarget.api_key_env,
+  key_header: keyHeader,
   body: z.unknown().optional(),
   output: z.string().min(1),
   usage: z
@@ -86,13 +102,28 @@ export const targetSchema = z.discriminatedUnion('type', [
   httpTarget,
 ]);
 
+/** Rewrites applied to the output before scoring (trim and lowercase also to a text `value`). */
+const normalize = z.strictObject({
+  trim: z.boolean().optional(),
+  lowercase: z.boolean().optional(),
+  /** Score the content of a Markdown code fence (```json ... ```) instead of the whole output. */
+  strip_fence: z.boolean().optional(),
+});
+
 const scorerCommon = {
   name: z.string().min(1).optional(),
   weight: z.number().min(0).optional(),
   threshold: z.number().min(0).max(1).optional(),
   value: z.unknown().optional(),
   not: z.boolean().optional(),
+  normalize: normalize.optional(),
 };
+
+/** An inline JSON Schema, or `{file: path}` relative to the config's folder (.json/.yaml). */
+const jsonSchemaSource = z.union(
+  [z.strictObject({ file: z.string().min(1) }), z.record(z.string(), z.unknown())],
+  { error: 'must be a JSON Schema object or {file: path}' },
+);
 
 const simpleScorer = <T extends string>(type: T) =>
   z.strictObject({ type: z.literal(type), ...scorerCommon });
@@ -135,7 +166,20 @@ export const scorerSchema = z.discriminatedUnion('type', [
     type: z.literal('numeric'),
     ...scorerCommon,
     tolerance: z.number().min(0).optional(),
+    /** Relative tolerance: passes when |got − want| ≤ max(tolerance, rel_tolerance·|want|). */
+    rel_tolerance: z.number().min(0).optional(),
   }),
+  z.strictObject({ type: z.literal('json_schema'), ...scorerCommon, schema: jsonSchemaSource }),
+  simpleScorer('rouge_l'),
+  simpleScorer('bleu'),
+  z.strictObject({ type: z.literal('llm_judge'), ...scorerCommon, rubric: templateSource }),
+  simpleScorer('embedding_similarity'),
+  z.strictObject({
+    type: z.literal('classification'),
+    ...scorerCommon,
+    labels: z.array(z.string().min(1)).min(1).optional(),
+  }),
+  z.strictObject({ type: z.literal('custom'), ...scorerCommon, module: z.string().min(1) }),
 ]);
 
 const budgets = z.strictObject({
@@ -144,6 +188,15 @@ const budgets = z.strictObject({
   latency_p95: z.strictObject({ max_increase: fraction }).optional(),
   cost: z.strictObject({ max_increase: fraction }).optional(),
   error_rate: z.strictObject({ max: absoluteShare }).optional(),
+  /** Streaming targets: time to first token and time per output token, p95, relative. */
+  ttft_p95: z.strictObject({ max_increase: fraction }).optional(),
+  tpot_p95: z.strictObject({ max_increase: fraction }).optional(),
+  /** Population stability index of the score (and, for classification, label) distribution. */
+  drift: z
+    .strictObject({
+      max_psi: z.number().min(0, 'must not be negative').max(10, 'is implausibly large'),
+    })
+    .optional(),
 });
 
 const sliceKey = z
@@ -156,8 +209,11 @@ export const configSchema = z.strictObject({
     error: 'must be a path, a glob, or a list of them',
   }),
   targets: z.strictObject({ baseline: targetSchema, candidate: targetSchema }),
-  judge: targetSchema.optional(),
-  embeddings: targetSchema.optional(),
+  // The judge speaks a chat dialect; embeddings speak OpenAI's /embeddings.
+  judge: z.discriminatedUnion('type', [openaiTarget, anthropicTarget]).optional(),
+  embeddings: openaiTarget
+    .extend({ batch_size: z.number().int().min(1).max(2048).optional() })
+    .optional(),
   scorers: z.array(scorerSchema).default([]),
   budgets: budgets.default({}),
   slices: z
@@ -172,6 +228,11 @@ export const configSchema = z.strictObject({
       confidence: z.number().gt(0.5).lt(1).default(0.95),
       min_cases: z.number().int().min(1).default(30),
       on_inconclusive: z.enum(['pass', 'fail']).default('pass'),
+      /** Cases sharing this metadata value are one cluster: cluster-robust intervals. */
+      cluster_by: z
+        .string()
+        .regex(/^metadata\.[A-Za-z0-9_.-]+$/, 'must be "metadata.<key>"')
+        .optional(),
     })
     .default({ confidence: 0.95, min_cases: 30, on_inconclusive: 'pass' }),
   run: z
@@ -185,6 +246,16 @@ export const configSchema = z.strictObject({
       backoff_ms: z.number().int().min(0).max(60_000).default(500),
       /** This many failed cases in a row on one target (after retries) means it is down: stop. */
       max_consecutive_errors: z.number().int().min(1).default(5),
+      /** Stop (exit 3) before the run's calls cost more than this, in US dollars. */
+      max_cost_usd: z.number().positive().optional(),
+      /** An on-disk cache of successful answers; on for the baseline only unless said otherwise. */
+      cache: z
+        .strictObject({
+          dir: z.string().min(1).default('.evalgate-cache'),
+          baseline: z.boolean().default(true),
+          candidate: z.boolean().default(false),
+        })
+        .optional(),
     })
     .default({
       concurrency: 16,

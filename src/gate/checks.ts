@@ -1,12 +1,24 @@
+import { clusterIndex } from '../compare/clusters.js';
 import type { Comparison } from '../compare/comparison.js';
+import { labelDrift, scoreDrift } from '../compare/drift.js';
 import { compareErrorCeiling } from '../compare/error-ceiling.js';
 import { comparePairedMeans } from '../compare/paired-mean.js';
-import { compareRatio } from '../compare/ratio.js';
+import { ratioResampling } from '../compare/ratio.js';
+import { type Resampled, resampleTogether } from '../compare/resampled.js';
 import type { Budgets } from '../config/schema.js';
 import { isEndpointError } from '../metrics/target-metrics.js';
 import { createRng } from '../stats/rng.js';
-import type { CaseReport, Check, MetricName, SideResult } from '../types.js';
-import { judge } from './verdict.js';
+import type {
+  CaseReport,
+  Check,
+  MetricName,
+  PowerEntry,
+  PowerReport,
+  SideResult,
+} from '../types.js';
+import { applyHolm, type Judged } from './multiplicity.js';
+import { POWER, powerEntry, powerWarnings } from './power.js';
+import { judge, type VerdictInput } from './verdict.js';
 
 export interface CheckSettings {
   budgets: Budgets;
@@ -17,9 +29,10 @@ export interface CheckSettings {
   resamples?: number;
 }
 
-type Pair = { b: SideResult; c: SideResult };
+type Pair = { b: SideResult; c: SideResult; cluster: string | undefined };
 
-// Each check draws from its own seeded stream, so adding a slice or a budget does not change the
+// Each slice draws from its own seeded stream (shared by that slice's resampled metrics, which
+// never consume random numbers themselves), so adding a slice or a budget does not change the
 // bootstrap of any other check: a given seed always gives the same decision.
 function streamSeed(seed: number, key: string): number {
   let h = 2166136261 ^ seed;
@@ -27,73 +40,199 @@ function streamSeed(seed: number, key: string): number {
   return h >>> 0;
 }
 
-function compareMetric(
-  metric: MetricName,
-  pairs: Pair[],
-  candidates: SideResult[],
-  budget: number,
-  s: CheckSettings,
-  key: string,
-): Comparison {
-  switch (metric) {
-    case 'quality':
-      return comparePairedMeans(
-        pairs.map((p) => p.b.score),
-        pairs.map((p) => p.c.score),
-        budget,
-        s.confidence,
-      );
-    case 'pass_rate':
-      return comparePairedMeans(
-        pairs.map((p) => Number(p.b.pass)),
-        pairs.map((p) => Number(p.c.pass)),
-        budget,
-        s.confidence,
-      );
-    case 'latency_p95':
-    case 'cost': {
-      const usable =
-        metric === 'cost'
-          ? pairs
-          : pairs.filter(
-              (p) => !isEndpointError(p.b.error?.kind) && !isEndpointError(p.c.error?.kind),
-            );
-      const field = metric === 'cost' ? 'cost_usd' : 'latency_ms';
-      return compareRatio(
-        Float64Array.from(usable, (p) => p.b[field]),
-        Float64Array.from(usable, (p) => p.c[field]),
-        {
-          statistic: metric === 'cost' ? 'sum' : 'p95',
-          maxIncrease: budget,
-          confidence: s.confidence,
-          rng: createRng(streamSeed(s.seed, key)),
-          resamples: s.resamples ?? 2000,
-        },
-      );
-    }
-    case 'error_rate': {
-      const baseErrors = pairs.filter((p) => isEndpointError(p.b.error?.kind)).length;
-      const errors = candidates.filter((r) => isEndpointError(r.error?.kind)).length;
-      return compareErrorCeiling(
-        baseErrors,
-        pairs.length,
-        errors,
-        candidates.length,
-        budget,
-        s.confidence,
-      );
-    }
-  }
-}
-
-function budgetList(b: Budgets): [MetricName, number][] {
+function budgetList(b: Budgets, hasLabels: boolean): [MetricName, number][] {
   const out: [MetricName, number][] = [];
   if (b.quality) out.push(['quality', b.quality.max_drop]);
   if (b.pass_rate) out.push(['pass_rate', b.pass_rate.max_drop]);
   if (b.latency_p95) out.push(['latency_p95', b.latency_p95.max_increase]);
+  if (b.ttft_p95) out.push(['ttft_p95', b.ttft_p95.max_increase]);
+  if (b.tpot_p95) out.push(['tpot_p95', b.tpot_p95.max_increase]);
   if (b.cost) out.push(['cost', b.cost.max_increase]);
   if (b.error_rate) out.push(['error_rate', b.error_rate.max]);
+  if (b.drift) {
+    out.push(['drift', b.drift.max_psi]);
+    if (hasLabels) out.push(['label_drift', b.drift.max_psi]);
+  }
   return out;
+}
+
+const answered = (p: Pair) =>
+  !isEndpointError(p.b.error?.kind) && !isEndpointError(p.c.error?.kind);
+
+type Timing = 'latency_ms' | 'ttft_ms' | 'tpot_ms';
+
+/** A timing metric over answered pairs where both sides measured it (TTFT only when streamed). */
+function timing(pairs: Pair[], field: Timing, budget: number, confidence: number): Resampled {
+  const include = Uint8Array.from(pairs, (p) =>
+    answered(p) && p.b[field] !== undefined && p.c[field] !== undefined ? 1 : 0,
+  );
+  return ratioResampling(
+    'p95',
+    Float64Array.from(pairs, (p) => p.b[field] ?? 0),
+    Float64Array.from(pairs, (p) => p.c[field] ?? 0),
+    include,
+    budget,
+    confidence,
+  );
+}
+
+function repeatNote(pairs: Pair[]): string | undefined {
+  let k = 0;
+  for (const p of pairs)
+    k = Math.max(k, p.b.repeat_scores?.length ?? 0, p.c.repeat_scores?.length ?? 0);
+  // A case's score is the mean of its repeats, so the t interval on case means is the
+  // cluster-robust interval with each case as its cluster (Miller 2024, §3).
+  return k > 1 ? `case means of ${k} repeats` : undefined;
+}
+
+function comparisonsFor(
+  cases: CaseReport[],
+  slice: string | null,
+  metrics: [MetricName, number][],
+  s: CheckSettings,
+): Comparison[] {
+  const pairs: Pair[] = [];
+  const candidates: SideResult[] = [];
+  for (const c of cases) {
+    if (c.candidate) candidates.push(c.candidate);
+    if (c.baseline && c.candidate)
+      pairs.push({ b: c.baseline, c: c.candidate, cluster: c.cluster });
+  }
+  const clusters = clusterIndex(pairs.map((p) => p.cluster));
+  const resamples = s.resamples ?? 2000;
+  const key = slice ?? '';
+  const unit = repeatNote(pairs);
+
+  const out = new Map<MetricName, Comparison>();
+  const resampled: [MetricName, Resampled][] = [];
+  for (const [metric, budget] of metrics) {
+    switch (metric) {
+      case 'quality':
+      case 'pass_rate': {
+        const value =
+          metric === 'quality' ? (r: SideResult) => r.score : (r: SideResult) => Number(r.pass);
+        out.set(
+          metric,
+          comparePairedMeans(
+            pairs.map((p) => value(p.b)),
+            pairs.map((p) => value(p.c)),
+            budget,
+            s.confidence,
+            {
+              ...(clusters ? { clusters: clusters.groups } : {}),
+              rng: createRng(streamSeed(s.seed, `${metric}|${key}`)),
+              resamples,
+              ...(unit ? { unit } : {}),
+            },
+          ),
+        );
+        break;
+      }
+      case 'latency_p95':
+        resampled.push([metric, timing(pairs, 'latency_ms', budget, s.confidence)]);
+        break;
+      case 'ttft_p95':
+        resampled.push([metric, timing(pairs, 'ttft_ms', budget, s.confidence)]);
+        break;
+      case 'tpot_p95':
+        resampled.push([metric, timing(pairs, 'tpot_ms', budget, s.confidence)]);
+        break;
+      case 'cost':
+        resampled.push([
+          metric,
+          ratioResampling(
+            'sum',
+            Float64Array.from(pairs, (p) => p.b.cost_usd),
+            Float64Array.from(pairs, (p) => p.c.cost_usd),
+            null,
+            budget,
+            s.confidence,
+          ),
+        ]);
+        break;
+      case 'drift':
+        resampled.push([
+          metric,
+          scoreDrift(
+            pairs.map((p) => p.b.score),
+            pairs.map((p) => p.c.score),
+            budget,
+            s.confidence,
+          ),
+        ]);
+        break;
+      case 'label_drift':
+        resampled.push([
+          metric,
+          labelDrift(
+            pairs.map((p) => p.b.label?.predicted),
+            pairs.map((p) => p.c.label?.predicted),
+            budget,
+            s.confidence,
+          ),
+        ]);
+        break;
+      case 'error_rate': {
+        let baseErrors = 0;
+        let newErrors = 0;
+        let fixedErrors = 0;
+        for (const p of pairs) {
+          const be = isEndpointError(p.b.error?.kind);
+          const ce = isEndpointError(p.c.error?.kind);
+          if (be) baseErrors++;
+          if (ce && !be) newErrors++;
+          if (be && !ce) fixedErrors++;
+        }
+        const errors = candidates.filter((r) => isEndpointError(r.error?.kind)).length;
+        out.set(
+          metric,
+          compareErrorCeiling(
+            baseErrors,
+            pairs.length,
+            errors,
+            candidates.length,
+            budget,
+            s.confidence,
+            {
+              newErrors,
+              fixedErrors,
+            },
+          ),
+        );
+        break;
+      }
+    }
+  }
+  // Every live (resampling) item has at least two pairs; with none, nothing is drawn.
+  const done = resampleTogether(
+    resampled.map(([, r]) => r),
+    clusters ? clusters.count : pairs.length,
+    {
+      rng: createRng(streamSeed(s.seed, `resample|${key}`)),
+      resamples,
+      ...(clusters ? { groups: clusters.groups } : {}),
+    },
+  );
+  resampled.forEach(([metric], i) => {
+    const c = done[i]!;
+    out.set(
+      metric,
+      clusters && c.ci
+        ? {
+            ...c,
+            method: (c.method ?? '').replace('paired bootstrap', 'cluster bootstrap'),
+            note: `${clusters.count} clusters`,
+            clusters: clusters.count,
+          }
+        : c,
+    );
+  });
+  return metrics.map(([metric]) => out.get(metric)!);
+}
+
+interface Gated {
+  judged: Judged[];
+  power: PowerEntry[];
 }
 
 function checksFor(
@@ -102,31 +241,47 @@ function checksFor(
   budgets: Budgets,
   minCases: number,
   s: CheckSettings,
-): Check[] {
-  const pairs: Pair[] = [];
-  const candidates: SideResult[] = [];
-  for (const c of cases) {
-    if (c.candidate) candidates.push(c.candidate);
-    if (c.baseline && c.candidate) pairs.push({ b: c.baseline, c: c.candidate });
-  }
-  return budgetList(budgets).map(([metric, budget]) =>
-    judge({
+): Gated {
+  const hasLabels = cases.some((c) => c.baseline?.label && c.candidate?.label);
+  const metrics = budgetList(budgets, hasLabels);
+  const comparisons = comparisonsFor(cases, slice, metrics, s);
+  const judged: Judged[] = [];
+  const power: PowerEntry[] = [];
+  metrics.forEach(([metric, budget], i) => {
+    const comparison = comparisons[i]!;
+    const input: VerdictInput = {
       metric,
       slice,
       budget,
       confidence: s.confidence,
       minCases,
-      comparison: compareMetric(metric, pairs, candidates, budget, s, `${metric}|${slice ?? ''}`),
-    }),
-  );
+      comparison,
+    };
+    let check = judge(input);
+    if ((metric === 'quality' || metric === 'pass_rate') && comparison.n >= minCases) {
+      const entry = powerEntry(metric, slice, comparison, budget, s.confidence);
+      if (entry) {
+        power.push(entry);
+        check = { ...check, mde: entry.mde };
+      }
+    }
+    judged.push({ input, check });
+  });
+  return { judged, power };
 }
 
-/** Every budget becomes a check on the whole set, and each slice's budgets a check per slice. */
+/**
+ * Every budget becomes a check on the whole set, and each slice's budgets a check per slice;
+ * then Holm's correction across all of them decides which failures stand, and the power of the
+ * quality and pass-rate checks says what the run could have caught.
+ */
 export function buildChecks(
   cases: CaseReport[],
   s: CheckSettings,
-): { checks: Check[]; warnings: string[] } {
-  const checks = checksFor(cases, null, s.budgets, s.minCases, s);
+): { checks: Check[]; warnings: string[]; power: PowerReport } {
+  const whole = checksFor(cases, null, s.budgets, s.minCases, s);
+  const judged = [...whole.judged];
+  const entries = [...whole.power];
   const warnings: string[] = [];
   if (s.slices) {
     const bySlice = new Map<string, CaseReport[]>();
@@ -143,7 +298,9 @@ export function buildChecks(
         small.push(`${label} (${members.length})`);
         continue;
       }
-      checks.push(...checksFor(members, label, s.slices.budgets, s.slices.min_cases, s));
+      const gated = checksFor(members, label, s.slices.budgets, s.slices.min_cases, s);
+      judged.push(...gated.judged);
+      entries.push(...gated.power);
     }
     if (small.length) {
       warnings.push(
@@ -151,5 +308,8 @@ export function buildChecks(
       );
     }
   }
-  return { checks, warnings };
+  const checks = applyHolm(judged, 1 - s.confidence);
+  const power: PowerReport = { power: POWER, confidence: s.confidence, checks: entries };
+  warnings.push(...powerWarnings(power));
+  return { checks, warnings, power };
 }

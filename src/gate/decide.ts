@@ -42,6 +42,19 @@ export function summarize(
   };
   if (decision === 'fail') return `blocked: ${short(head, confidence)}${more('fail')}`;
   if (decision === 'inconclusive')
-    return `inconclusive: ${short(head, confidence)}${more('inconclusive')}`;
-  return `pass: all ${checks.length} checks within budget`;
+    return `inconclusive: ${short(head, confidence)}${more('inconclusive')}${powerClause(checks)}`;
+  return `pass: all ${checks.length} checks within budget${powerClause(checks)}`;
+}
+
+/**
+ * What a pass or an inconclusive run could have caught: the smallest whole-set quality (else
+ * pass-rate) drop it blocks four times in five — budget + minimum detectable effect.
+ */
+function powerClause(checks: readonly Check[]): string {
+  const c =
+    checks.find((x) => x.metric === 'quality' && x.slice === null && x.mde !== undefined) ??
+    checks.find((x) => x.metric === 'pass_rate' && x.slice === null && x.mde !== undefined);
+  if (!c || c.mde === undefined) return '';
+  const drop = formatDelta(c.metric, c.budget + c.mde).replace(/^\+/, '');
+  return `; 80% power to block a ${checkName(c)} drop of ${drop}`;
 }

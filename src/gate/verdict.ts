@@ -1,6 +1,7 @@
 import type { Comparison } from '../compare/comparison.js';
 import {
   checkName,
+  DRIFT_METRICS,
   formatBudget,
   formatConfidence,
   formatDelta,
@@ -22,7 +23,8 @@ export interface VerdictInput {
 /**
  * Three verdicts on evidence, not on point estimates: `fail` when even the optimistic bound on
  * the regression exceeds the budget, `pass` when even the pessimistic bound stays within it,
- * `inconclusive` when the interval straddles the budget. Too few pairs is never a pass.
+ * `inconclusive` when the interval straddles the budget. Too few pairs is never a pass. (A `fail`
+ * must then survive Holm's correction across all checks: see multiplicity.ts.)
  */
 export function judge(v: VerdictInput): Check {
   const { comparison: c, metric, slice, budget } = v;
@@ -36,13 +38,15 @@ export function judge(v: VerdictInput): Check {
     budget,
     p_value: c.p_value,
     n: c.n,
+    ...(c.method ? { method: c.method } : {}),
+    ...(c.clusters !== undefined ? { clusters: c.clusters } : {}),
   };
   const name = checkName({ metric, slice });
   if (c.n < v.minCases || !c.regression) {
     const why =
       c.n < v.minCases
         ? `${c.n} usable ${metric === 'error_rate' ? 'calls' : 'pairs'}, fewer than the ${v.minCases} required (min_cases)`
-        : 'the baseline value is zero, so a relative change is undefined';
+        : (c.insufficient ?? 'the baseline value is zero, so a relative change is undefined');
     return { ...base, verdict: 'inconclusive', reason: `${name}: insufficient data: ${why}.` };
   }
   const [optimistic, pessimistic] = c.regression;
@@ -51,26 +55,55 @@ export function judge(v: VerdictInput): Check {
   return { ...base, verdict, reason: explain(v, verdict) };
 }
 
+/** `(95% CI -7.9..-4.4; exact McNemar, 12 discordant pairs)`: the interval and how it was made. */
+function interval(v: VerdictInput): string {
+  const { comparison: c, metric } = v;
+  // The error rate's note (the paired view) is a clause of its own, after the verdict.
+  const note = c.note && metric !== 'error_rate' ? `, ${c.note}` : '';
+  const how = c.method ? `; ${c.method}${note}` : '';
+  return `(${formatConfidence(v.confidence)} CI ${formatInterval(metric, c.ci)}${how})`;
+}
+
+/** The check's subject and its change with the interval, e.g. `quality -6.1 pts (95% CI …)`. */
+export function changeText(v: VerdictInput): string {
+  const { comparison: c, metric } = v;
+  const value =
+    metric === 'error_rate' ? formatValue(metric, c.candidate) : formatDelta(metric, c.delta);
+  return `${checkName(v)} ${value} ${interval(v)}`;
+}
+
+/** What the budget is called in a sentence: `the 2 pts budget`, `the ceiling of 1%`. */
+export function budgetText(v: Pick<VerdictInput, 'metric' | 'budget'>): string {
+  const budget = formatBudget(v.metric, v.budget);
+  return v.metric === 'error_rate'
+    ? `the ceiling of ${budget.replace('≤ ', '')}`
+    : `the ${budget} budget`;
+}
+
+function unitOf(metric: MetricName): string {
+  if (DRIFT_METRICS.has(metric)) return 'shift';
+  return RELATIVE_METRICS.has(metric) ? 'increase' : 'drop';
+}
+
 function explain(v: VerdictInput, verdict: Verdict): string {
   const { comparison: c, metric } = v;
-  const conf = formatConfidence(v.confidence);
-  const budget = formatBudget(metric, v.budget);
-  const name = checkName(v);
+  const change = changeText(v);
   if (metric === 'error_rate') {
-    const level = `${name} ${formatValue(metric, c.candidate)} (${conf} CI ${formatInterval(metric, c.ci)})`;
+    const paired = c.note ? ` (against the baseline: ${c.note})` : '';
+    const ceiling = budgetText(v);
     if (verdict === 'fail')
-      return `${level} is above the ceiling of ${budget.replace('≤ ', '')} even at its lower bound.`;
+      return `${change} is above ${ceiling} even at its lower bound${paired}.`;
     if (verdict === 'pass')
-      return `${level} stays under the ceiling of ${budget.replace('≤ ', '')} even at its upper bound.`;
-    return `${level} may be above or below the ceiling of ${budget.replace('≤ ', '')}; more cases would tell.`;
+      return `${change} stays under ${ceiling} even at its upper bound${paired}.`;
+    return `${change} may be above or below ${ceiling}; more cases would tell${paired}.`;
   }
-  const change = `${name} ${formatDelta(metric, c.delta)} (${conf} CI ${formatInterval(metric, c.ci)})`;
-  const unit = RELATIVE_METRICS.has(metric) ? 'increase' : 'drop';
+  const budget = budgetText(v);
+  const unit = unitOf(metric);
   if (verdict === 'fail') {
-    return `${change} exceeds the ${budget} budget: even the optimistic bound is a larger ${unit} than allowed.`;
+    return `${change} exceeds ${budget}: even the optimistic bound is a larger ${unit} than allowed.`;
   }
   if (verdict === 'pass') {
-    return `${change} is within the ${budget} budget: even the pessimistic bound is an allowed ${unit}.`;
+    return `${change} is within ${budget}: even the pessimistic bound is an allowed ${unit}.`;
   }
-  return `${change} straddles the ${budget} budget: the data cannot tell whether the ${unit} exceeds it; more cases would.`;
+  return `${change} straddles ${budget}: the data cannot tell whether the ${unit} exceeds it; more cases would.`;
 }

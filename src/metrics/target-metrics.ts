@@ -1,9 +1,15 @@
+import { classificationMetrics } from '../scorers/classification.js';
+import { judgeUsage } from '../scorers/usage.js';
 import { quantile } from '../stats/quantile.js';
 import type { ErrorKind, Percentiles, SideResult, TargetMetrics } from '../types.js';
+import { stability } from './stability.js';
 
-/** Errors the endpoint caused. A scorer that failed is our problem, not the target's error rate. */
+/**
+ * Errors the endpoint caused. A scorer that failed, or the judge/embeddings endpoint that scores
+ * the answer, is our problem, not the target's error rate.
+ */
 export function isEndpointError(kind: ErrorKind | undefined): boolean {
-  return kind !== undefined && kind !== 'scorer';
+  return kind !== undefined && kind !== 'scorer' && kind !== 'judge';
 }
 
 function percentiles(values: number[]): Percentiles {
@@ -36,12 +42,16 @@ export function targetMetrics(results: readonly (SideResult | undefined)[]): Tar
   const latency: number[] = [];
   const ttft: number[] = [];
   const tpot: number[] = [];
+  let cached = 0;
   for (const r of rows) {
     score += r.score;
     if (r.pass) passed++;
+    if (r.cached) cached++;
+    // With repeats, percentiles are over calls: every answered one, even in a case that errored.
+    if (r.repeat_latency_ms) for (const v of r.repeat_latency_ms) latency.push(v);
     if (isEndpointError(r.error?.kind)) errors++;
     else {
-      latency.push(r.latency_ms);
+      if (!r.repeat_latency_ms) latency.push(r.latency_ms);
       if (r.ttft_ms !== undefined) ttft.push(r.ttft_ms);
       if (r.tpot_ms !== undefined) tpot.push(r.tpot_ms);
     }
@@ -67,5 +77,12 @@ export function targetMetrics(results: readonly (SideResult | undefined)[]): Tar
     const p = percentiles(tpot);
     m.tpot_ms = { p50: p.p50, p95: p.p95 };
   }
+  const judge = judgeUsage(rows);
+  if (judge) m.judge = judge;
+  const stable = stability(rows);
+  if (stable) m.stability = stable;
+  if (cached) m.cached = cached;
+  const classification = classificationMetrics(rows);
+  if (classification) m.classification = classification;
   return m;
 }

@@ -4,7 +4,15 @@ import type { Check, MetricName } from '../types.js';
 // the PR comment and the terminal table all say the same thing in the same units.
 
 /** Metrics gated on a relative change (candidate / baseline − 1) rather than an absolute one. */
-export const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set(['latency_p95', 'cost']);
+export const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set([
+  'latency_p95',
+  'cost',
+  'ttft_p95',
+  'tpot_p95',
+]);
+
+/** Metrics measured as a population stability index (a unitless shift, budget `max_psi`). */
+export const DRIFT_METRICS: ReadonlySet<MetricName> = new Set(['drift', 'label_drift']);
 
 export const METRIC_LABELS: Record<MetricName, string> = {
   quality: 'quality',
@@ -12,6 +20,10 @@ export const METRIC_LABELS: Record<MetricName, string> = {
   latency_p95: 'latency p95',
   cost: 'cost',
   error_rate: 'error rate',
+  ttft_p95: 'TTFT p95',
+  tpot_p95: 'TPOT p95',
+  drift: 'score drift',
+  label_drift: 'label drift',
 };
 
 function trim(n: number, digits: number): string {
@@ -33,8 +45,14 @@ export function formatValue(metric: MetricName, value: number | null): string {
       return `${(value * 100).toFixed(1)}%`;
     case 'latency_p95':
       return `${Math.round(value)} ms`;
+    case 'ttft_p95':
+    case 'tpot_p95':
+      return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
     case 'cost':
       return formatUsd(value);
+    case 'drift':
+    case 'label_drift':
+      return `PSI ${value.toFixed(3)}`;
   }
 }
 
@@ -49,6 +67,7 @@ export function formatUsd(value: number): string {
 export function formatDelta(metric: MetricName, delta: number | null): string {
   if (delta === null || !Number.isFinite(delta)) return '–';
   const digits = 1;
+  if (DRIFT_METRICS.has(metric)) return `PSI ${delta.toFixed(3)}`;
   if (RELATIVE_METRICS.has(metric)) return signed(`${(delta * 100).toFixed(digits)}%`, delta);
   return signed(`${(delta * 100).toFixed(digits)} pts`, delta);
 }
@@ -56,6 +75,7 @@ export function formatDelta(metric: MetricName, delta: number | null): string {
 /** The interval in the same units as the change, e.g. `-7.9..-4.4`. */
 export function formatInterval(metric: MetricName, ci: [number, number] | null): string {
   if (!ci) return '–';
+  if (DRIFT_METRICS.has(metric)) return `${ci[0].toFixed(3)}..${ci[1].toFixed(3)}`;
   // Changes carry their sign; the error rate's interval is a level (its budget is a ceiling).
   const level = metric === 'error_rate';
   const scale = (v: number) => {
@@ -70,6 +90,7 @@ export function formatInterval(metric: MetricName, ci: [number, number] | null):
 /** The budget as the user wrote it: `2 pts`, `+20%`, `≤ 1%`. */
 export function formatBudget(metric: MetricName, budget: number): string {
   if (metric === 'error_rate') return `≤ ${trim(budget * 100, 2)}%`;
+  if (DRIFT_METRICS.has(metric)) return `PSI ≤ ${trim(budget, 3)}`;
   if (RELATIVE_METRICS.has(metric)) return `+${trim(budget * 100, 2)}%`;
   return `${trim(budget * 100, 2)} pts`;
 }

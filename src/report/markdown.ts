@@ -20,9 +20,10 @@ export interface MarkdownOptions {
   /** Most regressed cases to show in full (default 10). */
   maxCases?: number;
   /**
-   * Longest body to return (GitHub caps comments at 65,536). Cases are dropped first, then the
-   * targets table, warnings, check reasons and footer; the headline, summary and checks table
-   * are always kept whole, so a report with an enormous checks table may still exceed it.
+   * Longest body to return, in UTF-16 code units (never fewer than GitHub's characters). The
+   * case list is shortened first, then the targets table, the check reasons and the warnings
+   * go, then passing and inconclusive rows of the checks table (failing rows stay longest), then
+   * the footer. The headline and the summary line, the verdict, are never cut.
    */
   maxChars?: number;
   /** Heading text (default `evalgate`). */
@@ -35,7 +36,24 @@ export const DECISION_ICON: Record<Verdict, string> = {
   inconclusive: '⚠️',
 };
 
+/** GitHub rejects issue and pull request comment bodies longer than this. */
+export const GITHUB_COMMENT_MAX_CHARS = 65_536;
+/**
+ * GitHub refuses a step's job summary over 1 MiB. A UTF-16 code unit takes at most 3 bytes in
+ * UTF-8, so this many code units always fit.
+ */
+export const JOB_SUMMARY_MAX_CHARS = 340_000;
+
+const VERDICT_WORD: Record<Verdict, string> = {
+  fail: 'failing',
+  inconclusive: 'inconclusive',
+  pass: 'passing',
+};
+
 const DEFAULT_MAX_CASES = 10;
+/** The one-line summary names slices, which come from the dataset: bound it. */
+const SUMMARY_CHARS = 2000;
+const METRIC_CHARS = 200;
 const INPUT_CHARS = 600;
 const OUTPUT_CHARS = 1200;
 const MESSAGE_CHARS = 300;
@@ -52,14 +70,23 @@ function table(headers: string[], align: ('l' | 'r')[], rows: string[][]): strin
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
-function checksSection(report: Report): { table: string; reasons: string } {
+interface ChecksSection {
+  /** The table with its first `rows` rows (failing first), and a note on what was left out. */
+  table(rows: number): string;
+  rows: number;
+  reasons: string;
+}
+
+function checksSection(report: Report): ChecksSection {
   const checks = sortChecks(report.checks);
-  if (checks.length === 0) return { table: '_No checks: no budgets are configured._', reasons: '' };
+  if (checks.length === 0) {
+    return { table: () => '_No checks: no budgets are configured._', rows: 0, reasons: '' };
+  }
   const confidence = report.meta.confidence;
   const rows = checks.map((check) => {
     const c = checkCells(check, confidence);
     return [
-      md(c.metric),
+      md(c.metric, METRIC_CHARS),
       md(c.baseline),
       md(c.candidate),
       md(c.change),
@@ -70,9 +97,22 @@ function checksSection(report: Report): { table: string; reasons: string } {
   const headers = CHECK_HEADERS;
   const reasons = checks
     .filter((c) => c.reason)
-    .map((c) => `- ${DECISION_ICON[c.verdict]} **${md(checkName(c))}**: ${md(c.reason)}`)
+    .map(
+      (c) =>
+        `- ${DECISION_ICON[c.verdict]} **${md(checkName(c), METRIC_CHARS)}**: ${md(c.reason, SUMMARY_CHARS)}`,
+    )
     .join('\n');
-  return { table: table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows), reasons };
+  const render = (shown: number) => {
+    const body = table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows.slice(0, shown));
+    if (shown >= checks.length) return body;
+    const left = checks.slice(shown);
+    const count = (v: Verdict) => left.filter((c) => c.verdict === v).length;
+    const parts = (['fail', 'inconclusive', 'pass'] as const)
+      .filter((v) => count(v) > 0)
+      .map((v) => `${count(v)} ${VERDICT_WORD[v]}`);
+    return `${body}\n\n_${left.length} more ${left.length === 1 ? 'check' : 'checks'} (${parts.join(', ')}) omitted for length; the job summary and the JSON report have all of them._`;
+  };
+  return { table: render, rows: checks.length, reasons };
 }
 
 function targetsTable(report: Report): string {
@@ -206,12 +246,15 @@ function caseBlock(r: Regression): string {
 
 function casesSection(total: number, blocks: string[], shown: number): string {
   if (total === 0) return '### Regressed cases\n\nNo case regressed.';
-  const head = `### Regressed cases (${shown === total ? total : `top ${shown} of ${total}`})`;
+  const head = `### Regressed cases (${shown === total || shown === 0 ? total : `top ${shown} of ${total}`})`;
   const omitted = total - shown;
+  const noun = omitted === 1 ? 'case' : 'cases';
   const tail =
-    omitted > 0
-      ? `_${omitted} more regressed ${omitted === 1 ? 'case' : 'cases'} omitted; the full list is in the JSON report._`
-      : '';
+    omitted === 0
+      ? ''
+      : shown === 0
+        ? `_${omitted} regressed ${noun} omitted; the full list is in the JSON report._`
+        : `_${omitted} more regressed ${noun} omitted; the full list is in the JSON report._`;
   return [head, '', ...blocks.slice(0, shown).flatMap((b) => [b, '']), tail].join('\n').trimEnd();
 }
 
@@ -239,6 +282,16 @@ function oneSide(report: Report, options: MarkdownOptions): string {
   return join(parts);
 }
 
+/** The largest n in [lo, hi] with fits(n), given fits(lo); fits must be monotone. */
+function largest(lo: number, hi: number, fits: (n: number) => boolean): number {
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /**
  * The job summary / PR comment body: decision, summary, checks table (failing first) and their
  * reasons, warnings, targets table, then the worst regressed cases in collapsed sections.
@@ -247,11 +300,14 @@ function oneSide(report: Report, options: MarkdownOptions): string {
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   if (report.meta.only) return oneSide(report, options);
   const title = options.title ?? 'evalgate';
-  const icon = DECISION_ICON[report.decision] ?? '⚠️';
-  const head = headline(title, `${icon} {title}: ${report.decision}`);
-  const summary = report.summary ? md(report.summary) : null;
+  // A stopped run was not judged: say so rather than show its placeholder decision.
+  const head = report.incomplete
+    ? headline(title, '⏹️ {title}: incomplete, not judged')
+    : headline(title, `${DECISION_ICON[report.decision] ?? '⚠️'} {title}: ${report.decision}`);
+  const summary = report.summary ? md(report.summary, SUMMARY_CHARS) : null;
   const checks = checksSection(report);
-  const warnings = warningsSection(report.meta.warnings ?? []);
+  const warningList = report.meta.warnings ?? [];
+  const warnings = warningsSection(warningList);
   const targets = targetsTable(report);
   const foot = footer(report, options.runUrl);
 
@@ -259,49 +315,47 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const maxCases = Math.max(0, Math.floor(options.maxCases ?? DEFAULT_MAX_CASES));
   const blocks = regressions.slice(0, maxCases).map(caseBlock);
 
-  const render = (shown: number, drop: Set<string>) =>
+  interface Layout {
+    cases: number;
+    checkRows: number;
+    drop: ReadonlySet<'targets' | 'reasons' | 'warnings' | 'footer'>;
+  }
+  const render = ({ cases, checkRows, drop }: Layout) =>
     join([
       head,
       summary,
-      checks.table,
+      checks.table(checkRows),
       drop.has('reasons') ? null : checks.reasons,
       drop.has('warnings')
-        ? (report.meta.warnings?.length ?? 0) > 0
-          ? `_${report.meta.warnings.length} warnings omitted for length._`
+        ? warningList.length > 0
+          ? `_${warningList.length} ${warningList.length === 1 ? 'warning' : 'warnings'} omitted for length; see the job summary._`
           : null
         : warnings,
       drop.has('targets') ? null : targets ? `### Targets\n\n${targets}` : null,
-      drop.has('cases')
-        ? regressions.length > 0
-          ? `_${regressions.length} regressed cases omitted for length; the full list is in the JSON report._`
-          : null
-        : casesSection(regressions.length, blocks, shown),
+      casesSection(regressions.length, blocks, cases),
       drop.has('footer') ? null : foot,
     ]);
 
-  const none = new Set<string>();
-  const full = render(blocks.length, none);
+  let layout: Layout = { cases: blocks.length, checkRows: checks.rows, drop: new Set() };
   const max = options.maxChars;
-  if (max === undefined || full.length <= max) return full;
-
-  // Drop cases from the end of the list; the length grows with every case shown.
-  let lo = 0;
-  let hi = blocks.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (render(mid, none).length <= max) lo = mid;
-    else hi = mid - 1;
-  }
-  const fitted = render(lo, none);
-  if (fitted.length <= max) return fitted;
-
-  // Still too long with no case shown: give up sections, least important first.
-  const drop = new Set<string>();
-  let out = fitted;
-  for (const section of ['cases', 'targets', 'warnings', 'reasons', 'footer']) {
+  const fits = (l: Layout) => max === undefined || render(l).length <= max;
+  if (fits(layout)) return render(layout);
+  // The verdict is never cut. What goes, in order: cases from the end of the list, then whole
+  // sections least useful first, then checks table rows from the end (passing slices first to
+  // go, failing checks last), and the footer only when nothing else is left.
+  layout = { ...layout, cases: largest(0, blocks.length, (n) => fits({ ...layout, cases: n })) };
+  const drop = new Set<'targets' | 'reasons' | 'warnings' | 'footer'>();
+  for (const section of ['targets', 'reasons', 'warnings'] as const) {
+    if (fits(layout)) return render(layout);
     drop.add(section);
-    out = render(0, drop);
-    if (out.length <= max) return out;
+    layout = { ...layout, drop: new Set(drop) };
   }
-  return out;
+  if (fits(layout)) return render(layout);
+  layout = {
+    ...layout,
+    checkRows: largest(0, checks.rows, (n) => fits({ ...layout, checkRows: n })),
+  };
+  if (fits(layout)) return render(layout);
+  drop.add('footer');
+  return render({ ...layout, drop });
 }

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { SideResult } from '../types.js';
+import type { Fingerprints, SideResult, StoredBaselineMatch } from '../types.js';
 
 export interface StoredBaseline {
   file: string;
@@ -7,6 +7,21 @@ export interface StoredBaseline {
   byId: Map<string, SideResult>;
   model?: string;
   datasets: string[];
+  recordedAt?: string;
+  /** Absent in reports written before evalgate recorded them. */
+  fingerprints?: Fingerprints;
+}
+
+function isFingerprints(v: unknown): v is Fingerprints {
+  const f = v as Fingerprints;
+  return (
+    f !== null &&
+    typeof f === 'object' &&
+    typeof f.config === 'string' &&
+    f.datasets !== null &&
+    typeof f.datasets === 'object' &&
+    Object.values(f.datasets).every((d) => typeof d === 'string')
+  );
 }
 
 function isSideResult(v: unknown): v is SideResult {
@@ -26,7 +41,12 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
   let json: {
     schema_version?: unknown;
     cases?: { id?: unknown; candidate?: unknown }[];
-    meta?: { models?: { candidate?: string }; datasets?: string[] };
+    meta?: {
+      models?: { candidate?: string };
+      datasets?: string[];
+      started_at?: unknown;
+      fingerprints?: unknown;
+    };
   };
   try {
     json = JSON.parse(text);
@@ -64,5 +84,55 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
       file,
       message: 'baseline report has no candidate results to compare against',
     });
-  return { file, byId, model: json.meta?.models?.candidate, datasets: json.meta?.datasets ?? [] };
+  const meta = json.meta;
+  return {
+    file,
+    byId,
+    model: meta?.models?.candidate,
+    datasets: meta?.datasets ?? [],
+    ...(typeof meta?.started_at === 'string' ? { recordedAt: meta.started_at } : {}),
+    ...(isFingerprints(meta?.fingerprints) ? { fingerprints: meta.fingerprints } : {}),
+  };
+}
+
+function someIds(ids: string[]): string {
+  const shown = ids
+    .slice(0, 5)
+    .map((id) => JSON.stringify(id.length > 80 ? `${id.slice(0, 79)}…` : id))
+    .join(', ');
+  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
+}
+
+/**
+ * How a recording lines up with this run's cases, paired by id, and a warning for each side
+ * that has cases the other lacks (those are not compared, which the reader must know).
+ */
+export function matchStoredBaseline(
+  stored: StoredBaseline,
+  caseIds: readonly string[],
+): { match: StoredBaselineMatch; warnings: string[] } {
+  const ids = new Set(caseIds);
+  const notRecorded = caseIds.filter((id) => !stored.byId.has(id));
+  const notInDataset = [...stored.byId.keys()].filter((id) => !ids.has(id));
+  const warnings: string[] = [];
+  if (notRecorded.length) {
+    warnings.push(
+      `${notRecorded.length} case(s) are not in the baseline report ${stored.file} and were not compared: ${someIds(notRecorded)}`,
+    );
+  }
+  if (notInDataset.length) {
+    warnings.push(
+      `${notInDataset.length} case(s) in the baseline report ${stored.file} are no longer in the dataset: ${someIds(notInDataset)}`,
+    );
+  }
+  return {
+    match: {
+      file: stored.file,
+      ...(stored.recordedAt ? { recorded_at: stored.recordedAt } : {}),
+      paired: caseIds.length - notRecorded.length,
+      not_recorded: notRecorded,
+      not_in_dataset: notInDataset,
+    },
+    warnings,
+  };
 }

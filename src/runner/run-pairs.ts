@@ -1,9 +1,25 @@
 import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
 import { RunAbortedError } from '../errors.js';
-import { callTarget, type Target } from '../targets/target.js';
+import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
+import type { ResponseCache } from './cache.js';
+import { CostBudget } from './cost-budget.js';
+import { costEstimate, createLane, type Lane, type SideOptions, tokenEstimate } from './lane.js';
+import { combineRepeats } from './repeats.js';
 import { shuffledIndices } from './shuffle.js';
+
+/** Counts for progress lines and the report. */
+export interface RunStats {
+  /** Calls the run means to make: cases × repeats × targets. */
+  planned: number;
+  /** Calls answered, failed or served from the cache so far. */
+  done: number;
+  cached: number;
+  /** Attempts beyond the first, over all calls. */
+  retries: number;
+  /** Calls that failed after their retries. */
+  failed: number;
+}
 
 export interface RunOptions {
   cases: GoldenCase[];
@@ -13,10 +29,37 @@ export interface RunOptions {
   rng: () => number;
   maxConsecutiveErrors: number;
   signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, stats: RunStats) => void;
+  /** `run.repeats`: calls per case per target (default 1). */
+  repeats?: number;
+  sides?: Partial<Record<Side, SideOptions>>;
+  cache?: ResponseCache;
+  /** `run.max_cost_usd`: no call starts that could take the run's spending past this. */
+  maxCostUsd?: number;
 }
 
+export type { SideOptions } from './lane.js';
+
 export type SideResults = Partial<Record<Side, (SideResult | undefined)[]>>;
+export type RunResults = SideResults & { stats: RunStats };
+
+export type StopReason = 'cancelled' | 'errors' | 'budget';
+
+/**
+ * The run stopped before every call was made. It carries what was answered, so the front doors
+ * can still write a report marked incomplete; a case without every repeat answered is left out.
+ */
+export class RunStoppedError extends RunAbortedError {
+  constructor(
+    message: string,
+    readonly reason: StopReason,
+    readonly partial: SideResults,
+    readonly stats: RunStats,
+  ) {
+    super(message);
+    this.name = 'RunStoppedError';
+  }
+}
 
 // Outages are a different thing from regressions: a target whose calls keep failing for reasons
 // that say "unreachable" ends the run (exit 3) rather than producing a verdict about quality.
@@ -27,68 +70,297 @@ const OUTAGE_KINDS = new Set([
   'rate_limit',
   'http_4xx',
   'bad_response',
+  'stream_cut',
 ]);
 
-/**
- * Runs every case against every given target at the same time, one limiter per target, in one
- * seeded random order shared by both sides so a slowdown mid-run hits both alike.
- */
-export async function runPairs(o: RunOptions): Promise<SideResults> {
-  const sides = (Object.keys(o.targets) as Side[]).filter((s) => o.targets[s]);
-  const results: SideResults = {};
-  const order = shuffledIndices(o.cases.length, o.rng);
-  const total = order.length * sides.length;
-  let done = 0;
-  const abort = new AbortController();
-  // Every in-flight call listens on this one signal; thousands of listeners are expected here.
-  setMaxListeners(0, abort.signal);
-  const onOuterAbort = () => abort.abort();
-  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  // An already-aborted signal never fires 'abort': without this, every case would still be sent.
-  if (o.signal?.aborted) abort.abort();
-  let failure: RunAbortedError | undefined;
+/** Dollars as people write them: $12.50, $0.003, $0.00023. */
+const usd = (x: number) =>
+  `$${x >= 0.01 || x === 0 ? x.toFixed(2) : String(Number(x.toPrecision(2)))}`;
 
-  const work: Promise<void>[] = [];
-  for (const side of sides) {
-    const target = o.targets[side]!;
-    const limit = pLimit(target.concurrency);
-    const out: (SideResult | undefined)[] = new Array(o.cases.length);
-    results[side] = out;
-    let consecutive = 0;
-    let lastError = '';
-    for (const i of order) {
-      const c = o.cases[i]!;
-      work.push(
-        limit(async () => {
-          if (abort.signal.aborted) return;
-          const call = await callTarget(target, c, abort.signal);
-          if (call.error?.kind === 'aborted') return;
-          if (call.error && OUTAGE_KINDS.has(call.error.kind)) {
-            consecutive++;
-            lastError = call.error.message;
-            if (consecutive >= o.maxConsecutiveErrors && !failure) {
-              failure = new RunAbortedError(
-                `stopped: ${consecutive} cases in a row failed on target ${side} (${target.label}) after retries; ` +
-                  `last error: ${lastError}. An unreachable endpoint is not judged as a regression.`,
-              );
-              // Queued tasks see the aborted signal and return at once; in-flight calls are cancelled.
-              abort.abort();
-            }
-          } else consecutive = 0;
-          out[i] = await o.score(c, side, call);
-          done++;
-          o.onProgress?.(done, total);
-        }),
+/**
+ * Runs every case against every given target at the same time, in one seeded random order
+ * shared by both sides so a slowdown mid-run hits both alike. With `repeats: k` each case's k
+ * calls follow one another in that order, on both sides alike.
+ *
+ * Each target has its own lane: at most `concurrency` calls in flight (fewer while the endpoint
+ * answers 429), its rpm/tpm allowance, and its cache. Dispatch is event-driven: a call that
+ * settles starts the next one, and nothing is queued ahead, so memory does not grow with the
+ * size of the golden set.
+ */
+export function runPairs(o: RunOptions): Promise<RunResults> {
+  return new PairedRun(o).run();
+}
+
+class PairedRun {
+  private readonly k: number;
+  private readonly order: number[];
+  private readonly lanes: Lane[] = [];
+  private readonly abort = new AbortController();
+  private readonly budget?: CostBudget;
+  private readonly stats: RunStats;
+  private stop?: { reason: StopReason; message: string };
+  private fatal?: { error: unknown };
+  private scoring = 0;
+  private finished = false;
+  private settle!: (r: RunResults) => void;
+  private fail!: (e: unknown) => void;
+  private readonly onOuterAbort = () => this.cancelled();
+
+  constructor(private readonly o: RunOptions) {
+    this.k = Math.max(1, o.repeats ?? 1);
+    this.order = shuffledIndices(o.cases.length, o.rng);
+    if (o.maxCostUsd !== undefined) this.budget = new CostBudget(o.maxCostUsd);
+    // Every in-flight call listens on this one signal; thousands of listeners are expected here.
+    setMaxListeners(0, this.abort.signal);
+    for (const side of Object.keys(o.targets) as Side[]) {
+      const target = o.targets[side];
+      if (!target) continue;
+      const lane = createLane(side, target, o.cases.length, o.sides?.[side] ?? {}, o.cache);
+      this.lanes.push(lane);
+    }
+    this.stats = {
+      planned: o.cases.length * this.k * this.lanes.length,
+      done: 0,
+      cached: 0,
+      retries: 0,
+      failed: 0,
+    };
+  }
+
+  run(): Promise<RunResults> {
+    return new Promise<RunResults>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+      this.o.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
+      // An already-aborted signal never fires 'abort': without this, every case would be sent.
+      if (this.o.signal?.aborted) this.cancelled();
+      for (const lane of this.lanes) this.pump(lane);
+      this.maybeFinish();
+    });
+  }
+
+  private jobsOf(): number {
+    return this.o.cases.length * this.k;
+  }
+
+  /** Starts calls on `lane` while it has room: concurrency, budget, and jobs left. */
+  private pump(lane: Lane): void {
+    const jobs = this.jobsOf();
+    const k = this.k;
+    while (
+      this.stop === undefined &&
+      lane.cursor < jobs &&
+      lane.inFlight < lane.concurrency.limit
+    ) {
+      const j = lane.cursor;
+      const at = k === 1 ? j : Math.floor(j / k);
+      const repeat = j - at * k;
+      const i = this.order[at]!;
+      const c = this.o.cases[i]!;
+      let req: ReturnType<Target['dialect']['buildRequest']>;
+      try {
+        req = lane.target.dialect.buildRequest(c);
+      } catch (err) {
+        // prepare() rendered every request already; reaching this is a bug, not bad input.
+        this.crashed(err);
+        return;
+      }
+      let key: string | undefined;
+      if (lane.cached) {
+        key = this.o.cache!.key(req, repeat, lane.salt);
+        const hit = this.o.cache!.get(key);
+        if (hit) {
+          lane.cursor++;
+          this.stats.cached++;
+          const call: CallResult = {
+            output: hit.output,
+            latency_ms: hit.latency_ms,
+            input_tokens: hit.input_tokens,
+            output_tokens: hit.output_tokens,
+            // What the answer costs at the target's price, so a cost comparison against a
+            // fresh side stays fair; the run itself spent nothing on it.
+            cost_usd: costUsd(lane.target.price, hit.input_tokens, hit.output_tokens),
+            error: null,
+            attempts: 0,
+          };
+          if (hit.ttft_ms !== undefined) call.ttft_ms = hit.ttft_ms;
+          if (hit.tpot_ms !== undefined) call.tpot_ms = hit.tpot_ms;
+          this.record(lane, i, repeat, c, call, true);
+          continue;
+        }
+      }
+      let estimate = 0;
+      if (this.budget) {
+        estimate = costEstimate(lane, req.body);
+        if (!this.budget.admit(estimate)) {
+          // Calls in flight may cost less than committed: wait for them before giving up.
+          if (this.budget.callsInFlight > 0) return;
+          this.halt('budget', this.budgetMessage(estimate), false);
+          return;
+        }
+      }
+      lane.cursor++;
+      lane.inFlight++;
+      callTarget(lane.target, c, this.abort.signal, req).then(
+        (call) => this.settled(lane, i, repeat, c, estimate, key, req.body, call),
+        (err) => this.crashed(err),
       );
     }
   }
-  try {
-    await Promise.all(work);
-  } finally {
-    o.signal?.removeEventListener('abort', onOuterAbort);
+
+  private settled(
+    lane: Lane,
+    i: number,
+    repeat: number,
+    c: GoldenCase,
+    estimate: number,
+    key: string | undefined,
+    body: string | undefined,
+    call: CallResult,
+  ): void {
+    lane.inFlight--;
+    this.budget?.settle(estimate, call.cost_usd);
+    if (call.error?.kind === 'aborted') {
+      this.maybeFinish();
+      return;
+    }
+    this.stats.retries += call.attempts - 1;
+    if (call.error) {
+      this.stats.failed++;
+      if (OUTAGE_KINDS.has(call.error.kind)) {
+        lane.consecutive++;
+        lane.lastError = call.error.message;
+        if (lane.consecutive >= this.o.maxConsecutiveErrors) {
+          const what = this.k === 1 ? 'cases' : 'calls';
+          this.halt(
+            'errors',
+            `stopped: ${lane.consecutive} ${what} in a row failed on target ${lane.side} (${lane.target.label}) after retries; ` +
+              `last error: ${lane.lastError}. An unreachable endpoint is not judged as a regression.`,
+            true,
+          );
+        }
+      } else lane.consecutive = 0;
+    } else {
+      lane.consecutive = 0;
+      lane.concurrency.answered();
+      lane.answered++;
+      lane.outputTokens += call.output_tokens;
+      if (lane.limiter && call.input_tokens + call.output_tokens > 0)
+        lane.limiter.correct(tokenEstimate(lane, body), call.input_tokens + call.output_tokens);
+      if (key) this.o.cache!.put(key, call);
+    }
+    // Start the next call before scoring this one: the endpoint's time is the scarce resource.
+    if (this.budget) for (const l of this.lanes) this.pump(l);
+    else this.pump(lane);
+    this.record(lane, i, repeat, c, call, false);
   }
-  if (failure) throw failure;
-  if (o.signal?.aborted)
-    throw new RunAbortedError('the run was cancelled before every case was answered');
-  return results;
+
+  private record(
+    lane: Lane,
+    i: number,
+    repeat: number,
+    c: GoldenCase,
+    call: CallResult,
+    cached: boolean,
+  ): void {
+    this.scoring++;
+    let scored: Promise<SideResult>;
+    try {
+      scored = this.o.score(c, lane.side, call);
+    } catch (err) {
+      this.scoring--;
+      this.crashed(err);
+      return;
+    }
+    scored.then(
+      (result) => {
+        if (cached) result.cached = true;
+        if (this.k === 1) lane.out[i] = result;
+        else {
+          let p = lane.partial.get(i);
+          if (!p) {
+            p = { results: new Array(this.k), n: 0 };
+            lane.partial.set(i, p);
+          }
+          p.results[repeat] = result;
+          if (++p.n === this.k) {
+            lane.out[i] = combineRepeats(p.results);
+            lane.partial.delete(i);
+          }
+        }
+        this.stats.done++;
+        this.o.onProgress?.(this.stats.done, this.stats.planned, this.stats);
+        this.scoring--;
+        this.maybeFinish();
+      },
+      (err) => {
+        this.scoring--;
+        this.crashed(err);
+      },
+    );
+  }
+
+  /** A bug, not an endpoint's doing: stop everything and let it reach the error boundary. */
+  private crashed(err: unknown): void {
+    this.fatal ??= { error: err };
+    this.halt('errors', 'internal error', true);
+    this.maybeFinish();
+  }
+
+  private cancelled(): void {
+    const why = this.o.signal?.reason;
+    this.halt(
+      'cancelled',
+      `the run was cancelled before every case was answered${typeof why === 'string' ? ` (${why})` : ''}`,
+      true,
+    );
+    this.maybeFinish();
+  }
+
+  private budgetMessage(next: number): string {
+    const b = this.budget!;
+    return (
+      `stopped before run.max_cost_usd (${usd(b.maxUsd)}) was spent: ${usd(b.spent)} spent so far, ` +
+      `and the next call would cost about ${usd(next)}. ` +
+      `${this.dispatched()} of ${this.stats.planned} calls were made; a partial run is not judged.`
+    );
+  }
+
+  /** Calls sent or answered from the cache so far. */
+  private dispatched(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.cursor;
+    return n;
+  }
+
+  /** Stops dispatch; `cancelCalls` also cancels what is in flight (money spent on it is lost). */
+  private halt(reason: StopReason, message: string, cancelCalls: boolean): void {
+    if (this.stop) return;
+    this.stop = { reason, message };
+    if (cancelCalls) this.abort.abort();
+  }
+
+  private maybeFinish(): void {
+    if (this.finished || this.scoring > 0) return;
+    for (const lane of this.lanes) {
+      if (lane.inFlight > 0) return;
+      if (this.stop === undefined && lane.cursor < this.jobsOf()) return;
+    }
+    this.finished = true;
+    this.o.signal?.removeEventListener('abort', this.onOuterAbort);
+    for (const lane of this.lanes) lane.limiter?.close();
+    const results: RunResults = { stats: this.stats };
+    for (const lane of this.lanes) results[lane.side] = lane.out;
+    const done = () => {
+      if (this.fatal) this.fail(this.fatal.error);
+      else if (this.stop) {
+        const partial: SideResults = {};
+        for (const lane of this.lanes) partial[lane.side] = lane.out;
+        this.fail(new RunStoppedError(this.stop.message, this.stop.reason, partial, this.stats));
+      } else this.settle(results);
+    };
+    // What was paid for is kept even when the run stops: a re-run picks up from there.
+    if (this.o.cache) this.o.cache.flush().then(done, done);
+    else done();
+  }
 }

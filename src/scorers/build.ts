@@ -1,104 +1,248 @@
+import path from 'node:path';
 import type { ScorerConfig } from '../config/schema.js';
 import type { GoldenCase } from '../types.js';
+import { sentenceBleu } from './bleu.js';
+import { classificationScorer } from './classification.js';
+import { type CustomScorerFn, customScorer, modulePath } from './custom.js';
+import { type EmbeddingClient, embeddingScorer } from './embeddings.js';
+import { resolveSchema, SchemaCache, validateJson } from './json-schema.js';
+import { type JudgeClient, judgeScorer } from './judge.js';
 import { compileRegex, contains, exact, icontains, startsWith } from './match.js';
+import { normalizeExpected, normalizeText } from './normalize.js';
 import { numericMatch } from './numeric.js';
-import { BINARY_THRESHOLD, GRADED_THRESHOLD, type Scorer } from './scorer.js';
+import { rougeL } from './rouge.js';
+import {
+  BINARY_THRESHOLD,
+  type BoundScorer,
+  GRADED_THRESHOLD,
+  type ScoreResult,
+  type Scorer,
+} from './scorer.js';
 import { levenshteinSimilarity, tokenF1 } from './similarity.js';
 
-type Impl = {
+/** What scorers may need beyond their own config, prepared once per run (see prepare.ts). */
+export interface ScorerContext {
+  /** Relative paths in scorer configs (schema files, rubrics, modules) resolve against it. */
+  configDir: string;
+  schemas: SchemaCache;
+  /** Custom scorer modules, already imported, by absolute path. */
+  modules: Map<string, CustomScorerFn>;
+  judge?: JudgeClient;
+  embeddings?: EmbeddingClient;
+}
+
+export function scorerContext(partial: Partial<ScorerContext> = {}): ScorerContext {
+  return {
+    configDir: process.cwd(),
+    schemas: new SchemaCache(),
+    modules: new Map(),
+    ...partial,
+  };
+}
+
+type Type = ScorerConfig['type'];
+type SpecOf<T extends Type> = Extract<ScorerConfig, { type: T }>;
+
+interface Family<T extends Type> {
+  /** Graded scorers default to threshold 0.5, yes/no ones to 1. */
   graded: boolean;
+  /** Needs `value` or the case's `expected` to compare with. */
   needsValue: boolean;
-  fn: (output: string, value: unknown, spec: ScorerConfig) => number;
-};
+  /** `normalize.trim`/`lowercase` also apply to the value (not to a pattern or a schema). */
+  textValue: boolean;
+  bind(spec: SpecOf<T>, ctx: ScorerContext): BoundScorer;
+}
 
 function asText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** A list as the value means "any of these": the best score over the list. */
 function bestOf(value: unknown, f: (e: string) => number): number {
   const list = Array.isArray(value) ? value : [value];
   return Math.max(0, ...list.map((e) => f(asText(e))));
 }
 
-const regexCache = new WeakMap<ScorerConfig, RegExp>();
+const text = (score: (output: string, value: unknown) => number) => ({
+  score: (output: string, value: unknown) => score(output, value),
+});
 
-const IMPLS: Record<ScorerConfig['type'], Impl> = {
-  exact: { graded: false, needsValue: true, fn: (o, v) => exact(o, v) },
-  contains: { graded: false, needsValue: true, fn: (o, v) => contains(o, v) },
-  icontains: { graded: false, needsValue: true, fn: (o, v) => icontains(o, v) },
-  starts_with: { graded: false, needsValue: true, fn: (o, v) => startsWith(o, v) },
+function parsesAsJson(output: string): number {
+  try {
+    JSON.parse(output);
+    return 1;
+  } catch {
+    return 0;
+  }
+}
+
+const FAMILIES: { [T in Type]: Family<T> } = {
+  exact: { graded: false, needsValue: true, textValue: true, bind: () => text(exact) },
+  contains: { graded: false, needsValue: true, textValue: true, bind: () => text(contains) },
+  icontains: { graded: false, needsValue: true, textValue: true, bind: () => text(icontains) },
+  starts_with: { graded: false, needsValue: true, textValue: true, bind: () => text(startsWith) },
   regex: {
     graded: false,
     needsValue: true,
-    fn: (o, v, spec) => {
-      // A pattern from the config is compiled once; one from a case's `expected` per case.
-      let re = spec.value !== undefined ? regexCache.get(spec) : undefined;
-      if (!re) {
-        re = compileRegex(asText(v), spec.type === 'regex' ? spec.flags : undefined);
-        if (spec.value !== undefined) regexCache.set(spec, re);
-      }
-      return re.test(o) ? 1 : 0;
+    textValue: false,
+    bind(spec) {
+      // A pattern from the config is compiled once (the schema checked it); one from a case's
+      // `expected` per case, and checked per case before anything is sent.
+      const fixed =
+        spec.value !== undefined ? compileRegex(asText(spec.value), spec.flags) : undefined;
+      return {
+        check(value) {
+          if (fixed) return undefined;
+          try {
+            compileRegex(asText(value), spec.flags);
+          } catch (err) {
+            return `expected is not a valid regular expression (${(err as Error).message})`;
+          }
+          return undefined;
+        },
+        score: (output, value) =>
+          (fixed ?? compileRegex(asText(value), spec.flags)).test(output) ? 1 : 0,
+      };
     },
   },
   json_valid: {
     graded: false,
     needsValue: false,
-    fn: (o) => {
-      try {
-        JSON.parse(o);
-        return 1;
-      } catch {
-        return 0;
-      }
+    textValue: false,
+    bind: () => text(parsesAsJson),
+  },
+  json_schema: {
+    graded: false,
+    needsValue: false,
+    textValue: false,
+    bind(spec, ctx) {
+      const validate = ctx.schemas.compile(resolveSchema(spec.schema, ctx.configDir));
+      return { score: (output) => validateJson(validate, output) };
     },
   },
   numeric: {
     graded: false,
     needsValue: true,
-    fn: (o, v, spec) => numericMatch(o, v, spec.type === 'numeric' ? (spec.tolerance ?? 0) : 0),
+    textValue: false,
+    bind: (spec) =>
+      text((o, v) => numericMatch(o, v, spec.tolerance ?? 0, spec.rel_tolerance ?? 0)),
   },
   levenshtein: {
     graded: true,
     needsValue: true,
-    fn: (o, v) => bestOf(v, (e) => levenshteinSimilarity(o, e)),
+    textValue: true,
+    bind: () => text((o, v) => bestOf(v, (e) => levenshteinSimilarity(o, e))),
   },
-  token_f1: { graded: true, needsValue: true, fn: (o, v) => bestOf(v, (e) => tokenF1(o, e)) },
+  token_f1: {
+    graded: true,
+    needsValue: true,
+    textValue: true,
+    bind: () => text((o, v) => bestOf(v, (e) => tokenF1(o, e))),
+  },
+  // rouge-score's score_multi: the best F-measure over the references.
+  rouge_l: {
+    graded: true,
+    needsValue: true,
+    textValue: true,
+    bind: () => text((o, v) => bestOf(v, (e) => rougeL(o, e).fmeasure)),
+  },
+  // BLEU's own multi-reference form: n-grams clipped by the best reference, closest length.
+  bleu: {
+    graded: true,
+    needsValue: true,
+    textValue: true,
+    bind: () =>
+      text((o, v) =>
+        sentenceBleu(
+          o,
+          (Array.isArray(v) ? v : [v]).map((e) => asText(e)),
+        ),
+      ),
+  },
+  llm_judge: {
+    graded: true,
+    needsValue: false,
+    textValue: false,
+    bind: (spec, ctx) => judgeScorer(spec.rubric, ctx.configDir, ctx.judge),
+  },
+  embedding_similarity: {
+    graded: true,
+    needsValue: true,
+    textValue: true,
+    bind: (_spec, ctx) => embeddingScorer(ctx.embeddings),
+  },
+  classification: {
+    graded: false,
+    needsValue: true,
+    textValue: false,
+    bind: (spec) => classificationScorer(spec.labels),
+  },
+  custom: {
+    graded: true,
+    needsValue: false,
+    textValue: false,
+    bind(spec, ctx) {
+      const file = modulePath(spec.module, ctx.configDir);
+      const shown = path.relative(ctx.configDir, file) || spec.module;
+      return customScorer(ctx.modules.get(file), shown);
+    },
+  },
 };
 
-/** Binds a scorer config to its implementation with the contract's defaults. */
-export function buildScorer(spec: ScorerConfig, name: string): Scorer {
-  const impl = IMPLS[spec.type];
-  const compareValue = (c: GoldenCase) => (spec.value !== undefined ? spec.value : c.expected);
+/** `not: true`: the score is 1 − score, and a scorer's own verdict flips too. */
+function negate(r: ScoreResult): ScoreResult {
+  const out: ScoreResult = { ...r, score: 1 - r.score };
+  if (r.pass !== undefined) out.pass = !r.pass;
+  return out;
+}
+
+/**
+ * Binds a scorer config to its implementation with the contract's defaults. Throws
+ * ScorerSetupError when the config cannot work (an invalid schema, a missing judge).
+ */
+export function buildScorer(
+  spec: ScorerConfig,
+  name: string,
+  ctx: ScorerContext = scorerContext(),
+): Scorer {
+  const family = FAMILIES[spec.type] as Family<Type>;
+  const bound = family.bind(spec, ctx);
+  const rawValue = (c: GoldenCase) => (spec.value !== undefined ? spec.value : c.expected);
+  const compareWith = (c: GoldenCase) =>
+    family.textValue ? normalizeExpected(rawValue(c), spec.normalize) : rawValue(c);
+  const finish = (r: number | ScoreResult): ScoreResult => {
+    const result = typeof r === 'number' ? { score: r } : r;
+    return spec.not ? negate(result) : result;
+  };
   return {
     name,
     type: spec.type,
     weight: spec.weight ?? 1,
-    threshold: spec.threshold ?? (impl.graded ? GRADED_THRESHOLD : BINARY_THRESHOLD),
+    threshold: spec.threshold ?? (family.graded ? GRADED_THRESHOLD : BINARY_THRESHOLD),
     check(c) {
-      if (impl.needsValue && (compareValue(c) === undefined || compareValue(c) === null)) {
+      const value = compareWith(c);
+      if (family.needsValue && (value === undefined || value === null)) {
         return `scorer "${name}" needs a \`value\` or the case's \`expected\``;
       }
-      if (spec.type === 'regex' && spec.value === undefined) {
-        try {
-          compileRegex(asText(compareValue(c)), spec.flags);
-        } catch (err) {
-          return `scorer "${name}": expected is not a valid regular expression (${(err as Error).message})`;
-        }
-      }
-      return undefined;
+      const msg = bound.check?.(value, c);
+      return msg ? `scorer "${name}": ${msg}` : undefined;
     },
     score(output, c) {
-      const raw = impl.fn(output, compareValue(c), spec);
-      return { score: spec.not ? 1 - raw : raw };
+      const r = bound.score(normalizeText(output, spec.normalize), compareWith(c), c);
+      return r instanceof Promise ? r.then(finish) : finish(r);
     },
   };
 }
 
 /** The scorers for one case: the global list, then the case's own `assert:`, with unique names. */
-export function scorersFor(global: Scorer[], own: ScorerConfig[]): Scorer[] {
+export function scorersFor(
+  global: Scorer[],
+  own: ScorerConfig[],
+  ctx: ScorerContext = scorerContext(),
+): Scorer[] {
   if (own.length === 0) return global;
   const taken = new Set(global.map((s) => s.name));
-  return [...global, ...own.map((spec) => buildScorer(spec, uniqueName(spec, taken)))];
+  return [...global, ...own.map((spec) => buildScorer(spec, uniqueName(spec, taken), ctx))];
 }
 
 export function uniqueName(spec: ScorerConfig, taken: Set<string>): string {

@@ -11,10 +11,22 @@ export function lastNumber(text: string): number | undefined {
   return found;
 }
 
-/** 1 when the number in the output is within `tolerance` (absolute) of the expected one. */
-export function numericMatch(output: string, expected: unknown, tolerance = 0): number {
+/**
+ * 1 when the number in the output is within tolerance of the expected one: |got − want| ≤
+ * max(tolerance, relTolerance·|want|), the absolute and relative tolerances of Python's
+ * math.isclose except that the relative one is taken from the expected value (the reference,
+ * not whichever side is larger).
+ */
+export function numericMatch(
+  output: string,
+  expected: unknown,
+  tolerance = 0,
+  relTolerance = 0,
+): number {
   const want = typeof expected === 'number' ? expected : lastNumber(String(expected));
   const got = lastNumber(output);
   if (want === undefined || got === undefined) return 0;
-  return Math.abs(got - want) <= tolerance + 1e-12 * Math.max(1, Math.abs(want)) ? 1 : 0;
+  // The 1e-12 slack absorbs binary rounding (0.1 + 0.2 vs "0.3"), not real differences.
+  const allowed = Math.max(tolerance, relTolerance * Math.abs(want));
+  return Math.abs(got - want) <= allowed + 1e-12 * Math.max(1, Math.abs(want)) ? 1 : 0;
 }

@@ -1,9 +1,30 @@
-import type { CallResult, GoldenCase, SideResult } from '../types.js';
-import type { Scorer } from './scorer.js';
+import type { CallError, CallResult, GoldenCase, ScoringUsage, SideResult } from '../types.js';
+import { type ScoreResult, type Scorer, ScorerError } from './scorer.js';
+
+type Outcome = { scorer: Scorer; result: ScoreResult } | { scorer: Scorer; error: unknown };
+
+function addUsage(into: ScoringUsage, u: ScoringUsage): void {
+  into.calls += u.calls;
+  into.input_tokens += u.input_tokens;
+  into.output_tokens += u.output_tokens;
+  into.cost_usd += u.cost_usd;
+}
+
+function toCallError(s: Scorer, err: unknown): CallError {
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    kind: err instanceof ScorerError ? err.kind : 'scorer',
+    message: `scorer "${s.name}" failed: ${message}`,
+  };
+}
 
 /**
  * Scores one answer. A failed call scores 0 and does not pass: the user got no answer. The
  * error itself is kept, so the error-rate check and the report can tell it apart from a wrong one.
+ *
+ * A scorer that cannot score (the judge is down, a custom module throws) makes the answer score
+ * 0 and fail too, with an error of kind `judge` or `scorer` that is not the target's error rate;
+ * never a silent 0 that looks like a wrong answer. The other scorers' values are still kept.
  */
 export async function scoreCall(
   call: CallResult,
@@ -24,30 +45,56 @@ export async function scoreCall(
   if (call.ttft_ms !== undefined) base.ttft_ms = round(call.ttft_ms);
   if (call.tpot_ms !== undefined) base.tpot_ms = round(call.tpot_ms);
   if (call.error || call.output === null) return base;
+  const output = call.output;
+
+  // Every scorer at once: a judge call and an embedding request need not wait for each other.
+  const outcomes = await Promise.all(
+    scorers.map(async (scorer): Promise<Outcome> => {
+      try {
+        return { scorer, result: await scorer.score(output, c) };
+      } catch (error) {
+        return { scorer, error };
+      }
+    }),
+  );
 
   let weighted = 0;
   let weights = 0;
   let pass = true;
-  for (const s of scorers) {
-    let value: number;
-    try {
-      const r = await s.score(call.output, c);
-      value = Number.isFinite(r.score) ? Math.min(1, Math.max(0, r.score)) : 0;
-    } catch (err) {
-      base.error = {
-        kind: 'scorer',
-        message: `scorer "${s.name}" failed: ${(err as Error).message}`,
-      };
-      return base;
+  let failure: CallError | null = null;
+  for (const o of outcomes) {
+    const s = o.scorer;
+    if ('error' in o) {
+      failure ??= toCallError(s, o.error);
+      if (o.error instanceof ScorerError && o.error.usage) addUsage(judgeOf(base), o.error.usage);
+      continue;
     }
+    const r = o.result;
+    const value = Number.isFinite(r.score) ? Math.min(1, Math.max(0, r.score)) : 0;
     base.scores[s.name] = value;
+    if (r.reason) {
+      base.reasons ??= {};
+      base.reasons[s.name] = r.reason;
+    }
+    if (r.usage) addUsage(judgeOf(base), r.usage);
+    if (r.label) base.label = r.label;
     weighted += value * s.weight;
     weights += s.weight;
-    if (value < s.threshold) pass = false;
+    if (value < s.threshold || r.pass === false) pass = false;
+  }
+  if (failure) {
+    base.error = failure;
+    return base;
   }
   base.score = weights > 0 ? weighted / weights : 0;
   base.pass = pass;
   return base;
+}
+
+/** The side's judge usage, started at zero on first use. */
+function judgeOf(side: SideResult): ScoringUsage {
+  side.judge ??= { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  return side.judge;
 }
 
 function round(ms: number): number {

@@ -1,9 +1,15 @@
-import type { GoldenCase } from '../types.js';
+import type { GoldenCase, ScoringUsage } from '../types.js';
 
 export interface ScoreResult {
   /** 0..1 */
   score: number;
   reason?: string;
+  /** A scorer with its own verdict (the judge's `pass`) can veto: false fails it at any score. */
+  pass?: boolean;
+  /** What a judge call cost, to be reported apart from the target's cost. */
+  usage?: ScoringUsage;
+  /** classification: the normalised labels, for the per-target confusion matrix. */
+  label?: { expected: string; predicted: string };
 }
 
 /** A scorer bound to its config: `(output, case) => score`, sync for the deterministic family. */
@@ -15,6 +21,42 @@ export interface Scorer {
   /** Checks, before anything is sent, that this scorer can score the case (e.g. has a value). */
   check(c: GoldenCase): string | undefined;
   score(output: string, c: GoldenCase): ScoreResult | Promise<ScoreResult>;
+}
+
+/** What a scorer family provides once bound to one config entry (see build.ts). */
+export interface BoundScorer {
+  /** Scores the normalised output against the normalised value (`value`, else `expected`). */
+  score(output: string, value: unknown, c: GoldenCase): number | ScoreResult | Promise<ScoreResult>;
+  /** A further pre-send check of one case (a value's shape, a rubric's placeholders). */
+  check?(value: unknown, c: GoldenCase): string | undefined;
+}
+
+/**
+ * A scorer could not score an answer. `judge` means a scoring endpoint failed (judge or
+ * embeddings: not the target's fault, so not in its error rate); `scorer` means the scorer itself
+ * did (a custom module threw or returned nonsense).
+ */
+export class ScorerError extends Error {
+  constructor(
+    readonly kind: 'judge' | 'scorer',
+    message: string,
+    readonly usage?: ScoringUsage,
+  ) {
+    super(message);
+    this.name = 'ScorerError';
+  }
+}
+
+/** A scorer config that cannot work (bad schema, missing module): bad input at `path`. */
+export class ScorerSetupError extends Error {
+  constructor(
+    /** Field path inside the scorer, e.g. `schema` or `module`; '' for the scorer itself. */
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ScorerSetupError';
+  }
 }
 
 /** Default thresholds: yes/no scorers must be met fully, graded ones at least halfway. */

@@ -5,6 +5,11 @@ import {
   type ParsedReply,
   parseJson,
   type ResolvedTemplates,
+  type StreamDecoder,
+  setKeyHeader,
+  streamCut,
+  streamErrorEvent,
+  streamErrorFrom,
   tokenCount,
 } from './dialect.js';
 import { buildMessages } from './template.js';
@@ -16,21 +21,99 @@ export interface AnthropicOptions {
   headers?: Record<string, string>;
   params?: Record<string, unknown>;
   templates: ResolvedTemplates;
+  stream?: boolean;
+  /** The `anthropic-version` header; a `headers:` entry of the same name still wins. */
+  apiVersion?: string;
+  /** The header that carries the key; `x-api-key` by default, `authorization` sends a Bearer. */
+  keyHeader?: string;
 }
 
 // The Messages API requires max_tokens; a gate should not fail on a missing knob the user never
 // thought about, so we send a generous default that params can override.
 const DEFAULT_MAX_TOKENS = 1024;
+const DEFAULT_VERSION = '2023-06-01';
+
+interface Usage {
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+}
+
+interface StreamEvent {
+  type?: unknown;
+  message?: { usage?: Usage };
+  content_block?: { type?: unknown; text?: unknown };
+  delta?: { type?: unknown; text?: unknown };
+  usage?: Usage;
+  error?: unknown;
+}
+
+/**
+ * Messages streaming: `message_start` (usage.input_tokens), `content_block_start` and
+ * `content_block_delta` (`text_delta`), `message_delta` (cumulative usage.output_tokens),
+ * `message_stop`; `ping` and thinking or tool deltas carry no answer text.
+ */
+function anthropicStream(): StreamDecoder {
+  let output = '';
+  let inputTokens: unknown;
+  let outputTokens: unknown;
+  let done = false;
+  const text = (t: unknown) => {
+    if (typeof t !== 'string' || t.length === 0) return false;
+    output += t;
+    return true;
+  };
+  return {
+    event(type, data) {
+      if (done) return false;
+      if (type === 'error') throw streamErrorEvent(data);
+      // The most frequent events that carry nothing for us; no need to parse them.
+      if (type === 'ping' || type === 'content_block_stop') return false;
+      const ev = parseJson(data, 'a stream event') as StreamEvent | null;
+      // The data repeats the event name in `type`; trust it when the `event:` line is missing.
+      const name = typeof ev?.type === 'string' ? ev.type : type;
+      switch (name) {
+        case 'message_start':
+          inputTokens = ev?.message?.usage?.input_tokens ?? inputTokens;
+          outputTokens = ev?.message?.usage?.output_tokens ?? outputTokens;
+          return false;
+        case 'content_block_start':
+          return ev?.content_block?.type === 'text' && text(ev.content_block.text);
+        case 'content_block_delta':
+          return ev?.delta?.type === 'text_delta' && text(ev.delta.text);
+        case 'message_delta':
+          // Cumulative counts; newer API versions repeat input_tokens here as well.
+          inputTokens = ev?.usage?.input_tokens ?? inputTokens;
+          outputTokens = ev?.usage?.output_tokens ?? outputTokens;
+          return false;
+        case 'message_stop':
+          done = true;
+          return false;
+        case 'error':
+          throw streamErrorFrom(ev?.error);
+        default:
+          return false;
+      }
+    },
+    finish(): ParsedReply {
+      if (!done) throw streamCut('message_stop');
+      return {
+        output,
+        input_tokens: tokenCount(inputTokens),
+        output_tokens: tokenCount(outputTokens),
+      };
+    },
+  };
+}
 
 export function anthropicDialect(o: AnthropicOptions): Dialect {
   const url = new URL(`${o.baseUrl.replace(/\/+$/, '')}/v1/messages`);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
-    'anthropic-version': '2023-06-01',
+    'anthropic-version': o.apiVersion ?? DEFAULT_VERSION,
     ...o.headers,
   };
-  if (o.apiKey) headers['x-api-key'] = o.apiKey;
-  return {
+  setKeyHeader(headers, o.apiKey, o.keyHeader ?? 'x-api-key');
+  const dialect: Dialect = {
     buildRequest(c: GoldenCase) {
       const all = buildMessages(c, o.templates.prompt, o.templates.system);
       const system = all.filter((m) => m.role === 'system').map((m) => m.content);
@@ -42,12 +125,13 @@ export function anthropicDialect(o: AnthropicOptions): Dialect {
         messages,
       };
       if (system.length) body.system = system.join('\n\n');
+      if (o.stream) body.stream = true;
       return { url, method: 'POST', headers, body: JSON.stringify(body) };
     },
     parseReply(body: string): ParsedReply {
       const json = parseJson(body) as {
         content?: { type?: string; text?: unknown }[];
-        usage?: { input_tokens?: unknown; output_tokens?: unknown };
+        usage?: Usage;
       };
       if (!Array.isArray(json?.content))
         throw new BadResponseError('the reply has no content array');
@@ -62,4 +146,6 @@ export function anthropicDialect(o: AnthropicOptions): Dialect {
       };
     },
   };
+  if (o.stream) dialect.openStream = anthropicStream;
+  return dialect;
 }

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TargetConfig, TemplateSource } from '../config/schema.js';
 import { InputError, type InputProblem } from '../errors.js';
+import { GitRefError, readFileAtRef } from '../git/read-at-ref.js';
 import { anthropicDialect } from './anthropic.js';
 import type { Dialect, ResolvedTemplates } from './dialect.js';
 import { httpAppDialect } from './http-app.js';
 import { openAiDialect } from './openai.js';
 import type { Target } from './target.js';
+import { placeholders } from './template.js';
 import { createTransport } from './transport.js';
 
 export interface TargetContext {
@@ -24,12 +26,13 @@ function readTemplate(
 ): string | undefined {
   if (src === undefined || typeof src === 'string') return src;
   if (src.ref !== undefined) {
-    problems.push({
-      file: ctx.configFile,
-      path: `${field}.ref`,
-      message: 'reading a prompt from a git ref is not supported by this version; remove `ref`',
-    });
-    return undefined;
+    try {
+      return readFileAtRef(src.file, src.ref, ctx.configDir, ctx.env).text;
+    } catch (err) {
+      if (!(err instanceof GitRefError)) throw err;
+      problems.push({ file: ctx.configFile, path: `${field}.${err.field}`, message: err.message });
+      return undefined;
+    }
   }
   const file = path.resolve(ctx.configDir, src.file);
   try {
@@ -63,6 +66,30 @@ function readKey(
   return key;
 }
 
+/** A GET sends no body: the case has to travel in the url, or the server never sees it. */
+function checkGet(
+  url: string,
+  body: unknown,
+  field: string,
+  ctx: TargetContext,
+  problems: InputProblem[],
+) {
+  if (body !== undefined) {
+    problems.push({
+      file: ctx.configFile,
+      path: `${field}.body`,
+      message: 'a GET request has no body; put placeholders in the url instead, e.g. ?q={{input}}',
+    });
+  } else if (placeholders(url).length === 0) {
+    problems.push({
+      file: ctx.configFile,
+      path: `${field}.url`,
+      message:
+        'with method GET the case must be in the url (values are URL-encoded), e.g. ?q={{input}}',
+    });
+  }
+}
+
 export type SecretSink = (secret: string) => void;
 
 /**
@@ -82,10 +109,13 @@ export function createTarget(
   let dialect: Dialect;
   let label: string;
   if (cfg.type === 'http') {
+    const method = cfg.method ?? 'POST';
+    if (method === 'GET') checkGet(cfg.url, cfg.body, field, ctx, problems);
     dialect = httpAppDialect({
       url: cfg.url,
-      method: cfg.method ?? 'POST',
+      method,
       apiKey,
+      keyHeader: cfg.key_header,
       headers: cfg.headers,
       body: cfg.body,
       output: cfg.output,
@@ -104,12 +134,17 @@ export function createTarget(
       headers: cfg.headers,
       params: cfg.params,
       templates,
+      stream: cfg.stream ?? false,
+      apiVersion: cfg.api_version,
+      keyHeader: cfg.key_header,
     };
-    if (cfg.stream) {
+    // `stream` decides how the reply is read, so it must come from the target's own key: sent
+    // through params alone, the endpoint would stream and the reply would not parse.
+    if (cfg.params && 'stream' in cfg.params) {
       problems.push({
         file: ctx.configFile,
-        path: `${field}.stream`,
-        message: 'streaming is not supported by this version yet; set stream: false',
+        path: `${field}.params.stream`,
+        message: 'set `stream: true` on the target itself, not in params',
       });
     }
     dialect = cfg.type === 'openai' ? openAiDialect(options) : anthropicDialect(options);

@@ -1,4 +1,4 @@
-import type { GoldenCase } from '../types.js';
+import type { ErrorKind, GoldenCase } from '../types.js';
 
 /** What a dialect needs to know about its target, with prompt files already read. */
 export interface ResolvedTemplates {
@@ -22,19 +22,106 @@ export interface ParsedReply {
 /** A reply with a 2xx status whose body is not what the dialect promises. Retried: proxies flake. */
 export class BadResponseError extends Error {}
 
+/**
+ * A failure the endpoint reported inside a 2xx stream (an `error` event), or a stream that ended
+ * without its terminator (`stream_cut`): never to be read as a short answer.
+ */
+export class StreamError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StreamError';
+  }
+}
+
+/** Reads one streamed reply, event by event. One decoder per attempt: it holds that reply's state. */
+export interface StreamDecoder {
+  /**
+   * Takes one server-sent event; true when it added answer text (the first such event is the
+   * first token). Throws StreamError for an error event, BadResponseError for unreadable data.
+   */
+  event(type: string, data: string): boolean;
+  /** After the body ended: the whole reply, or StreamError `stream_cut` if the terminator never came. */
+  finish(): ParsedReply;
+}
+
 /** One endpoint dialect: how to ask, and how to read the answer. Pure; the runner does the I/O. */
 export interface Dialect {
   buildRequest(c: GoldenCase): OutgoingRequest;
   parseReply(body: string): ParsedReply;
+  /** Present when the target streams (`stream: true`). */
+  openStream?(): StreamDecoder;
 }
 
-export function parseJson(body: string): unknown {
+/**
+ * The kind of an error a provider reports mid-stream, from its error type or code (OpenAI:
+ * `server_error`, `rate_limit_exceeded`...; Anthropic: `overloaded_error`, `rate_limit_error`...).
+ * Unknown types count as server errors: the request was accepted and then failed, so asking
+ * again is the sensible default.
+ */
+export function streamErrorKind(type: string): ErrorKind {
+  if (/rate.?limit|too.?many/i.test(type)) return 'rate_limit';
+  if (/invalid_request|authentication|permission|not.?found|too.?large|billing|quota/i.test(type))
+    return 'http_4xx';
+  return 'http_5xx';
+}
+
+/** A StreamError from an `error` object as providers send it: `{type?, code?, message?}`. */
+export function streamErrorFrom(error: unknown): StreamError {
+  const e = (error ?? {}) as { type?: unknown; code?: unknown; message?: unknown };
+  const type = [e.type, e.code].filter((x) => typeof x === 'string' && x).join('/') || 'error';
+  const message = typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').slice(0, 160) : '';
+  return new StreamError(
+    streamErrorKind(type),
+    `the stream reported an error (${type})${message ? `: ${message}` : ''}`,
+  );
+}
+
+/** An `error` event: JSON `{error: {...}}` (both providers), a bare error object, or plain text. */
+export function streamErrorEvent(data: string): StreamError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return streamErrorFrom({ message: data });
+  }
+  const wrapped = parsed as { error?: unknown } | null;
+  return streamErrorFrom(
+    wrapped && typeof wrapped === 'object' && wrapped.error !== undefined ? wrapped.error : parsed,
+  );
+}
+
+export function parseJson(body: string, what = 'the reply'): unknown {
   try {
     return JSON.parse(body);
   } catch {
     const excerpt = body.slice(0, 80).replace(/\s+/g, ' ');
-    throw new BadResponseError(`the reply is not JSON (starts with "${excerpt}")`);
+    throw new BadResponseError(`${what} is not JSON (starts with "${excerpt}")`);
   }
+}
+
+/** A stream that ended early: the same message shape for every dialect. */
+export function streamCut(terminator: string): StreamError {
+  return new StreamError(
+    'stream_cut',
+    `the stream ended before ${terminator}: the answer is incomplete`,
+  );
+}
+
+/**
+ * Puts the key where the endpoint looks for it: `Authorization: Bearer <key>` by default, or the
+ * bare key in a header of its own (Azure OpenAI's `api-key`, many gateways' `x-api-key`).
+ */
+export function setKeyHeader(
+  headers: Record<string, string>,
+  apiKey: string | undefined,
+  keyHeader = 'authorization',
+): void {
+  if (!apiKey) return;
+  const name = keyHeader.toLowerCase();
+  headers[name] = name === 'authorization' ? `Bearer ${apiKey}` : apiKey;
 }
 
 export function tokenCount(v: unknown): number {

@@ -5,14 +5,17 @@ import {
   type Dialect,
   type ParsedReply,
   parseJson,
+  setKeyHeader,
   tokenCount,
 } from './dialect.js';
-import { renderTemplate } from './template.js';
+import { placeholders, renderTemplate, TemplateError } from './template.js';
 
 export interface HttpAppOptions {
   url: string;
   method: string;
   apiKey?: string;
+  /** The header that carries the key; `authorization` (the default) sends `Bearer <key>`. */
+  keyHeader?: string;
   headers?: Record<string, string>;
   body?: unknown;
   output: string;
@@ -33,15 +36,33 @@ function renderBody(template: unknown, c: GoldenCase): unknown {
   return template;
 }
 
-/** The user's own application endpoint: a JSON body template in, a dot path to the answer out. */
+/** The url with the case filled in, each value percent-encoded so it cannot change the URL's shape. */
+function renderUrl(template: string, c: GoldenCase): URL {
+  const text = renderTemplate(template, c, undefined, encodeURIComponent);
+  try {
+    return new URL(text);
+  } catch {
+    throw new TemplateError(`the url is not a valid URL once filled in for case "${c.id}"`);
+  }
+}
+
+/**
+ * The user's own application endpoint: a JSON body template in (POST, PUT), or the case in the
+ * url itself (`?q={{input}}`, for GET), and a dot path to the answer out.
+ */
 export function httpAppDialect(o: HttpAppOptions): Dialect {
-  const url = new URL(o.url);
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...o.headers };
-  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
+  const fixedUrl = placeholders(o.url).length ? undefined : new URL(o.url);
+  const hasBody = o.method !== 'GET';
+  // A GET carries no body, so it declares no content type.
+  const headers: Record<string, string> = hasBody
+    ? { 'content-type': 'application/json', ...o.headers }
+    : { ...o.headers };
+  setKeyHeader(headers, o.apiKey, o.keyHeader);
   const bodyTemplate = o.body ?? { input: '{{input}}' };
   return {
     buildRequest(c: GoldenCase) {
-      const body = o.method === 'GET' ? undefined : JSON.stringify(renderBody(bodyTemplate, c));
+      const url = fixedUrl ?? renderUrl(o.url, c);
+      const body = hasBody ? JSON.stringify(renderBody(bodyTemplate, c)) : undefined;
       return { url, method: o.method, headers, body };
     },
     parseReply(body: string): ParsedReply {

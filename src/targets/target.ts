@@ -1,6 +1,7 @@
 import type { CallError, CallResult, GoldenCase } from '../types.js';
-import { BadResponseError, type Dialect } from './dialect.js';
+import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } from './dialect.js';
 import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
+import { StreamReader } from './stream-reader.js';
 import { type Transport, TransportError } from './transport.js';
 
 export interface Price {
@@ -65,11 +66,13 @@ export async function callTarget(
   t: Target,
   c: GoldenCase,
   signal?: AbortSignal,
+  /** The request, when the caller already built it (the runner does, for its cache key). */
+  prebuilt?: OutgoingRequest,
 ): Promise<CallResult> {
   let attempt = 0;
   let lastError: CallError = { kind: 'network', message: 'no attempt was made' };
   let lastLatency = 0;
-  const req = t.dialect.buildRequest(c);
+  const req = prebuilt ?? t.dialect.buildRequest(c);
   while (attempt <= t.retries) {
     if (signal?.aborted) {
       lastError = { kind: 'aborted', message: 'the run was cancelled' };
@@ -77,16 +80,24 @@ export async function callTarget(
     }
     let waitMs: number | undefined;
     let status: number | undefined;
+    // Fresh per attempt: a retried stream starts from nothing.
+    const stream = t.dialect.openStream ? new StreamReader(t.dialect.openStream()) : undefined;
     const started = performance.now();
     try {
-      const res = await t.transport.send({ ...req, timeoutMs: t.timeoutMs, signal });
+      const res = await t.transport.send({
+        ...req,
+        timeoutMs: t.timeoutMs,
+        signal,
+        consume: stream?.consume,
+      });
       lastLatency = performance.now() - started;
       status = res.status;
       if (status >= 200 && status < 300) {
-        const reply = t.dialect.parseReply(res.body);
+        const reply = stream?.used ? stream.finish() : t.dialect.parseReply(res.body);
         return {
           output: reply.output,
           latency_ms: lastLatency,
+          ...stream?.timings(started, lastLatency, reply.output_tokens),
           input_tokens: reply.input_tokens,
           output_tokens: reply.output_tokens,
           cost_usd: costUsd(t.price, reply.input_tokens, reply.output_tokens),
@@ -105,6 +116,8 @@ export async function callTarget(
         lastError = { kind: err.kind, message: `target ${t.role}: ${err.message}` };
       else if (err instanceof BadResponseError) {
         lastError = { kind: 'bad_response', message: `target ${t.role}: ${err.message}` };
+      } else if (err instanceof StreamError) {
+        lastError = { kind: err.kind, message: `target ${t.role}: ${err.message}` };
       } else throw err;
     }
     if (!isRetryable(lastError.kind, status) || attempt === t.retries) break;

@@ -28,17 +28,19 @@ function asText(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** `encode` transforms each filled-in value (not the template around it), e.g. for a URL. */
 export function renderTemplate(
   template: string,
   c: GoldenCase,
   inputText = inputAsText(c.input),
+  encode?: (value: string) => string,
 ): string {
   return template.replace(PLACEHOLDER, (_m, name: string) => {
     const v = lookup(c, name, inputText);
     if (v === undefined || v === null) {
       throw new TemplateError(`{{${name}}} has no value for case "${c.id}"`);
     }
-    return asText(v);
+    return encode ? encode(asText(v)) : asText(v);
   });
 }
 

@@ -12,7 +12,15 @@ export interface HttpRequest {
   body?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Asked once the status line and headers are in: a sink returned here receives the body chunk
+   * by chunk as it arrives (a stream) and the body is not buffered; `body` is then ''. A sink
+   * that throws ends the request with that error.
+   */
+  consume?: (status: number, headers: http.IncomingHttpHeaders) => BodySink | undefined;
 }
+
+export type BodySink = (chunk: Buffer) => void;
 
 export interface HttpResponse {
   status: number;
@@ -20,10 +28,13 @@ export interface HttpResponse {
   body: string;
 }
 
-/** A failure below HTTP: no status line came back. */
+/**
+ * A failure below HTTP: no status line came back, or the connection broke while reading
+ * (`stream_cut` when what broke was a stream a sink was consuming).
+ */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network' | 'aborted',
+    readonly kind: 'timeout' | 'network' | 'aborted' | 'stream_cut',
     message: string,
   ) {
     super(message);
@@ -57,7 +68,7 @@ export function createTransport(maxSockets: number): Transport {
         const headers: Record<string, string | number> = { ...req.headers };
         if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
         let settled = false;
-        const fail = (err: TransportError) => {
+        const fail = (err: Error) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
@@ -69,25 +80,49 @@ export function createTransport(maxSockets: number): Transport {
           req.url,
           { method: req.method, headers, agent: isHttps ? httpsAgent : httpAgent },
           (res) => {
+            const status = res.statusCode ?? 0;
+            let sink: BodySink | undefined;
+            try {
+              sink = req.consume?.(status, res.headers);
+            } catch (e) {
+              fail(e as Error);
+              return;
+            }
             const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
+            let received = 0;
+            if (sink) {
+              const into = sink;
+              res.on('data', (c: Buffer) => {
+                if (settled) return;
+                received += c.length;
+                try {
+                  into(c);
+                } catch (e) {
+                  fail(e as Error);
+                }
+              });
+            } else res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => {
               if (settled) return;
               settled = true;
               clearTimeout(timer);
               req.signal?.removeEventListener('abort', onAbort);
               resolve({
-                status: res.statusCode ?? 0,
+                status,
                 headers: res.headers,
-                body: Buffer.concat(chunks).toString('utf8'),
+                body: sink ? '' : Buffer.concat(chunks).toString('utf8'),
               });
             });
-            res.on('error', (e) =>
-              fail(new TransportError('network', `connection broke while reading: ${e.message}`)),
-            );
-            res.on('aborted', () =>
-              fail(new TransportError('network', 'connection closed mid-response')),
-            );
+            // A stream that breaks is its own kind: the answer so far is a fragment, not a reply.
+            const broke = (detail: string) =>
+              sink
+                ? new TransportError(
+                    'stream_cut',
+                    `the stream broke off after ${received} bytes (${detail})`,
+                  )
+                : new TransportError('network', detail);
+            res.on('error', (e) => fail(broke(`connection broke while reading: ${e.message}`)));
+            res.on('aborted', () => fail(broke('connection closed mid-response')));
           },
         );
         const timer = setTimeout(

@@ -341,6 +341,9 @@ describe('unknown keys: field path, line, did you mean, and what is allowed', ()
       'latency_p95',
       'cost',
       'error_rate',
+      'ttft_p95',
+      'tpot_p95',
+      'drift',
     ]);
     expect(
       keysAt(configSchema, ['targets', 'candidate'], { targets: { candidate: { type: 'x' } } }),

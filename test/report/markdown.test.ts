@@ -1,52 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdownInline } from '../../src/report/escape.js';
 import { formatInterval } from '../../src/report/format.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import {
+  GITHUB_COMMENT_MAX_CHARS,
+  JOB_SUMMARY_MAX_CHARS,
+  renderMarkdown,
+} from '../../src/report/markdown.js';
 import type { Report } from '../../src/types.js';
-import { decodeEntities, makeLongReport, makeReport } from './fixture.js';
-
-const ALLOWED_TAGS = /<\/?(details|summary|code|pre|sub)>/g;
-
-/** The checks table: the lines from its header row to the blank line after it. */
-function checksTable(md: string): string[] {
-  const lines = md.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('| Metric |'));
-  expect(start).toBeGreaterThan(-1);
-  const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
-  return lines.slice(start, end);
-}
+import { check, decodeEntities, makeChecks, makeLongReport, makeReport, side } from './fixture.js';
+import { checksTable, expectInert } from './inert.js';
 
 function firstCells(table: string[]): string[] {
   return table
     .slice(2)
     .map((row) => decodeEntities(row.split('|')[1]!.trim()).replaceAll('\u200b', ''));
-}
-
-/** Checks that nothing in the body can change its layout, run markup or ping anyone. */
-function expectInert(md: string): void {
-  expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
-  expect(md).not.toContain('```');
-  expect(md.replace(ALLOWED_TAGS, '')).not.toContain('<');
-  const count = (re: RegExp) => (md.match(re) ?? []).length;
-  expect(count(/<details>/g)).toBe(count(/<\/details>/g));
-  expect(count(/<pre>/g)).toBe(count(/<\/pre>/g));
-  expect(count(/<summary>/g)).toBe(count(/<\/summary>/g));
-  // Every <pre> opens at the start of a line, so Markdown treats it as an HTML block.
-  expect(count(/<pre>/g)).toBe(count(/^<pre>/gm));
-  const decoded = decodeEntities(md);
-  expect(decoded).not.toMatch(/@[\w-]/);
-  const outsidePre = decodeEntities(md.replace(/<pre>[\s\S]*?<\/pre>/g, ''));
-  expect(outsidePre).not.toMatch(/#\d/);
-  // Each table keeps one column count on every row: no stray pipe from content.
-  let previous: number | null = null;
-  for (const line of md.split('\n')) {
-    if (!line.startsWith('|')) {
-      previous = null;
-      continue;
-    }
-    const pipes = (line.match(/\|/g) ?? []).length;
-    if (previous !== null) expect(pipes, line).toBe(previous);
-    previous = pipes;
-  }
 }
 
 describe('renderMarkdown', () => {
@@ -202,13 +169,82 @@ describe('renderMarkdown with maxChars', () => {
     expect(renderMarkdown(long, { maxCases: 40, maxChars: full.length })).toBe(full);
   });
 
-  it('never cuts the verdict, summary or checks table, even under a tiny cap', () => {
+  it('never cuts the verdict or the summary, even under a tiny cap', () => {
     const tiny = renderMarkdown(long, { maxCases: 40, maxChars: 300 });
     expect(tiny.startsWith(head)).toBe(true);
-    expect(tiny).toContain(table);
     expect(tiny).not.toContain('<details>');
     expect(tiny).toContain('40 regressed cases omitted');
+    expect(tiny).toMatch(/6 more checks \(2 failing, 1 inconclusive, 3 passing\) omitted/);
     expectInert(tiny);
+  });
+});
+
+describe('the PR comment size cap on huge reports', () => {
+  // 2000 regressed cases whose 5 KB outputs are nearly all characters that escaping multiplies
+  // (`@` becomes 13 characters): the worst case for the comment's length.
+  const hostile = '@a|<`~\n'.repeat(5000 / 8);
+  const cases = Array.from({ length: 2000 }, (_, i) => ({
+    id: `huge-${i}`,
+    slices: [`tags=t${i % 7}`],
+    source: `golden/huge.jsonl:${i + 1}`,
+    input: hostile,
+    baseline: side({ output: hostile }),
+    candidate: side({ output: hostile.toUpperCase(), score: 0.5 - i / 10_000, pass: false }),
+  }));
+  const huge = makeReport({ cases });
+  const full = renderMarkdown(huge);
+  const capped = renderMarkdown(huge, { maxChars: GITHUB_COMMENT_MAX_CHARS });
+
+  it('fits under 65,536 characters by shortening the case list only', () => {
+    expect(full.length).toBeGreaterThan(GITHUB_COMMENT_MAX_CHARS);
+    expect(capped.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS);
+    expect(capped.split('\n').slice(0, 3)).toEqual(full.split('\n').slice(0, 3));
+    expect(checksTable(capped)).toEqual(checksTable(full));
+    expect(capped).toContain('#### Warnings');
+    expect(capped).toContain('### Targets');
+    const shown = (capped.match(/<details>/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(10);
+    expect(capped).toContain(`### Regressed cases (top ${shown} of 2000)`);
+    expect(capped).toContain(`${2000 - shown} more regressed cases omitted`);
+    // The worst case stays first.
+    expect(capped.indexOf('huge-1999')).toBeGreaterThan(-1);
+    expectInert(capped);
+  });
+
+  it("keeps the whole job summary within GitHub's 1 MiB, with every shown case", () => {
+    const summary = renderMarkdown(huge, { maxChars: JOB_SUMMARY_MAX_CHARS });
+    expect(summary).toBe(full);
+    expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024);
+    expect(Buffer.byteLength('\uffff'.repeat(JOB_SUMMARY_MAX_CHARS))).toBeLessThan(1024 * 1024);
+  });
+
+  it('shortens an enormous checks table from the passing end, failing checks first', () => {
+    const slices = Array.from({ length: 3000 }, (_, i) =>
+      check({
+        metric: 'quality',
+        slice: `tags=${'@x|'.repeat(60)}${i}`,
+        verdict: i % 1000 === 0 ? 'fail' : i % 3 === 0 ? 'inconclusive' : 'pass',
+        reason: `slice ${i} <b>reason</b>`,
+      }),
+    );
+    const r = makeReport({ checks: [...makeChecks(), ...slices] });
+    const out = renderMarkdown(r, {
+      maxChars: GITHUB_COMMENT_MAX_CHARS,
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+    });
+    expect(out.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARS);
+    expect(out.split('\n')[0]).toBe('## ❌ evalgate: fail');
+    expect(out).toContain(escapeMarkdownInline(r.summary));
+    const verdicts = checksTable(out)
+      .slice(2)
+      .map((row) => row.split('|').at(-2)!.trim());
+    // Every failing check is there, before any other.
+    expect(verdicts.filter((v) => v.endsWith('fail'))).toHaveLength(5);
+    expect(verdicts.slice(0, 5).every((v) => v.endsWith('fail'))).toBe(true);
+    expect(out).toMatch(/_\d+ more checks \((\d+ inconclusive, )?\d+ passing\) omitted for length/);
+    expect(out).toContain('[workflow run]');
+    expectInert(out);
   });
 });
 

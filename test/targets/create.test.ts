@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TargetConfig } from '../../src/config/schema.js';
+import { type TargetConfig, targetSchema } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
 import { createTarget, type TargetContext } from '../../src/targets/create.js';
 import { goldenCase } from '../helpers/golden-case.js';
@@ -57,20 +57,23 @@ describe('createTarget', () => {
     t.transport.close();
   });
 
-  it('lists every problem at once: unset key variable, missing prompt file, streaming', () => {
+  it('lists every problem at once: unset key variable, missing prompt file, stream in params', () => {
+    // Streaming is supported now; asking for it through params (where the reader would not know
+    // to read a stream) is the mistake left to report.
     const cfg: TargetConfig = {
       type: 'openai',
       base_url: 'http://o.test/v1',
       model: 'm',
       api_key_env: 'UNSET_VAR',
       prompt: { file: 'prompts/missing.md' },
+      params: { stream: true },
       stream: true,
     };
     const problems = problemsOf(() => createTarget(cfg, 'candidate', ctx()));
     expect(problems.map((p) => p.path)).toEqual([
       'targets.candidate.api_key_env',
       'targets.candidate.prompt.file',
-      'targets.candidate.stream',
+      'targets.candidate.params.stream',
     ]);
     expect(problems[0]!.message).toBe(
       'environment variable UNSET_VAR is not set (it should hold the API key)',
@@ -86,5 +89,91 @@ describe('createTarget', () => {
       api_key_env: 'NOPE',
     };
     expect(problemsOf(() => createTarget(cfg, 'judge', ctx()))[0]!.path).toBe('judge.api_key_env');
+  });
+});
+
+describe('createTarget: streaming, key headers and GET', () => {
+  it('gives a streaming target a stream decoder, and a plain one none', () => {
+    const base = { type: 'openai', base_url: 'http://o.test/v1', model: 'm' } as const;
+    const streaming = createTarget({ ...base, stream: true }, 'candidate', ctx());
+    const plain = createTarget(base, 'baseline', ctx());
+    expect(streaming.dialect.openStream).toBeTypeOf('function');
+    expect(plain.dialect.openStream).toBeUndefined();
+    const anthropic = createTarget(
+      { type: 'anthropic', base_url: 'http://a.test', model: 'c', stream: true },
+      'candidate',
+      ctx(),
+    );
+    expect(JSON.parse(anthropic.dialect.buildRequest(goldenCase()).body!).stream).toBe(true);
+    for (const t of [streaming, plain, anthropic]) t.transport.close();
+  });
+
+  it('passes api_version and key_header through to the request', () => {
+    const t = createTarget(
+      {
+        type: 'openai',
+        base_url: 'https://r.openai.azure.com/openai/deployments/d',
+        model: 'd',
+        api_key_env: 'AZ',
+        api_version: '2024-10-21',
+        key_header: 'api-key',
+      },
+      'candidate',
+      ctx({ AZ: 'az-secret' }),
+    );
+    const req = t.dialect.buildRequest(goldenCase());
+    expect(req.url.search).toBe('?api-version=2024-10-21');
+    expect(req.headers['api-key']).toBe('az-secret');
+    expect(req.headers).not.toHaveProperty('authorization');
+    t.transport.close();
+  });
+
+  it('accepts a GET whose url carries the case, and rejects one that would not send it', () => {
+    const get = (extra: object) =>
+      ({ type: 'http', method: 'GET', output: 'answer', ...extra }) as TargetConfig;
+    const ok = createTarget(get({ url: 'http://app/ask?q={{input}}' }), 'candidate', ctx());
+    expect(ok.dialect.buildRequest(goldenCase({ input: 'a b' })).url.search).toBe('?q=a%20b');
+    expect(ok.label).toBe('app');
+    ok.transport.close();
+
+    const bare = problemsOf(() => createTarget(get({ url: 'http://app/ask' }), 'candidate', ctx()));
+    expect(bare).toEqual([
+      {
+        file: 'evals/evalgate.yaml',
+        path: 'targets.candidate.url',
+        message:
+          'with method GET the case must be in the url (values are URL-encoded), e.g. ?q={{input}}',
+      },
+    ]);
+    const withBody = problemsOf(() =>
+      createTarget(get({ url: 'http://app/ask?q={{input}}', body: { q: 'x' } }), 'baseline', ctx()),
+    );
+    expect(withBody.map((p) => p.path)).toEqual(['targets.baseline.body']);
+  });
+});
+
+describe('target schema: the keys this version adds', () => {
+  const parse = (t: object) => targetSchema.safeParse(t);
+  const llm = { type: 'openai', base_url: 'http://o.test/v1', model: 'm' };
+
+  it('accepts api_version and key_header on openai and anthropic, key_header on http', () => {
+    expect(parse({ ...llm, api_version: '2024-10-21', key_header: 'api-key' }).success).toBe(true);
+    expect(parse({ ...llm, type: 'anthropic', api_version: '2023-06-01' }).success).toBe(true);
+    expect(
+      parse({ type: 'http', url: 'http://a/x?q={{input}}', output: 'a', key_header: 'x-key' })
+        .success,
+    ).toBe(true);
+  });
+
+  it('rejects a key_header that is not a header name, and api_version on http', () => {
+    const bad = parse({ ...llm, key_header: 'api key:' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]).toMatchObject({
+      path: ['key_header'],
+      message: 'must be an HTTP header name such as api-key',
+    });
+    expect(parse({ type: 'http', url: 'http://a/x', output: 'a', api_version: '1' }).success).toBe(
+      false,
+    );
   });
 });

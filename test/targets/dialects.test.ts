@@ -3,6 +3,7 @@ import { anthropicDialect } from '../../src/targets/anthropic.js';
 import { BadResponseError } from '../../src/targets/dialect.js';
 import { httpAppDialect } from '../../src/targets/http-app.js';
 import { openAiDialect } from '../../src/targets/openai.js';
+import { TemplateError } from '../../src/targets/template.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
 const body = (b: string | undefined) => JSON.parse(b ?? 'null') as Record<string, unknown>;
@@ -283,5 +284,93 @@ describe('http (own app) dialect', () => {
     const d = httpAppDialect({ url: 'http://app/x', method: 'POST', output: 'result.text' });
     expect(() => d.parseReply(text)).toThrow(BadResponseError);
     expect(() => d.parseReply(text)).toThrow(message);
+  });
+});
+
+describe('openai dialect: Azure and gateway options', () => {
+  it('adds api-version to the query and sends the bare key in the named header', () => {
+    const d = openAiDialect({
+      baseUrl: 'https://res.openai.azure.com/openai/deployments/gpt-4o/',
+      model: 'gpt-4o',
+      apiKey: 'az-key',
+      apiVersion: '2024-10-21',
+      keyHeader: 'api-key',
+      templates: {},
+    });
+    const req = d.buildRequest(goldenCase());
+    expect(req.url.href).toBe(
+      'https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21',
+    );
+    expect(req.headers).toEqual({ 'content-type': 'application/json', 'api-key': 'az-key' });
+  });
+
+  it('keeps a query already on base_url, and treats key_header authorization as the default', () => {
+    const d = openAiDialect({
+      baseUrl: 'http://gw.local/v1?tenant=a',
+      model: 'm',
+      apiKey: 'k',
+      keyHeader: 'Authorization',
+      templates: {},
+    });
+    const req = d.buildRequest(goldenCase());
+    expect(req.url.href).toBe('http://gw.local/v1/chat/completions?tenant=a');
+    expect(req.headers.authorization).toBe('Bearer k');
+  });
+});
+
+describe('http (own app) dialect: the case in the url', () => {
+  it('fills url placeholders with URL-encoded values, so GET reaches the server with the case', () => {
+    const d = httpAppDialect({
+      url: 'http://app.local/ask/{{vars.user}}?q={{input}}&lang={{metadata.lang}}&v=2',
+      method: 'GET',
+      apiKey: 'app-key',
+      keyHeader: 'x-api-key',
+      output: 'answer',
+    });
+    const req = d.buildRequest(
+      goldenCase({
+        input: 'Is 2+2 = 4? 100% & "sure"/#yes',
+        vars: { user: 'a b/c' },
+        metadata: { lang: 'fr-CA' },
+      }),
+    );
+    expect(req.method).toBe('GET');
+    expect(req.body).toBeUndefined();
+    expect(req.url.pathname).toBe('/ask/a%20b%2Fc');
+    expect(req.url.searchParams.get('q')).toBe('Is 2+2 = 4? 100% & "sure"/#yes');
+    expect([...req.url.searchParams.keys()]).toEqual(['q', 'lang', 'v']);
+    expect(req.url.searchParams.get('lang')).toBe('fr-CA');
+    expect(req.url.hash).toBe('');
+    // No body, so no content type; the key in the header the app reads.
+    expect(req.headers).toEqual({ 'x-api-key': 'app-key' });
+  });
+
+  it('uses the last user turn of a chat input in the url', () => {
+    const d = httpAppDialect({ url: 'http://app/x?q={{input}}', method: 'GET', output: 'a' });
+    const input = [
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'dernière' },
+    ];
+    expect(d.buildRequest(goldenCase({ input })).url.href).toBe('http://app/x?q=derni%C3%A8re');
+  });
+
+  it('templates the url of a POST as well, keeping the body template', () => {
+    const d = httpAppDialect({
+      url: 'http://app/tenants/{{vars.t}}/ask',
+      method: 'POST',
+      body: { q: '{{input}}' },
+      output: 'a',
+    });
+    const req = d.buildRequest(goldenCase({ input: 'hi', vars: { t: 'acme' } }));
+    expect(req.url.href).toBe('http://app/tenants/acme/ask');
+    expect(body(req.body)).toEqual({ q: 'hi' });
+    expect(req.headers['content-type']).toBe('application/json');
+  });
+
+  it('reports a placeholder the case cannot fill as a template error', () => {
+    const d = httpAppDialect({ url: 'http://app/x?q={{vars.nope}}', method: 'GET', output: 'a' });
+    expect(() => d.buildRequest(goldenCase())).toThrow(TemplateError);
+    expect(() => d.buildRequest(goldenCase())).toThrow('{{vars.nope}} has no value for case');
   });
 });

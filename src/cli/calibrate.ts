@@ -1,0 +1,129 @@
+import { writeFileSync } from 'node:fs';
+import { type EngineHooks, type EngineOptions, execute, prepare } from '../engine.js';
+import {
+  type Calibration,
+  type CalibrationRun,
+  calibrate,
+  type MetricNoise,
+} from '../gate/calibration.js';
+import { formatConfidence } from '../report/format.js';
+import { VERSION } from '../version.js';
+
+/** Where `evalgate calibrate` writes its JSON unless `--report` says otherwise. */
+export const CALIBRATION_FILE = 'evalgate-calibration.json';
+
+export interface CalibrationReport extends Calibration {
+  schema_version: 1;
+  tool: 'evalgate';
+  version: string;
+  config: string;
+  model: string;
+  seed: number;
+}
+
+export interface CalibrateOptions {
+  engine: EngineOptions;
+  /** How many times the baseline answers every case, >= 2. */
+  runs: number;
+  /** The JSON file to write. */
+  out: string;
+}
+
+const LABEL: Record<MetricNoise['metric'], string> = {
+  quality: 'quality',
+  pass_rate: 'pass rate',
+  latency_p95: 'latency p95',
+  cost: 'cost',
+  ttft_p95: 'TTFT p95',
+  tpot_p95: 'TPOT p95',
+};
+
+function amount(m: MetricNoise, v: number): string {
+  const relative = m.metric !== 'quality' && m.metric !== 'pass_rate';
+  return relative ? `${(v * 100).toFixed(1)}%` : `${(v * 100).toFixed(1)} pts`;
+}
+
+/** The calibration as a terminal table plus the two sentences that say how to read it. */
+export function renderCalibration(c: CalibrationReport): string {
+  const head = [
+    'Metric',
+    'Run to run (SD)',
+    `Detectable (${c.cases} cases)`,
+    'Budget',
+    'Cases needed',
+    'Suggested budget',
+  ];
+  const rows = c.metrics.map((m) => [
+    LABEL[m.metric],
+    amount(m, m.run_to_run_sd),
+    amount(m, m.mde),
+    m.budget === null ? '–' : amount(m, m.budget),
+    m.cases_needed === null ? '–' : m.cases_needed.toLocaleString('en-US'),
+    amount(m, m.suggested_budget),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    `evalgate calibrate: the baseline (${c.model}) against itself, ${c.runs} runs of ${c.cases} cases`,
+    '',
+    line(head),
+    ...rows.map(line),
+    '',
+    `"Detectable" is the smallest change this set size detects with ${Math.round(c.power * 100)}% power at ${formatConfidence(c.confidence)} confidence; ` +
+      'a budget at least that large lets an unchanged candidate pass four times in five. ' +
+      '"Cases needed" is what the configured budget requires for the same.',
+    ...c.warnings.map((w) => `warning: ${w}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * `evalgate calibrate`: the baseline answers every case `runs` times (each run a full engine run
+ * with the baseline alone, so repeats, scoring and limits behave as in `run`), then every pair of
+ * runs is compared as the gate would compare a candidate. Bad input stops before anything is
+ * sent; an unreachable endpoint throws as `run` does (exit 3).
+ */
+export async function runCalibration(
+  o: CalibrateOptions,
+  hooks: EngineHooks,
+): Promise<CalibrationReport> {
+  const collected: CalibrationRun[] = [];
+  let seed = o.engine.seed;
+  let first: Awaited<ReturnType<typeof prepare>> | undefined;
+  for (let k = 0; k < o.runs; k++) {
+    const plan = await prepare(
+      {
+        ...o.engine,
+        only: 'baseline',
+        calibrate: true,
+        ...(seed !== undefined ? { seed: seed + k } : {}),
+      },
+      hooks,
+    );
+    seed ??= plan.seed;
+    first ??= plan;
+    // Noise is what is measured: a cached answer would make every run agree with the first.
+    plan.config.run.cache = undefined;
+    hooks.info(`calibration run ${k + 1} of ${o.runs}`);
+    const report = await execute(plan, hooks);
+    collected.push(report.cases.map((c) => c.baseline));
+  }
+  const plan = first!;
+  const { config } = plan;
+  const target = config.targets.baseline;
+  const result: CalibrationReport = {
+    schema_version: 1,
+    tool: 'evalgate',
+    version: VERSION,
+    config: plan.loaded.file,
+    model: target.type === 'http' ? target.url : target.model,
+    seed: plan.seed,
+    ...calibrate(collected, config.budgets, config.gate.confidence, plan.seed),
+  };
+  writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}

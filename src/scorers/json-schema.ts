@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
+import { ScorerSetupError } from './scorer.js';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as (ajv: Ajv) => void;
+
+type Draft = '2020-12' | '2019-09' | 'draft-07';
+
+/** Which validator a schema asks for: its `$schema`, or draft 2020-12 when it names none. */
+export function draftOf(schema: Record<string, unknown>): Draft {
+  const id = schema.$schema;
+  if (id === undefined) return '2020-12';
+  if (typeof id !== 'string') throw new ScorerSetupError('schema.$schema', 'must be a string');
+  if (id.includes('/draft/2020-12/')) return '2020-12';
+  if (id.includes('/draft/2019-09/')) return '2019-09';
+  if (id.includes('/draft-07/')) return 'draft-07';
+  throw new ScorerSetupError(
+    'schema.$schema',
+    `unsupported JSON Schema version "${id}"; use draft 2020-12 (https://json-schema.org/draft/2020-12/schema) or draft-07 (http://json-schema.org/draft-07/schema#)`,
+  );
+}
+
+function newValidator(draft: Draft): Ajv {
+  // strictSchema: an unknown keyword (a typo such as "requried") is bad input, not a schema that
+  // silently accepts everything. Type and tuple strictness only log, and logs would be noise.
+  const options = { strictSchema: true, strictTypes: false, strictTuples: false, allErrors: false };
+  const ajv =
+    draft === '2020-12'
+      ? new Ajv2020(options)
+      : draft === '2019-09'
+        ? new Ajv2019(options)
+        : new Ajv(options);
+  addFormats(ajv);
+  return ajv;
+}
+
+/**
+ * Compiles each distinct schema once per run, whatever number of cases or scorers use it (ajv
+ * refuses to compile two schemas with the same `$id`, so identity must be by content).
+ */
+export class SchemaCache {
+  private readonly validators = new Map<Draft, Ajv>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  compile(schema: Record<string, unknown>): ValidateFunction {
+    const draft = draftOf(schema);
+    const key = `${draft}\n${JSON.stringify(schema)}`;
+    const hit = this.compiled.get(key);
+    if (hit) return hit;
+    let ajv = this.validators.get(draft);
+    if (!ajv) {
+      ajv = newValidator(draft);
+      this.validators.set(draft, ajv);
+    }
+    let validate: ValidateFunction;
+    try {
+      validate = ajv.compile(schema);
+    } catch (err) {
+      throw new ScorerSetupError(
+        'schema',
+        `is not a valid JSON Schema (${draft}): ${(err as Error).message}`,
+      );
+    }
+    this.compiled.set(key, validate);
+    return validate;
+  }
+}
+
+/** The schema object a scorer names: inline, or read from `{file}` relative to the config. */
+export function resolveSchema(
+  source: Record<string, unknown>,
+  configDir: string,
+): Record<string, unknown> {
+  const keys = Object.keys(source);
+  if (!(keys.length === 1 && keys[0] === 'file' && typeof source.file === 'string')) return source;
+  const file = path.resolve(configDir, source.file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ScorerSetupError('schema.file', `schema file not found: ${file}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new ScorerSetupError(
+      'schema.file',
+      `cannot parse ${file}: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ScorerSetupError('schema.file', `${file} does not hold a JSON Schema object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** 1 when the output is JSON that the schema accepts; the reason names the first violation. */
+export function validateJson(
+  validate: ValidateFunction,
+  output: string,
+): { score: number; reason?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(output);
+  } catch {
+    return { score: 0, reason: 'the output is not JSON' };
+  }
+  if (validate(data)) return { score: 1 };
+  const e = validate.errors?.[0];
+  const where = e?.instancePath || '(root)';
+  return { score: 0, reason: e ? `${where} ${e.message ?? 'is invalid'}` : 'schema violated' };
+}

@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/types.js';
+import {
+  type FakeReply,
+  type FakeServer,
+  startFakeOpenAI,
+  userText,
+} from '../helpers/fake-openai.js';
+import { ACTION, baseConfig, CLI, goldenJsonl, workspace } from '../helpers/workspace.js';
+
+// A cancelled workflow: GitHub sends SIGINT/SIGTERM to the step. The CLI and the Action must cancel
+// the calls in flight, write what was answered as a report marked incomplete, say so in the
+// summary, and exit 3. The signal is sent when the server has seen a given number of requests
+// (an event, not a sleep): the first ANSWERED are answered, every later call is held, and with
+// 4 calls in flight per target exactly 8 are held once the answered ones are done.
+
+const ANSWERED = 30;
+const HELD = 8;
+const KEY = 'sk-cancel-secret-789';
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+interface Run {
+  code: number | null;
+  stderr: string;
+}
+
+/** Starts `script`, and sends `signal` once ANSWERED + HELD requests have arrived. */
+async function runUntilHeld(
+  script: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  signal: NodeJS.Signals,
+): Promise<Run> {
+  let child: ChildProcess | undefined;
+  let arrived = 0;
+  server = await startFakeOpenAI(
+    (req) =>
+      new Promise<FakeReply>((resolve) => {
+        arrived++;
+        if (arrived <= ANSWERED) resolve(userText(req).replace(/^q/, 'a'));
+        // Held calls are never answered: the run has to cancel them.
+        if (arrived === ANSWERED + HELD) child?.kill(signal);
+      }),
+  );
+  const cfg = baseConfig(server.url).replace('concurrency: 8', 'concurrency: 4');
+  writeFileSync(path.join(cwd, 'evalgate.yaml'), cfg);
+  return new Promise<Run>((resolve, reject) => {
+    child = spawn(process.execPath, [script, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+function answeredSides(report: Report): number {
+  return report.cases.reduce((n, c) => n + (c.baseline ? 1 : 0) + (c.candidate ? 1 : 0), 0);
+}
+
+describe('cancelling a run (SIGTERM / SIGINT)', () => {
+  it('the CLI cancels calls in flight, writes a partial report marked incomplete, exits 3', async () => {
+    const dir = workspace({ 'golden.jsonl': goldenJsonl(100) });
+    const r = await runUntilHeld(
+      CLI,
+      ['run', '--config', 'evalgate.yaml', '--summary', 'summary.md', '--junit', 'junit.xml'],
+      dir,
+      { TEST_KEY: KEY },
+      'SIGTERM',
+    );
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /could not judge: the run was cancelled before every case was answered \(SIGTERM\)/,
+    );
+    expect(r.stderr).toMatch(/partial report, marked incomplete: evalgate-report\.json/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(server!.requests).toHaveLength(ANSWERED + HELD); // nothing sent after the signal
+
+    const text = readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8');
+    expect(text).not.toContain(KEY);
+    const report = JSON.parse(text) as Report;
+    expect(report.incomplete).toBe(true);
+    expect(report.incomplete_reason).toBe(
+      'the run was cancelled before every case was answered (SIGTERM)',
+    );
+    expect(report.decision).toBe('inconclusive');
+    expect(report.checks).toEqual([]);
+    expect(report.summary).toBe(
+      `incomplete: the run was cancelled after ${ANSWERED} of 200 calls; nothing was judged`,
+    );
+    // Exactly the answered calls are in the report; unanswered cases are absent.
+    expect(answeredSides(report)).toBe(ANSWERED);
+    expect(report.cases.length).toBeLessThanOrEqual(ANSWERED);
+    for (const c of report.cases) {
+      for (const s of [c.baseline, c.candidate]) if (s) expect(s.error).toBeNull();
+    }
+    expect(report.meta.calls).toMatchObject({ planned: 200, done: ANSWERED });
+
+    const summary = readFileSync(path.join(dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('incomplete: the run was cancelled');
+    expect(summary).toContain('this report is incomplete');
+    expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).toContain('<testsuite');
+  }, 30_000);
+
+  it('the Action does the same on SIGINT: partial report, job summary says incomplete, exit 3', async () => {
+    const dir = workspace({ 'golden.jsonl': goldenJsonl(100) });
+    const runner = workspace({ 'output.txt': '', 'summary.md': '' });
+    const r = await runUntilHeld(
+      ACTION,
+      [],
+      dir,
+      {
+        TEST_KEY: KEY,
+        GITHUB_OUTPUT: path.join(runner, 'output.txt'),
+        GITHUB_STEP_SUMMARY: path.join(runner, 'summary.md'),
+        INPUT_CONFIG: 'evalgate.yaml',
+        INPUT_REPORT: 'out/report.json',
+        INPUT_COMMENT: 'false',
+      },
+      'SIGINT',
+    );
+    expect(r.code).toBe(3);
+    const report = JSON.parse(readFileSync(path.join(dir, 'out/report.json'), 'utf8')) as Report;
+    expect(report.incomplete).toBe(true);
+    expect(report.incomplete_reason).toMatch(/cancelled .*\(SIGINT\)/);
+    expect(answeredSides(report)).toBe(ANSWERED);
+    const summary = readFileSync(path.join(runner, 'summary.md'), 'utf8');
+    expect(summary).toContain('incomplete: the run was cancelled');
+    expect(summary).not.toContain(KEY);
+    const outputs = readFileSync(path.join(runner, 'output.txt'), 'utf8');
+    expect(outputs).toMatch(/decision<<\S+\ninconclusive\n/);
+  }, 30_000);
+});

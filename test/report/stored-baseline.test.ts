@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { runUrlFromEnv } from '../../src/report/run-url.js';
+import { matchStoredBaseline, parseStoredBaseline } from '../../src/report/stored-baseline.js';
+import { side } from './fixture.js';
+
+const recording = (ids: string[], meta: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    schema_version: 1,
+    cases: ids.map((id) => ({ id, slices: [], candidate: side() })),
+    meta: { started_at: '2025-01-01T00:00:00.000Z', models: { candidate: 'm' }, ...meta },
+  });
+
+describe('parseStoredBaseline', () => {
+  it('keeps the recorded candidate side by id, its time and its fingerprints', () => {
+    const fingerprints = { datasets: { 'g.jsonl': 'sha256:1' }, config: 'sha256:2' };
+    const s = parseStoredBaseline(recording(['a', 'b'], { fingerprints }), 'main.json');
+    expect([...s.byId.keys()]).toEqual(['a', 'b']);
+    expect(s.recordedAt).toBe('2025-01-01T00:00:00.000Z');
+    expect(s.fingerprints).toEqual(fingerprints);
+    expect(
+      parseStoredBaseline(recording(['a'], { fingerprints: { bad: 1 } }), 'x').fingerprints,
+    ).toBeUndefined();
+  });
+
+  it('rejects what is not a recording, naming the file and field', () => {
+    expect(() => parseStoredBaseline('{', 'r.json')).toThrow(InputError);
+    expect(() => parseStoredBaseline('{"schema_version":2}', 'r.json')).toThrow(
+      /r\.json \(schema_version\)/,
+    );
+    expect(() => parseStoredBaseline(recording([]), 'r.json')).toThrow(/no candidate results/);
+  });
+});
+
+describe('matchStoredBaseline', () => {
+  it('pairs by id and lists the cases missing on either side', () => {
+    const stored = parseStoredBaseline(recording(['a', 'b', 'gone']), 'main.json');
+    const { match, warnings } = matchStoredBaseline(stored, ['a', 'b', 'new']);
+    expect(match).toEqual({
+      file: 'main.json',
+      recorded_at: '2025-01-01T00:00:00.000Z',
+      paired: 2,
+      not_recorded: ['new'],
+      not_in_dataset: ['gone'],
+    });
+    expect(warnings).toEqual([
+      '1 case(s) are not in the baseline report main.json and were not compared: "new"',
+      '1 case(s) in the baseline report main.json are no longer in the dataset: "gone"',
+    ]);
+  });
+
+  it('shortens long id lists in warnings, never in the report', () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `id-${i}`);
+    const stored = parseStoredBaseline(recording(['a']), 'main.json');
+    const { match, warnings } = matchStoredBaseline(stored, ['a', ...ids]);
+    expect(match.not_recorded).toEqual(ids);
+    expect(warnings[0]).toMatch(/"id-4" and 3 more$/);
+  });
+});
+
+describe('runUrlFromEnv', () => {
+  it('builds the run link from the Actions variables, only when they look right', () => {
+    const env = {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '9',
+    };
+    expect(runUrlFromEnv(env)).toBe('https://github.com/o/r/actions/runs/9');
+    expect(runUrlFromEnv({ ...env, GITHUB_RUN_ATTEMPT: '3' })).toBe(
+      'https://github.com/o/r/actions/runs/9/attempts/3',
+    );
+    expect(runUrlFromEnv({ ...env, GITHUB_RUN_ID: '9)(' })).toBeUndefined();
+    expect(runUrlFromEnv({ ...env, GITHUB_REPOSITORY: 'o/r/../x' })).toBeUndefined();
+    expect(runUrlFromEnv({})).toBeUndefined();
+  });
+});
