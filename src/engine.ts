@@ -76,6 +76,12 @@ export interface Plan {
   secrets: string[];
 }
 
+/** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
+export function closePlan(plan: Pick<Plan, 'targets' | 'scoring'>): void {
+  for (const t of Object.values(plan.targets)) t?.transport.close();
+  plan.scoring.close();
+}
+
 function mergeProblems(problems: InputProblem[], fn: () => void): void {
   try {
     fn();
@@ -248,8 +254,7 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
   }
 
   if (problems.length) {
-    for (const t of Object.values(targets)) t?.transport.close();
-    prepared.resources.close();
+    closePlan({ targets, scoring: prepared.resources });
     throw new InputError(problems);
   }
   return {
@@ -306,8 +311,7 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
     results = err.partial;
     stats = err.stats;
   } finally {
-    for (const t of Object.values(plan.targets)) t?.transport.close();
-    plan.scoring.close();
+    closePlan(plan);
   }
 
   const warnings: string[] = [];

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type EngineHooks, execute, prepare } from '../engine.js';
+import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
@@ -102,7 +102,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'validate': {
         const plan = await prepare(options, hooks);
-        for (const t of Object.values(plan.targets)) t?.transport.close();
+        closePlan(plan);
         io.stdout(
           `ok: ${plan.loaded.file} and ${plan.cases.length} cases from ${plan.datasetFiles.length} file(s) are valid; nothing was sent\n`,
         );

@@ -310,6 +310,16 @@ export function buildChecks(
   }
   const checks = applyHolm(judged, 1 - s.confidence);
   const power: PowerReport = { power: POWER, confidence: s.confidence, checks: entries };
-  warnings.push(...powerWarnings(power));
+  // A check that already failed detected its regression; its paired differences include that
+  // regression, so a "too few cases" estimate from them would only confuse.
+  const failed = new Set(
+    checks.filter((c) => c.verdict === 'fail').map((c) => `${c.metric}|${c.slice}`),
+  );
+  warnings.push(
+    ...powerWarnings({
+      ...power,
+      checks: entries.filter((e) => !failed.has(`${e.metric}|${e.slice}`)),
+    }),
+  );
   return { checks, warnings, power };
 }
