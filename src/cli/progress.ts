@@ -22,8 +22,12 @@ export function progressReporter(
   let lastDecile = 0;
   let lastDraw = 0;
   let lastLine = now();
+  let lastDone = 0;
   return (done, total, stats) => {
     const t = now();
+    // A count that goes back means a new run began (calibrate runs several): start over.
+    if (done < lastDone) lastDecile = 0;
+    lastDone = done;
     if (io.isTty) {
       if (done !== total && t - lastDraw < 100) return;
       lastDraw = t;

@@ -20,6 +20,14 @@ describe('progress', () => {
     expect(progressDetail(undefined)).toBe('');
   });
 
+  it('starts over when a new run begins (calibrate runs the baseline several times)', () => {
+    const lines: string[] = [];
+    const report = progressReporter({ stderr: (t) => lines.push(t), isTty: false }, () => 0);
+    for (let run = 0; run < 2; run++) for (let done = 1; done <= 10; done++) report(done, 10);
+    expect(lines.filter((l) => l.startsWith('progress: 10/10'))).toHaveLength(2);
+    expect(lines).toHaveLength(20);
+  });
+
   it('writes a log line every 10%, and at least every 30 s while calls complete', () => {
     const lines: string[] = [];
     let now = 0;
