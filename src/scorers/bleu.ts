@@ -9,17 +9,20 @@
 //   - effective order: orders with no hypothesis n-grams (short sentences) are left out of the
 //     geometric mean instead of zeroing it.
 
-import { HASH_START, hashStep, SpanInterner, Spans } from './intern.js';
+import { HASH_PRIME, HASH_START, TokenTable, tokenStrings } from './intern.js';
 
 const MAX_ORDER = 4;
 
-// Character classes for the 13a rules, by ASCII code.
-const SPACE = 1;
-const PUNCT = 2; // ([\{-\~\[-\` -\&\(-\+\:-\@\/]): ASCII punctuation except ' - . ,
-const DIGIT = 4;
-const DOT = 8; // . or ,
-const DASH = 16;
-const ASCII_CLASS = new Uint8Array(128);
+// Character classes for the 13a rules. Letters (anything not below) and digits come first, so
+// that one comparison (≤ DIGIT) tells whether a run of them goes on.
+const LETTER = 0;
+const DIGIT = 1;
+const SPACE = 2;
+const PUNCT = 3; // ([\{-\~\[-\` -\&\(-\+\:-\@\/]): ASCII punctuation except ' - . ,
+const DOT = 4; // . or ,
+const DASH = 5;
+// By UTF-16 unit: one lookup, no branching on the range, while scanning.
+const CLASS = new Uint8Array(0x10000).fill(LETTER);
 for (const [a, b] of [
   [0x7b, 0x7e],
   [0x5b, 0x60],
@@ -28,31 +31,20 @@ for (const [a, b] of [
   [0x3a, 0x40],
   [0x2f, 0x2f],
 ]) {
-  for (let c = a!; c <= b!; c++) ASCII_CLASS[c] = PUNCT;
+  for (let c = a!; c <= b!; c++) CLASS[c] = PUNCT;
 }
-for (let c = 0x30; c <= 0x39; c++) ASCII_CLASS[c] = DIGIT;
-ASCII_CLASS[0x2e] = DOT;
-ASCII_CLASS[0x2c] = DOT;
-ASCII_CLASS[0x2d] = DASH;
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT;
+CLASS[0x2e] = DOT;
+CLASS[0x2c] = DOT;
+CLASS[0x2d] = DASH;
 // Python's str.split() whitespace (str.isspace): unlike JS's \s it includes \x1c-\x1f and \x85
 // and excludes \ufeff.
-for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20])
-  ASCII_CLASS[c] = SPACE;
-
-function classOf(ch: number): number {
-  if (ch < 128) return ASCII_CLASS[ch]!;
-  return ch === 0x85 ||
-    ch === 0xa0 ||
-    ch === 0x1680 ||
-    (ch >= 0x2000 && ch <= 0x200a) ||
-    ch === 0x2028 ||
-    ch === 0x2029 ||
-    ch === 0x202f ||
-    ch === 0x205f ||
-    ch === 0x3000
-    ? SPACE
-    : 0;
-}
+for (const c of [
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029,
+  0x202f, 0x205f, 0x3000,
+])
+  CLASS[c] = SPACE;
+CLASS.fill(SPACE, 0x2000, 0x200b);
 
 /**
  * sacrebleu's TokenizerRegexp (tokenizers/tokenizer_re.py) in one pass over the text. It applies
@@ -65,57 +57,66 @@ function classOf(ch: number): number {
  * character whether one of the rules would put a space before it, honouring re.sub's
  * non-overlapping matches: in "a..b" rule 2 consumes the first period, so the second is split
  * off by rule 3 alone. The test suite checks this against the four regexes on random text.
- * Each token's hash is computed on the way (see intern.ts).
+ * Each token's hash is computed on the way, and its id asked for where it ends: a Scanner
+ * (intern.ts).
  */
-export function scan13a(s: string, tokens: Spans): Spans {
-  const n = s.length;
-  tokens.clear();
+export function scan13a(
+  table: TokenTable,
+  from: number,
+  to: number,
+  add: boolean,
+  ids: Int32Array,
+): number {
+  const { units } = table;
+  // Module constants in locals: bundled, they become `var`s, which V8 reloads on every use.
+  const classes = CLASS;
+  const space = SPACE;
+  const punct = PUNCT;
+  const digit = DIGIT;
+  const dot = DOT;
+  const dash = DASH;
+  const start0 = HASH_START;
+  const prime = HASH_PRIME;
+  let n = 0;
   let start = -1;
-  let hash = HASH_START;
+  let hash = start0;
   // State of the previous character (the text is padded with a space on both sides).
-  let prevCls = SPACE;
+  let prevCls = space;
   let prevR2 = false; // a period/comma matched by rule 2
   let prevR3 = false; // ... by rule 3
   let prevDashSplit = false; // a dash matched by rule 4
-  let i = 0;
-  while (i < n) {
-    const ch = s.charCodeAt(i);
-    const cls = classOf(ch);
-    if (cls === SPACE) {
-      if (start !== -1) tokens.push(start, i, hash);
+  let i = from;
+  while (i < to) {
+    const ch = units[i]!;
+    const cls = classes[ch]!;
+    if (cls === space) {
+      if (start !== -1) ids[n++] = table.idOf(start, i - start, hash, add);
       start = -1;
-      prevCls = SPACE;
+      prevCls = space;
       prevR2 = prevR3 = prevDashSplit = false;
       i++;
       continue;
     }
-    if (cls === 0 || cls === DIGIT) {
+    if (cls <= digit) {
       // A letter or digit starts a new token only after punctuation, a split period/comma or a
       // split dash; no rule splits inside a run of them, so take the run in a tight loop.
       if (start === -1) {
         start = i;
-        hash = HASH_START;
-      } else if (prevCls === PUNCT || (prevCls === DOT && (prevR2 || prevR3)) || prevDashSplit) {
-        tokens.push(start, i, hash);
+        hash = start0;
+      } else if (prevCls === punct || (prevCls === dot && (prevR2 || prevR3)) || prevDashSplit) {
+        ids[n++] = table.idOf(start, i - start, hash, add);
         start = i;
-        hash = HASH_START;
+        hash = start0;
       }
-      hash = hashStep(hash, ch);
+      hash = Math.imul(hash ^ ch, prime);
       let last = cls;
       let j = i + 1;
-      while (j < n) {
-        const c = s.charCodeAt(j);
-        let k: number;
-        if (c < 128) {
-          k = ASCII_CLASS[c]!;
-          if (k !== 0 && k !== DIGIT) break;
-        } else {
-          if (classOf(c) === SPACE) break;
-          k = 0;
-        }
-        hash = hashStep(hash, c);
+      for (; j < to; j++) {
+        const c = units[j]!;
+        const k = classes[c]!;
+        if (k > digit) break;
+        hash = Math.imul(hash ^ c, prime);
         last = k;
-        j++;
       }
       prevCls = last;
       prevR2 = prevR3 = prevDashSplit = false;
@@ -124,45 +125,45 @@ export function scan13a(s: string, tokens: Spans): Spans {
     }
     let r2 = false;
     let r3 = false;
-    if (cls === DOT) {
-      const nextCls = i + 1 < n ? classOf(s.charCodeAt(i + 1)) : SPACE;
+    if (cls === dot) {
+      const nextCls = i + 1 < to ? classes[units[i + 1]!]! : space;
       // Rule 2: the previous character is not a digit and was not consumed as the \2 of the
       // match just before (which happens only when it is itself a period/comma rule 2 matched).
-      r2 = prevCls !== DIGIT && !(prevCls === DOT && prevR2);
+      r2 = prevCls !== digit && !(prevCls === dot && prevR2);
       // Neighbours after rule 2, which put spaces around each period/comma it matched; a
       // period/comma right after this one matches rule 2 exactly when this one does not.
-      const nextIsSpace = r2 || (nextCls === DOT && !r2);
-      const prevIsSpace = r2 || (prevCls === DOT && prevR2);
+      const nextIsSpace = r2 || (nextCls === dot && !r2);
+      const prevIsSpace = r2 || (prevCls === dot && prevR2);
       // Rule 3: the next character is not a digit, and this one was not consumed as the \2 of
       // a rule 3 match on the period/comma just before.
-      r3 = (nextIsSpace || nextCls !== DIGIT) && !(!prevIsSpace && prevCls === DOT && prevR3);
+      r3 = (nextIsSpace || nextCls !== digit) && !(!prevIsSpace && prevCls === dot && prevR3);
     }
-    const dashSplit = cls === DASH && prevCls === DIGIT;
+    const dashSplit = cls === dash && prevCls === digit;
     if (start === -1) {
       start = i;
-      hash = HASH_START;
+      hash = start0;
     } else if (
-      cls === PUNCT ||
-      prevCls === PUNCT ||
+      cls === punct ||
+      prevCls === punct ||
       r2 ||
       r3 ||
-      (prevCls === DOT && (prevR2 || prevR3)) ||
+      (prevCls === dot && (prevR2 || prevR3)) ||
       dashSplit ||
       prevDashSplit
     ) {
-      tokens.push(start, i, hash);
+      ids[n++] = table.idOf(start, i - start, hash, add);
       start = i;
-      hash = HASH_START;
+      hash = start0;
     }
-    hash = hashStep(hash, ch);
+    hash = Math.imul(hash ^ ch, prime);
     prevCls = cls;
     prevR2 = r2;
     prevR3 = r3;
     prevDashSplit = dashSplit;
     i++;
   }
-  if (start !== -1) tokens.push(start, n, hash);
-  return tokens;
+  if (start !== -1) ids[n++] = table.idOf(start, to - start, hash, add);
+  return n;
 }
 
 /** The text 13a splits: rstripped, <skipped> removed, lines joined, four entities unescaped. */
@@ -171,7 +172,7 @@ export function preprocess13a(text: string): string {
   // trailing "-\n"); Tokenizer13a then removes <skipped>, joins hyphenated line breaks, turns
   // newlines into spaces and unescapes four HTML entities.
   let end = text.length;
-  while (end > 0 && classOf(text.charCodeAt(end - 1)) === SPACE) end--;
+  while (end > 0 && CLASS[text.charCodeAt(end - 1)] === SPACE) end--;
   let s = end === text.length ? text : text.slice(0, end);
   if (s.includes('<skipped>')) s = s.replaceAll('<skipped>', '');
   if (s.includes('\n')) s = s.replaceAll('-\n', '').replaceAll('\n', ' ');
@@ -187,8 +188,7 @@ export function preprocess13a(text: string): string {
 
 /** sacrebleu's '13a' tokenizer (mteval-v13a.pl), as tokens. */
 export function tokenize13a(text: string): string[] {
-  const s = preprocess13a(text);
-  return scan13a(s, new Spans()).strings(s);
+  return tokenStrings(preprocess13a(text), scan13a);
 }
 
 export interface BleuStats {
@@ -201,33 +201,28 @@ export interface BleuStats {
 }
 
 /**
- * Dense ids for (prefix id, token id) pairs: an open-addressing table on typed arrays, reused
- * across orders and calls (a generation stamp clears it in O(1)). Scoring is synchronous, so one
+ * Dense ids for (prefix id, token id) pairs: an open-addressing table on one typed array, four
+ * ints a slot (generation stamp, prefix, token, id) so that a probe reads one cache line, reused
+ * across orders and calls (the stamp clears it in O(1)). Scoring is synchronous, so one
  * module-level table is safe, and it spares the allocation and zeroing that dominated otherwise.
  */
-const pairs = {
-  slots: 0,
-  gen: 0,
-  stamp: new Uint32Array(0),
-  prefix: new Int32Array(0),
-  last: new Int32Array(0),
-  id: new Int32Array(0),
-};
+const pairs = { slots: 1024, shift: 22, gen: 0, table: new Int32Array(1024 * 4) };
 
 /** Empties the table for `capacity` pairs and returns the generation that marks a used slot. */
 function resetPairs(capacity: number): number {
-  if (capacity * 2 > pairs.slots) {
+  // Grow to fit; shrink back after a long text, whose table would spread a short text's few
+  // entries over more memory than the cache holds.
+  if (capacity * 2 > pairs.slots || (pairs.slots > 1024 && capacity * 16 < pairs.slots)) {
     let slots = 1024;
     while (slots < capacity * 2) slots *= 2;
     pairs.slots = slots;
-    pairs.stamp = new Uint32Array(slots);
-    pairs.prefix = new Int32Array(slots);
-    pairs.last = new Int32Array(slots);
-    pairs.id = new Int32Array(slots);
+    pairs.shift = 32 - Math.log2(slots);
+    pairs.table = new Int32Array(slots * 4);
     pairs.gen = 0;
   }
-  if (++pairs.gen === 0xffffffff) {
-    pairs.stamp.fill(0);
+  // Stamps are compared as int32: wrap before the sign bit.
+  if (++pairs.gen === 0x7fffffff) {
+    pairs.table.fill(0);
     pairs.gen = 1;
   }
   return pairs.gen;
@@ -257,9 +252,11 @@ const scratch = {
  * Only an n-gram present on both sides can match, so rather than count every reference n-gram,
  * the hypothesis's n-grams are numbered (order by order: an n-gram's id comes from its (n−1)-gram
  * prefix id and its last token id, so no n-gram is ever built as a string) and a reference
- * n-gram is looked up only when its prefix occurs in the hypothesis. Gram ids of −1 mark "cannot
- * match", and their extensions are skipped. Matches are then Σ min(hyp count, ref count) per id,
- * the reference count being the largest in any one reference (sacrebleu merges refs with max).
+ * n-gram is looked up only when its prefix occurs in the hypothesis. An n-gram can only match if
+ * both of its (n−1)-grams (the prefix and the one starting a token later) occur on the other
+ * side, so gram ids of −1 mark "cannot match" and spare the lookups of every n-gram containing
+ * them. Matches are then Σ min(hyp count, ref count) per id, the reference count being the
+ * largest in any one reference (sacrebleu merges refs with max).
  */
 export function bleuStatsOfIds(
   hypToks: Int32Array,
@@ -271,11 +268,12 @@ export function bleuStatsOfIds(
   const refLens: number[] = [];
   for (const r of refToks) refLens.push(r.length);
   const size0 = Math.max(vocab, hypLen, 1);
-  // Counts per gram id of the previous and the current order (swapped each order), and one
-  // reference's counts when there are several; reused across calls (see `scratch`).
-  let prevRef = scratch.take(0, size0);
-  const curHyp = scratch.take(1, size0);
-  let curRef = scratch.take(2, size0);
+  // Counts per gram id: the hypothesis's, the references' (merged by max) for this order and
+  // the previous one (swapped each order), and one reference's when there are several. Reused
+  // across calls (see `scratch`).
+  const curHyp = scratch.take(0, size0);
+  let curRef = scratch.take(1, size0);
+  let prevRef = scratch.take(2, size0);
   const one = single ? curRef : scratch.take(3, size0);
   curHyp.fill(0, 0, size0);
   curRef.fill(0, 0, size0);
@@ -283,7 +281,10 @@ export function bleuStatsOfIds(
   const total = [0, 0, 0, 0];
 
   // Order 1: token ids. A reference token the hypothesis never uses cannot start a match.
-  for (let i = 0; i < hypLen; i++) if (hypToks[i]! >= 0) curHyp[hypToks[i]!]!++;
+  for (let i = 0; i < hypLen; i++) {
+    const t = hypToks[i]!;
+    if (t >= 0) curHyp[t]!++;
+  }
   const refGrams: Int32Array[] = [];
   for (let r = 0; r < refToks.length; r++) {
     const toks = refToks[r]!;
@@ -307,53 +308,71 @@ export function bleuStatsOfIds(
     total[n - 1] = grams;
     if (n > 1) {
       // This order's counts start from zero; the previous order's reference counts prune.
-      [prevRef, curRef] = [curRef, prevRef];
-      curHyp.fill(0, 0, count);
-      curRef.fill(0, 0, count);
+      const swap = prevRef;
+      prevRef = curRef;
+      curRef = swap;
       // Order n overwrites order n − 1 in place: gram i needs only the old gram i (its prefix)
-      // and token i + n − 1. The table's arrays are held in locals and the probes written out.
-      const gen = resetPairs(hypLen);
-      const { stamp, prefix: pre, last: lst, id } = pairs;
+      // and token i + n − 1. The table is held in locals and the probes written out.
+      const gen = resetPairs(grams);
+      const { table, shift } = pairs;
       const mask = pairs.slots - 1;
       let size = 0;
       for (let i = 0; i < grams; i++) {
         const p = hypGrams[i]!;
-        const l = hypToks[i + n - 1]!;
-        // A prefix found in no reference cannot be extended into a match.
-        if (p < 0 || l < 0 || prevRef[p] === 0) {
+        // The (n−1)-gram after it, not yet overwritten.
+        const q = hypGrams[i + 1]!;
+        // An n-gram matches only if both its (n−1)-grams occur in a reference.
+        if ((p | q) < 0 || prevRef[p] === 0 || prevRef[q] === 0) {
           hypGrams[i] = -1;
           continue;
         }
-        let h = (Math.imul(p, 0x9e3779b1) ^ Math.imul(l + 1, 0x85ebca77)) & mask;
-        while (stamp[h] === gen && (pre[h] !== p || lst[h] !== l)) h = (h + 1) & mask;
-        if (stamp[h] !== gen) {
-          stamp[h] = gen;
-          pre[h] = p;
-          lst[h] = l;
-          id[h] = size++;
-          curHyp[size - 1] = 0;
-          curRef[size - 1] = 0;
+        const l = hypToks[i + n - 1]!;
+        // Multiplicative hashing, high bits: the ids are small and dense, low bits would collide.
+        let h = Math.imul(Math.imul(p, 0x9e3779b1) + l, 0x85ebca6b) >>> shift;
+        let k = -1;
+        while (table[4 * h] === gen) {
+          if (table[4 * h + 1] === p && table[4 * h + 2] === l) {
+            k = table[4 * h + 3]!;
+            break;
+          }
+          h = (h + 1) & mask;
         }
-        const k = id[h]!;
+        if (k === -1) {
+          k = size++;
+          table[4 * h] = gen;
+          table[4 * h + 1] = p;
+          table[4 * h + 2] = l;
+          table[4 * h + 3] = k;
+          curHyp[k] = 1;
+          curRef[k] = 0;
+        } else curHyp[k]!++;
         hypGrams[i] = k;
-        curHyp[k]!++;
       }
       for (let r = 0; r < refGrams.length; r++) {
         const g = refGrams[r]!;
         const toks = refToks[r]!;
         const counts = single ? curRef : one;
         if (!single) one.fill(0, 0, size);
-        for (let i = 0; i + n - 1 < toks.length; i++) {
+        const last = toks.length - n + 1;
+        for (let i = 0; i < last; i++) {
           const p = g[i]!;
-          if (p < 0) continue;
+          // Both (n−1)-grams must occur in the hypothesis too.
+          if ((p | g[i + 1]!) < 0) {
+            g[i] = -1;
+            continue;
+          }
           const l = toks[i + n - 1]!;
-          let h = (Math.imul(p, 0x9e3779b1) ^ Math.imul(l + 1, 0x85ebca77)) & mask;
-          while (stamp[h] === gen && (pre[h] !== p || lst[h] !== l)) h = (h + 1) & mask;
-          if (stamp[h] === gen) {
-            const k = id[h]!;
-            g[i] = k;
-            counts[k]!++;
-          } else g[i] = -1;
+          let h = Math.imul(Math.imul(p, 0x9e3779b1) + l, 0x85ebca6b) >>> shift;
+          let k = -1;
+          while (table[4 * h] === gen) {
+            if (table[4 * h + 1] === p && table[4 * h + 2] === l) {
+              k = table[4 * h + 3]!;
+              break;
+            }
+            h = (h + 1) & mask;
+          }
+          g[i] = k;
+          if (k >= 0) counts[k]!++;
         }
         if (!single) for (let k = 0; k < size; k++) if (one[k]! > curRef[k]!) curRef[k] = one[k]!;
       }
@@ -422,28 +441,23 @@ export function bleuFromStats(s: BleuStats): number {
   return bp * Math.exp(logSum / order);
 }
 
-const interner = new SpanInterner();
-const spans = new Spans();
+const table = new TokenTable();
 
 /** Sentence BLEU-4 of a hypothesis against one or more references, on 0..1. */
 export function sentenceBleu(hypothesis: string, references: string[]): number {
   if (references.length === 0) return 0;
-  const refTexts = references.map(preprocess13a);
-  const hypText = preprocess13a(hypothesis);
-  // Size the token table by tokens, not characters: a table that fits in L1 probes faster.
-  let capacity = 0;
-  if (refTexts.length === 1) capacity = scan13a(refTexts[0]!, spans).count;
-  else for (const t of refTexts) capacity += t.length;
-  interner.reset(capacity);
-  const refIds = refTexts.map((t, r) => {
-    if (refTexts.length > 1) scan13a(t, spans);
-    // Slots 6 and up hold token ids (0..5 are bleuStatsOfIds's); views cost no zeroing.
-    const ids = scratch.take(6 + r, spans.count).subarray(0, spans.count);
-    interner.intern(t, spans, true, ids);
-    return ids;
+  table.reset();
+  const starts = references.map((r) => table.load(preprocess13a(r)));
+  const hypStart = table.load(preprocess13a(hypothesis));
+  const hypEnd = table.end;
+  // Slots 6 and up hold token ids (0..5 are bleuStatsOfIds's); a text of n units has at most n
+  // tokens, and views cost no zeroing.
+  const refIds = starts.map((from, r) => {
+    const to = r + 1 < starts.length ? starts[r + 1]! : hypStart;
+    const ids = scratch.take(6 + r, to - from);
+    return ids.subarray(0, scan13a(table, from, to, true, ids));
   });
-  scan13a(hypText, spans);
-  const hypIds = scratch.take(6 + refTexts.length, spans.count).subarray(0, spans.count);
-  interner.intern(hypText, spans, false, hypIds);
-  return bleuFromStats(bleuStatsOfIds(hypIds, refIds, interner.size));
+  const ids = scratch.take(6 + starts.length, hypEnd - hypStart);
+  const hypIds = ids.subarray(0, scan13a(table, hypStart, hypEnd, false, ids));
+  return bleuFromStats(bleuStatsOfIds(hypIds, refIds, table.size));
 }

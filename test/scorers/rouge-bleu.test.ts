@@ -113,7 +113,48 @@ describe('rouge_l (Google rouge-score, rougeL)', () => {
         rng() < 0.1 ? -1 : Math.floor(rng() * alphabet),
       );
       expect(lcsLength(a, b, alphabet)).toBe(table(a, b));
+      // rougeL passes the shorter side first, so `a` may hold −1 (no match) too.
+      expect(lcsLength(b, a, alphabet)).toBe(table(a, b));
     }
+  });
+
+  it('never conflates two tokens whose hashes collide', () => {
+    // "yaczfa" and "glbppa" have the same 32-bit FNV-1a hash (the tokenizers' hash).
+    expect(rougeL('glbppa', 'yaczfa').fmeasure).toBe(0);
+    expect(rougeL('yaczfa glbppa', 'glbppa yaczfa').fmeasure).toBe(0.5);
+    expect(rougeTokens('yaczfa glbppa yaczfa')).toEqual(['yaczfa', 'glbppa', 'yaczfa']);
+  });
+
+  it('agrees with an LCS over its own tokens, on seeded random text', () => {
+    const pieces = ['a', 'B', 'ab', 'Ab', 'the', 'The', ' ', ', ', '1', '-', 'é', 'É', '𠮷', 'Σ'];
+    const rng = createRng(13);
+    const text = () => {
+      let s = '';
+      const n = Math.floor(rng() * 40);
+      for (let i = 0; i < n; i++) s += pieces[Math.floor(rng() * pieces.length)];
+      return s;
+    };
+    for (let k = 0; k < 2000; k++) {
+      const prediction = text();
+      const target = text();
+      const ids = new Map<string, number>();
+      const id = (t: string) => ids.get(t) ?? ids.set(t, ids.size).get(t)!;
+      const a = Int32Array.from(rougeTokens(target), id);
+      const b = Int32Array.from(rougeTokens(prediction), id);
+      const lcs = lcsLength(a, b, ids.size);
+      const want = a.length && b.length && lcs ? (2 * lcs) / (a.length + b.length) : 0;
+      expect(rougeL(prediction, target).fmeasure).toBeCloseTo(want, 12);
+    }
+  });
+
+  it('gives a short text the same score before and after a long one', () => {
+    // The token table grows for the long text and shrinks back after it.
+    const short = () => rougeL('the cat sat on the mat', 'a cat sat on a mat').fmeasure;
+    const before = short();
+    const words = Array.from({ length: 18_000 }, (_, i) => `w${(i * 7919) % 3001}`).join(' ');
+    expect(rougeL(words, words).fmeasure).toBe(1);
+    expect(short()).toBe(before);
+    expect(short()).toBe(before);
   });
 
   it('scores a 100 KB answer against itself and against a shuffled copy', () => {
@@ -254,6 +295,86 @@ describe('bleu (sacrebleu sentence_bleu: 13a, exp smoothing, effective order)', 
       for (let i = 0; i < n; i++) s += pieces[Math.floor(rng() * pieces.length)];
       expect(tokenize13a(s)).toEqual(reference(s));
     }
+  });
+
+  it('never conflates two tokens whose hashes collide, or a lone surrogate with U+FFFD', () => {
+    // "yaczfa" and "glbppa" have the same 32-bit FNV-1a hash (the tokenizers' hash).
+    expect(sentenceBleu('glbppa', ['yaczfa'])).toBe(0);
+    expect(tokenize13a('yaczfa glbppa yaczfa')).toEqual(['yaczfa', 'glbppa', 'yaczfa']);
+    expect(sentenceBleu('x\uD800', ['x\uFFFD'])).toBe(0);
+    expect(sentenceBleu('x\uD800', ['x\uD800'])).toBe(1);
+  });
+
+  it('counts n-grams as a plain count of joined n-grams does, on seeded random tokens', () => {
+    // A four-word vocabulary, so that long n-grams recur and every pruning path is taken.
+    const rng = createRng(17);
+    const tokens = (max: number) =>
+      Array.from({ length: Math.floor(rng() * max) }, () => 'abcd'[Math.floor(rng() * 4)]!);
+    const counts = (toks: string[], n: number) => {
+      const m = new Map<string, number>();
+      for (let i = 0; i + n <= toks.length; i++) {
+        const g = toks.slice(i, i + n).join(' ');
+        m.set(g, (m.get(g) ?? 0) + 1);
+      }
+      return m;
+    };
+    for (let k = 0; k < 3000; k++) {
+      const hyp = tokens(30);
+      const refs = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => tokens(30));
+      const correct = [1, 2, 3, 4].map((n) => {
+        const maxRef = new Map<string, number>();
+        for (const r of refs)
+          for (const [g, c] of counts(r, n)) maxRef.set(g, Math.max(maxRef.get(g) ?? 0, c));
+        let sum = 0;
+        for (const [g, c] of counts(hyp, n)) sum += Math.min(c, maxRef.get(g) ?? 0);
+        return sum;
+      });
+      const s = bleuStats(hyp, refs);
+      expect(s.correct).toEqual(correct);
+      expect(s.total).toEqual([1, 2, 3, 4].map((n) => Math.max(0, hyp.length - n + 1)));
+    }
+  });
+
+  it('scores as its string tokenizer and token-list statistics do, on seeded random text', () => {
+    const pieces = [
+      'a',
+      'B',
+      'the',
+      'The',
+      ' ',
+      ', ',
+      '.',
+      '1',
+      '-',
+      '"',
+      'é',
+      '😀',
+      '&amp;',
+      '\n',
+    ];
+    const rng = createRng(19);
+    const text = () => {
+      let s = '';
+      const n = Math.floor(rng() * 40);
+      for (let i = 0; i < n; i++) s += pieces[Math.floor(rng() * pieces.length)];
+      return s;
+    };
+    for (let k = 0; k < 2000; k++) {
+      const hyp = text();
+      const refs = Array.from({ length: 1 + Math.floor(rng() * 3) }, text);
+      const want = bleuFromStats(bleuStats(tokenize13a(hyp), refs.map(tokenize13a)));
+      expect(sentenceBleu(hyp, refs)).toBe(want);
+    }
+  });
+
+  it('gives a short text the same score before and after a long one', () => {
+    // The token and n-gram tables grow for the long text and shrink back after it.
+    const short = () => sentenceBleu('the cat sat on a mat', ['the cat sat on the mat']);
+    const before = short();
+    const words = Array.from({ length: 18_000 }, (_, i) => `w${(i * 7919) % 3001}`).join(' ');
+    expect(sentenceBleu(words, [words])).toBeCloseTo(1, 12);
+    expect(short()).toBe(before);
+    expect(short()).toBe(before);
   });
 
   it('counts clipped n-grams from token lists', () => {
