@@ -22,7 +22,7 @@ const KINDS = [
   'reset', // connection dropped before any response
   'reset_mid_body', // status line and half a body, then the connection drops
   'truncated_json', // a complete 200 whose JSON body is cut short
-  'hang', // no response at all: the client's 300 ms timeout has to end it
+  'hang', // no response at all: the client's timeout_ms has to end it
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -113,7 +113,9 @@ describe('a run through a faulty endpoint (10% of calls fail)', () => {
       .replace('model: base-model', 'model: a-model')
       .replace('model: cand-model', 'model: b-model')
       .replace('retries: 2', 'retries: 4')
-      .replace('timeout_ms: 5000', 'timeout_ms: 300');
+      // Long enough that a loaded CI machine never times out a healthy call (that would be an
+      // extra retry and break the count below), short enough to keep the hangs cheap.
+      .replace('timeout_ms: 5000', 'timeout_ms: 1500');
     const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(n) });
     const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], {
       cwd: dir,

@@ -167,14 +167,14 @@ describe('callTarget against a loopback server', () => {
   });
 
   it('times out a server that never answers after timeoutMs, and retries', async () => {
-    const { server, target } = await scripted([hang, ok], { timeoutMs: 200, retries: 2 });
+    const { server, target } = await scripted([hang, ok], { timeoutMs: 1000, retries: 2 });
     const r = await callTarget(target, goldenCase());
     expect(r).toMatchObject({ output: 'Paris', error: null, attempts: 2 });
     expect(server.requests).toHaveLength(2);
   });
 
   it('gives up on a silent server with a timeout error after every retry', async () => {
-    const { server, target } = await scripted([hang], { timeoutMs: 200, retries: 1 });
+    const { server, target } = await scripted([hang], { timeoutMs: 1000, retries: 1 });
     const r = await callTarget(target, goldenCase());
     expect(r).toMatchObject({
       output: null,
@@ -185,7 +185,7 @@ describe('callTarget against a loopback server', () => {
     });
     expect(r.error).toEqual({
       kind: 'timeout',
-      message: 'target candidate: no complete response within 200 ms',
+      message: 'target candidate: no complete response within 1000 ms',
     });
     expect(server.requests).toHaveLength(2);
   });

@@ -206,7 +206,7 @@ describe('openai streaming against a loopback server', () => {
     const { target } = await streaming(
       'openai',
       [(res) => writePieces(res, chop(body, 100).slice(0, 2), 'hang')],
-      { timeout_ms: 200 },
+      { timeout_ms: 1000 },
       0,
     );
     const r = await callTarget(target, goldenCase());
