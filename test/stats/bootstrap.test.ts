@@ -91,7 +91,7 @@ describe('pairedBootstrap', () => {
     expect(Math.abs(coveredByUpper / sims - 0.95)).toBeLessThanOrEqual(0.03);
   });
 
-  it('runs a 2000-pair ratio-of-p95 bootstrap with 2000 resamples well under a second', () => {
+  it('bounds a 2000-pair ratio-of-p95 bootstrap with 2000 resamples above 1 for a slower candidate', () => {
     const n = 2000;
     const rng = createRng(42);
     const base = Float64Array.from({ length: n }, () => 500 + 3000 * rng() ** 3);
@@ -106,14 +106,11 @@ describe('pairedBootstrap', () => {
       }
       return quantileInPlace(bufC, 0.95) / quantileInPlace(bufB, 0.95);
     };
-    const started = performance.now();
+    // Its speed is measured by `npm run bench:decision`, not asserted here.
     const samples = pairedBootstrap(n, ratioOfP95, { resamples: 2000, rng: createRng(1) });
-    const elapsed = performance.now() - started;
     const [lower, upper] = percentileBounds(samples, 0.95);
     expect(lower).toBeLessThan(upper);
     expect(lower).toBeGreaterThan(1);
-    // Measured about 0.12 s on the development machine; the bound leaves room for slow CI.
-    expect(elapsed).toBeLessThan(2000);
   });
 
   it('throws on invalid arguments', () => {
