@@ -55,8 +55,6 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** The git ref that `ref: base` in a prompt means (`--base-ref`, the Action's `base-ref`). */
   baseRef?: string;
-  /** `evalgate calibrate`: allows `only: 'baseline'` (the baseline run against itself). */
-  calibrate?: boolean;
 }
 
 /** Everything validated and ready to send; nothing has been sent. */
@@ -106,11 +104,6 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
 
   if (options.only && options.baselineReportPath) {
     problems.push({ message: '--only and --baseline-report cannot be combined' });
-  }
-  if (options.only === 'baseline' && !options.calibrate) {
-    problems.push({
-      message: '--only baseline is not supported: record the candidate side with --only candidate',
-    });
   }
 
   // A broken dataset must not hide the config's other problems (an unset key, a missing price):

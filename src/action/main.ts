@@ -18,10 +18,10 @@ type ActionInputs = ReturnType<typeof readInputs>;
 
 function readInputs() {
   const only = core.getInput(Inputs.only).trim() || undefined;
-  if (only !== undefined && only !== 'candidate') {
+  if (only !== undefined && only !== 'candidate' && only !== 'baseline') {
     throw new InputError({
       path: `with.${Inputs.only}`,
-      message: `must be "candidate" (record the candidate side as a baseline report), got "${only}"`,
+      message: `must be "candidate" or "baseline" (the side to record as a baseline report), got "${only}"`,
     });
   }
   return {

@@ -99,7 +99,6 @@ export async function runCalibration(
       {
         ...o.engine,
         only: 'baseline',
-        calibrate: true,
         ...(seed !== undefined ? { seed: seed + k } : {}),
       },
       hooks,

@@ -21,7 +21,7 @@ export interface CliIo {
 
 const USAGE = `Usage:
   evalgate run      [--config evals/evalgate.yaml] [--report evalgate-report.json]
-                    [--baseline-report PATH] [--only candidate]
+                    [--baseline-report PATH] [--only candidate|baseline]
                     [--junit PATH] [--summary PATH] [--concurrency N] [--seed N]
                     [--base-ref REF]    what \`ref: base\` in a prompt means (a sha or branch)
   evalgate validate [--config PATH]     check config and dataset; sends nothing

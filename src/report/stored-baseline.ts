@@ -1,9 +1,9 @@
 import { InputError } from '../errors.js';
-import type { Fingerprints, SideResult, StoredBaselineMatch } from '../types.js';
+import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 
 export interface StoredBaseline {
   file: string;
-  /** The recorded candidate side of that run, by case id: it is our baseline now. */
+  /** The recorded side of that run (its candidate, or its baseline for `--only baseline`), by id. */
   byId: Map<string, SideResult>;
   model?: string;
   datasets: string[];
@@ -36,13 +36,18 @@ function isSideResult(v: unknown): v is SideResult {
   );
 }
 
-/** Parses a report written by `evalgate run` (typically `--only candidate` on main). */
+/**
+ * Parses a report written by `evalgate run`, typically `--only candidate` on main: its candidate
+ * side is our baseline now. A recording made with `--only baseline` has only a baseline side, and
+ * that side is used instead.
+ */
 export function parseStoredBaseline(text: string, file: string): StoredBaseline {
   let json: {
     schema_version?: unknown;
-    cases?: { id?: unknown; candidate?: unknown }[];
+    cases?: ({ id?: unknown } & Partial<Record<Side, unknown>>)[];
     meta?: {
-      models?: { candidate?: string };
+      only?: unknown;
+      models?: Partial<Record<Side, string>>;
       datasets?: string[];
       started_at?: unknown;
       fingerprints?: unknown;
@@ -65,30 +70,32 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
   }
   if (!Array.isArray(json.cases))
     throw new InputError({ file, path: 'cases', message: 'must be an array' });
+  const side: Side = json.meta?.only === 'baseline' ? 'baseline' : 'candidate';
   const byId = new Map<string, SideResult>();
   json.cases.forEach((c, i) => {
     if (typeof c?.id !== 'string')
       throw new InputError({ file, path: `cases.${i}.id`, message: 'must be a string' });
-    if (c.candidate === undefined) return;
-    if (!isSideResult(c.candidate)) {
+    const recorded = c[side];
+    if (recorded === undefined) return;
+    if (!isSideResult(recorded)) {
       throw new InputError({
         file,
-        path: `cases.${i}.candidate`,
+        path: `cases.${i}.${side}`,
         message: 'is not a recorded result (score, pass, latency_ms, cost_usd)',
       });
     }
-    byId.set(c.id, c.candidate);
+    byId.set(c.id, recorded);
   });
   if (byId.size === 0)
     throw new InputError({
       file,
-      message: 'baseline report has no candidate results to compare against',
+      message: `baseline report has no ${side} results to compare against`,
     });
   const meta = json.meta;
   return {
     file,
     byId,
-    model: meta?.models?.candidate,
+    model: meta?.models?.[side],
     datasets: meta?.datasets ?? [],
     ...(typeof meta?.started_at === 'string' ? { recordedAt: meta.started_at } : {}),
     ...(isFingerprints(meta?.fingerprints) ? { fingerprints: meta.fingerprints } : {}),

@@ -219,6 +219,38 @@ describe('evalgate run (the CLI bundle as a process)', () => {
     expect(server.requests.length - mid).toBe(100);
   });
 
+  it('records the baseline side with --only baseline, and a later run compares against it', async () => {
+    const dir = setup('bad-model');
+    const before = server.requests.length;
+    const rec = await runNode(
+      CLI,
+      ['run', '--config', 'evalgate.yaml', '--only', 'baseline', '--report', 'base.json'],
+      { cwd: dir, env },
+    );
+    expect(rec.code).toBe(0);
+    expect(server.requests.slice(before).every((q) => q.body.model === 'base-model')).toBe(true);
+    expect(server.requests.length - before).toBe(100);
+    const recorded = JSON.parse(readFileSync(path.join(dir, 'base.json'), 'utf8')) as Report;
+    expect(recorded.meta.only).toBe('baseline');
+    expect(recorded.cases.every((c) => c.baseline && !c.candidate)).toBe(true);
+
+    const mid = server.requests.length;
+    const cmp = await runNode(
+      CLI,
+      ['run', '--config', 'evalgate.yaml', '--baseline-report', 'base.json'],
+      { cwd: dir, env },
+    );
+    expect(cmp.code).toBe(1);
+    expect(server.requests.slice(mid).every((q) => q.body.model === 'bad-model')).toBe(true);
+    const report = JSON.parse(
+      readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'),
+    ) as Report;
+    expect(report.meta.models.baseline).toBe('base-model');
+    expect(report.checks.find((k) => k.metric === 'quality' && k.slice === null)?.verdict).toBe(
+      'fail',
+    );
+  });
+
   it('validate sends nothing and exits 0 on a good config', async () => {
     const dir = setup('same-model');
     const before = server.requests.length;
