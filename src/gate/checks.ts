@@ -98,7 +98,12 @@ function comparisonsFor(
     if (c.baseline && c.candidate)
       pairs.push({ b: c.baseline, c: c.candidate, cluster: c.cluster });
   }
-  const clusters = clusterIndex(pairs.map((p) => p.cluster));
+  // A case whose baseline call failed has nothing to compare the candidate's answer with:
+  // counting it as 0 against the candidate's score would credit or blame the candidate for the
+  // baseline's outage (and two failed calls would look like agreement). A candidate that failed
+  // against an answered baseline stays in, scored 0: that is a regression the user would see.
+  const scored = pairs.filter((p) => !isEndpointError(p.b.error?.kind));
+  const clusters = clusterIndex(scored.map((p) => p.cluster));
   const resamples = s.resamples ?? 2000;
   const key = slice ?? '';
   const unit = repeatNote(pairs);
@@ -114,8 +119,8 @@ function comparisonsFor(
         out.set(
           metric,
           comparePairedMeans(
-            pairs.map((p) => value(p.b)),
-            pairs.map((p) => value(p.c)),
+            scored.map((p) => value(p.b)),
+            scored.map((p) => value(p.c)),
             budget,
             s.confidence,
             {
@@ -154,8 +159,8 @@ function comparisonsFor(
         resampled.push([
           metric,
           scoreDrift(
-            pairs.map((p) => p.b.score),
-            pairs.map((p) => p.c.score),
+            scored.map((p) => p.b.score),
+            scored.map((p) => p.c.score),
             budget,
             s.confidence,
           ),
@@ -165,8 +170,8 @@ function comparisonsFor(
         resampled.push([
           metric,
           labelDrift(
-            pairs.map((p) => p.b.label?.predicted),
-            pairs.map((p) => p.c.label?.predicted),
+            scored.map((p) => p.b.label?.predicted),
+            scored.map((p) => p.c.label?.predicted),
             budget,
             s.confidence,
           ),
@@ -283,6 +288,14 @@ export function buildChecks(
   const judged = [...whole.judged];
   const entries = [...whole.power];
   const warnings: string[] = [];
+  const baselineFailed = cases.filter(
+    (c) => c.baseline && c.candidate && isEndpointError(c.baseline.error?.kind),
+  ).length;
+  if (baselineFailed > 0) {
+    warnings.push(
+      `${baselineFailed} case(s) where the baseline call failed were left out of the quality and pass-rate comparisons`,
+    );
+  }
   if (s.slices) {
     const bySlice = new Map<string, CaseReport[]>();
     for (const c of cases) {

@@ -206,6 +206,33 @@ describe('buildChecks', () => {
     expect(find(checks, 'quality').n).toBe(200);
   });
 
+  it('leaves cases whose baseline failed out of quality, so two outages never look like agreement', () => {
+    const failed = (b: SideResult): SideResult => ({
+      ...b,
+      output: null,
+      score: 0,
+      pass: false,
+      error: { kind: 'timeout', message: 't' },
+    });
+    // Every call on both sides failed: nothing was compared, so nothing may pass.
+    const dead = cases(60, (b) => failed(b)).map((c) => ({ ...c, baseline: failed(c.baseline!) }));
+    const { checks, warnings } = buildChecks(
+      dead,
+      settings({ quality: { max_drop: 0.02 }, pass_rate: { max_drop: 0.02 } }),
+    );
+    expect(find(checks, 'quality')).toMatchObject({ n: 0, verdict: 'inconclusive' });
+    expect(find(checks, 'pass_rate')).toMatchObject({ n: 0, verdict: 'inconclusive' });
+    expect(decide(checks)).toBe('inconclusive');
+    expect(warnings).toContain(
+      '60 case(s) where the baseline call failed were left out of the quality and pass-rate comparisons',
+    );
+
+    // Baseline failures alone drop out; the candidate is judged on the rest.
+    const some = cases(200).map((c, i) => (i < 20 ? { ...c, baseline: failed(c.baseline!) } : c));
+    const q = find(buildChecks(some, settings({ quality: { max_drop: 0.02 } })).checks, 'quality');
+    expect(q).toMatchObject({ n: 180, delta: 0, verdict: 'pass' });
+  });
+
   it('judges the error rate on every candidate call, paired or not', () => {
     const all = cases(300, (b, i) =>
       i < 15 ? { ...b, output: null, error: { kind: 'http_5xx', message: '503' } } : { ...b },
