@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 
@@ -24,17 +25,24 @@ function isFingerprints(v: unknown): v is Fingerprints {
   );
 }
 
-function isSideResult(v: unknown): v is SideResult {
-  const r = v as SideResult;
-  return (
-    r !== null &&
-    typeof r === 'object' &&
-    typeof r.score === 'number' &&
-    typeof r.pass === 'boolean' &&
-    typeof r.latency_ms === 'number' &&
-    typeof r.cost_usd === 'number'
-  );
-}
+const count = z.number().finite().min(0);
+
+/**
+ * A recorded answer, checked as strictly as our own reports write it: a hand-edited or foreign
+ * file must fail here, with a field path, not later inside the metrics or a renderer. Fields we
+ * do not check (ttft_ms, repeat_scores, reasons...) are kept as they are.
+ */
+const recordedSide = z.looseObject({
+  output: z.string().nullable(),
+  score: z.number().min(0).max(1),
+  pass: z.boolean(),
+  scores: z.record(z.string(), z.number()),
+  latency_ms: count,
+  input_tokens: count,
+  output_tokens: count,
+  cost_usd: count,
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+});
 
 /**
  * Parses a report written by `evalgate run`, typically `--only candidate` on main: its candidate
@@ -75,16 +83,17 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
   json.cases.forEach((c, i) => {
     if (typeof c?.id !== 'string')
       throw new InputError({ file, path: `cases.${i}.id`, message: 'must be a string' });
-    const recorded = c[side];
-    if (recorded === undefined) return;
-    if (!isSideResult(recorded)) {
+    if (c[side] === undefined) return;
+    const recorded = recordedSide.safeParse(c[side]);
+    if (!recorded.success) {
+      const issue = recorded.error.issues[0]!;
       throw new InputError({
         file,
-        path: `cases.${i}.${side}`,
-        message: 'is not a recorded result (score, pass, latency_ms, cost_usd)',
+        path: [`cases.${i}.${side}`, ...issue.path.map(String)].join('.'),
+        message: `is not a recorded result: ${issue.message}`,
       });
     }
-    byId.set(c.id, recorded);
+    byId.set(c.id, recorded.data as SideResult);
   });
   if (byId.size === 0)
     throw new InputError({

@@ -32,6 +32,36 @@ describe('parseStoredBaseline', () => {
   });
 });
 
+describe('parseStoredBaseline: the recorded answers themselves', () => {
+  const withSide = (candidate: unknown, meta: Record<string, unknown> = {}) =>
+    JSON.stringify({ schema_version: 1, cases: [{ id: 'a', slices: [], candidate }], meta });
+
+  it('rejects a malformed answer with the path of the bad field', () => {
+    expect(() => parseStoredBaseline(withSide({ ...side(), error: 'x' }), 'r.json')).toThrow(
+      /r\.json \(cases\.0\.candidate\.error\): is not a recorded result/,
+    );
+    expect(() => parseStoredBaseline(withSide({ ...side(), score: 1.5 }), 'r.json')).toThrow(
+      /\(cases\.0\.candidate\.score\)/,
+    );
+    expect(() => parseStoredBaseline(withSide({ ...side(), output: 3 }), 'r.json')).toThrow(
+      /\(cases\.0\.candidate\.output\)/,
+    );
+  });
+
+  it('keeps fields it does not check, and reads the baseline side of an --only baseline recording', () => {
+    const s = parseStoredBaseline(withSide({ ...side(), ttft_ms: 120 }), 'r.json');
+    expect(s.byId.get('a')).toMatchObject({ ttft_ms: 120 });
+    const base = JSON.stringify({
+      schema_version: 1,
+      cases: [{ id: 'a', slices: [], baseline: side({ score: 0.25 }) }],
+      meta: { only: 'baseline', models: { baseline: 'old' } },
+    });
+    const b = parseStoredBaseline(base, 'b.json');
+    expect(b.byId.get('a')?.score).toBe(0.25);
+    expect(b.model).toBe('old');
+  });
+});
+
 describe('matchStoredBaseline', () => {
   it('pairs by id and lists the cases missing on either side', () => {
     const stored = parseStoredBaseline(recording(['a', 'b', 'gone']), 'main.json');
