@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseCluster } from './compare/clusters.js';
 import { caseSlices } from './compare/slices.js';
+import type { Substitution } from './config/interpolate.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { secretValues } from './config/secret-values.js';
 import { loadDataset } from './dataset/load.js';
 import { InputError, type InputProblem } from './errors.js';
 import { buildChecks } from './gate/checks.js';
 import { decide, sortChecks, summarize } from './gate/decide.js';
 import { BASE_REF_ENV } from './git/base-ref.js';
+import { guardHooks, redactError } from './guard-secrets.js';
 import { targetMetrics } from './metrics/target-metrics.js';
 import {
   configFingerprint,
@@ -31,9 +34,11 @@ import type { Scorer } from './scorers/scorer.js';
 import { scoringWarnings } from './scorers/usage.js';
 import { createRng } from './stats/rng.js';
 import { createTarget } from './targets/create.js';
+import { targetLabel } from './targets/label.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
 import type { CaseReport, GoldenCase, Report, Side, StoredBaselineMatch } from './types.js';
+import { type Redact, redactTree, SecretSet } from './util/redact.js';
 import { VERSION } from './version.js';
 
 /** How the engine talks to whichever front door runs it; it never knows which. */
@@ -55,6 +60,8 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** The git ref that `ref: base` in a prompt means (`--base-ref`, the Action's `base-ref`). */
   baseRef?: string;
+  /** Secrets the front door holds (the Action's github-token), masked like the config's keys. */
+  secrets?: string[];
 }
 
 /** Everything validated and ready to send; nothing has been sent. */
@@ -72,6 +79,8 @@ export interface Plan {
   options: EngineOptions;
   /** The targets' keys, kept out of response-cache keys. */
   secrets: string[];
+  /** Masks every secret read (keys, `${VAR}` values, the front door's): see src/util/redact.ts. */
+  redact: Redact;
 }
 
 /** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
@@ -91,11 +100,34 @@ function mergeProblems(problems: InputProblem[], fn: () => void): void {
 
 /**
  * Load and validate everything — config, dataset, scorers, templates, keys — before a single
- * request is sent. Throws one InputError listing every problem found.
+ * request is sent. Throws one InputError listing every problem found. Every secret read on the
+ * way is masked in what it reports, and in the run's errors and report (see `execute`).
  */
 export async function prepare(options: EngineOptions, hooks: EngineHooks): Promise<Plan> {
+  const secrets = new SecretSet();
+  for (const s of options.secrets ?? []) secrets.add(s);
+  const guarded = guardHooks(hooks, secrets.redact, (s) => secrets.add(s));
+  try {
+    return await preparePlan(options, guarded, secrets.redact);
+  } catch (err) {
+    throw redactError(err, secrets.redact);
+  }
+}
+
+async function preparePlan(
+  options: EngineOptions,
+  hooks: EngineHooks,
+  redact: Redact,
+): Promise<Plan> {
   const env = options.env ?? process.env;
-  const loaded = loadConfig(options.configPath, env);
+  // A `${VAR}` value may be a credential (a function key in a url): known before any message.
+  const substituted: Substitution[] = [];
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig(options.configPath, env, substituted);
+  } finally {
+    for (const v of secretValues(substituted)) hooks.secret?.(v);
+  }
   const { config } = loaded;
   if (options.concurrency !== undefined) config.run.concurrency = options.concurrency;
   const seed = options.seed ?? config.run.seed;
@@ -157,6 +189,7 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
         secrets.push(s);
         hooks.secret?.(s);
       });
+      targets[side].redact = redact;
     });
   }
   problems.push(...runSettingProblems(config, sides, file));
@@ -170,10 +203,12 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
   if (judgeCfg)
     mergeProblems(problems, () => {
       judge = createJudgeTarget(judgeCfg, ctx, (s) => hooks.secret?.(s));
+      judge.redact = redact;
     });
   if (embeddingsCfg)
     mergeProblems(problems, () => {
       embeddings = createEmbeddingsEndpoint(embeddingsCfg, ctx, (s) => hooks.secret?.(s));
+      embeddings.target.redact = redact;
     });
   const prepared = await prepareScorers(config, cases, {
     configFile: file,
@@ -262,15 +297,24 @@ export async function prepare(options: EngineOptions, hooks: EngineHooks): Promi
     seed,
     options,
     secrets,
+    redact,
   };
 }
 
-function labelOf(cfg: Config['targets'][Side]): string {
-  return cfg.type === 'http' ? cfg.url : cfg.model;
+/**
+ * Runs the plan and builds the report. Throws RunAbortedError when the run cannot be judged.
+ * The report, the messages and the errors have every secret of the plan masked: an endpoint
+ * may echo a key in an error body or an answer.
+ */
+export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
+  try {
+    return redactTree(await executePlan(plan, guardHooks(hooks, plan.redact)), plan.redact);
+  } catch (err) {
+    throw redactError(err, plan.redact);
+  }
 }
 
-/** Runs the plan and builds the report. Throws RunAbortedError when the run cannot be judged. */
-export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
+async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
   const started = Date.now();
   const { config, cases } = plan;
   const sides = Object.keys(plan.targets) as Side[];
@@ -401,8 +445,8 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
       ...(only ? { only } : {}),
       ...(plan.storedBaseline ? { baseline_report: plan.storedBaseline.file } : {}),
       models: {
-        baseline: plan.storedBaseline?.model ?? labelOf(config.targets.baseline),
-        candidate: labelOf(config.targets.candidate),
+        baseline: plan.storedBaseline?.model ?? targetLabel(config.targets.baseline),
+        candidate: targetLabel(config.targets.candidate),
       },
       warnings,
       fingerprints,

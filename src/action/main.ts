@@ -6,6 +6,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { blocks } from '../gate/exit-code.js';
 import { regressionAnnotations } from '../report/annotations.js';
 import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
+import { checkOutputPaths } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { renderSummary, writeOutputs } from '../report/write.js';
 import { boundHeapGrowth } from '../runner/heap.js';
@@ -30,11 +31,26 @@ function readInputs() {
     baselineReport: core.getInput(Inputs.baselineReport) || undefined,
     junit: core.getInput(Inputs.junit) || undefined,
     workingDirectory: core.getInput(Inputs.workingDirectory) || undefined,
-    comment: (core.getInput(Inputs.comment) || 'true').trim().toLowerCase() !== 'false',
+    comment: booleanInput(Inputs.comment, true),
     token: core.getInput(Inputs.githubToken),
     only: only as Side | undefined,
     baseRef: core.getInput(Inputs.baseRef).trim() || undefined,
   };
+}
+
+/**
+ * core.getBooleanInput's YAML 1.2 core-schema words, with a default for an empty input. Anything
+ * else is bad input: `comment: no` must not quietly mean "yes".
+ */
+function booleanInput(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim();
+  if (raw === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw new InputError({
+    path: `with.${name}`,
+    message: `must be true or false, got "${escapeTerminal(raw, 40)}"`,
+  });
 }
 
 function hooks(): EngineHooks {
@@ -90,7 +106,14 @@ export async function run(): Promise<void> {
   try {
     inputs = readInputs();
     if (inputs.token) core.setSecret(inputs.token);
-    if (inputs.workingDirectory) process.chdir(inputs.workingDirectory);
+    if (inputs.workingDirectory) changeDirectory(inputs.workingDirectory);
+    // Relative to the working directory, and checked before anything is paid for.
+    checkOutputPaths([
+      { file: inputs.report, field: `with.${Inputs.report}` },
+      inputs.junit === undefined
+        ? undefined
+        : { file: inputs.junit, field: `with.${Inputs.junit}` },
+    ]);
     const h = hooks();
     const plan = await prepare(
       {
@@ -99,6 +122,8 @@ export async function run(): Promise<void> {
         only: inputs.only,
         baseRef: inputs.baseRef,
         signal: controller.signal,
+        // Masked in the report and comment too, not only in the log as setSecret does.
+        ...(inputs.token ? { secrets: [inputs.token] } : {}),
       },
       h,
     );
@@ -141,6 +166,23 @@ export async function run(): Promise<void> {
     await writeJobSummary(report, problem, runUrl);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+  }
+}
+
+function changeDirectory(dir: string): void {
+  try {
+    process.chdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError({
+      path: `with.${Inputs.workingDirectory}`,
+      message:
+        code === 'ENOENT'
+          ? `folder not found: ${path.resolve(dir)}`
+          : code === 'ENOTDIR'
+            ? `not a folder: ${path.resolve(dir)}`
+            : `cannot change into ${path.resolve(dir)}: ${errorMessage(err)}`,
+    });
   }
 }
 

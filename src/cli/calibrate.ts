@@ -7,6 +7,7 @@ import {
   type MetricNoise,
 } from '../gate/calibration.js';
 import { formatConfidence } from '../report/format.js';
+import { targetLabel } from '../targets/label.js';
 import { VERSION } from '../version.js';
 
 /** Where `evalgate calibrate` writes its JSON unless `--report` says otherwise. */
@@ -119,7 +120,7 @@ export async function runCalibration(
     tool: 'evalgate',
     version: VERSION,
     config: plan.loaded.file,
-    model: target.type === 'http' ? target.url : target.model,
+    model: targetLabel(target),
     seed: plan.seed,
     ...calibrate(collected, config.budgets, config.gate.confidence, plan.seed),
   };

@@ -3,6 +3,8 @@ import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
+import { escapeTerminal } from '../report/escape.js';
+import { checkOutputPaths } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { writeOutputs } from '../report/write.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
@@ -10,6 +12,7 @@ import type { Report, Side } from '../types.js';
 import { VERSION } from '../version.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
 import { progressReporter } from './progress.js';
+import { formatProblemsForTerminal, inertLines } from './stderr-text.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -30,6 +33,10 @@ const USAGE = `Usage:
 
 Exit codes: 0 pass (or inconclusive), 1 blocked, 2 bad input (nothing sent), 3 could not judge.`;
 
+/** The config's own limits: `run.concurrency` ≤ 1024, `run.repeats` ≤ 100. */
+const MAX_CONCURRENCY = 1024;
+const MAX_CALIBRATION_RUNS = 100;
+
 const OPTIONS = {
   config: { type: 'string', default: 'evals/evalgate.yaml' },
   report: { type: 'string', default: 'evalgate-report.json' },
@@ -45,22 +52,30 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-function intFlag(name: string, raw: string | undefined, min: number): number | undefined {
+function intFlag(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw) || Number(raw) < min) {
+  // Past 2^53 a number is no longer the integer that was typed (and the seeded RNG refuses it).
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const upTo = n > max ? ` and ≤ ${max}` : '';
     throw new InputError({
       path: `--${name}`,
-      message: `must be a whole number ≥ ${min}, got "${raw}"`,
+      message: `must be a whole number ≥ ${min}${upTo}, got "${escapeTerminal(raw, 40)}"`,
     });
   }
-  return Number(raw);
+  return n;
 }
 
 /** The CLI, callable in-process: returns the exit code instead of exiting. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const hooks: EngineHooks = {
-    info: (m) => io.stderr(`${m}\n`),
-    warning: (m) => io.stderr(`warning: ${m}\n`),
+    info: (m) => io.stderr(`${inertLines(m)}\n`),
+    warning: (m) => io.stderr(`warning: ${escapeTerminal(m)}\n`),
     progress: progressReporter(io),
   };
   try {
@@ -92,7 +107,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       configPath: values.config,
       baselineReportPath: values['baseline-report'],
       only: values.only as Side | undefined,
-      concurrency: intFlag('concurrency', values.concurrency, 1),
+      concurrency: intFlag('concurrency', values.concurrency, 1, MAX_CONCURRENCY),
       seed: intFlag('seed', values.seed, 0),
       env: io.env,
       signal: io.signal,
@@ -109,8 +124,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT.pass;
       }
       case 'run': {
-        const plan = await prepare(options, hooks);
         const paths = { report: values.report, junit: values.junit, summary: values.summary };
+        // Before prepare(): a path that cannot be written is found before anything is paid for.
+        checkOutputPaths([
+          { file: paths.report, field: '--report' },
+          paths.junit === undefined ? undefined : { file: paths.junit, field: '--junit' },
+          paths.summary === undefined ? undefined : { file: paths.summary, field: '--summary' },
+        ]);
+        const plan = await prepare(options, hooks);
         let report: Report;
         try {
           report = await execute(plan, hooks);
@@ -139,7 +160,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const out = argv.some((a) => a === '--report' || a.startsWith('--report='))
           ? values.report
           : CALIBRATION_FILE;
-        const runs = intFlag('runs', values.runs, 2) ?? 2;
+        const runs = intFlag('runs', values.runs, 2, MAX_CALIBRATION_RUNS) ?? 2;
+        checkOutputPaths([{ file: out, field: '--report' }]);
         const calibration = await runCalibration({ engine: options, runs, out }, hooks);
         io.stdout(renderCalibration(calibration));
         io.stderr(`calibration: ${out}\n`);
@@ -150,15 +172,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (err) {
     if (err instanceof InputError) {
-      io.stderr(`evalgate: bad input; nothing was sent.\n${err.message}\n`);
+      io.stderr(
+        `evalgate: bad input; nothing was sent.\n${formatProblemsForTerminal(err.problems)}\n`,
+      );
       return EXIT.badInput;
     }
     if (err instanceof RunAbortedError) {
-      io.stderr(`evalgate: could not judge: ${err.message}\n`);
+      io.stderr(`evalgate: could not judge: ${inertLines(err.message)}\n`);
       return EXIT.cannotJudge;
     }
     io.stderr(
-      `evalgate: internal error: ${errorMessage(err)}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`,
+      `evalgate: internal error: ${inertLines(errorMessage(err))}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`,
     );
     return EXIT.cannotJudge;
   }

@@ -1,24 +1,35 @@
 import type { InputProblem } from '../errors.js';
 
+/** A value read from the environment into the config, and the field it landed in. */
+export interface Substitution {
+  at: (string | number)[];
+  value: string;
+}
+
 const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /**
  * Replaces `${VAR}` (and `${VAR:-default}`) in every string of a parsed YAML tree, in place of a
  * copy. `$$` stands for a literal `$`. An unset variable without a default is a problem reported
  * with the field path, because an empty base URL or model name would only fail later, after
- * requests went out.
+ * requests went out. Every value taken from the environment is also pushed to `substituted`:
+ * it may be a credential (a key in a url or header), which the run has to keep out of reports.
  */
 export function interpolateEnv(
   value: unknown,
   env: NodeJS.ProcessEnv,
   path: (string | number)[] = [],
   problems: (InputProblem & { at: (string | number)[] })[] = [],
+  substituted: Substitution[] = [],
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(VAR, (whole, name: string | undefined, fallback: string | undefined) => {
       if (whole === '$$') return '$';
       const v = env[name!];
-      if (v !== undefined && v !== '') return v;
+      if (v !== undefined && v !== '') {
+        substituted.push({ at: path, value: v });
+        return v;
+      }
       if (fallback !== undefined) return fallback;
       problems.push({
         at: path,
@@ -29,11 +40,11 @@ export function interpolateEnv(
     });
   }
   if (Array.isArray(value))
-    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
+    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems, substituted));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value))
-      out[k] = interpolateEnv(v, env, [...path, k], problems);
+      out[k] = interpolateEnv(v, env, [...path, k], problems, substituted);
     return out;
   }
   return value;

@@ -4,7 +4,7 @@ import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../errors.js';
 import { closest } from '../util/closest.js';
-import { interpolateEnv } from './interpolate.js';
+import { interpolateEnv, type Substitution } from './interpolate.js';
 import { type Config, configSchema } from './schema.js';
 
 export interface LoadedConfig {
@@ -15,8 +15,16 @@ export interface LoadedConfig {
   config: Config;
 }
 
-/** Reads, interpolates and strictly validates a config file. Throws InputError listing every problem. */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+/**
+ * Reads, interpolates and strictly validates a config file. Throws InputError listing every
+ * problem. `substituted` receives every value read from the environment, even when it throws, so
+ * the caller can mask them in whatever it prints.
+ */
+export function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  substituted?: Substitution[],
+): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -30,13 +38,14 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
           : `cannot read config file (${code ?? 'error'})`,
     });
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, substituted);
 }
 
 export function parseConfig(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
+  substituted: Substitution[] = [],
 ): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -101,7 +110,7 @@ export function parseConfig(
   }
 
   const envProblems: (InputProblem & { at: (string | number)[] })[] = [];
-  const interpolated = interpolateEnv(raw, env, [], envProblems);
+  const interpolated = interpolateEnv(raw, env, [], envProblems, substituted);
   problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
 
   const parsed = configSchema.safeParse(interpolated);

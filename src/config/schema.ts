@@ -41,10 +41,24 @@ const price = z.strictObject({
   output_per_mtok: z.number().min(0),
 });
 
+/** node's timers treat anything above 2^31−1 ms as 1 ms: an hour is the most a call may take. */
+const MAX_TIMEOUT_MS = 3_600_000;
+const timeoutMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (one hour)`);
+
+/** `new URL` also accepts `localhost:11434/v1` (scheme "localhost:"), ftp: and file:. */
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  message: 'must be an http(s) URL, e.g. http://localhost:11434/v1',
+});
+
 const commonTarget = {
   price: price.optional(),
   concurrency: z.number().int().min(1).max(1024).optional(),
-  timeout_ms: z.number().int().min(1).optional(),
+  timeout_ms: timeoutMs.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   /** Requests / tokens per minute this target may use (a shared key's quota). */
   rpm: z.number().positive().optional(),
@@ -61,7 +75,7 @@ const keyHeader = z
   .optional();
 
 const llmTarget = {
-  base_url: z.url({ message: 'must be an http(s) URL' }),
+  base_url: httpUrl,
   model: z.string().min(1),
   api_key_env: z
     .string()
@@ -81,7 +95,7 @@ const openaiTarget = z.strictObject({ type: z.literal('openai'), ...llmTarget })
 const anthropicTarget = z.strictObject({ type: z.literal('anthropic'), ...llmTarget });
 const httpTarget = z.strictObject({
   type: z.literal('http'),
-  url: z.url({ message: 'must be an http(s) URL' }),
+  url: httpUrl,
   method: z.enum(['POST', 'PUT', 'GET']).optional(),
   api_key_env: llmTarget.api_key_env,
   key_header: keyHeader,
@@ -238,7 +252,7 @@ export const configSchema = z.strictObject({
   run: z
     .strictObject({
       concurrency: z.number().int().min(1).max(1024).default(16),
-      timeout_ms: z.number().int().min(1).default(60_000),
+      timeout_ms: timeoutMs.default(60_000),
       retries: z.number().int().min(0).max(20).default(4),
       repeats: z.number().int().min(1).max(100).default(1),
       seed: z.number().int().default(1),

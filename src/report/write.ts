@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Report } from '../types.js';
 import { renderJunit } from './junit.js';
 import { JOB_SUMMARY_MAX_CHARS, type MarkdownOptions, renderMarkdown } from './markdown.js';
+import { OutputWriteError } from './output-paths.js';
 
 export interface OutputPaths {
   report?: string;
@@ -11,8 +12,12 @@ export interface OutputPaths {
 }
 
 function write(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, text);
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new OutputWriteError(file, err);
+  }
 }
 
 /** The job summary's Markdown: the `--summary` file is the same text, within the same size. */

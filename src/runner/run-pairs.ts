@@ -202,8 +202,19 @@ class PairedRun {
       lane.cursor++;
       lane.inFlight++;
       callTarget(lane.target, c, this.abort.signal, req).then(
-        (call) => this.settled(lane, i, repeat, c, estimate, key, req.body, call),
-        (err) => this.crashed(err),
+        (call) => {
+          try {
+            this.settled(lane, i, repeat, c, estimate, key, req.body, call);
+          } catch (err) {
+            this.crashed(err);
+          }
+        },
+        (err) => {
+          // The call is over even though it threw: counted in flight, the run would wait forever.
+          lane.inFlight--;
+          this.budget?.settle(estimate, 0);
+          this.crashed(err);
+        },
       );
     }
   }
@@ -274,30 +285,41 @@ class PairedRun {
     }
     scored.then(
       (result) => {
-        if (cached) result.cached = true;
-        if (this.k === 1) lane.out[i] = result;
-        else {
-          let p = lane.partial.get(i);
-          if (!p) {
-            p = { results: new Array(this.k), n: 0 };
-            lane.partial.set(i, p);
-          }
-          p.results[repeat] = result;
-          if (++p.n === this.k) {
-            lane.out[i] = combineRepeats(p.results);
-            lane.partial.delete(i);
-          }
+        let thrown: { error: unknown } | undefined;
+        try {
+          this.store(lane, i, repeat, result, cached);
+        } catch (error) {
+          thrown = { error };
         }
-        this.stats.done++;
-        this.o.onProgress?.(this.stats.done, this.stats.planned, this.stats);
         this.scoring--;
-        this.maybeFinish();
+        if (thrown) this.crashed(thrown.error);
+        else this.maybeFinish();
       },
       (err) => {
         this.scoring--;
         this.crashed(err);
       },
     );
+  }
+
+  /** Files a scored call under its case (combining repeats) and reports progress. */
+  private store(lane: Lane, i: number, repeat: number, result: SideResult, cached: boolean): void {
+    if (cached) result.cached = true;
+    if (this.k === 1) lane.out[i] = result;
+    else {
+      let p = lane.partial.get(i);
+      if (!p) {
+        p = { results: new Array(this.k), n: 0 };
+        lane.partial.set(i, p);
+      }
+      p.results[repeat] = result;
+      if (++p.n === this.k) {
+        lane.out[i] = combineRepeats(p.results);
+        lane.partial.delete(i);
+      }
+    }
+    this.stats.done++;
+    this.o.onProgress?.(this.stats.done, this.stats.planned, this.stats);
   }
 
   /** A bug, not an endpoint's doing: stop everything and let it reach the error boundary. */

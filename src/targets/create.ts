@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import path from 'node:path';
 import type { TargetConfig, TemplateSource } from '../config/schema.js';
 import { InputError, type InputProblem } from '../errors.js';
@@ -90,6 +91,56 @@ function checkGet(
   }
 }
 
+/**
+ * node:http throws at send time on a header it cannot put on the wire (a key read with
+ * `$(cat key.txt)` keeps its newline): caught here, before anything is sent. Values are never
+ * shown: a header may carry a secret.
+ */
+function checkHeaders(
+  cfg: TargetConfig,
+  apiKey: string | undefined,
+  field: string,
+  ctx: TargetContext,
+  problems: InputProblem[],
+) {
+  const fault = (path: string, message: string) =>
+    problems.push({ file: ctx.configFile, path, message });
+  const valueOk = (name: string, value: string) => {
+    try {
+      validateHeaderValue(name, value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const [name, value] of Object.entries(cfg.headers ?? {})) {
+    try {
+      validateHeaderName(name);
+    } catch {
+      fault(`${field}.headers`, `${JSON.stringify(name)} is not a valid HTTP header name`);
+      continue;
+    }
+    if (!valueOk(name, value)) {
+      fault(
+        `${field}.headers.${name}`,
+        'the value has characters an HTTP header cannot carry (a newline or control character?); the value is not shown',
+      );
+    }
+  }
+  if (cfg.type === 'anthropic' && cfg.api_version !== undefined) {
+    if (!valueOk('anthropic-version', cfg.api_version)) {
+      fault(`${field}.api_version`, 'has characters an HTTP header cannot carry');
+    }
+  }
+  if (apiKey !== undefined && !valueOk(cfg.key_header ?? 'authorization', apiKey)) {
+    fault(
+      `${field}.api_key_env`,
+      `environment variable ${cfg.api_key_env} holds characters an HTTP header cannot carry ` +
+        '(a trailing newline, as from $(cat key.txt)?); the value is not shown',
+    );
+  }
+}
+
 export type SecretSink = (secret: string) => void;
 
 /**
@@ -106,6 +157,7 @@ export function createTarget(
   const field = role === 'judge' || role === 'embeddings' ? role : `targets.${role}`;
   const apiKey = readKey(cfg.api_key_env, field, ctx, problems);
   if (apiKey) onSecret(apiKey);
+  checkHeaders(cfg, apiKey || undefined, field, ctx, problems);
   let dialect: Dialect;
   let label: string;
   if (cfg.type === 'http') {

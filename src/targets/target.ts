@@ -22,6 +22,11 @@ export interface Target {
   retries: number;
   backoffBaseMs: number;
   transport: Transport;
+  /**
+   * Masks the run's secrets in error text. An endpoint may quote what it was sent ("Incorrect
+   * API key provided: sk-…"), and the error goes on to the report, summary and PR comment.
+   */
+  redact?: (text: string) => string;
 }
 
 export function costUsd(
@@ -131,7 +136,7 @@ export async function callTarget(
     input_tokens: 0,
     output_tokens: 0,
     cost_usd: 0,
-    error: lastError,
+    error: t.redact ? { ...lastError, message: t.redact(lastError.message) } : lastError,
     attempts: attempt + 1,
   };
 }

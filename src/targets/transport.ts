@@ -76,55 +76,71 @@ export function createTransport(maxSockets: number): Transport {
           request.destroy();
           reject(err);
         };
-        const request = (isHttps ? https : http).request(
-          req.url,
-          { method: req.method, headers, agent: isHttps ? httpsAgent : httpAgent },
-          (res) => {
-            const status = res.statusCode ?? 0;
-            let sink: BodySink | undefined;
-            try {
-              sink = req.consume?.(status, res.headers);
-            } catch (e) {
-              fail(e as Error);
-              return;
-            }
-            const chunks: Buffer[] = [];
-            let received = 0;
-            if (sink) {
-              const into = sink;
-              res.on('data', (c: Buffer) => {
-                if (settled) return;
-                received += c.length;
-                try {
-                  into(c);
-                } catch (e) {
-                  fail(e as Error);
-                }
-              });
-            } else res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
+        let request: http.ClientRequest;
+        try {
+          request = (isHttps ? https : http).request(
+            req.url,
+            { method: req.method, headers, agent: isHttps ? httpsAgent : httpAgent },
+            onResponse,
+          );
+        } catch (e) {
+          // node:http throws, not emits, on what it cannot send (ERR_INVALID_PROTOCOL, a header
+          // with a newline): a failed call like any other, never an exception that escapes the run.
+          settled = true;
+          const err = e as NodeJS.ErrnoException;
+          reject(
+            new TransportError(
+              'network',
+              `the request could not be sent (${err.code ?? 'invalid request'}: ${err.message})`,
+            ),
+          );
+          return;
+        }
+        function onResponse(res: http.IncomingMessage) {
+          const status = res.statusCode ?? 0;
+          let sink: BodySink | undefined;
+          try {
+            sink = req.consume?.(status, res.headers);
+          } catch (e) {
+            fail(e as Error);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let received = 0;
+          if (sink) {
+            const into = sink;
+            res.on('data', (c: Buffer) => {
               if (settled) return;
-              settled = true;
-              clearTimeout(timer);
-              req.signal?.removeEventListener('abort', onAbort);
-              resolve({
-                status,
-                headers: res.headers,
-                body: sink ? '' : Buffer.concat(chunks).toString('utf8'),
-              });
+              received += c.length;
+              try {
+                into(c);
+              } catch (e) {
+                fail(e as Error);
+              }
             });
-            // A stream that breaks is its own kind: the answer so far is a fragment, not a reply.
-            const broke = (detail: string) =>
-              sink
-                ? new TransportError(
-                    'stream_cut',
-                    `the stream broke off after ${received} bytes (${detail})`,
-                  )
-                : new TransportError('network', detail);
-            res.on('error', (e) => fail(broke(`connection broke while reading: ${e.message}`)));
-            res.on('aborted', () => fail(broke('connection closed mid-response')));
-          },
-        );
+          } else res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            req.signal?.removeEventListener('abort', onAbort);
+            resolve({
+              status,
+              headers: res.headers,
+              body: sink ? '' : Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          // A stream that breaks is its own kind: the answer so far is a fragment, not a reply.
+          const broke = (detail: string) =>
+            sink
+              ? new TransportError(
+                  'stream_cut',
+                  `the stream broke off after ${received} bytes (${detail})`,
+                )
+              : new TransportError('network', detail);
+          res.on('error', (e) => fail(broke(`connection broke while reading: ${e.message}`)));
+          res.on('aborted', () => fail(broke('connection closed mid-response')));
+        }
         const timer = setTimeout(
           () =>
             fail(new TransportError('timeout', `no complete response within ${req.timeoutMs} ms`)),

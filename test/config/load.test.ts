@@ -448,8 +448,20 @@ describe('required fields and wrong types', () => {
     );
     expect(p).toMatchObject({
       path: 'targets.candidate.base_url',
-      message: 'must be an http(s) URL',
+      message: 'must be an http(s) URL, e.g. http://localhost:11434/v1',
     });
+  });
+
+  it('a URL whose scheme is not http(s), or that has none (`localhost:11434/v1`)', () => {
+    for (const url of ['localhost:11434/v1', 'ftp://127.0.0.1/v1', 'file:///etc/passwd']) {
+      const p = problemOf(
+        edit('https://api.openai.com/v1\n    model: gpt-4o\n', `${url}\n    model: gpt-4o\n`),
+      );
+      expect(p, url).toMatchObject({
+        path: 'targets.candidate.base_url',
+        message: 'must be an http(s) URL, e.g. http://localhost:11434/v1',
+      });
+    }
   });
 
   it('api_key_env must be a variable name, and the message does not repeat a pasted key', () => {

@@ -53,6 +53,8 @@ interface Kind {
   says: RegExp[];
   /** What it must never say (a secret). */
   never?: string[];
+  /** Patterns stderr must never match (a workflow command smuggled in by the dataset). */
+  neverMatch?: RegExp[];
   /** The fix for this kind belongs to another engineer's folder: expected to fail until then. */
   fails?: boolean;
 }
@@ -404,6 +406,37 @@ const KINDS: Kind[] = [
     says: [/must be a whole number ≥ 0, got "-1"/],
   },
   {
+    // Past 2^53 the number is not the one typed, and the seeded RNG refused it: exit 3 before.
+    name: '`--seed` beyond the safe integers',
+    args: ['--seed', '99999999999999999999'],
+    where: ['--seed'],
+    says: [/must be a whole number ≥ 0 and ≤ 9007199254740991/],
+  },
+  {
+    name: '`--concurrency` above the config limit of 1024',
+    args: ['--concurrency', '5000'],
+    where: ['--concurrency'],
+    says: [/must be a whole number ≥ 1 and ≤ 1024, got "5000"/],
+  },
+  {
+    name: '`--report` naming a directory',
+    args: ['--report', '.'],
+    where: ['--report'],
+    says: [/is a directory; give a file path/],
+  },
+  {
+    name: '`--junit` inside a "folder" that is a file',
+    args: ['--junit', 'golden.jsonl/junit.xml'],
+    where: ['--junit'],
+    says: [/golden\.jsonl is a file, not a folder/],
+  },
+  {
+    name: '`--summary` naming a directory, reported with `--report` naming one too',
+    args: ['--report', '.', '--summary', '.'],
+    where: ['--report', '--summary'],
+    says: [/is a directory/],
+  },
+  {
     name: '`--only` with a side that does not exist',
     args: ['--only', 'both'],
     where: ['--only'],
@@ -450,6 +483,91 @@ const KINDS: Kind[] = [
     }),
     where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'localhost')} (targets.candidate.base_url)`],
     says: [/must be an http\(s\) URL/],
+  },
+  {
+    // `new URL` reads `localhost:` as the scheme: it validated, then node:http threw at send
+    // time and the run hung (exit 13, nothing said).
+    name: 'base_url without a scheme (`localhost:18802/v1`)',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        `    base_url: ${url}\n    model: cand`,
+        '    base_url: localhost:18802/v1\n    model: cand',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'localhost')} (targets.candidate.base_url)`],
+    says: [/must be an http\(s\) URL, e\.g\. http:\/\/localhost:11434\/v1/],
+  },
+  {
+    name: 'base_url with a scheme that is not http(s) (`ftp://`)',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        `    base_url: ${url}\n    model: base`,
+        '    base_url: ftp://127.0.0.1/v1\n    model: base',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'ftp:')} (targets.baseline.base_url)`],
+    says: [/must be an http\(s\) URL/],
+  },
+  {
+    name: 'key with a trailing newline (`$(cat key.txt)`)',
+    env: { TEST_KEY: `${KEY}\n` },
+    where: [
+      `${CONFIG} (targets.baseline.api_key_env)`,
+      `${CONFIG} (targets.candidate.api_key_env)`,
+    ],
+    says: [/environment variable TEST_KEY holds characters an HTTP header cannot carry/],
+    never: [KEY],
+  },
+  {
+    name: 'header value with a newline',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    headers: {x-team: "evals\\nx-evil: 1"}',
+      ]),
+    }),
+    where: [`${CONFIG} (targets.candidate.headers.x-team)`],
+    says: [/characters an HTTP header cannot carry/],
+    never: ['x-evil'],
+  },
+  {
+    name: 'header name that is not an HTTP token',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    headers: {"x team": a}',
+      ]),
+    }),
+    where: [`${CONFIG} (targets.candidate.headers)`],
+    says: [/"x team" is not a valid HTTP header name/],
+  },
+  {
+    // Above 2^31−1 node's timers fire after 1 ms: every call would time out.
+    name: '`run.timeout_ms` above the maximum',
+    files: (url) => ({ [CONFIG]: cfg(url, ['  timeout_ms: 5000', '  timeout_ms: 2147483648']) }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, '2147483648')} (run.timeout_ms)`],
+    says: [/must be at most 3600000 ms/],
+  },
+  {
+    name: 'target `timeout_ms` above the maximum',
+    files: (url) => ({
+      [CONFIG]: cfg(url, [
+        '    model: cand-model',
+        '    model: cand-model\n    timeout_ms: 9999999999',
+      ]),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, '9999999999')} (targets.candidate.timeout_ms)`],
+    says: [/must be at most 3600000 ms/],
+  },
+  {
+    // Run in a workflow's `run:` step, a stderr line starting with `::` is a workflow command.
+    name: 'dataset text with a newline and a workflow command in an error message',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4\\n::warning::pwned\\u001b[31m", "input": "q4"}`,
+    }),
+    where: ['golden.jsonl:4'],
+    says: [/has no scorers|needs a `value`/],
+    neverMatch: [/^\s*::/m, /\u001b/],
   },
   {
     name: 'several config problems at once, all reported',
@@ -512,6 +630,7 @@ function expectBadInput(r: Awaited<ReturnType<typeof runKind>>, kind: Kind) {
   expect(r.stderr).toContain('bad input; nothing was sent');
   for (const w of r.where) expect(r.stderr, shown).toContain(w);
   for (const s of kind.says) expect(r.stderr).toMatch(s);
+  for (const re of kind.neverMatch ?? []) expect(r.stderr, shown).not.toMatch(re);
   for (const secret of kind.never ?? []) {
     expect(r.stderr).not.toContain(secret);
     expect(r.stdout).not.toContain(secret);

@@ -1,0 +1,28 @@
+import { formatProblem, type InputProblem } from '../errors.js';
+import { escapeTerminal, stripControlChars } from '../report/escape.js';
+
+// What the CLI writes to stderr often quotes the dataset or an endpoint. Run in a workflow's
+// `run:` step, a line of it that begins with `::` is a workflow command (`::warning::`,
+// `::add-mask::`, `::stop-commands::`), and escape sequences drive the terminal.
+
+/**
+ * Text that may span lines, made inert: escape sequences and controls removed, and a line that
+ * would begin with `::` (the runner ignores leading whitespace) prefixed so it cannot.
+ */
+export function inertLines(text: string): string {
+  return stripControlChars(text).replace(/^(\s*)::/gm, '$1> ::');
+}
+
+/** One problem per line: the parts are escaped, the line breaks between problems are ours. */
+export function formatProblemsForTerminal(problems: InputProblem[]): string {
+  return problems
+    .map((p) =>
+      formatProblem({
+        ...p,
+        file: p.file === undefined ? undefined : escapeTerminal(p.file),
+        path: p.path === undefined ? undefined : escapeTerminal(p.path),
+        message: inertLines(p.message),
+      }),
+    )
+    .join('\n');
+}

@@ -1,0 +1,70 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage, InputError, type InputProblem, RunAbortedError } from '../errors.js';
+
+// Output files are written after the run, when every call has been paid for: a path that cannot
+// be written has to be bad input found before the first request, not a crash at the end.
+
+export interface OutputPath {
+  /** The path as the user gave it (relative to the working directory). */
+  file: string;
+  /** What named it: `--report`, `with.junit`, ... */
+  field: string;
+}
+
+function stat(p: string) {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function writable(p: string): boolean {
+  try {
+    accessSync(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why `file` could not be written, or undefined when it can (nothing is created here). */
+export function outputPathProblem(file: string): string | undefined {
+  const full = path.resolve(file);
+  const own = stat(full);
+  if (own?.isDirectory()) return `${full} is a directory; give a file path`;
+  if (own) return writable(full) ? undefined : `${full} exists and is not writable`;
+  // The file is new: its nearest existing ancestor must be a writable folder to create it in.
+  let dir = path.dirname(full);
+  for (;;) {
+    const s = stat(dir);
+    if (s) {
+      if (!s.isDirectory()) return `cannot create ${full}: ${dir} is a file, not a folder`;
+      return writable(dir) ? undefined : `cannot create ${full}: ${dir} is not writable`;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return `cannot create ${full}: no existing folder above it`;
+    dir = up;
+  }
+}
+
+/** Throws InputError naming every output path that could not be written. */
+export function checkOutputPaths(paths: (OutputPath | undefined)[]): void {
+  const problems: InputProblem[] = [];
+  for (const p of paths) {
+    if (!p) continue;
+    const problem = outputPathProblem(p.file);
+    if (problem) problems.push({ path: p.field, message: problem });
+  }
+  if (problems.length) throw new InputError(problems);
+}
+
+/** A write that failed after the run anyway (disk full, the folder removed meanwhile): exit 3. */
+export class OutputWriteError extends RunAbortedError {
+  constructor(file: string, cause: unknown) {
+    // node's message already starts with the code: "EISDIR: illegal operation on a directory".
+    super(`could not write ${file}: ${errorMessage(cause)}`);
+    this.name = 'OutputWriteError';
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblemsForTerminal, inertLines } from '../../src/cli/stderr-text.js';
+
+// A CLI run in a workflow's `run:` step: any stderr line that begins with `::` (after spaces)
+// is a workflow command to the runner. Dataset text must never produce one.
+
+const startsCommand = /^\s*::/m;
+
+describe('inertLines', () => {
+  it('keeps a line that would start a workflow command from starting with `::`', () => {
+    const out = inertLines('case "x\n::warning::pwned\n   ::add-mask::y\r::stop-commands::t"');
+    expect(out).not.toMatch(startsCommand);
+    expect(out).toContain('::warning::pwned');
+    expect(out.split('\n')).toHaveLength(4);
+  });
+
+  it('removes terminal escapes and control characters, keeping ordinary lines', () => {
+    expect(inertLines('a\u001b[31mred\u001b[0m\u0007\nb: c::d')).toBe('ared\nb: c::d');
+  });
+});
+
+describe('formatProblemsForTerminal', () => {
+  it('escapes each part and keeps one problem per line', () => {
+    const text = formatProblemsForTerminal([
+      { file: 'golden.jsonl', line: 4, path: 'assert.0.x\n::error::', message: 'bad "\u001b[2J"' },
+      { file: 'evil\n::warning::.jsonl', message: 'm\n::notice::n' },
+      { path: '--seed', message: 'must be a whole number' },
+    ]);
+    expect(text).not.toMatch(startsCommand);
+    expect(text).not.toContain('\u001b');
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('golden.jsonl:4 (assert.0.x ::error::): bad ""');
+    expect(lines[1]).toBe('evil ::warning::.jsonl: m');
+    expect(lines[2]).toBe('> ::notice::n');
+    expect(lines[3]).toBe('--seed: must be a whole number');
+  });
+});

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
+import { ACTION, baseConfig, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
+
+// Bad `with:` inputs to the Action bundle: exit 2, the input named, nothing sent. Driven as
+// GitHub drives it, with INPUT_* variables and a real GITHUB_STEP_SUMMARY file.
+
+let server: FakeServer;
+
+beforeAll(async () => {
+  server = await startFakeOpenAI((req) => `a${userText(req).replace(/^q/, '')}`);
+});
+afterAll(() => server.close());
+
+async function runAction(inputs: Record<string, string>) {
+  const project = workspace({
+    'golden.jsonl': goldenJsonl(30),
+    'evalgate.yaml': baseConfig(server.url),
+  });
+  const runner = workspace({ 'output.txt': '', 'summary.md': '' });
+  const env: NodeJS.ProcessEnv = {
+    TEST_KEY: 'sk-action-inputs-1',
+    GITHUB_OUTPUT: path.join(runner, 'output.txt'),
+    GITHUB_STEP_SUMMARY: path.join(runner, 'summary.md'),
+    INPUT_CONFIG: 'evalgate.yaml',
+    'INPUT_WORKING-DIRECTORY': project,
+    INPUT_COMMENT: 'false',
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const before = server.requests.length;
+  const r = await runNode(ACTION, [], { cwd: runner, env });
+  return {
+    ...r,
+    project,
+    sent: server.requests.length - before,
+    summary: readFileSync(path.join(runner, 'summary.md'), 'utf8'),
+  };
+}
+
+function expectBadInput(r: Awaited<ReturnType<typeof runAction>>, input: string, says: RegExp) {
+  const shown = `stdout was:\n${r.stdout}\nstderr was:\n${r.stderr}`;
+  expect(r.code, shown).toBe(2);
+  expect(r.sent).toBe(0);
+  expect(r.stdout, shown).toMatch(/::error::bad input; nothing was sent\./);
+  expect(r.stdout, shown).toContain(`with.${input}`);
+  expect(r.stdout, shown).toMatch(says);
+  expect(r.stdout, shown).not.toContain('internal error');
+  expect(r.summary).toContain('evalgate: bad input, nothing was sent');
+}
+
+describe('Action inputs', () => {
+  it('`comment: no` is bad input, not a quiet "yes"', async () => {
+    expectBadInput(
+      await runAction({ comment: 'no' }),
+      'comment',
+      /must be true or false, got "no"/,
+    );
+  });
+
+  it('`comment: False` is a boolean like core.getBooleanInput reads it', async () => {
+    const r = await runAction({ comment: 'False' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.sent).toBe(60);
+  });
+
+  it('a missing working-directory is bad input naming it', async () => {
+    const r = await runAction({ 'working-directory': '/nonexistent/evalgate-project' });
+    expectBadInput(r, 'working-directory', /folder not found: \/nonexistent\/evalgate-project/);
+  });
+
+  it('a `report` naming a directory is found before anything is sent', async () => {
+    expectBadInput(await runAction({ report: '.' }), 'report', /is a directory; give a file path/);
+  });
+
+  it('a `junit` path through a file is found before anything is sent', async () => {
+    expectBadInput(
+      await runAction({ junit: 'golden.jsonl/junit.xml' }),
+      'junit',
+      /golden\.jsonl is a file, not a folder/,
+    );
+  });
+});

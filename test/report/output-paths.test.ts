@@ -1,0 +1,99 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, RunAbortedError } from '../../src/errors.js';
+import {
+  checkOutputPaths,
+  OutputWriteError,
+  outputPathProblem,
+} from '../../src/report/output-paths.js';
+import { writeOutputs } from '../../src/report/write.js';
+import { makeReport } from './fixture.js';
+
+// Output paths are checked before the run (exit 2, nothing sent); a write that still fails after
+// it is a clean "could not judge", never a stack trace.
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'evalgate-out-'));
+
+describe('outputPathProblem', () => {
+  it('accepts a new file, in folders that do not exist yet', () => {
+    const dir = tmp();
+    expect(outputPathProblem(path.join(dir, 'report.json'))).toBeUndefined();
+    expect(outputPathProblem(path.join(dir, 'a/b/c/report.json'))).toBeUndefined();
+  });
+
+  it('accepts an existing file, which will be replaced', () => {
+    const file = path.join(tmp(), 'report.json');
+    writeFileSync(file, '{}');
+    expect(outputPathProblem(file)).toBeUndefined();
+  });
+
+  it('refuses a directory', () => {
+    const dir = tmp();
+    expect(outputPathProblem(dir)).toBe(`${dir} is a directory; give a file path`);
+  });
+
+  it('refuses a path through a file', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'golden.jsonl'), '');
+    expect(outputPathProblem(path.join(dir, 'golden.jsonl/x/report.json'))).toMatch(
+      /golden\.jsonl is a file, not a folder$/,
+    );
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a folder it cannot write to', () => {
+    const dir = path.join(tmp(), 'ro');
+    mkdirSync(dir);
+    chmodSync(dir, 0o500);
+    expect(outputPathProblem(path.join(dir, 'report.json'))).toMatch(/ro is not writable$/);
+  });
+});
+
+describe('checkOutputPaths', () => {
+  it('names every flag at fault in one InputError', () => {
+    const dir = tmp();
+    let err: unknown;
+    try {
+      checkOutputPaths([
+        { file: dir, field: '--report' },
+        undefined,
+        { file: path.join(dir, 'ok.xml'), field: '--junit' },
+        { file: dir, field: '--summary' },
+      ]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems.map((p) => p.path)).toEqual(['--report', '--summary']);
+  });
+
+  it('passes writable paths', () => {
+    expect(() =>
+      checkOutputPaths([{ file: path.join(tmp(), 'r.json'), field: '--report' }]),
+    ).not.toThrow();
+  });
+});
+
+describe('writeOutputs', () => {
+  it('turns a write failure into a RunAbortedError naming the file', () => {
+    const dir = tmp();
+    let err: unknown;
+    try {
+      writeOutputs(makeReport(), { report: dir });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect(err).toBeInstanceOf(RunAbortedError);
+    expect((err as Error).message).toBe(
+      `could not write ${dir}: EISDIR: illegal operation on a directory, open '${dir}'`,
+    );
+  });
+
+  it('still writes where it can', () => {
+    const file = path.join(tmp(), 'deep/report.json');
+    writeOutputs(makeReport(), { report: file });
+    expect(JSON.parse(readFileSync(file, 'utf8')).decision).toBe(makeReport().decision);
+  });
+});
