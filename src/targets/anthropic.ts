@@ -1,10 +1,10 @@
 import type { GoldenCase } from '../types.js';
 import {
   BadResponseError,
+  type ChatDialectOptions,
   type Dialect,
   type ParsedReply,
   parseJson,
-  type ResolvedTemplates,
   type StreamDecoder,
   setKeyHeader,
   streamCut,
@@ -14,19 +14,8 @@ import {
 } from './dialect.js';
 import { buildMessages } from './template.js';
 
-export interface AnthropicOptions {
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-  headers?: Record<string, string>;
-  params?: Record<string, unknown>;
-  templates: ResolvedTemplates;
-  stream?: boolean;
-  /** The `anthropic-version` header; a `headers:` entry of the same name still wins. */
-  apiVersion?: string;
-  /** The header that carries the key; `x-api-key` by default, `authorization` sends a Bearer. */
-  keyHeader?: string;
-}
+/** `apiVersion` is the `anthropic-version` header; the key goes in `x-api-key` unless `keyHeader` says otherwise. */
+export type AnthropicOptions = ChatDialectOptions;
 
 // The Messages API requires max_tokens; a gate should not fail on a missing knob the user never
 // thought about, so we send a generous default that params can override.

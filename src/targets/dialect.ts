@@ -6,6 +6,21 @@ export interface ResolvedTemplates {
   system?: string;
 }
 
+/** What the chat dialects (openai, anthropic) are built from, with prompt files already read. */
+export interface ChatDialectOptions {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  params?: Record<string, unknown>;
+  templates: ResolvedTemplates;
+  stream?: boolean;
+  /** The dialect's API version: a query parameter (Azure OpenAI) or a header (Anthropic). */
+  apiVersion?: string;
+  /** The header that carries the key; `authorization` sends `Bearer <key>`. */
+  keyHeader?: string;
+}
+
 export interface OutgoingRequest {
   url: URL;
   method: string;

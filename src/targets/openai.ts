@@ -1,10 +1,10 @@
 import type { GoldenCase } from '../types.js';
 import {
   BadResponseError,
+  type ChatDialectOptions,
   type Dialect,
   type ParsedReply,
   parseJson,
-  type ResolvedTemplates,
   type StreamDecoder,
   setKeyHeader,
   streamCut,
@@ -14,19 +14,8 @@ import {
 } from './dialect.js';
 import { buildMessages } from './template.js';
 
-export interface OpenAiOptions {
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-  headers?: Record<string, string>;
-  params?: Record<string, unknown>;
-  templates: ResolvedTemplates;
-  stream?: boolean;
-  /** Azure OpenAI: sent as the `api-version` query parameter. */
-  apiVersion?: string;
-  /** The header that carries the key; `authorization` (the default) sends `Bearer <key>`. */
-  keyHeader?: string;
-}
+/** `apiVersion` is Azure OpenAI's `api-version` query; the key goes in `Authorization: Bearer` unless `keyHeader` says otherwise. */
+export type OpenAiOptions = ChatDialectOptions;
 
 interface Usage {
   prompt_tokens?: unknown;
