@@ -1,32 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RunOptions, RunStoppedError, runPairs } from '../../src/runner/run-pairs.js';
 import { buildScorer } from '../../src/scorers/build.js';
 import { scoreCall } from '../../src/scorers/score-case.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { Target } from '../../src/targets/target.js';
-import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
+import type { FakeServer } from '../helpers/fake-openai.js';
 import { goldenCases } from '../helpers/golden-case.js';
+import { afterThisTest, serveForTest } from '../helpers/per-test.js';
 import { testTarget } from '../helpers/test-target.js';
 
 // An unexpected error inside a call must settle the run: before the fix a call that threw stayed
 // counted in flight, the run waited for it forever and Node exited 13 with nothing said.
 
 const exact = [buildScorer({ type: 'exact' }, 'exact')];
-const cleanup: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function serve(): Promise<FakeServer> {
-  const server = await startFakeOpenAI(() => 'a');
-  cleanup.push(() => server.close());
-  return server;
-}
+const serve = (): Promise<FakeServer> => serveForTest(() => 'a');
 
 function target(url: string, role: string, o: Parameters<typeof testTarget>[1] = {}): Target {
   const t = testTarget(url, { role, model: `${role}-model`, ...o });
-  cleanup.push(() => t.transport.close());
+  afterThisTest(() => t.transport.close());
   return t;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdaptiveConcurrency } from '../../src/runner/adaptive-concurrency.js';
 import { ResponseCache } from '../../src/runner/cache.js';
 import { type RunOptions, RunStoppedError, runPairs } from '../../src/runner/run-pairs.js';
@@ -15,28 +15,17 @@ import {
   type ChatRequest,
   type FakeReply,
   type FakeServer,
-  startFakeOpenAI,
   userText,
 } from '../helpers/fake-openai.js';
 import { goldenCases } from '../helpers/golden-case.js';
+import { afterThisTest, serveForTest } from '../helpers/per-test.js';
 import { type TestTargetOptions, testTarget } from '../helpers/test-target.js';
 
 // The runner's options (repeats, cache, cost budget, adaptive concurrency, rate limits) against
 // a real OpenAI-compatible server on loopback. Sides are told apart by model name.
 
 const exact = [buildScorer({ type: 'exact' }, 'exact')];
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function serve(
-  reply: (req: ChatRequest, n: number) => FakeReply | Promise<FakeReply>,
-): Promise<FakeServer> {
-  const server = await startFakeOpenAI(reply);
-  cleanup.push(() => server.close());
-  return server;
-}
+const serve = serveForTest;
 
 function target(url: string, side: Side, o: TestTargetOptions = {}): Target {
   const t = testTarget(url, {
@@ -44,7 +33,7 @@ function target(url: string, side: Side, o: TestTargetOptions = {}): Target {
     model: side === 'baseline' ? 'base-model' : 'cand-model',
     ...o,
   });
-  cleanup.push(() => t.transport.close());
+  afterThisTest(() => t.transport.close());
   return t;
 }
 
@@ -63,7 +52,7 @@ const answer = (req: ChatRequest) => userText(req).replace(/^q/, 'a');
 
 function tempDir(): string {
   const d = mkdtempSync(path.join(os.tmpdir(), 'evalgate-run-test-'));
-  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
+  afterThisTest(() => rmSync(d, { recursive: true, force: true }));
   return d;
 }
 

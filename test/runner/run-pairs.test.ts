@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../src/errors.js';
 import { type RunOptions, runPairs } from '../../src/runner/run-pairs.js';
 import { shuffledIndices } from '../../src/runner/shuffle.js';
@@ -11,29 +11,17 @@ import {
   type ChatRequest,
   type FakeReply,
   type FakeServer,
-  startFakeOpenAI,
   userText,
 } from '../helpers/fake-openai.js';
 import { goldenCases } from '../helpers/golden-case.js';
+import { afterThisTest, serveForTest } from '../helpers/per-test.js';
 import { type TestTargetOptions, testTarget } from '../helpers/test-target.js';
 
 // runPairs against a real OpenAI-compatible server on loopback. The two sides are told apart at
 // the server by model name: baseline is `base-model`, candidate is `cand-model`.
 
 const exact = [buildScorer({ type: 'exact' }, 'exact')];
-const cleanup: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function serve(
-  reply: (req: ChatRequest, n: number) => FakeReply | Promise<FakeReply>,
-): Promise<FakeServer> {
-  const server = await startFakeOpenAI(reply);
-  cleanup.push(() => server.close());
-  return server;
-}
+const serve = serveForTest;
 
 function targets(
   url: string,
@@ -44,7 +32,7 @@ function targets(
     baseline: testTarget(url, { role: 'baseline', model: 'base-model', ...base }),
     candidate: testTarget(url, { role: 'candidate', model: 'cand-model', ...cand }),
   };
-  cleanup.push(() => {
+  afterThisTest(() => {
     t.baseline.transport.close();
     t.candidate.transport.close();
   });
