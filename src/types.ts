@@ -47,6 +47,10 @@ export type ErrorKind =
   | 'stream_cut'
   | 'aborted'
   | 'scorer'
+  /** The reply was larger than run.max_response_bytes: not retried, the next try would be too. */
+  | 'too_large'
+  /** A scorer ran past run.scorer_timeout_ms and was stopped. */
+  | 'scorer_timeout'
   /** A scoring endpoint (the judge or the embeddings model) failed: not the target's fault. */
   | 'judge';
 

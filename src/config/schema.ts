@@ -49,6 +49,12 @@ const timeoutMs = z
   .min(1)
   .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (one hour)`);
 
+/** Large enough for any real chat answer, small enough that a few in flight fit in memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_SCORER_TIMEOUT_MS = 10_000;
+
 /** `new URL` also accepts `localhost:11434/v1` (scheme "localhost:"), ftp: and file:. */
 const httpUrl = z.url({
   protocol: /^https?$/,
@@ -262,6 +268,22 @@ export const configSchema = z.strictObject({
       max_consecutive_errors: z.number().int().min(1).default(5),
       /** Stop (exit 3) before the run's calls cost more than this, in US dollars. */
       max_cost_usd: z.number().positive().optional(),
+      /** A reply (or a whole stream) larger than this fails the call as `too_large`. */
+      max_response_bytes: z
+        .number()
+        .int()
+        .min(1024, 'must be at least 1024 bytes')
+        .max(MAX_RESPONSE_BYTES, `must be at most ${MAX_RESPONSE_BYTES} bytes (256 MiB)`)
+        .default(DEFAULT_MAX_RESPONSE_BYTES),
+      /** A stream that sends nothing for this long is cut (`stream_cut`), whatever timeout_ms says. */
+      stream_idle_timeout_ms: timeoutMs.default(DEFAULT_STREAM_IDLE_TIMEOUT_MS),
+      /** One scorer on one answer may take this long; past it the answer fails as `scorer_timeout`. */
+      scorer_timeout_ms: z
+        .number()
+        .int()
+        .min(10)
+        .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (one hour)`)
+        .default(DEFAULT_SCORER_TIMEOUT_MS),
       /** An on-disk cache of successful answers; on for the baseline only unless said otherwise. */
       cache: z
         .strictObject({
@@ -279,6 +301,9 @@ export const configSchema = z.strictObject({
       seed: 1,
       backoff_ms: 500,
       max_consecutive_errors: 5,
+      max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+      stream_idle_timeout_ms: DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+      scorer_timeout_ms: DEFAULT_SCORER_TIMEOUT_MS,
     }),
 });
 

@@ -29,6 +29,9 @@ describe('defaults', () => {
       seed: 1,
       backoff_ms: 500,
       max_consecutive_errors: 5,
+      max_response_bytes: 4 * 1024 * 1024,
+      stream_idle_timeout_ms: 30_000,
+      scorer_timeout_ms: 10_000,
     });
     expect(config.scorers).toEqual([]);
     expect(config.budgets).toEqual({});
