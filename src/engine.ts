@@ -180,6 +180,8 @@ async function preparePlan(
       timeoutMs: config.run.timeout_ms,
       retries: config.run.retries,
       backoffBaseMs: config.run.backoff_ms,
+      maxResponseBytes: config.run.max_response_bytes,
+      streamIdleTimeoutMs: config.run.stream_idle_timeout_ms,
     },
   };
   const secrets: string[] = [];

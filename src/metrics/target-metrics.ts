@@ -12,21 +12,37 @@ export function isEndpointError(kind: ErrorKind | undefined): boolean {
   return kind !== undefined && kind !== 'scorer' && kind !== 'judge';
 }
 
-function percentiles(values: number[]): Percentiles {
+/**
+ * Over the finite values only. Endpoints' numbers are checked where they are read, but a report
+ * must never carry NaN or Infinity (JSON writes them as null), whatever slipped through.
+ */
+function percentiles(all: number[]): Percentiles {
+  const values = all.every(Number.isFinite) ? all : all.filter(Number.isFinite);
   if (values.length === 0) return { p50: 0, p95: 0, p99: 0, mean: 0 };
   const sorted = Float64Array.from(values).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
+  let mean = sum / sorted.length;
+  // Finite values can still add up past the largest double: then average as we go.
+  if (!Number.isFinite(mean)) {
+    mean = 0;
+    for (const v of sorted) mean += v / sorted.length;
+  }
   return {
     p50: round1(quantile(sorted, 0.5)),
     p95: round1(quantile(sorted, 0.95)),
     p99: round1(quantile(sorted, 0.99)),
-    mean: round1(sum / sorted.length),
+    mean: round1(mean),
   };
 }
 
+function finiteOrZero(x: number): number {
+  return Number.isFinite(x) ? x : 0;
+}
+
 function round1(x: number): number {
-  return Math.round(x * 10) / 10;
+  // Past 1e15 there is no tenth left to round to, and x * 10 could overflow.
+  return Math.abs(x) < 1e15 ? Math.round(x * 10) / 10 : x;
 }
 
 /** Per-target aggregates for the report. Latency counts answered calls only: a timeout has none. */
@@ -55,9 +71,9 @@ export function targetMetrics(results: readonly (SideResult | undefined)[]): Tar
       if (r.ttft_ms !== undefined) ttft.push(r.ttft_ms);
       if (r.tpot_ms !== undefined) tpot.push(r.tpot_ms);
     }
-    inputTokens += r.input_tokens;
-    outputTokens += r.output_tokens;
-    cost += r.cost_usd;
+    inputTokens += finiteOrZero(r.input_tokens);
+    outputTokens += finiteOrZero(r.output_tokens);
+    cost += finiteOrZero(r.cost_usd);
   }
   const m: TargetMetrics = {
     cases: n,

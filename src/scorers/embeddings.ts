@@ -65,7 +65,7 @@ export function createEmbeddingsEndpoint(
           out.vectors = readVectors(json?.data, texts.length);
           return {
             output: '',
-            input_tokens: tokenCount(json?.usage?.prompt_tokens),
+            input_tokens: tokenCount(json?.usage?.prompt_tokens, 'usage.prompt_tokens'),
             output_tokens: 0,
           };
         },

@@ -7,10 +7,10 @@ import { quantileInPlace } from './quantile.js';
  * is a one-sided bound at `confidence`; together they are a two-sided interval at
  * 2·confidence − 1.
  *
- * @param samples the bootstrap replicates (not modified); NaN is not allowed.
+ * @param samples the bootstrap replicates (not modified); NaN counts as +Infinity.
  * @param confidence one-sided confidence level, in (0, 1), e.g. 0.95.
  * @returns [lower, upper].
- * @throws {RangeError} when `samples` is empty or contains NaN, or confidence is outside (0, 1).
+ * @throws {RangeError} when `samples` is empty or confidence is outside (0, 1).
  * @example
  * const x = [3, 1, 4, 1, 5, 9, 2, 6];
  * const means = pairedBootstrap(x.length, (idx) => idx.reduce((s, i) => s + x[i], 0) / idx.length, {

@@ -27,9 +27,9 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
  * The p-quantile (numpy's default, type 7) of an UNSORTED sample, found by quickselect on a copy
  * in expected O(n) rather than by sorting. The input is left untouched.
  *
- * @param values the sample, in any order; NaN is not allowed.
+ * @param values the sample, in any order; NaN counts as +Infinity (see {@link quantileInPlace}).
  * @param p the probability, in [0, 1].
- * @throws {RangeError} when the sample is empty, contains NaN, or `p` is outside [0, 1].
+ * @throws {RangeError} when the sample is empty or `p` is outside [0, 1].
  * @example
  * quantileUnsorted([4, 1, 3, 2], 0.5); // 2.5
  */
@@ -43,10 +43,15 @@ export function quantileUnsorted(values: Float64Array | readonly number[], p: nu
  * REORDERS in place (quickselect; no allocation). Meant for hot loops such as a bootstrap
  * statistic that fills a scratch buffer with a resample and takes its p95.
  *
+ * A NaN entry is read as +Infinity (and overwritten with it): the statistics fed here are
+ * bootstrap replicates, where NaN means an undefined ratio such as ∞/∞, which the ratio
+ * statistics already count as an unbounded increase. A hostile number must end as the worst
+ * case in a verdict, never as an exception that ends the run.
+ *
  * @param buffer scratch values; entries [0, length) are used and reordered.
  * @param p the probability, in [0, 1].
  * @param length how many leading entries form the sample (default: all of them).
- * @throws {RangeError} when the sample is empty, contains NaN, or `p` is outside [0, 1].
+ * @throws {RangeError} when the sample is empty or `p` is outside [0, 1].
  * @example
  * const scratch = Float64Array.of(40, 10, 30, 20, 50);
  * quantileInPlace(scratch, 0.95); // 48
@@ -58,7 +63,7 @@ export function quantileInPlace(buffer: Float64Array, p: number, length = buffer
   }
   assertInRange(p, 0, 1, 'p', 'quantileInPlace');
   for (let i = 0; i < length; i++) {
-    if (Number.isNaN(buffer[i])) throw new RangeError('quantileInPlace: the sample contains NaN');
+    if (Number.isNaN(buffer[i])) buffer[i] = Number.POSITIVE_INFINITY;
   }
   const h = (length - 1) * p;
   const last = length - 1;
@@ -79,5 +84,8 @@ export function quantileInPlace(buffer: Float64Array, p: number, length = buffer
 function interpolate(a: number, b: number, g: number): number {
   if (a === b) return a; // also keeps equal infinities finite-safe (numpy would give NaN)
   const diff = b - a;
+  // Between a value and +∞ (or −∞ and a value) every point past the end is infinite; the
+  // formulas below would give ∞ − ∞ = NaN.
+  if (diff === Number.POSITIVE_INFINITY) return g === 0 ? a : b === diff ? b : a;
   return g >= 0.5 ? b - diff * (1 - g) : a + diff * g;
 }

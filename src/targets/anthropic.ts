@@ -87,8 +87,8 @@ function anthropicStream(): StreamDecoder {
       if (!done) throw streamCut('message_stop');
       return {
         output,
-        input_tokens: tokenCount(inputTokens),
-        output_tokens: tokenCount(outputTokens),
+        input_tokens: tokenCount(inputTokens, 'usage.input_tokens'),
+        output_tokens: tokenCount(outputTokens, 'usage.output_tokens'),
       };
     },
   };
@@ -130,8 +130,8 @@ export function anthropicDialect(o: AnthropicOptions): Dialect {
         .join('');
       return {
         output,
-        input_tokens: tokenCount(json.usage?.input_tokens),
-        output_tokens: tokenCount(json.usage?.output_tokens),
+        input_tokens: tokenCount(json.usage?.input_tokens, 'usage.input_tokens'),
+        output_tokens: tokenCount(json.usage?.output_tokens, 'usage.output_tokens'),
       };
     },
   };

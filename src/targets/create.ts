@@ -16,7 +16,16 @@ export interface TargetContext {
   configFile: string;
   configDir: string;
   env: NodeJS.ProcessEnv;
-  defaults: { concurrency: number; timeoutMs: number; retries: number; backoffBaseMs: number };
+  defaults: {
+    concurrency: number;
+    timeoutMs: number;
+    retries: number;
+    backoffBaseMs: number;
+    /** run.max_response_bytes; the transport's default (the schema's) when absent. */
+    maxResponseBytes?: number;
+    /** run.stream_idle_timeout_ms; the transport's default (the schema's) when absent. */
+    streamIdleTimeoutMs?: number;
+  };
 }
 
 function readTemplate(
@@ -213,6 +222,8 @@ export function createTarget(
     timeoutMs: cfg.timeout_ms ?? ctx.defaults.timeoutMs,
     retries: ctx.defaults.retries,
     backoffBaseMs: ctx.defaults.backoffBaseMs,
+    maxResponseBytes: ctx.defaults.maxResponseBytes,
+    streamIdleTimeoutMs: ctx.defaults.streamIdleTimeoutMs,
     transport: createTransport(concurrency),
   };
 }

@@ -139,6 +139,26 @@ export function setKeyHeader(
   headers[name] = name === 'authorization' ? `Bearer ${apiKey}` : apiKey;
 }
 
-export function tokenCount(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0;
+/** More tokens than any model reads or writes in one call: a count past this is not a count. */
+export const MAX_TOKENS_PER_CALL = 1e9;
+
+/**
+ * A token count from an endpoint's usage: absent (undefined or null) is 0, since many servers
+ * report none. Anything else that is not a whole number in [0, 1e9] makes the reply a
+ * bad_response: the counts become the cost, the cost budget and the cost comparison, and a count
+ * read as 0 would hide a cost regression as surely as 1e308 would overflow it to NaN.
+ */
+export function tokenCount(v: unknown, field = 'a token count'): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TOKENS_PER_CALL) return v;
+  throw new BadResponseError(
+    `implausible usage: ${field} is ${shortValue(v)}, not a whole number of tokens from 0 to 1e9`,
+  );
+}
+
+function shortValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.slice(0, 20))}`;
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }

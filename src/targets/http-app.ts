@@ -1,5 +1,6 @@
 import type { GoldenCase } from '../types.js';
 import { getPath } from '../util/dot-path.js';
+import { nestedDeeperThan } from '../util/json-depth.js';
 import {
   BadResponseError,
   type Dialect,
@@ -20,6 +21,24 @@ export interface HttpAppOptions {
   body?: unknown;
   output: string;
   usage?: { input_tokens?: string; output_tokens?: string };
+}
+
+/**
+ * A structured answer (an object or a list at the output path) is scored as its JSON text. Past
+ * this depth it is refused as bad_response rather than stringified: no real answer nests so
+ * deep, and the text would overflow the stack of whatever parses and walks it next (a
+ * json_schema scorer, say).
+ */
+export const MAX_OUTPUT_DEPTH = 100;
+
+function outputText(out: unknown, path: string): string {
+  if (typeof out === 'string') return out;
+  if (nestedDeeperThan(out, MAX_OUTPUT_DEPTH)) {
+    throw new BadResponseError(
+      `the value at "${path}" is nested more than ${MAX_OUTPUT_DEPTH} levels deep; not read as an answer`,
+    );
+  }
+  return JSON.stringify(out);
 }
 
 /** Every string in the body template is templated; a string that is exactly one placeholder of
@@ -71,10 +90,12 @@ export function httpAppDialect(o: HttpAppOptions): Dialect {
       if (out === undefined || out === null)
         throw new BadResponseError(`the reply has nothing at "${o.output}"`);
       return {
-        output: typeof out === 'string' ? out : JSON.stringify(out),
-        input_tokens: o.usage?.input_tokens ? tokenCount(getPath(json, o.usage.input_tokens)) : 0,
+        output: outputText(out, o.output),
+        input_tokens: o.usage?.input_tokens
+          ? tokenCount(getPath(json, o.usage.input_tokens), o.usage.input_tokens)
+          : 0,
         output_tokens: o.usage?.output_tokens
-          ? tokenCount(getPath(json, o.usage.output_tokens))
+          ? tokenCount(getPath(json, o.usage.output_tokens), o.usage.output_tokens)
           : 0,
       };
     },

@@ -65,8 +65,8 @@ function openAiStream(): StreamDecoder {
       if (!done) throw streamCut('[DONE]');
       return {
         output,
-        input_tokens: tokenCount(usage?.prompt_tokens),
-        output_tokens: tokenCount(usage?.completion_tokens),
+        input_tokens: tokenCount(usage?.prompt_tokens, 'usage.prompt_tokens'),
+        output_tokens: tokenCount(usage?.completion_tokens, 'usage.completion_tokens'),
       };
     },
   };
@@ -108,8 +108,8 @@ export function openAiDialect(o: OpenAiOptions): Dialect {
       } else throw new BadResponseError('the reply has no choices[0].message.content');
       return {
         output,
-        input_tokens: tokenCount(json.usage?.prompt_tokens),
-        output_tokens: tokenCount(json.usage?.completion_tokens),
+        input_tokens: tokenCount(json.usage?.prompt_tokens, 'usage.prompt_tokens'),
+        output_tokens: tokenCount(json.usage?.completion_tokens, 'usage.completion_tokens'),
       };
     },
   };

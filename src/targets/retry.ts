@@ -30,8 +30,11 @@ export function kindForStatus(status: number): ErrorKind {
   return 'http_4xx';
 }
 
-/** 400/401/403/404 and the like are the caller's fault and will not heal by asking again. */
+/**
+ * 400/401/403/404 and the like are the caller's fault and will not heal by asking again; nor will
+ * a reply past run.max_response_bytes (the next one would be as long, and paid for again).
+ */
 export function isRetryable(kind: ErrorKind, status?: number): boolean {
   if (kind === 'http_4xx') return status === 408 || status === 409 || status === 425;
-  return kind !== 'aborted' && kind !== 'scorer';
+  return kind !== 'aborted' && kind !== 'scorer' && kind !== 'too_large';
 }

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { tooLarge } from './transport.js';
 
 /** One server-sent event: `type` is the `event:` field (`message` when absent), `data` its lines. */
 export type SseHandler = (type: string, data: string) => void;
@@ -16,6 +17,10 @@ const SPACE = 32;
  *
  * Each byte is decoded once and scanned once (only new text is searched: `pending` holds no line
  * end); the only copy kept is the unfinished last line.
+ *
+ * The unfinished line and an event's data are each held to `maxChars` (run.max_response_bytes):
+ * a line that never ends, or an event that never closes, fails as `too_large` long before a
+ * string outgrows what V8 can hold.
  */
 export class SseParser {
   private readonly decoder = new StringDecoder('utf8');
@@ -27,7 +32,10 @@ export class SseParser {
   private data = '';
   private hasData = false;
 
-  constructor(private readonly onEvent: SseHandler) {}
+  constructor(
+    private readonly onEvent: SseHandler,
+    private readonly maxChars = Number.POSITIVE_INFINITY,
+  ) {}
 
   push(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
@@ -60,6 +68,7 @@ export class SseParser {
     if (pos < text.length) {
       const rest = pos === 0 ? text : text.slice(pos);
       this.pending = this.pending.length ? this.pending + rest : rest;
+      if (this.pending.length > this.maxChars) throw tooLarge(this.maxChars);
     }
   }
 
@@ -93,6 +102,7 @@ export class SseParser {
     if (field === 'data') {
       this.data = this.hasData ? `${this.data}\n${value}` : value;
       this.hasData = true;
+      if (this.data.length > this.maxChars) throw tooLarge(this.maxChars);
     } else if (field === 'event') this.type = value;
     // `id` and `retry` only matter to a client that reconnects; a gate never resumes a stream.
   }

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../config/schema.js';
 import type { ParsedReply, StreamDecoder } from './dialect.js';
 import { SseParser } from './sse.js';
 import type { BodySink } from './transport.js';
@@ -23,15 +24,19 @@ export class StreamReader {
   /** True once a 2xx event stream was handed to this reader. */
   used = false;
 
-  /** `now` must be the clock the caller measures `started` and the latency with. */
+  /**
+   * `maxBytes` is run.max_response_bytes, which also bounds any one line or event. `now` must be
+   * the clock the caller measures `started` and the latency with.
+   */
   constructor(
     private readonly decoder: StreamDecoder,
+    maxBytes = DEFAULT_MAX_RESPONSE_BYTES,
     now: () => number = () => performance.now(),
   ) {
     this.sse = new SseParser((type, data) => {
       if (this.decoder.event(type, data) && this.firstTokenAt === undefined)
         this.firstTokenAt = now();
-    });
+    }, maxBytes);
   }
 
   /** For the transport: take the body of a 2xx reply unless it is plain JSON. */

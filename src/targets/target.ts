@@ -21,6 +21,10 @@ export interface Target {
   timeoutMs: number;
   retries: number;
   backoffBaseMs: number;
+  /** run.max_response_bytes (the transport's default when absent). */
+  maxResponseBytes?: number;
+  /** run.stream_idle_timeout_ms (the transport's default when absent). */
+  streamIdleTimeoutMs?: number;
   transport: Transport;
   /**
    * Masks the run's secrets in error text. An endpoint may quote what it was sent ("Incorrect
@@ -86,12 +90,16 @@ export async function callTarget(
     let waitMs: number | undefined;
     let status: number | undefined;
     // Fresh per attempt: a retried stream starts from nothing.
-    const stream = t.dialect.openStream ? new StreamReader(t.dialect.openStream()) : undefined;
+    const stream = t.dialect.openStream
+      ? new StreamReader(t.dialect.openStream(), t.maxResponseBytes)
+      : undefined;
     const started = performance.now();
     try {
       const res = await t.transport.send({
         ...req,
         timeoutMs: t.timeoutMs,
+        maxBytes: t.maxResponseBytes,
+        idleTimeoutMs: t.streamIdleTimeoutMs,
         signal,
         consume: stream?.consume,
       });

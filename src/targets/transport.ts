@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../config/schema.js';
 
 // node:http with a keep-alive agent instead of fetch: at thousands of calls per run the CPU cost
 // per call decides whether the run keeps up with the endpoint on a 2-core runner (fetch costs
@@ -18,6 +19,10 @@ export interface HttpRequest {
    * that throws ends the request with that error.
    */
   consume?: (status: number, headers: http.IncomingHttpHeaders) => BodySink | undefined;
+  /** run.max_response_bytes: a body (buffered or streamed) past this many bytes is `too_large`. */
+  maxBytes?: number;
+  /** run.stream_idle_timeout_ms: a stream silent for this long is `stream_cut`. */
+  idleTimeoutMs?: number;
 }
 
 export type BodySink = (chunk: Buffer) => void;
@@ -28,19 +33,37 @@ export interface HttpResponse {
   body: string;
 }
 
+export type TransportErrorKind = 'timeout' | 'network' | 'aborted' | 'stream_cut' | 'too_large';
+
 /**
- * A failure below HTTP: no status line came back, or the connection broke while reading
- * (`stream_cut` when what broke was a stream a sink was consuming).
+ * A failure below HTTP: no status line came back, the connection broke while reading
+ * (`stream_cut` when what broke was a stream a sink was consuming), or the body outgrew
+ * run.max_response_bytes (`too_large`).
  */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network' | 'aborted' | 'stream_cut',
+    readonly kind: TransportErrorKind,
     message: string,
   ) {
     super(message);
     this.name = 'TransportError';
   }
 }
+
+/** The one message for a reply past the cap, from the transport or the stream parser. */
+export function tooLarge(maxBytes: number): TransportError {
+  return new TransportError(
+    'too_large',
+    `the reply exceeded run.max_response_bytes (${maxBytes} bytes) and was cut off; ` +
+      'raise run.max_response_bytes in the config if answers this long are expected',
+  );
+}
+
+/**
+ * A non-2xx body only feeds a one-line message: past this much the rest is not read (the
+ * connection is dropped rather than drained, so an endless error page costs nothing).
+ */
+export const ERROR_BODY_BYTES = 16 * 1024;
 
 export interface Transport {
   send(req: HttpRequest): Promise<HttpResponse>;
@@ -64,15 +87,24 @@ export function createTransport(maxSockets: number): Transport {
           reject(new TransportError('aborted', 'the run was cancelled'));
           return;
         }
+        const maxBytes = req.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         const isHttps = req.url.protocol === 'https:';
         const headers: Record<string, string | number> = { ...req.headers };
         if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
         let settled = false;
-        const fail = (err: Error) => {
-          if (settled) return;
+        let idle: NodeJS.Timeout | undefined;
+        // Set once a sink consumes the body: from then on a break is a cut stream, whichever
+        // object (request, response, socket) reports it first.
+        let streamed: ((detail: string) => TransportError) | undefined;
+        const settle = () => {
           settled = true;
           clearTimeout(timer);
+          clearTimeout(idle);
           req.signal?.removeEventListener('abort', onAbort);
+        };
+        const fail = (err: Error) => {
+          if (settled) return;
+          settle();
           request.destroy();
           reject(err);
         };
@@ -98,6 +130,12 @@ export function createTransport(maxSockets: number): Transport {
         }
         function onResponse(res: http.IncomingMessage) {
           const status = res.statusCode ?? 0;
+          const ok = status >= 200 && status < 300;
+          // A declared length past the cap fails before a byte of the body is read.
+          if (ok && Number(res.headers['content-length']) > maxBytes) {
+            fail(tooLarge(maxBytes));
+            return;
+          }
           let sink: BodySink | undefined;
           try {
             sink = req.consume?.(status, res.headers);
@@ -105,41 +143,73 @@ export function createTransport(maxSockets: number): Transport {
             fail(e as Error);
             return;
           }
-          const chunks: Buffer[] = [];
           let received = 0;
           if (sink) {
             const into = sink;
+            const idleMs = req.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+            streamed = (detail) =>
+              new TransportError(
+                'stream_cut',
+                `the stream broke off after ${received} bytes (${detail})`,
+              );
+            const cut = streamed;
+            idle = setTimeout(
+              () => fail(cut(`nothing arrived for ${idleMs} ms (run.stream_idle_timeout_ms)`)),
+              idleMs,
+            );
             res.on('data', (c: Buffer) => {
               if (settled) return;
               received += c.length;
+              if (received > maxBytes) {
+                fail(tooLarge(maxBytes));
+                return;
+              }
+              idle?.refresh();
               try {
                 into(c);
               } catch (e) {
                 fail(e as Error);
               }
             });
-          } else res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            req.signal?.removeEventListener('abort', onAbort);
-            resolve({
-              status,
-              headers: res.headers,
-              body: sink ? '' : Buffer.concat(chunks).toString('utf8'),
+            res.on('end', () => {
+              if (settled) return;
+              settle();
+              resolve({ status, headers: res.headers, body: '' });
             });
-          });
-          // A stream that breaks is its own kind: the answer so far is a fragment, not a reply.
+          } else {
+            // Chunks are kept only up to the limit, so the one concat at the end is bounded too.
+            const limit = ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_BYTES);
+            const chunks: Buffer[] = [];
+            const done = () => {
+              settle();
+              const body = Buffer.concat(chunks).toString('utf8');
+              resolve({ status, headers: res.headers, body });
+            };
+            res.on('data', (c: Buffer) => {
+              if (settled) return;
+              received += c.length;
+              if (received <= limit) chunks.push(c);
+              else if (ok) {
+                chunks.length = 0;
+                fail(tooLarge(maxBytes));
+              } else {
+                // Enough of an error page for its message: keep the head, drop the connection.
+                chunks.push(c.subarray(0, c.length - (received - limit)));
+                done();
+                request.destroy();
+              }
+            });
+            res.on('end', () => {
+              if (!settled) done();
+            });
+          }
           const broke = (detail: string) =>
-            sink
-              ? new TransportError(
-                  'stream_cut',
-                  `the stream broke off after ${received} bytes (${detail})`,
-                )
-              : new TransportError('network', detail);
+            streamed?.(detail) ?? new TransportError('network', detail);
           res.on('error', (e) => fail(broke(`connection broke while reading: ${e.message}`)));
           res.on('aborted', () => fail(broke('connection closed mid-response')));
+          // Whatever else ends the body early (a reset only the socket saw) must not leave the
+          // call waiting for its timeout.
+          res.on('close', () => fail(broke('connection closed mid-response')));
         }
         const timer = setTimeout(
           () =>
@@ -148,9 +218,10 @@ export function createTransport(maxSockets: number): Transport {
         );
         const onAbort = () => fail(new TransportError('aborted', 'the run was cancelled'));
         req.signal?.addEventListener('abort', onAbort, { once: true });
-        request.on('error', (e: NodeJS.ErrnoException) =>
-          fail(new TransportError('network', `${e.code ?? 'network error'}: ${e.message}`)),
-        );
+        request.on('error', (e: NodeJS.ErrnoException) => {
+          const detail = `${e.code ?? 'network error'}: ${e.message}`;
+          fail(streamed ? streamed(detail) : new TransportError('network', detail));
+        });
         request.end(req.body);
       });
     },

@@ -143,4 +143,26 @@ describe('targetMetrics', () => {
       mean: 0,
     });
   });
+
+  it('never reports NaN or Infinity, whatever numbers reach it', () => {
+    const big = 1e308;
+    const m = targetMetrics([
+      row({ latency_ms: Number.NaN, cost_usd: Number.POSITIVE_INFINITY, input_tokens: Number.NaN }),
+      row({ latency_ms: big, ttft_ms: Number.NaN, tpot_ms: Number.POSITIVE_INFINITY }),
+      row({ latency_ms: big, ttft_ms: 5, tpot_ms: 2 }),
+      row({ latency_ms: 100 }),
+    ]);
+    const numbers: number[] = [];
+    JSON.stringify(m, (_k, v) => {
+      if (typeof v === 'number') numbers.push(v);
+      return v;
+    });
+    expect(numbers.length).toBeGreaterThan(10);
+    for (const v of numbers) expect(Number.isFinite(v)).toBe(true);
+    expect(m.latency_ms.p99).toBe(big);
+    expect(m.latency_ms.mean / big).toBeCloseTo(2 / 3, 9);
+    expect(m.input_tokens).toBe(30);
+    expect(m.cost_usd).toBeCloseTo(0.003, 12);
+    expect(m.ttft_ms).toEqual({ p50: 5, p95: 5 });
+  });
 });

@@ -144,10 +144,17 @@ describe('percentileBounds', () => {
     expect(oneToHundred).toEqual(copy);
   });
 
-  it('throws on empty samples, NaN or confidence outside (0, 1)', () => {
+  it('throws on empty samples or confidence outside (0, 1)', () => {
     expect(() => percentileBounds([], 0.95)).toThrow(RangeError);
-    expect(() => percentileBounds([1, Number.NaN], 0.95)).toThrow(RangeError);
     expect(() => percentileBounds([1, 2], 1)).toThrow(RangeError);
+  });
+
+  it('reads a NaN replicate (an undefined ratio) as +Infinity, leaving the samples alone', () => {
+    const samples = [1, Number.NaN, 2, 3];
+    const [lower, upper] = percentileBounds(samples, 0.9);
+    expect(lower).toBeCloseTo(1.3, 12);
+    expect(upper).toBe(Number.POSITIVE_INFINITY);
+    expect(samples[1]).toBeNaN();
   });
 });
 
@@ -168,9 +175,13 @@ describe('bootstrap p-values', () => {
     expect(bootstrapPValueAbove(all, 3)).toBe(1);
   });
 
-  it('throws on empty samples, NaN or a non-finite threshold', () => {
+  it('throws on empty samples or a non-finite threshold', () => {
     expect(() => bootstrapPValueAbove([], 1)).toThrow(RangeError);
-    expect(() => bootstrapPValueAbove([1, Number.NaN], 1)).toThrow(RangeError);
     expect(() => bootstrapPValueBelow([1], Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  });
+
+  it('counts a NaN replicate as +Infinity: above any threshold', () => {
+    expect(bootstrapPValueAbove([1, Number.NaN], 1.5)).toBe(2 / 3);
+    expect(bootstrapPValueBelow([1, Number.NaN], 1.5)).toBe(2 / 3);
   });
 });

@@ -130,9 +130,24 @@ describe('quantileUnsorted', () => {
     }
   });
 
-  it('throws on an empty sample or NaN', () => {
+  it('throws on an empty sample', () => {
     expect(() => quantileUnsorted([], 0.5)).toThrow(RangeError);
-    expect(() => quantileUnsorted([1, Number.NaN, 3], 0.5)).toThrow(RangeError);
+  });
+
+  it('reads NaN as +Infinity rather than throwing: a hostile number is the worst case', () => {
+    expect(quantileUnsorted([1, Number.NaN, 3], 0.5)).toBe(3);
+    expect(quantileUnsorted([1, Number.NaN, 3], 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(quantileUnsorted([1, 2, Number.NaN, Number.NaN], 0.2)).toBeCloseTo(1.6, 12);
+  });
+
+  it('interpolates towards an infinite end without producing NaN', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    for (const p of [0, 0.2, 0.5, 0.7, 0.95, 1]) {
+      expect(quantile([1, inf], p)).toBe(p === 0 ? 1 : inf);
+      expect(quantile([-inf, 1], p)).toBe(p === 1 ? 1 : -inf);
+      expect(quantile([-inf, inf], p)).not.toBeNaN();
+      expect(quantileUnsorted([inf, 5, Number.NaN, 2], p)).not.toBeNaN();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anthropicDialect } from '../../src/targets/anthropic.js';
 import { BadResponseError } from '../../src/targets/dialect.js';
-import { httpAppDialect } from '../../src/targets/http-app.js';
+import { httpAppDialect, MAX_OUTPUT_DEPTH } from '../../src/targets/http-app.js';
 import { openAiDialect } from '../../src/targets/openai.js';
 import { TemplateError } from '../../src/targets/template.js';
 import { goldenCase } from '../helpers/golden-case.js';
@@ -87,14 +87,39 @@ describe('openai dialect', () => {
     expect(reply).toEqual({ output, input_tokens: 20, output_tokens: 2 });
   });
 
-  it('counts missing or nonsensical usage as zero tokens', () => {
-    const reply = dialect.parseReply(
-      JSON.stringify({
-        choices: [{ message: { content: 'x' } }],
-        usage: { prompt_tokens: -1, completion_tokens: '7' },
-      }),
-    );
-    expect(reply).toEqual({ output: 'x', input_tokens: 0, output_tokens: 0 });
+  it('counts missing usage as zero tokens', () => {
+    for (const usage of [undefined, null, {}, { prompt_tokens: null }]) {
+      const reply = dialect.parseReply(
+        JSON.stringify({ choices: [{ message: { content: 'x' } }], usage }),
+      );
+      expect(reply).toEqual({ output: 'x', input_tokens: 0, output_tokens: 0 });
+    }
+  });
+
+  it.each([
+    ['1e308', 1e308, /usage\.prompt_tokens is 1e\+308/],
+    ['past 1e9', 1e9 + 1, /usage\.prompt_tokens is 1000000001/],
+    ['negative', -1, /usage\.prompt_tokens is -1/],
+    ['fractional', 2.5, /usage\.prompt_tokens is 2\.5/],
+    ['a string', '7', /usage\.prompt_tokens is the string "7"/],
+    ['an object', { n: 1 }, /usage\.prompt_tokens is an object/],
+    ['a list', [1], /usage\.prompt_tokens is a list/],
+  ])('refuses a token count that is %s as implausible usage', (_label, count, message) => {
+    const text = JSON.stringify({
+      choices: [{ message: { content: 'x' } }],
+      usage: { prompt_tokens: count, completion_tokens: 1 },
+    });
+    expect(() => dialect.parseReply(text)).toThrow(BadResponseError);
+    expect(() => dialect.parseReply(text)).toThrow(/^implausible usage: /);
+    expect(() => dialect.parseReply(text)).toThrow(message);
+  });
+
+  it('takes a count of exactly 1e9 tokens', () => {
+    const text = JSON.stringify({
+      choices: [{ message: { content: 'x' } }],
+      usage: { prompt_tokens: 1e9, completion_tokens: 0 },
+    });
+    expect(dialect.parseReply(text)).toMatchObject({ input_tokens: 1e9, output_tokens: 0 });
   });
 
   it.each([
@@ -273,6 +298,44 @@ describe('http (own app) dialect', () => {
     });
     expect(d.parseReply('{"result": 0}').output).toBe('0');
     expect(d.parseReply('{"result": ""}').output).toBe('');
+  });
+
+  it('refuses an output nested past MAX_OUTPUT_DEPTH, without overflowing the stack', () => {
+    const d = httpAppDialect({
+      url: 'http://app/x',
+      method: 'POST',
+      output: 'result',
+      usage: { output_tokens: 'meta.n' },
+    });
+    const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    for (const depth of [MAX_OUTPUT_DEPTH + 1, 10_000, 100_000]) {
+      const text = `{"result": ${nested(depth)}, "meta": {"n": 3}}`;
+      expect(() => d.parseReply(text)).toThrow(BadResponseError);
+      expect(() => d.parseReply(text)).toThrow(
+        `the value at "result" is nested more than ${MAX_OUTPUT_DEPTH} levels deep`,
+      );
+    }
+    const deepList = `{"result": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    expect(() => d.parseReply(deepList)).toThrow(/nested more than/);
+    // At the bound it is an answer like any other.
+    const atBound = d.parseReply(`{"result": ${nested(MAX_OUTPUT_DEPTH)}, "meta": {"n": 3}}`);
+    expect(atBound.output).toBe(nested(MAX_OUTPUT_DEPTH));
+    expect(atBound.output_tokens).toBe(3);
+    // A deep value elsewhere in the reply is no concern: only the answer is kept.
+    const elsewhere = d.parseReply(`{"result": "ok", "debug": ${nested(10_000)}}`);
+    expect(elsewhere.output).toBe('ok');
+  });
+
+  it('refuses implausible usage read by a dot path, naming the path', () => {
+    const d = httpAppDialect({
+      url: 'http://app/x',
+      method: 'POST',
+      output: 'a',
+      usage: { input_tokens: 'meta.in' },
+    });
+    expect(() => d.parseReply('{"a": "x", "meta": {"in": 1e308}}')).toThrow(
+      /^implausible usage: meta\.in is 1e\+308/,
+    );
   });
 
   it.each([

@@ -87,6 +87,7 @@ describe('isRetryable', () => {
     ['network', undefined, true],
     ['bad_response', 200, true],
     ['stream_cut', undefined, true],
+    ['too_large', 200, false],
     ['http_4xx', 400, false],
     ['http_4xx', 401, false],
     ['http_4xx', 403, false],

@@ -128,4 +128,34 @@ describe('SseParser', () => {
       ['message', 'b'],
     ]);
   });
+
+  it('holds an unfinished line and an event to maxChars, then fails as too_large', () => {
+    const tooLarge = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as { kind?: string }).kind;
+      }
+      return 'no throw';
+    };
+    // One line that never ends, in many chunks: stopped at the bound, not at V8's string limit.
+    const endless = new SseParser(() => {}, 1000);
+    expect(
+      tooLarge(() => {
+        for (let i = 0; i < 100; i++) endless.push(Buffer.from('x'.repeat(100)));
+      }),
+    ).toBe('too_large');
+    // An event of many short data lines that never closes.
+    const lines = new SseParser(() => {}, 1000);
+    expect(
+      tooLarge(() => {
+        for (let i = 0; i < 200; i++) lines.push(Buffer.from('data: 0123456789\n'));
+      }),
+    ).toBe('too_large');
+    // At the bound, events flow as usual.
+    const events: string[] = [];
+    const fits = new SseParser((_t, data) => events.push(data), 1000);
+    fits.push(Buffer.from(`data: ${'y'.repeat(994)}\n\n`));
+    expect(events).toEqual(['y'.repeat(994)]);
+  });
 });

@@ -51,6 +51,13 @@ describe('openai stream decoder', () => {
     expect(decode(openai, text)).toEqual({ output: 'Héllo 🌍', input_tokens: 9, output_tokens: 4 });
   });
 
+  it('refuses a usage chunk claiming 1e308 tokens as implausible usage', () => {
+    const text = openAiStream(['x'], { prompt_tokens: 1e308, completion_tokens: 1 });
+    const err = thrown(() => decode(openai, text));
+    expect(err).toBeInstanceOf(BadResponseError);
+    expect(err.message).toMatch(/^implausible usage: usage\.prompt_tokens is 1e\+308/);
+  });
+
   it('counts zero tokens when the server sends no usage (servers that ignore stream_options)', () => {
     const text = sse('data: {"choices":[{"index":0,"delta":{"content":"x"}}]}', 'data: [DONE]');
     expect(decode(openai, text)).toEqual({ output: 'x', input_tokens: 0, output_tokens: 0 });
@@ -121,6 +128,15 @@ describe('anthropic stream decoder', () => {
       input_tokens: 30,
       output_tokens: 5,
     });
+  });
+
+  it('refuses a negative or non-numeric output count as implausible usage', () => {
+    for (const output_tokens of [-5, 1e10, 'many'] as unknown as number[]) {
+      const text = anthropicStream(['a'], { input_tokens: 2, output_tokens });
+      const err = thrown(() => decode(anthropic, text));
+      expect(err).toBeInstanceOf(BadResponseError);
+      expect(err.message).toMatch(/^implausible usage: usage\.output_tokens is /);
+    }
   });
 
   it('skips thinking and tool-input deltas, keeps every text block', () => {
@@ -199,7 +215,7 @@ describe('StreamReader', () => {
   /** A reader on a clock the test moves by hand. */
   function reader(d: Dialect) {
     const clock = { t: 0 };
-    const r = new StreamReader(d.openStream!(), () => clock.t);
+    const r = new StreamReader(d.openStream!(), undefined, () => clock.t);
     return { r, clock };
   }
 
