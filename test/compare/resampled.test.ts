@@ -111,6 +111,18 @@ describe('ratioResampling', () => {
     expect('ready' in one && one.ready.regression).toBeNull();
   });
 
+  it('survives infinite costs on both sides (∞/∞ replicates): the worst case, not a throw', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const b = Float64Array.of(inf, 1, 2, 3, inf);
+    const c = Float64Array.of(inf, 1, 2, 3, 4);
+    const o = { maxIncrease: 0.1, confidence: 0.95, resamples: 500, rng: createRng(5) };
+    const sum = compareRatio(b, c, { ...o, statistic: 'sum' });
+    expect(sum.ci?.[1]).toBe(inf);
+    expect(sum.p_value).not.toBeNaN();
+    const p95 = compareRatio(b, c, { ...o, statistic: 'p95' });
+    expect(p95.p_value).not.toBeNaN();
+  });
+
   it('compareRatio runs one ratio on its own draws, seeded', () => {
     const [b, c] = latencies(200, 6);
     const o = { statistic: 'p95' as const, maxIncrease: 0.1, confidence: 0.95, resamples: 500 };

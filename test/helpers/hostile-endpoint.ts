@@ -4,14 +4,15 @@ import type http from 'node:http';
 // stays small: a body of any size is poured from one reused chunk, honouring backpressure.
 
 /**
- * Writes `chunk` again and again until `total` bytes are out (then ends the response) or the
- * client hangs up. Never holds more than the one chunk, so a 600 MB body costs the server nothing.
- * Resolves with the bytes written.
+ * Writes `chunk` again and again until `total` bytes are out (then ends the response, unless
+ * `end` is false) or the client hangs up. Never holds more than the one chunk, so a 600 MB body
+ * costs the server nothing. Resolves with the bytes written.
  */
 export async function pour(
   res: http.ServerResponse,
   chunk: Buffer,
   total = Number.POSITIVE_INFINITY,
+  end = true,
 ): Promise<number> {
   let sent = 0;
   let closed = false;
@@ -33,7 +34,7 @@ export async function pour(
       });
     }
   }
-  if (!closed) res.end();
+  if (!closed && end) res.end();
   return sent;
 }
 

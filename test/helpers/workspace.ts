@@ -25,10 +25,11 @@ export interface Exec {
 export function runNode(
   script: string,
   args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv },
+  /** `nodeArgs` go before the script, e.g. `['--import', RUSAGE]`. */
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
 ): Promise<Exec> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
       cwd: opts.cwd,
       env: { PATH: process.env.PATH, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
