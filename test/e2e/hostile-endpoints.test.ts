@@ -194,8 +194,13 @@ const TOO_LARGE = /exceeded run\.max_response_bytes \(4194304 bytes\)/;
 
 describe('hostile endpoints through the CLI', () => {
   it('an endless SSE stream is cut at run.max_response_bytes as too_large', async () => {
-    const o = await runHostile('endless-sse', openaiCandidate('endless-sse', '    stream: true'));
-    expectCandidateFailed(o, 'too_large', TOO_LARGE);
+    // A cap set in the config, so this also shows run.max_response_bytes reaching the transport.
+    const o = await runHostile(
+      'endless-sse',
+      openaiCandidate('endless-sse', '    stream: true'),
+      '  max_response_bytes: 1048576',
+    );
+    expectCandidateFailed(o, 'too_large', /exceeded run\.max_response_bytes \(1048576 bytes\)/);
   }, 60_000);
 
   it('a 600 MB body is cut at run.max_response_bytes without being held', async () => {

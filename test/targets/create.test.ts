@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type TargetConfig, targetSchema } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
+import { createEmbeddingsEndpoint } from '../../src/scorers/embeddings.js';
+import { createJudgeTarget } from '../../src/scorers/judge.js';
 import { createTarget, type TargetContext } from '../../src/targets/create.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
@@ -43,6 +45,23 @@ describe('createTarget', () => {
     });
     expect(t.dialect.buildRequest(goldenCase()).headers['x-api-key']).toBe('secret-1');
     t.transport.close();
+  });
+
+  it('hands run.max_response_bytes and stream_idle_timeout_ms to every endpoint it builds', () => {
+    const limits = { maxResponseBytes: 5000, streamIdleTimeoutMs: 700 };
+    const withLimits = { ...ctx({ K: 'k' }), defaults: { ...ctx().defaults, ...limits } };
+    const chat = { type: 'openai', base_url: 'http://o.test/v1', model: 'm', api_key_env: 'K' };
+    const built = [
+      createTarget(chat as TargetConfig, 'candidate', withLimits),
+      createTarget({ type: 'http', url: 'http://a.test/x', output: 'a' }, 'baseline', withLimits),
+      createJudgeTarget(chat as Parameters<typeof createJudgeTarget>[0], withLimits),
+      createEmbeddingsEndpoint(chat as Parameters<typeof createEmbeddingsEndpoint>[0], withLimits)
+        .target,
+    ];
+    for (const t of built) {
+      expect(t).toMatchObject(limits);
+      t.transport.close();
+    }
   });
 
   it('labels an http target by its host', () => {
