@@ -8,7 +8,7 @@ import { anthropicDialect } from './anthropic.js';
 import type { Dialect, ResolvedTemplates } from './dialect.js';
 import { httpAppDialect } from './http-app.js';
 import { openAiDialect } from './openai.js';
-import type { Target } from './target.js';
+import type { CallLimits, Target } from './target.js';
 import { placeholders } from './template.js';
 import { createTransport } from './transport.js';
 
@@ -16,16 +16,8 @@ export interface TargetContext {
   configFile: string;
   configDir: string;
   env: NodeJS.ProcessEnv;
-  defaults: {
-    concurrency: number;
-    timeoutMs: number;
-    retries: number;
-    backoffBaseMs: number;
-    /** run.max_response_bytes; the transport's default (the schema's) when absent. */
-    maxResponseBytes?: number;
-    /** run.stream_idle_timeout_ms; the transport's default (the schema's) when absent. */
-    streamIdleTimeoutMs?: number;
-  };
+  /** The run's settings; a target's own concurrency and timeout_ms win. */
+  defaults: CallLimits;
 }
 
 function readTemplate(
@@ -214,16 +206,13 @@ export function createTarget(
   if (problems.length) throw new InputError(problems);
   const concurrency = cfg.concurrency ?? ctx.defaults.concurrency;
   return {
+    ...ctx.defaults,
     role,
     label,
     dialect,
     price: cfg.price,
     concurrency,
     timeoutMs: cfg.timeout_ms ?? ctx.defaults.timeoutMs,
-    retries: ctx.defaults.retries,
-    backoffBaseMs: ctx.defaults.backoffBaseMs,
-    maxResponseBytes: ctx.defaults.maxResponseBytes,
-    streamIdleTimeoutMs: ctx.defaults.streamIdleTimeoutMs,
     transport: createTransport(concurrency),
   };
 }

@@ -9,22 +9,26 @@ export interface Price {
   output_per_mtok: number;
 }
 
+/** How a target is called: the run's settings, some of which a target may override. */
+export interface CallLimits {
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  backoffBaseMs: number;
+  /** run.max_response_bytes (the transport's default, the schema's, when absent). */
+  maxResponseBytes?: number;
+  /** run.stream_idle_timeout_ms (the transport's default, the schema's, when absent). */
+  streamIdleTimeoutMs?: number;
+}
+
 /** A ready-to-call endpoint: dialect, limits and pricing resolved from the config. */
-export interface Target {
+export interface Target extends CallLimits {
   /** `baseline`, `candidate` or `judge`: used in messages a user can act on. */
   role: string;
   /** What the user calls it: the model name or the app URL's host. */
   label: string;
   dialect: Dialect;
   price?: Price;
-  concurrency: number;
-  timeoutMs: number;
-  retries: number;
-  backoffBaseMs: number;
-  /** run.max_response_bytes (the transport's default when absent). */
-  maxResponseBytes?: number;
-  /** run.stream_idle_timeout_ms (the transport's default when absent). */
-  streamIdleTimeoutMs?: number;
   transport: Transport;
   /**
    * Masks the run's secrets in error text. An endpoint may quote what it was sent ("Incorrect
