@@ -32,8 +32,8 @@ const SECRET_HEADER =
 const SECRET_PARAM = /key|token|secret|sig|auth|password|credential/i;
 const FORMAT = 'evalgate-cache-v1';
 
-/** No call reads or writes 100 million tokens; a count above that was not written by us. */
-export const MAX_CACHED_TOKENS = 100_000_000;
+/** No call reads or writes a billion tokens; a count above that was not written by us. */
+export const MAX_CACHED_TOKENS = 1_000_000_000;
 /** A day: far beyond any timeout a call runs under. */
 export const MAX_CACHED_MS = 86_400_000;
 
