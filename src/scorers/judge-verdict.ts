@@ -107,10 +107,12 @@ export function parseVerdict(text: string): Verdict {
     const pass = readPass(rawPass);
     let score = readScore(rawScore);
     if (rawScore !== undefined && score === undefined) {
-      throw new VerdictError(`the judge's score ${JSON.stringify(rawScore)} is not a number`);
+      const shown = JSON.stringify(rawScore);
+      throw new VerdictError((ex) => `the judge's score ${ex(shown, 80)} is not a number`);
     }
     if (rawPass !== undefined && pass === undefined) {
-      throw new VerdictError(`the judge's pass ${JSON.stringify(rawPass)} is not true or false`);
+      const shown = JSON.stringify(rawPass);
+      throw new VerdictError((ex) => `the judge's pass ${ex(shown, 80)} is not true or false`);
     }
     if (score === undefined) score = pass ? 1 : 0;
     else if (score > 1 && score <= 10) score /= 10;

@@ -95,12 +95,11 @@ describe('a key across the cut of an error excerpt', () => {
     );
   });
 
-  it("a judge's reply that holds no verdict (cut at 80)", async () => {
-    const server = await serve((res, text) => sendJson(res, openAiReply(text)));
+  function judgeAt(url: string): Target {
     const judge = createJudgeTarget(
       {
         type: 'openai',
-        base_url: `${server.url}/v1`,
+        base_url: `${url}/v1`,
         model: 'judge-model',
         api_key_env: 'JUDGE_KEY',
       } as NonNullable<Config['judge']>,
@@ -113,7 +112,20 @@ describe('a key across the cut of an error excerpt', () => {
     );
     judge.redact = redact;
     open.push(judge.transport);
-    const messages = await expectMaskedAtEveryOffset(judge, 'bad_response');
+    return judge;
+  }
+
+  it("a judge's reply that holds no verdict (cut at 80)", async () => {
+    const server = await serve((res, text) => sendJson(res, openAiReply(text)));
+    const messages = await expectMaskedAtEveryOffset(judgeAt(server.url), 'bad_response');
     expect(messages[0]).toMatch(/did not answer with a JSON object \(starts with "\*\*\* tail/);
+  });
+
+  it("a judge's score that is not a number (cut at 80)", async () => {
+    const server = await serve((res, text) =>
+      sendJson(res, openAiReply(JSON.stringify({ score: text, pass: true }))),
+    );
+    const messages = await expectMaskedAtEveryOffset(judgeAt(server.url), 'bad_response');
+    expect(messages[0]).toMatch(/the judge's score "\*\*\* tail tail .*… is not a number$/);
   });
 });
