@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoPiece } from '../helpers/leaks.js';
 import { type Loopback, openAiReply, sendJson, startLoopback } from '../helpers/loopback.js';
-import { CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
+import { goldenJsonl, runWithOutputs, workspace } from '../helpers/workspace.js';
 
 // Every place a run cuts text an endpoint sent (an HTTP error body at 160 characters, a stream
 // error event at 160, a non-JSON reply at 80, a judge's reply at 80, a custom scorer's preview at
@@ -82,32 +82,10 @@ async function run(yaml: string, files: Record<string, string> = {}) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
-  const r = await runNode(
-    CLI,
-    [
-      'run',
-      '--config',
-      'evalgate.yml',
-      '--report',
-      'report.json',
-      '--junit',
-      'junit.xml',
-      '--summary',
-      'summary.md',
-    ],
-    { cwd: dir, env: { TEST_KEY: KEY } },
-  );
+  const r = await runWithOutputs(dir, { TEST_KEY: KEY });
   expect([0, 1, 3], r.stderr).toContain(r.code);
   // A run the judge could not finish writes no report yet (another part of issue 9 adds one).
-  const read = (f: string) =>
-    existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '';
-  const out = {
-    stdout: r.stdout,
-    stderr: r.stderr,
-    report: read('report.json'),
-    junit: read('junit.xml'),
-    summary: read('summary.md'),
-  };
+  const out = { stdout: r.stdout, stderr: r.stderr, ...r.files };
   expectNoPiece(out, [KEY]);
   return out;
 }
