@@ -331,7 +331,7 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
   const scorerIndex = new Map(cases.map((c, i) => [c, plan.scorers[i]!]));
   try {
     ({ stats, ...results } = await runPairs({
-      ...runSettings(config, sides, plan.loaded.dir, plan.secrets, hooks.warning),
+      ...runSettings(config, sides, plan.loaded.dir, plan.secrets, hooks.warning, plan.redact),
       cases,
       targets: plan.targets,
       score: (c, _side, call) => scoreCall(call, c, scorerIndex.get(c)!),

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { CallResult } from '../types.js';
+import { writeFileAtomicAsync } from '../util/atomic-write.js';
+import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
+import { createRedactor, type Redact } from '../util/redact.js';
 
 /** What the request looked like on the wire: enough to know two calls would ask the same thing. */
 export interface CacheableRequest {
@@ -29,11 +32,54 @@ const SECRET_HEADER =
 const SECRET_PARAM = /key|token|secret|sig|auth|password|credential/i;
 const FORMAT = 'evalgate-cache-v1';
 
+/** No call reads or writes a billion tokens; a count above that was not written by us. */
+export const MAX_CACHED_TOKENS = 1_000_000_000;
+/** A day: far beyond any timeout a call runs under. */
+export const MAX_CACHED_MS = 86_400_000;
+
+const tokens = z.number().int().min(0).max(MAX_CACHED_TOKENS);
+const ms = z.number().min(0).max(MAX_CACHED_MS);
+
+/**
+ * An entry as we write it, checked field by field like a stored baseline: the folder is restored
+ * from a CI cache or sits in a checkout, so whoever could write there could forge an answer. A
+ * negative cost, a latency of 1e308 or a string where a number goes must be a miss, never an
+ * answer (zod's number() refuses NaN and ±Infinity; int() only safe integers). Strict: a field we
+ * do not write (a `cost_usd`, say) marks a file we did not write.
+ */
+const entrySchema = z.strictObject({
+  format: z.literal(FORMAT),
+  output: z.string(),
+  input_tokens: tokens,
+  output_tokens: tokens,
+  latency_ms: ms,
+  ttft_ms: ms.optional(),
+  tpot_ms: ms.optional(),
+});
+
+type Entry = z.infer<typeof entrySchema>;
+
+/** Why an entry was refused, for the warning: the first field at fault and what is wrong. */
+function entryProblem(value: unknown): string | undefined {
+  const parsed = entrySchema.safeParse(value);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0]!;
+  return `${issue.path.map(String).join('.') || 'the entry'}: ${issue.message}`;
+}
+
 /**
  * An on-disk cache of successful answers, keyed by a SHA-256 of the request as sent (method, URL,
  * headers and body) minus its credentials, plus the repeat number, so `run.repeats: k` keeps k
  * distinct answers. One small JSON file per answer under `dir/ab/abcdef….json`: restored and
  * saved whole by actions/cache, and safe to delete at any time.
+ *
+ * What it trusts: nothing it reads. An entry is validated field by field and a bad one is a
+ * miss (the call is made, and its answer replaces the entry). The folder, its subfolders and its
+ * entries must be real folders and files: a symbolic link, which a pull request can commit or a
+ * restored cache can hold, could send a write outside the workspace or a read to any file, so a
+ * linked cache folder turns the cache off and a linked entry is a miss. Entries are written to an
+ * unguessable temp name (O_EXCL) and renamed, so a link planted at any name is never written
+ * through. And it never stores a secret: an answer that quotes one is not cached.
  *
  * Reads are synchronous (one small file, before the call would have been sent); writes go in
  * the background and `flush()` waits for them. A cache that cannot be read or written is a
@@ -41,19 +87,28 @@ const FORMAT = 'evalgate-cache-v1';
  */
 export class ResponseCache {
   private readonly pending = new Set<Promise<void>>();
-  private readonly made = new Set<string>();
-  private warned = false;
-  private seq = 0;
+  /** Subfolders checked to be real folders (made by us or found so). */
+  private readonly real = new Set<string>();
+  private readonly warned = new Set<'unusable' | 'invalid' | 'secret'>();
+  private invalid = 0;
+  private disabled = false;
+  private dirChecked = false;
+  private readonly containsSecret: (text: string) => boolean;
 
   /**
    * @param secrets values that must not take part in a key wherever they appear (the API keys
    *   read from the environment), in case one sits in a URL or body rather than a header.
+   * @param redact masks every secret of the run (keys, `${VAR}` values, the github-token, their
+   *   encoded forms): an answer it would change is not stored.
    */
   constructor(
     readonly dir: string,
     private readonly secrets: readonly string[] = [],
     private readonly onWarning: (message: string) => void = () => {},
-  ) {}
+    redact: Redact = createRedactor(secrets),
+  ) {
+    this.containsSecret = (text) => redact(text) !== text;
+  }
 
   /** `salt` separates what the request alone does not say (how the reply is read). */
   key(req: CacheableRequest, repeat: number, salt = ''): string {
@@ -62,58 +117,71 @@ export class ResponseCache {
       if (SECRET_PARAM.test(name)) url.searchParams.delete(name);
     const headers = Object.keys(req.headers)
       .filter((name) => !SECRET_HEADER.test(name))
-      .map((name) => [name.toLowerCase(), this.redact(req.headers[name]!)])
+      .map((name) => [name.toLowerCase(), this.placeholders(req.headers[name]!)])
       .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
     const hash = createHash('sha256');
     hash.update(FORMAT);
     hash.update('\0');
     hash.update(req.method.toUpperCase());
     hash.update('\0');
-    hash.update(this.redact(url.toString()));
+    hash.update(this.placeholders(url.toString()));
     hash.update('\0');
     hash.update(JSON.stringify(headers));
     hash.update('\0');
-    hash.update(this.redact(req.body ?? ''));
+    hash.update(this.placeholders(req.body ?? ''));
     hash.update(`\0${repeat}\0${salt}`);
     return hash.digest('hex');
   }
 
   get(key: string): CachedReply | undefined {
+    if (!this.usable(false)) return undefined;
+    const file = this.file(key);
+    const sub = path.dirname(file);
+    if (!this.real.has(sub)) {
+      const kind = this.kindOf(sub);
+      if (kind === 'missing') return undefined;
+      if (kind !== 'folder') {
+        this.refuse(sub, `it is ${kind}, not a folder`);
+        return undefined;
+      }
+      this.real.add(sub);
+    }
     let text: string;
     try {
-      text = readFileSync(this.file(key), 'utf8');
+      text = readBoundedText(file, FILE_LIMITS.cacheEntry, { noFollow: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(err);
+      if (err instanceof FileReadError && err.reason === 'missing') return undefined;
+      this.refuse(file, err instanceof FileReadError ? err.message : String(err));
       return undefined;
     }
+    let value: unknown;
     try {
-      const v = JSON.parse(text) as Partial<CachedReply> & { format?: string };
-      if (
-        v.format !== FORMAT ||
-        typeof v.output !== 'string' ||
-        typeof v.input_tokens !== 'number' ||
-        typeof v.output_tokens !== 'number' ||
-        typeof v.latency_ms !== 'number'
-      )
-        return undefined;
-      const reply: CachedReply = {
-        output: v.output,
-        input_tokens: v.input_tokens,
-        output_tokens: v.output_tokens,
-        latency_ms: v.latency_ms,
-      };
-      if (typeof v.ttft_ms === 'number') reply.ttft_ms = v.ttft_ms;
-      if (typeof v.tpot_ms === 'number') reply.tpot_ms = v.tpot_ms;
-      return reply;
+      value = JSON.parse(text);
     } catch {
-      return undefined; // a torn or foreign file is a miss; the next success overwrites it
+      // A torn or foreign file; the next success overwrites it.
+      this.refuse(file, 'it is not JSON');
+      return undefined;
     }
+    const problem = entryProblem(value);
+    if (problem) {
+      this.refuse(file, problem);
+      return undefined;
+    }
+    const { format: _, ...reply } = value as Entry;
+    return reply;
   }
 
-  /** Stores a successful call; anything else is never cached. */
+  /** Stores a successful call; anything else, or an answer quoting a secret, is never cached. */
   put(key: string, call: CallResult): void {
     if (call.error !== null || call.output === null) return;
-    const entry: CachedReply & { format: string } = {
+    if (this.containsSecret(call.output)) {
+      this.warnOnce(
+        'secret',
+        'an answer quoted a secret (an API key or a value read from the environment), so it was not cached: the response cache never stores one',
+      );
+      return;
+    }
+    const entry: Entry = {
       format: FORMAT,
       output: call.output,
       input_tokens: call.input_tokens,
@@ -122,22 +190,13 @@ export class ResponseCache {
     };
     if (call.ttft_ms !== undefined) entry.ttft_ms = call.ttft_ms;
     if (call.tpot_ms !== undefined) entry.tpot_ms = call.tpot_ms;
+    // What we would refuse to read back (a fractional token count from a lax endpoint) is not
+    // worth writing.
+    if (entryProblem(entry)) return;
     const file = this.file(key);
-    const sub = path.dirname(file);
-    try {
-      if (!this.made.has(sub)) {
-        mkdirSync(sub, { recursive: true });
-        this.made.add(sub);
-      }
-    } catch (err) {
-      this.warn(err);
-      return;
-    }
-    // Written beside, then renamed: a reader never sees half a file, even across processes.
-    const tmp = `${file}.${process.pid}-${this.seq++}.tmp`;
-    const write = writeFile(tmp, JSON.stringify(entry))
-      .then(() => rename(tmp, file))
-      .catch((err) => this.warn(err))
+    if (!this.usable(true) || !this.madeFolder(path.dirname(file))) return;
+    const write = writeFileAtomicAsync(file, JSON.stringify(entry), { durable: false })
+      .catch((err) => this.unusable(err))
       .finally(() => this.pending.delete(write));
     this.pending.add(write);
   }
@@ -145,23 +204,101 @@ export class ResponseCache {
   /** Waits for every write started so far. */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+    if (this.invalid > 1) {
+      this.onWarning(
+        `${this.invalid} response cache entries in ${this.dir} were invalid and ignored; their calls were made`,
+      );
+      this.invalid = 0;
+    }
   }
 
   private file(key: string): string {
     return path.join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
-  private redact(text: string): string {
+  private kindOf(p: string): 'missing' | 'folder' | 'a symbolic link' | 'a file' {
+    try {
+      const st = lstatSync(p);
+      return st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'folder' : 'a file';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+      throw err;
+    }
+  }
+
+  /**
+   * Whether the cache folder is a real folder: checked once, and made (with its parents) on the
+   * first write when it is missing. A link or a file there turns the cache off.
+   */
+  private usable(create: boolean): boolean {
+    if (this.disabled) return false;
+    if (this.dirChecked) return true;
+    try {
+      let kind = this.kindOf(this.dir);
+      if (kind === 'missing') {
+        if (!create) return false;
+        mkdirSync(this.dir, { recursive: true });
+        kind = this.kindOf(this.dir);
+      }
+      if (kind !== 'folder') {
+        this.unusable(new Error(`it is ${kind}, not a folder`));
+        return false;
+      }
+      this.dirChecked = true;
+      return true;
+    } catch (err) {
+      this.unusable(err);
+      return false;
+    }
+  }
+
+  /** Makes a subfolder, or checks the one found is a real folder. */
+  private madeFolder(sub: string): boolean {
+    if (this.real.has(sub)) return true;
+    try {
+      let kind = this.kindOf(sub);
+      if (kind === 'missing') {
+        mkdirSync(sub);
+        kind = this.kindOf(sub);
+      }
+      if (kind !== 'folder') {
+        this.refuse(sub, `it is ${kind}, not a folder`);
+        return false;
+      }
+      this.real.add(sub);
+      return true;
+    } catch (err) {
+      this.unusable(err);
+      return false;
+    }
+  }
+
+  private placeholders(text: string): string {
     for (const s of this.secrets)
       if (s && text.includes(s)) text = text.split(s).join('\0secret\0');
     return text;
   }
 
-  private warn(err: unknown): void {
-    if (this.warned) return;
-    this.warned = true;
-    this.onWarning(
+  private warnOnce(what: 'unusable' | 'invalid' | 'secret', message: string): void {
+    if (this.warned.has(what)) return;
+    this.warned.add(what);
+    this.onWarning(message);
+  }
+
+  private unusable(err: unknown): void {
+    this.disabled = true;
+    this.warnOnce(
+      'unusable',
       `the response cache in ${this.dir} is not usable (${(err as Error).message}); the run goes on without it`,
+    );
+  }
+
+  /** An entry (or its folder) that cannot be trusted: a miss, and a warning for the first. */
+  private refuse(where: string, why: string): void {
+    this.invalid++;
+    this.warnOnce(
+      'invalid',
+      `response cache entry ${where} is ignored (${why}); its call is made again`,
     );
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config, TargetConfig } from '../config/schema.js';
 import type { InputProblem } from '../errors.js';
 import type { Side } from '../types.js';
+import type { Redact } from '../util/redact.js';
 import { ResponseCache } from './cache.js';
 import type { RunOptions, SideOptions } from './run-pairs.js';
 
@@ -68,6 +69,8 @@ export function runSettings(
   configDir: string,
   secrets: readonly string[],
   onWarning: (message: string) => void,
+  /** Every secret of the run: an answer quoting one is not cached. */
+  redact?: Redact,
 ): Pick<RunOptions, 'repeats' | 'sides' | 'cache' | 'maxCostUsd'> {
   const perSide: Partial<Record<Side, SideOptions>> = {};
   let anyCache = false;
@@ -90,7 +93,7 @@ export function runSettings(
     sides: perSide,
     cache:
       anyCache && dir
-        ? new ResponseCache(path.resolve(configDir, dir), secrets, onWarning)
+        ? new ResponseCache(path.resolve(configDir, dir), secrets, onWarning, redact)
         : undefined,
     maxCostUsd: config.run.max_cost_usd,
   };

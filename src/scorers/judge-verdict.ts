@@ -2,6 +2,9 @@
 // add a sentence before it, write the score as "0.8" or on a 0..10 scale: accept those, and
 // refuse anything we would have to guess at (a missing score and verdict, a score of 37).
 
+import { type Excerpt, QuotingError } from '../util/quoted-error.js';
+import { CUT_MARK } from '../util/redact.js';
+
 export interface Verdict {
   /** 0..1 */
   score: number;
@@ -10,7 +13,8 @@ export interface Verdict {
   reason: string;
 }
 
-export class VerdictError extends Error {}
+/** Quotes the reply: cut only once masked, by whoever holds the redactor (see QuotingError). */
+export class VerdictError extends QuotingError {}
 
 /** Every `{...}` block that parses as a JSON object, outermost first, in order of appearance. */
 function jsonObjects(text: string): Record<string, unknown>[] {
@@ -92,7 +96,9 @@ function field(o: Record<string, unknown>, name: string): unknown {
 export function parseVerdict(text: string): Verdict {
   const objects = jsonObjects(text);
   if (objects.length === 0) {
-    throw new VerdictError(`the judge did not answer with a JSON object (${excerpt(text)})`);
+    throw new VerdictError(
+      (ex) => `the judge did not answer with a JSON object (${quote(text, ex)})`,
+    );
   }
   for (const o of objects) {
     const rawScore = field(o, 'score');
@@ -101,10 +107,12 @@ export function parseVerdict(text: string): Verdict {
     const pass = readPass(rawPass);
     let score = readScore(rawScore);
     if (rawScore !== undefined && score === undefined) {
-      throw new VerdictError(`the judge's score ${JSON.stringify(rawScore)} is not a number`);
+      const shown = JSON.stringify(rawScore);
+      throw new VerdictError((ex) => `the judge's score ${ex(shown, 80)} is not a number`);
     }
     if (rawPass !== undefined && pass === undefined) {
-      throw new VerdictError(`the judge's pass ${JSON.stringify(rawPass)} is not true or false`);
+      const shown = JSON.stringify(rawPass);
+      throw new VerdictError((ex) => `the judge's pass ${ex(shown, 80)} is not true or false`);
     }
     if (score === undefined) score = pass ? 1 : 0;
     else if (score > 1 && score <= 10) score /= 10;
@@ -118,12 +126,13 @@ export function parseVerdict(text: string): Verdict {
       reason: typeof reason === 'string' ? reason : reason === undefined ? '' : String(reason),
     };
   }
+  const first = JSON.stringify(objects[0]);
   throw new VerdictError(
-    `the judge's JSON has neither "score" nor "pass" (${excerpt(JSON.stringify(objects[0]))})`,
+    (ex) => `the judge's JSON has neither "score" nor "pass" (${quote(first, ex)})`,
   );
 }
 
-function excerpt(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 80 ? `starts with "${one.slice(0, 80)}…"` : `"${one}"`;
+function quote(s: string, excerpt: Excerpt): string {
+  const shown = excerpt(s, 81);
+  return shown.endsWith(CUT_MARK) ? `starts with "${shown}"` : `"${shown}"`;
 }

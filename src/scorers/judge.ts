@@ -58,7 +58,7 @@ export function createJudgeTarget(
         try {
           parseVerdict(reply.output);
         } catch (err) {
-          if (err instanceof VerdictError) throw new BadResponseError(err.message);
+          if (err instanceof VerdictError) throw new BadResponseError((ex) => err.describe(ex));
           throw err;
         }
         return reply;

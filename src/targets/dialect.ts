@@ -1,4 +1,5 @@
 import type { ErrorKind, GoldenCase } from '../types.js';
+import { type Composed, QuotingError } from '../util/quoted-error.js';
 
 /** What a dialect needs to know about its target, with prompt files already read. */
 export interface ResolvedTemplates {
@@ -34,17 +35,20 @@ export interface ParsedReply {
   output_tokens: number;
 }
 
-/** A reply with a 2xx status whose body is not what the dialect promises. Retried: proxies flake. */
-export class BadResponseError extends Error {}
+/**
+ * A reply with a 2xx status whose body is not what the dialect promises. Retried: proxies flake.
+ * What it quotes of the reply is cut only once masked (see QuotingError).
+ */
+export class BadResponseError extends QuotingError {}
 
 /**
  * A failure the endpoint reported inside a 2xx stream (an `error` event), or a stream that ended
  * without its terminator (`stream_cut`): never to be read as a short answer.
  */
-export class StreamError extends Error {
+export class StreamError extends QuotingError {
   constructor(
     readonly kind: ErrorKind,
-    message: string,
+    message: Composed,
   ) {
     super(message);
     this.name = 'StreamError';
@@ -87,11 +91,11 @@ export function streamErrorKind(type: string): ErrorKind {
 export function streamErrorFrom(error: unknown): StreamError {
   const e = (error ?? {}) as { type?: unknown; code?: unknown; message?: unknown };
   const type = [e.type, e.code].filter((x) => typeof x === 'string' && x).join('/') || 'error';
-  const message = typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').slice(0, 160) : '';
-  return new StreamError(
-    streamErrorKind(type),
-    `the stream reported an error (${type})${message ? `: ${message}` : ''}`,
-  );
+  const message = typeof e.message === 'string' ? e.message : '';
+  return new StreamError(streamErrorKind(type), (excerpt) => {
+    const quoted = excerpt(message, 160);
+    return `the stream reported an error (${excerpt(type, 80)})${quoted ? `: ${quoted}` : ''}`;
+  });
 }
 
 /** An `error` event: JSON `{error: {...}}` (both providers), a bare error object, or plain text. */
@@ -112,8 +116,9 @@ export function parseJson(body: string, what = 'the reply'): unknown {
   try {
     return JSON.parse(body);
   } catch {
-    const excerpt = body.slice(0, 80).replace(/\s+/g, ' ');
-    throw new BadResponseError(`${what} is not JSON (starts with "${excerpt}")`);
+    throw new BadResponseError(
+      (excerpt) => `${what} is not JSON (starts with "${excerpt(body, 80)}")`,
+    );
   }
 }
 

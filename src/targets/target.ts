@@ -1,4 +1,5 @@
 import type { CallError, CallResult, GoldenCase } from '../types.js';
+import { type Excerpt, maskingExcerpt } from '../util/quoted-error.js';
 import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } from './dialect.js';
 import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
 import { StreamReader } from './stream-reader.js';
@@ -58,16 +59,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-function httpErrorMessage(role: string, status: number, body: string): string {
+/** `excerpt` masks the body's secrets before it cuts: a key across the cut must not show. */
+function httpErrorMessage(role: string, status: number, body: string, excerpt: Excerpt): string {
   if (status === 401 || status === 403) {
     return `the key for target ${role} was rejected (${status}); check the variable named by api_key_env`;
   }
   if (status === 404) return `target ${role} answered 404: check base_url/url and the model name`;
-  const detail = body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 160);
+  // `[^<>]`, not `[^>]`: a body of 4 MB of `<` would make the latter quadratic.
+  const detail = excerpt(body.replace(/<[^<>]*>/g, ' '), 160);
   return `target ${role} answered ${status}${detail ? `: ${detail}` : ''}`;
 }
 
@@ -86,6 +85,7 @@ export async function callTarget(
   let lastError: CallError = { kind: 'network', message: 'no attempt was made' };
   let lastLatency = 0;
   const req = prebuilt ?? t.dialect.buildRequest(c);
+  const excerpt = maskingExcerpt(t.redact ?? ((text) => text));
   while (attempt <= t.retries) {
     if (signal?.aborted) {
       lastError = { kind: 'aborted', message: 'the run was cancelled' };
@@ -124,7 +124,7 @@ export async function callTarget(
       }
       lastError = {
         kind: kindForStatus(status),
-        message: httpErrorMessage(t.role, status, res.body),
+        message: httpErrorMessage(t.role, status, res.body, excerpt),
       };
       waitMs = retryAfterMs(res.headers['retry-after']);
     } catch (err) {
@@ -132,9 +132,9 @@ export async function callTarget(
       if (err instanceof TransportError)
         lastError = { kind: err.kind, message: `target ${t.role}: ${err.message}` };
       else if (err instanceof BadResponseError) {
-        lastError = { kind: 'bad_response', message: `target ${t.role}: ${err.message}` };
+        lastError = { kind: 'bad_response', message: `target ${t.role}: ${err.describe(excerpt)}` };
       } else if (err instanceof StreamError) {
-        lastError = { kind: err.kind, message: `target ${t.role}: ${err.message}` };
+        lastError = { kind: err.kind, message: `target ${t.role}: ${err.describe(excerpt)}` };
       } else throw err;
     }
     if (!isRetryable(lastError.kind, status) || attempt === t.retries) break;

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+
+/** A temp name beside `file` that nobody can guess, so nobody can plant a link there first. */
+function tempPath(file: string): string {
+  const dir = path.dirname(path.resolve(file));
+  return path.join(dir, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+}
 
 /**
  * Writes `file` so that a reader (or a crash) sees either the old content or the whole new one,
@@ -9,8 +16,7 @@ import path from 'node:path';
  * name cannot redirect the write.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  const tmp = tempPath(file);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
     try {
@@ -24,6 +30,33 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * `writeFileAtomic` off the event loop, for writes made while calls are in flight. `durable:
+ * false` skips the fsync, for a file whose loss after a crash costs nothing but a re-fetch (a
+ * cache entry): a reader still never sees half a file, and an fsync per answer would cost more
+ * than the answers save on a slow runner disk.
+ */
+export async function writeFileAtomicAsync(
+  file: string,
+  data: string | Uint8Array,
+  options: { durable?: boolean } = {},
+): Promise<void> {
+  const tmp = tempPath(file);
+  const handle = await open(tmp, 'wx', 0o644);
+  try {
+    try {
+      await handle.writeFile(data);
+      if (options.durable ?? true) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
     throw err;
   }
 }

@@ -34,19 +34,34 @@ function mib(bytes: number): string {
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
+export interface ReadOptions {
+  /**
+   * Refuse a symbolic link (O_NOFOLLOW) rather than read what it points to: for files in a folder
+   * others can plant links in, such as the response cache.
+   */
+  noFollow?: boolean;
+}
+
 /**
  * Reads a regular file of at most `maxBytes` bytes. It is opened non-blocking, so a FIFO is
  * refused rather than waited on, and checked with fstat on the open descriptor, so what is read
  * is what was checked. A file that grows while being read is cut at maxBytes + 1 and refused.
  */
-export function readBounded(file: string, maxBytes: number): Buffer {
+export function readBounded(file: string, maxBytes: number, options: ReadOptions = {}): Buffer {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const noFollow = options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0;
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR')
       throw new FileReadError(file, 'missing', `${file} not found`);
+    if (code === 'ELOOP' && options.noFollow)
+      throw new FileReadError(
+        file,
+        'not_regular',
+        `${file} is a symbolic link; give a regular file`,
+      );
     throw new FileReadError(file, 'unreadable', `${file} cannot be read (${code ?? 'error'})`);
   }
   try {
@@ -89,6 +104,6 @@ export function readBounded(file: string, maxBytes: number): Buffer {
 }
 
 /** `readBounded` as UTF-8 text. */
-export function readBoundedText(file: string, maxBytes: number): string {
-  return readBounded(file, maxBytes).toString('utf8');
+export function readBoundedText(file: string, maxBytes: number, options?: ReadOptions): string {
+  return readBounded(file, maxBytes, options).toString('utf8');
 }

@@ -10,18 +10,121 @@ export const MASK = '***';
 export const MIN_SECRET_LENGTH = 4;
 
 /**
- * One function for every secret: the longest first, so a secret that contains another is masked
- * whole rather than leaving its tail behind.
+ * Encoded forms shorter than this are not masked: the base64 core of a 4-character secret is
+ * 3 to 5 characters, which turn up inside any long base64 text by chance.
+ */
+export const MIN_ENCODED_LENGTH = 8;
+
+/** What every text cut for display ends with (`truncate`, the excerpts in error messages). */
+export const CUT_MARK = '…';
+
+/**
+ * The base64 characters that encode `bytes` and nothing else, wherever they sit in a longer
+ * blob (`Basic base64("user:" + key)`): one core per alignment of the secret's first byte in a
+ * 3-byte group. A character that mixes the secret's bits with its neighbours' is left out of
+ * the core, and so is the last one of a blob ending on the secret (padding decides it).
+ */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = Math.ceil((8 * offset) / 6);
+    const end = Math.floor((8 * (offset + bytes.length)) / 6);
+    const core = encoded.slice(start, end);
+    cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return cores;
+}
+
+/**
+ * The ways a secret travels in text an endpoint may send back: as itself, percent-encoded (a
+ * query string, a form body), JSON-escaped, and base64 (a Basic auth header echoed back, a
+ * token inside a JWT-like blob), standard and URL-safe.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_SECRET_LENGTH) return [];
+  const encoded = [
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ].filter((f) => f.length >= MIN_SECRET_LENGTH);
+  const cores = base64Cores(Buffer.from(secret, 'utf8')).filter(
+    (f) => f.length >= MIN_ENCODED_LENGTH,
+  );
+  return [...new Set([secret, ...encoded, ...cores])];
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Start and end (exclusive) of a stretch to mask. */
+type Span = [number, number];
+
+/**
+ * Where a text cut for display (`…`) ends inside a secret: the start of the longest prefix of
+ * a form, at least MIN_SECRET_LENGTH long, right before the mark, or -1. A cut made before the
+ * masking would otherwise show all of a key but its tail: every cut should mask first, and this
+ * is the net under the ones that cannot.
+ */
+function cutPrefixStart(text: string, mark: number, forms: readonly string[]): number {
+  let best = -1;
+  for (const f of forms) {
+    // Only a start before the best found so far would show a longer prefix.
+    const last = best === -1 ? mark - MIN_SECRET_LENGTH : best - 1;
+    for (let p = Math.max(0, mark - f.length + 1); p <= last; p++) {
+      if (text.charCodeAt(p) === f.charCodeAt(0) && f.startsWith(text.slice(p, mark))) {
+        best = p;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/** Every occurrence of every form, overlapping ones included, plus cut-off prefixes. */
+function spansOf(text: string, forms: readonly string[]): Span[] {
+  const spans: Span[] = [];
+  for (const f of forms) {
+    for (let i = text.indexOf(f); i !== -1; i = text.indexOf(f, i + 1))
+      spans.push([i, i + f.length]);
+  }
+  for (let m = text.indexOf(CUT_MARK); m !== -1; m = text.indexOf(CUT_MARK, m + 1)) {
+    const start = cutPrefixStart(text, m, forms);
+    if (start !== -1) spans.push([start, m]);
+  }
+  return spans;
+}
+
+/** The text with the union of `spans` replaced: overlapping secrets leave no piece of either. */
+function maskSpans(text: string, spans: Span[]): string {
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  let [start, end] = spans[0]!;
+  for (const [s, e] of spans) {
+    if (s <= end) {
+      if (e > end) end = e;
+      continue;
+    }
+    out += text.slice(at, start) + MASK;
+    at = end;
+    [start, end] = [s, e];
+  }
+  return out + text.slice(at, start) + MASK + text.slice(end);
+}
+
+/**
+ * One function for every secret and each of its encoded forms (see `secretForms`). It runs on
+ * every string of every report, so the common case, a text holding no secret, costs one regular
+ * expression test (V8 scans the alternatives of literals in one pass) and one search for `…`.
  */
 export function createRedactor(secrets: readonly string[]): Redact {
-  const list = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
-    (a, b) => b.length - a.length,
-  );
-  if (list.length === 0) return (text) => text;
+  const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return (text) => text;
+  const any = new RegExp(forms.map(escapeRegExp).join('|'));
   return (text) => {
-    let out = text;
-    for (const s of list) if (out.includes(s)) out = out.split(s).join(MASK);
-    return out;
+    if (!any.test(text) && !text.includes(CUT_MARK)) return text;
+    return maskSpans(text, spansOf(text, forms));
   };
 }
 
@@ -53,20 +156,53 @@ const SKIP_KEYS = new Set(['fingerprints']);
 /**
  * Masks secrets in every string of a JSON-like tree, in place: the last line of defence for a
  * report, whose outputs and reasons are text an endpoint chose (it may echo what it was sent).
+ * Iterative, with an explicit stack: an endpoint's JSON nested 10,000 levels deep must not
+ * overflow the call stack, and a container met twice (or a cycle) is visited once.
  */
 export function redactTree<T>(value: T, redact: Redact): T {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      value[i] = typeof v === 'string' ? redact(v) : redactTree(v, redact);
-    }
-  } else if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    for (const [k, v] of Object.entries(obj)) {
-      if (SKIP_KEYS.has(k)) continue;
-      if (typeof v === 'string') obj[k] = redact(v);
-      else if (v !== null && typeof v === 'object') redactTree(v, redact);
+  if (value === null || typeof value !== 'object') return value;
+  const seen = new WeakSet<object>();
+  const stack: object[] = [value];
+  const visit = (v: unknown) => {
+    if (v !== null && typeof v === 'object' && !seen.has(v)) stack.push(v);
+  };
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (typeof v === 'string') node[i] = redact(v);
+        else visit(v);
+      }
+    } else {
+      const obj = node as Record<string, unknown>;
+      for (const k of Object.keys(obj)) {
+        if (SKIP_KEYS.has(k)) continue;
+        const v = obj[k];
+        if (typeof v === 'string') obj[k] = redact(v);
+        else visit(v);
+      }
     }
   }
   return value;
+}
+
+/** `text` cut to at most `max` UTF-16 units, `…` included, without splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max < 1) return '';
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end).trimEnd()}${CUT_MARK}`;
+}
+
+/**
+ * Untrusted text shortened for a message: secrets masked in the whole text first, then runs of
+ * whitespace made one space, then the text cut to `max` characters. Cutting first would let a
+ * cut through a key show all of it but the tail.
+ */
+export function maskedExcerpt(text: string, max: number, redact: Redact): string {
+  return cut(redact(text).replace(/\s+/g, ' ').trim(), max);
 }

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
 import { type Loopback, sendJson, startLoopback } from '../helpers/loopback.js';
-import { CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
+import { goldenJsonl, runWithOutputs, workspace } from '../helpers/workspace.js';
 
 // A hostile-but-ordinary endpoint: OpenAI itself answers a bad key with "Incorrect API key
 // provided: sk-…". Here the candidate's endpoint quotes the Authorization header it received in
@@ -83,29 +81,12 @@ async function run(maxErrors: number) {
     'evalgate.yml': config(port, maxErrors),
     'golden.jsonl': goldenJsonl(N),
   });
-  const r = await runNode(
-    CLI,
-    [
-      'run',
-      '--config',
-      'evalgate.yml',
-      '--report',
-      'report.json',
-      '--junit',
-      'junit.xml',
-      '--summary',
-      'summary.md',
-      '--concurrency',
-      '1',
-    ],
-    { cwd: dir, env: { TEST_KEY: API_KEY, FUNC_KEY, FUNC_PASS } },
-  );
+  const r = await runWithOutputs(dir, { TEST_KEY: API_KEY, FUNC_KEY, FUNC_PASS }, [
+    '--concurrency',
+    '1',
+  ]);
   if (r.code === 2) throw new Error(r.stderr);
-  const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
-  return {
-    ...r,
-    files: { report: read('report.json'), junit: read('junit.xml'), summary: read('summary.md') },
-  };
+  return r;
 }
 
 function expectNoSecret(out: Record<string, string>): void {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +84,32 @@ run:
   backoff_ms: 1
   timeout_ms: 5000
 ${extra}`;
+}
+
+/** What `evalgate run` printed and wrote: each output file's text, '' when it was not written. */
+export interface RunOutputs extends Exec {
+  files: { report: string; junit: string; summary: string };
+}
+
+/**
+ * `evalgate run --config <config>` in `dir`, writing report.json, junit.xml and summary.md there:
+ * for tests that look at everything a run prints and writes.
+ */
+export async function runWithOutputs(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
+  config = 'evalgate.yml',
+): Promise<RunOutputs> {
+  const outputs = ['--report', 'report.json', '--junit', 'junit.xml', '--summary', 'summary.md'];
+  const r = await runNode(CLI, ['run', '--config', config, ...outputs, ...extraArgs], {
+    cwd: dir,
+    env,
+  });
+  const read = (f: string) =>
+    existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '';
+  return {
+    ...r,
+    files: { report: read('report.json'), junit: read('junit.xml'), summary: read('summary.md') },
+  };
 }

@@ -1,9 +1,20 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CacheableRequest, ResponseCache } from '../../src/runner/cache.js';
 import type { CallResult } from '../../src/types.js';
+import { createRedactor } from '../../src/util/redact.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -166,5 +177,220 @@ describe('ResponseCache storage', () => {
     await cache.flush();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/response cache .* is not usable/);
+  });
+});
+
+/** An entry file as the cache writes it, for the key of `request()`. */
+function entryPath(dir: string, key: string): string {
+  return path.join(dir, key.slice(0, 2), `${key}.json`);
+}
+const valid = {
+  format: 'evalgate-cache-v1',
+  output: 'hello',
+  input_tokens: 12,
+  output_tokens: 3,
+  latency_ms: 812.4,
+};
+
+describe('ResponseCache: entries are validated, never trusted', () => {
+  const forged: [string, Record<string, unknown>][] = [
+    ['a negative cost', { ...valid, cost_usd: -5 }],
+    ['a latency of 1e308', { ...valid, latency_ms: 1e308 }],
+    ['a negative latency', { ...valid, latency_ms: -1 }],
+    ['a ttft of 1e308', { ...valid, ttft_ms: 1e308 }],
+    ['negative tokens', { ...valid, input_tokens: -12 }],
+    ['1e308 tokens', { ...valid, output_tokens: 1e308 }],
+    ['fractional tokens', { ...valid, output_tokens: 2.5 }],
+    ['tokens as a string', { ...valid, input_tokens: '12' }],
+    ['an output that is not a string', { ...valid, output: { text: 'hello' } }],
+    ['no output', { ...valid, output: undefined }],
+    ['a latency as a string', { ...valid, latency_ms: '812' }],
+    ['another format', { ...valid, format: 'evalgate-cache-v0' }],
+    ['an array', [valid] as unknown as Record<string, unknown>],
+  ];
+
+  it.each(forged)('ignores an entry with %s, with a warning', (_what, entry) => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const key = cache.key(request(), 0);
+    mkdirSync(path.dirname(entryPath(dir, key)), { recursive: true });
+    writeFileSync(entryPath(dir, key), JSON.stringify(entry));
+    expect(cache.get(key)).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^response cache entry .*\.json is ignored \(.+\); its call is made again$/,
+    );
+  });
+
+  it('reads a valid entry back, and counts the invalid ones in one closing warning', async () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const keys = [0, 1, 2, 3].map((r) => cache.key(request(), r));
+    keys.forEach((key, i) => {
+      mkdirSync(path.dirname(entryPath(dir, key)), { recursive: true });
+      writeFileSync(
+        entryPath(dir, key),
+        JSON.stringify(i === 0 ? valid : { ...valid, latency_ms: -i }),
+      );
+    });
+    expect(cache.get(keys[0]!)).toEqual({
+      output: 'hello',
+      input_tokens: 12,
+      output_tokens: 3,
+      latency_ms: 812.4,
+    });
+    for (const key of keys.slice(1)) expect(cache.get(key)).toBeUndefined();
+    await cache.flush();
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toMatch(/^3 response cache entries in .* were invalid and ignored/);
+  });
+
+  it('does not write what it would refuse to read back', async () => {
+    const dir = tempDir();
+    const cache = new ResponseCache(dir);
+    cache.put('a'.repeat(64), { ...ok, latency_ms: 1e308 });
+    cache.put('b'.repeat(64), { ...ok, output_tokens: 2.5 });
+    await cache.flush();
+    expect(files(dir)).toEqual([]);
+  });
+});
+
+describe('ResponseCache: no secret is ever stored', () => {
+  const FUNC_KEY = 'fk_9f8e7d6c5b4a3210zyxw';
+  const redact = createRedactor([KEY, FUNC_KEY]);
+  const b64 = Buffer.from(`user:${KEY}`).toString('base64');
+
+  it.each([
+    ['the key', `your key is ${KEY}`],
+    ['a value from the environment', `called ?code=${FUNC_KEY}`],
+    ['the key in base64', `Authorization: Basic ${b64}`],
+    ['the key percent-encoded', `?k=${encodeURIComponent(`${KEY}/x`)}`],
+  ])('refuses to cache an answer quoting %s', async (_what, output) => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [KEY], (m) => warnings.push(m), redact);
+    cache.put(cache.key(request(), 0), { ...ok, output });
+    cache.put(cache.key(request(), 1), { ...ok, output });
+    await cache.flush();
+    expect(files(dir)).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/quoted a secret .* so it was not cached/)]);
+  });
+
+  it('caches answers that quote nothing secret', async () => {
+    const dir = tempDir();
+    const cache = new ResponseCache(dir, [KEY], () => {}, redact);
+    cache.put(cache.key(request(), 0), { ...ok, output: 'sk-live is how keys start' });
+    await cache.flush();
+    expect(files(dir)).toHaveLength(1);
+  });
+});
+
+describe('ResponseCache: links', () => {
+  it('does not read an entry through a symbolic link, even to a valid entry', async () => {
+    const dir = tempDir();
+    const outside = tempDir();
+    writeFileSync(
+      path.join(outside, 'planted.json'),
+      JSON.stringify({ ...valid, output: 'forged' }),
+    );
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const key = cache.key(request(), 0);
+    mkdirSync(path.dirname(entryPath(dir, key)));
+    symlinkSync(path.join(outside, 'planted.json'), entryPath(dir, key));
+    expect(cache.get(key)).toBeUndefined();
+    expect(warnings[0]).toMatch(/is ignored \(.*is a symbolic link/);
+    // The answer that replaces it is written beside the link's target, never through it.
+    cache.put(key, ok);
+    await cache.flush();
+    expect(lstatSync(entryPath(dir, key)).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(outside, 'planted.json'), 'utf8')).output).toBe(
+      'forged',
+    );
+    expect(cache.get(key)?.output).toBe('hello');
+  });
+
+  it('does not write through links planted at temp names (the old predictable ones included)', async () => {
+    const dir = tempDir();
+    const outside = tempDir();
+    const cache = new ResponseCache(dir);
+    const key = cache.key(request(), 0);
+    const file = entryPath(dir, key);
+    mkdirSync(path.dirname(file));
+    const victims: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const victim = path.join(outside, `victim-${n}`);
+      writeFileSync(victim, 'untouched');
+      victims.push(victim);
+      symlinkSync(victim, `${file}.${process.pid}-${n}.tmp`);
+      symlinkSync(
+        victim,
+        path.join(path.dirname(file), `.${key}.json.${n.toString(16).padStart(16, '0')}.tmp`),
+      );
+    }
+    for (let r = 0; r < 5; r++) cache.put(cache.key(request(), r), ok);
+    await cache.flush();
+    for (const v of victims) expect(readFileSync(v, 'utf8')).toBe('untouched');
+    expect(lstatSync(file).isFile()).toBe(true);
+    // The planted links are all that is left: none of our temp files stayed behind.
+    const left = readdirSync(path.dirname(file)).filter((n) => n.endsWith('.tmp'));
+    expect(left).toHaveLength(40);
+  });
+
+  it('a linked subfolder is neither read nor written through', async () => {
+    const dir = tempDir();
+    const outside = tempDir();
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const key = cache.key(request(), 0);
+    writeFileSync(path.join(outside, `${key}.json`), JSON.stringify(valid));
+    symlinkSync(outside, path.join(dir, key.slice(0, 2)));
+    expect(cache.get(key)).toBeUndefined();
+    cache.put(key, { ...ok, output: 'new' });
+    await cache.flush();
+    expect(readdirSync(outside)).toEqual([`${key}.json`]);
+    expect(JSON.parse(readFileSync(path.join(outside, `${key}.json`), 'utf8')).output).toBe(
+      'hello',
+    );
+    expect(warnings[0]).toMatch(/is ignored \(it is a symbolic link, not a folder\)/);
+  });
+
+  it('a cache folder that is a link turns the cache off, with one warning', async () => {
+    const real = tempDir();
+    const parent = tempDir();
+    const dir = path.join(parent, '.cache');
+    symlinkSync(real, dir);
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const key = cache.key(request(), 0);
+    mkdirSync(path.join(real, key.slice(0, 2)));
+    writeFileSync(entryPath(real, key), JSON.stringify(valid));
+    expect(cache.get(key)).toBeUndefined();
+    cache.put(cache.key(request(), 1), ok);
+    await cache.flush();
+    expect(files(real)).toHaveLength(1);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /response cache in .* is not usable \(it is a symbolic link, not a folder\)/,
+      ),
+    ]);
+  });
+
+  it('refuses an entry larger than FILE_LIMITS.cacheEntry, and a FIFO, without blocking', () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const key = cache.key(request(), 0);
+    mkdirSync(path.dirname(entryPath(dir, key)));
+    writeFileSync(entryPath(dir, key), Buffer.alloc(64 * 1024 * 1024 + 1, 32));
+    expect(cache.get(key)).toBeUndefined();
+    expect(warnings[0]).toMatch(/is ignored \(.*more than the 64 MiB/);
+    const fifoKey = cache.key(request(), 1);
+    mkdirSync(path.dirname(entryPath(dir, fifoKey)), { recursive: true });
+    execFileSync('mkfifo', [entryPath(dir, fifoKey)]);
+    expect(cache.get(fifoKey)).toBeUndefined();
+    expect(cache.get(key)).toBeUndefined();
   });
 });

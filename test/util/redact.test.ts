@@ -1,5 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactTree, SecretSet } from '../../src/util/redact.js';
+import {
+  createRedactor,
+  MASK,
+  maskedExcerpt,
+  type Redact,
+  redactTree,
+  SecretSet,
+  secretForms,
+} from '../../src/util/redact.js';
+import { findPiece } from '../helpers/leaks.js';
+
+const KEY = 'sk-live-0123456789abcdefSECRETxyz';
 
 describe('createRedactor', () => {
   it('masks every occurrence of every secret', () => {
@@ -64,5 +76,181 @@ describe('redactTree', () => {
     const meta = { fingerprints: { config: 'ab12cd34ef' }, note: 'cd34' };
     redactTree(meta, createRedactor(['cd34']));
     expect(meta).toEqual({ fingerprints: { config: 'ab12cd34ef' }, note: '***' });
+  });
+});
+
+describe('encoded forms', () => {
+  const redact = createRedactor([KEY]);
+
+  /** What is left of a base64 text once masked, decoded at every alignment: no piece of KEY. */
+  function decodedLeak(masked: string): string | undefined {
+    for (const part of masked.split(MASK)) {
+      for (const alphabet of ['base64', 'base64url'] as const) {
+        for (let skip = 0; skip < 4; skip++) {
+          const text = Buffer.from(part.slice(skip), alphabet).toString('latin1');
+          const piece = findPiece(text, [KEY]);
+          if (piece) return piece;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  it('masks base64 of the key inside a longer blob, at each of the three alignments', () => {
+    for (const user of ['', 'u', 'us', 'use', 'user:', 'admin-user:']) {
+      for (const tail of ['', 'x', 'xy', ':more']) {
+        const bytes = Buffer.from(`${user}${KEY}${tail}`);
+        for (const encoded of [bytes.toString('base64'), bytes.toString('base64url')]) {
+          const masked = redact(`Authorization: Basic ${encoded}`);
+          expect(masked, `${user}|${tail}`).toContain(MASK);
+          expect(decodedLeak(masked), `${user}|${tail}`).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it('masks base64 of the key wherever arbitrary bytes surround it (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => {
+        const blob = Buffer.concat([a, Buffer.from(KEY), b]);
+        for (const encoding of ['base64', 'base64url'] as const) {
+          expect(decodedLeak(redact(blob.toString(encoding)))).toBeUndefined();
+        }
+      }),
+      { seed: 9, numRuns: 300 },
+    );
+  });
+
+  it('masks the percent-encoded, form-encoded and JSON-escaped forms', () => {
+    const odd = 'p@ss/w0rd+key=1&"q"\\ é';
+    const r = createRedactor([odd]);
+    expect(r(`?code=${encodeURIComponent(odd)}&v=2`)).toBe('?code=***&v=2');
+    expect(r(`a=1&${new URLSearchParams({ code: odd })}`)).toBe('a=1&code=***');
+    expect(r(JSON.stringify({ message: `bad key ${odd}` }))).toBe('{"message":"bad key ***"}');
+  });
+
+  it('leaves short encoded forms alone: a 4-character key is masked only as itself', () => {
+    expect(secretForms('ab+/')).toEqual(['ab+/', 'ab%2B%2F']);
+    const r = createRedactor(['abcd']);
+    const b64 = Buffer.from('xxabcdxx').toString('base64');
+    expect(r(`abcd ${b64}`)).toBe(`*** ${b64}`);
+  });
+});
+
+describe('masking before cutting', () => {
+  const redact = createRedactor([KEY]);
+
+  it('maskedExcerpt never shows a piece of a key, wherever the cut falls', () => {
+    for (let offset = 0; offset <= 200; offset++) {
+      const text = `${'x'.repeat(offset)}${KEY} and then more text ${'y'.repeat(200)}`;
+      const out = maskedExcerpt(text, 160, redact);
+      expect(out.length).toBeLessThanOrEqual(160);
+      expect(findPiece(out, [KEY]), `offset ${offset}`).toBeUndefined();
+    }
+  });
+
+  it('collapses whitespace and marks a cut with …', () => {
+    expect(maskedExcerpt('  a \n\t b  ', 160, redact)).toBe('a b');
+    expect(maskedExcerpt('abcdefghij', 5, redact)).toBe('abcd…');
+    // A surrogate pair is never split.
+    expect(maskedExcerpt('abc😀def', 5, redact)).toBe('abc…');
+  });
+
+  it('masks a key cut short before the … of a text cut elsewhere, without a redactor', () => {
+    // The net under a cut made where no redactor was at hand (a preview in a scorer message).
+    for (let k = 4; k < KEY.length; k++) {
+      const cut = `custom scorer returned "${KEY.slice(0, k)}…": not a number`;
+      expect(redact(cut)).toBe('custom scorer returned "***…": not a number');
+    }
+    expect(redact(`${KEY.slice(0, 3)}… and sk-l`)).toBe(`${KEY.slice(0, 3)}… and sk-l`);
+  });
+});
+
+describe('overlapping secrets', () => {
+  it('mask the union of their occurrences, leaving no piece of either', () => {
+    const r = createRedactor(['abcdef12', 'ef12ghij']);
+    expect(r('x abcdef12ghij y')).toBe('x *** y');
+    expect(r('abcdef12abcdef12')).toBe('***');
+  });
+
+  it('leave no piece of any secret in any text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 8, maxLength: 24 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.nat(3)), { maxLength: 12 }),
+        (secrets, parts) => {
+          const text = parts.map((p) => (typeof p === 'number' ? (secrets[p] ?? '') : p)).join('');
+          const out = createRedactor(secrets)(text);
+          for (const s of secrets) expect(out.includes(s)).toBe(false);
+        },
+      ),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+});
+
+describe('redactTree on hostile shapes', () => {
+  const redact = createRedactor(['secret-1']);
+
+  it('masks a string nested 100,000 levels deep without overflowing the stack', () => {
+    let deep: unknown = 'echo secret-1';
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { v: deep };
+    redactTree(deep, redact);
+    let at = deep;
+    while (typeof at !== 'string') at = Array.isArray(at) ? at[0] : (at as { v: unknown }).v;
+    expect(at).toBe('echo ***');
+  });
+
+  it('visits a shared or cyclic container once and terminates', () => {
+    const shared = { s: 'secret-1' };
+    const a: Record<string, unknown> = { x: shared, y: shared, list: ['secret-1'] };
+    a.self = a;
+    (a.list as unknown[]).push(a);
+    redactTree(a, redact);
+    expect(shared.s).toBe('***');
+    expect((a.list as unknown[])[0]).toBe('***');
+  });
+
+  /** The recursive version this replaced, as the reference for "same results". */
+  function recursive<T>(value: T, r: Redact): T {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i];
+        value[i] = typeof v === 'string' ? r(v) : recursive(v, r);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      const obj = value as Record<string, unknown>;
+      for (const [k, v] of Object.entries(obj)) {
+        if (k === 'fingerprints') continue;
+        if (typeof v === 'string') obj[k] = r(v);
+        else if (v !== null && typeof v === 'object') recursive(v, r);
+      }
+    }
+    return value;
+  }
+
+  it('gives the same tree as the recursive version did (property)', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom('secret-1', 'an echo of secret-1 here', 'fingerprints'),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer(),
+        fc.constant(null),
+        fc.boolean(),
+        fc.array(tie('tree'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(text, fc.constant('fingerprints')), tie('tree'), { maxKeys: 4 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(tree, (t) => {
+        const expected = recursive(structuredClone(t), redact);
+        expect(redactTree(structuredClone(t), redact)).toEqual(expected);
+      }),
+      { seed: 5, numRuns: 300 },
+    );
   });
 });
