@@ -1,5 +1,5 @@
 import type { ErrorKind, GoldenCase } from '../types.js';
-import { type Composed, QuotingError } from '../util/quoted-error.js';
+import { type Composed, type Excerpt, QuotingError } from '../util/quoted-error.js';
 
 /** What a dialect needs to know about its target, with prompt files already read. */
 export interface ResolvedTemplates {
@@ -157,13 +157,15 @@ export function tokenCount(v: unknown, field = 'a token count'): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_TOKENS_PER_CALL) return v;
   throw new BadResponseError(
-    `implausible usage: ${field} is ${shortValue(v)}, not a whole number of tokens from 0 to 1e9`,
+    (ex) =>
+      `implausible usage: ${field} is ${shortValue(v, ex)}, not a whole number of tokens from 0 to 1e9`,
   );
 }
 
-function shortValue(v: unknown): string {
+// A string count is quoted through the excerpt: an endpoint may have put anything there.
+function shortValue(v: unknown, ex: Excerpt): string {
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.slice(0, 20))}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(ex(v, 20))}`;
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }

@@ -64,6 +64,7 @@ export function tooLarge(maxBytes: number): TransportError {
  * connection is dropped rather than drained, so an endless error page costs nothing).
  */
 export const ERROR_BODY_BYTES = 16 * 1024;
+const ELLIPSIS = Buffer.from('…');
 
 export interface Transport {
   send(req: HttpRequest): Promise<HttpResponse>;
@@ -198,7 +199,8 @@ export function createTransport(maxSockets: number): Transport {
                 fail(tooLarge(maxBytes));
               } else {
                 // Enough of an error page for its message: keep the head, drop the connection.
-                chunks.push(c.subarray(0, c.length - (received - limit)));
+                // The trailing ellipsis marks the cut, so the redactor masks a key it ended in.
+                chunks.push(c.subarray(0, c.length - (received - limit)), ELLIPSIS);
                 done();
                 request.destroy();
               }
