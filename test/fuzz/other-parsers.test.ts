@@ -256,6 +256,40 @@ describe('stored baseline reports', () => {
     },
     { requiredKeys: [] },
   );
+  // Mostly what our own reports write, so accepted recordings are generated too.
+  const validSide = fc.record({
+    output: fc.oneof(fc.string(), fc.constant(null)),
+    score: fc.double({ min: 0, max: 1, noNaN: true }),
+    pass: fc.boolean(),
+    scores: fc.dictionary(fc.string({ maxLength: 4 }), fc.double({ min: 0, max: 1, noNaN: true })),
+    latency_ms: fc.nat(),
+    input_tokens: fc.nat(),
+    output_tokens: fc.nat(),
+    cost_usd: fc.double({ min: 0, max: 1, noNaN: true }),
+    error: fc.constant(null),
+  });
+  const sideOrBroken = fc.oneof(
+    { weight: 3, arbitrary: validSide },
+    { weight: 1, arbitrary: recorded },
+  );
+  const validReport = fc.record({
+    schema_version: fc.constant(1),
+    cases: fc.array(
+      fc.record({
+        id: fc.string({ maxLength: 6 }),
+        candidate: sideOrBroken,
+        baseline: sideOrBroken,
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    meta: fc.record(
+      {
+        only: fc.constantFrom('baseline', 'candidate'),
+        datasets: fc.array(fc.string(), { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+  });
   const report = fc.record(
     {
       schema_version: fc.constantFrom(1, '1', 2, null),
@@ -294,6 +328,7 @@ describe('stored baseline reports', () => {
     SUITE,
     'stored baseline: arbitrary and report-shaped JSON give results or an InputError with file and path',
     fc.oneof(
+      validReport.map((r) => JSON.stringify(r)),
       report.map((r) => JSON.stringify(r)),
       fc.string({ unit: 'binary', maxLength: 200 }),
       fc.jsonValue().map((v) => JSON.stringify(v)),
