@@ -44,6 +44,11 @@ function checkError(err: unknown): void {
   must(err instanceof Error && err.message.trim() !== '', 'an error without a message');
 }
 
+/** One reply read: accepted when it passes checkReply, rejected when it throws a documented error. */
+function replyOutcome(read: () => ParsedReply) {
+  return outcome(read, documented, checkReply, checkError);
+}
+
 const chat = { baseUrl: 'http://127.0.0.1:1/v1', model: 'm', templates: {} };
 const dialects: Record<string, () => Dialect> = {
   openai: () => openAiDialect(chat),
@@ -142,7 +147,7 @@ describe('whole replies', () => {
       SUITE,
       `${name} parseReply: a reply with sane token counts or a BadResponseError`,
       body,
-      (text) => outcome(() => make().parseReply(text), documented, checkReply, checkError),
+      (text) => replyOutcome(() => make().parseReply(text)),
       { numRuns: 1_000 },
     );
   }
@@ -187,17 +192,13 @@ describe('whole replies', () => {
       ),
     }),
     ({ output, usageIn, json }) =>
-      outcome(
-        () =>
-          httpAppDialect({
-            url: 'http://127.0.0.1:1/',
-            method: 'POST',
-            output,
-            usage: usageIn === null ? undefined : { input_tokens: usageIn, output_tokens: usageIn },
-          }).parseReply(JSON.stringify(json) ?? 'null'),
-        documented,
-        checkReply,
-        checkError,
+      replyOutcome(() =>
+        httpAppDialect({
+          url: 'http://127.0.0.1:1/',
+          method: 'POST',
+          output,
+          usage: usageIn === null ? undefined : { input_tokens: usageIn, output_tokens: usageIn },
+        }).parseReply(JSON.stringify(json) ?? 'null'),
       ),
     { numRuns: 800 },
   );
@@ -463,20 +464,12 @@ describe('stream decoders', () => {
         maxLength: 12,
       }),
       (events) =>
-        outcome(
-          () => {
-            const decoder = make().openStream!();
-            for (const [type, data] of events)
-              must(
-                typeof decoder.event(type, data) === 'boolean',
-                'event() returned a non-boolean',
-              );
-            return decoder.finish();
-          },
-          documented,
-          checkReply,
-          checkError,
-        ),
+        replyOutcome(() => {
+          const decoder = make().openStream!();
+          for (const [type, data] of events)
+            must(typeof decoder.event(type, data) === 'boolean', 'event() returned a non-boolean');
+          return decoder.finish();
+        }),
       { numRuns: 800 },
     );
 
@@ -508,7 +501,7 @@ describe('stream decoders', () => {
             return `${(err as Error).constructor.name}: ${(err as Error).message}`;
           }
         };
-        const first = await outcome(() => read([bytes]), documented, checkReply, checkError);
+        const first = await replyOutcome(() => read([bytes]));
         must(settle([bytes]) === settle(chunked(bytes, at)), 'chunking changed the outcome');
         return first;
       },
