@@ -5,22 +5,23 @@ import type { BoundScorer } from './scorer.js';
 /** A prediction outside the configured `labels:`. */
 export const OTHER_LABEL = '(other)';
 
+const OPENING = new Set('"\'`*_“‘«');
+const CLOSING = new Set('"\'`*_”’».!?:;,');
+
 /**
  * A label as compared: trimmed, case-folded, inner whitespace collapsed, and stripped of the
  * quotes, Markdown emphasis and final punctuation models put around a one-word answer
  * ("**Positive**." is `positive`).
  */
 export function normalizeLabel(text: string): string {
-  let s = foldCase(text.trim()).replace(/\s+/g, ' ');
-  let prev: string;
-  do {
-    prev = s;
-    s = s
-      .replace(/^["'`*_“‘«]+|["'`*_”’»]+$/g, '')
-      .replace(/[.!?:;,]+$/, '')
-      .trim();
-  } while (s !== prev);
-  return s;
+  const s = foldCase(text.trim()).replace(/\s+/g, ' ');
+  // One pass from each end rather than `[.!?]+$`-style replaces in a loop: those rescan the text
+  // from every position, so a hostile answer of 50 KB of dots took seconds.
+  let start = 0;
+  let end = s.length;
+  while (start < end && (OPENING.has(s[start]!) || s[start] === ' ')) start++;
+  while (end > start && (CLOSING.has(s[end - 1]!) || s[end - 1] === ' ')) end--;
+  return s.slice(start, end);
 }
 
 function asText(v: unknown): string {
