@@ -489,7 +489,7 @@ describe('stream decoders', () => {
         );
         if (junk) bytes = Buffer.concat([bytes, Buffer.from(junk)]);
         const read = (chunks: Buffer[]) => {
-          const reader = new StreamReader(make().openStream!(), () => 0);
+          const reader = new StreamReader(make().openStream!(), undefined, () => 0);
           const sink = reader.consume(200, { 'content-type': 'text/event-stream' })!;
           for (const c of chunks) sink(c);
           return reader.finish();
