@@ -75,8 +75,11 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
   const timeoutMs = options.timeoutMs ?? COMMENT_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  // Per call, not in getOctokit's options: those would replace the proxy-aware fetch it sets up.
-  const request = { signal };
+  // On every request, paginate's included (it drops a `request` option given to it). Not in
+  // getOctokit's options: those would replace the proxy-aware fetch that it sets up.
+  octokit.hook.before('request', (o) => {
+    o.request = { ...o.request, signal };
+  });
   const redact = options.redact ?? ((text: string) => text);
   try {
     const comments: ListedComment[] = await octokit.paginate(octokit.rest.issues.listComments, {
@@ -84,20 +87,13 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
       repo,
       issue_number: number,
       per_page: 100,
-      request,
     });
     // Ours start with the marker; a comment quoting it elsewhere is someone else's.
     const marked = comments.filter((c) => c.body?.startsWith(marker));
     // Prefer a bot's comment: anyone can paste our marker into a comment of their own.
     const ours = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
     if (ours) {
-      await octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: ours.id,
-        body,
-        request,
-      });
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
       core.info(`updated the evalgate comment on PR #${number}`);
       // Two runs racing on the first push can both create one; keep the oldest, delete the rest
       // (only ours: the same bot account and the same marker).
@@ -105,16 +101,10 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
         (c) => c.id !== ours.id && c.user?.type === 'Bot' && c.user?.login === ours.user?.login,
       );
       for (const extra of extras) {
-        await octokit.rest.issues.deleteComment({ owner, repo, comment_id: extra.id, request });
+        await octokit.rest.issues.deleteComment({ owner, repo, comment_id: extra.id });
       }
     } else {
-      await octokit.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: number,
-        body,
-        request,
-      });
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
       core.info(`commented on PR #${number}`);
     }
   } catch (err) {
