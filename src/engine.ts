@@ -344,9 +344,11 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
     if (err instanceof RunAbortedError || err instanceof InputError) {
       throw redactError(err, plan.redact);
     }
-    // A bug, possibly after calls were paid for: what was measured is still written.
-    const message = `internal error: ${errorMessage(err)}`;
-    throw redactError(new IncompleteRunError(message, snapshot(message), err), plan.redact);
+    // A bug, possibly after calls were paid for: what was measured is still written. Its
+    // stack, shown with EVALGATE_DEBUG=1, is masked as well as its message.
+    const bug = redactError(err, plan.redact);
+    const message = `internal error: ${errorMessage(bug)}`;
+    throw new IncompleteRunError(message, snapshot(message), bug);
   } finally {
     hooks.snapshot?.(undefined);
   }
