@@ -2,7 +2,8 @@
 // four 50 MB answers took 166 s, mostly in text truncation that spread whole strings into
 // arrays). Renders the PR comment, the job summary, JUnit, the terminal table and the
 // annotations of a report with ANSWERS answers of MB megabytes each, then writes the JSON
-// report. Usage: node bench/render.mjs [answers=4] [mb=50]
+// report. Usage: node bench/render.mjs [answers=4] [mb=50] [ascii]: `ascii` leaves out the é and
+// emoji, so that each answer is a one-byte string (half the memory).
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,9 @@ await build({
 const r = await import(pathToFileURL(out).href);
 
 // Text with everything the escapers act on: markup, mentions, pipes, newlines, an ANSI colour.
-const unit = 'Lorem ipsum <b>dolor</b> @octocat #12 | a_b *c* `d` \u001b[31mred\u001b[0m é 😀\n';
+const unit = `Lorem ipsum <b>dolor</b> @octocat #12 | a_b *c* \`d\` \u001b[31mred\u001b[0m${
+  process.argv[4] === 'ascii' ? '' : ' é 😀'
+}\n`;
 // Decoded from bytes, as the transport does: a flat string, not a rope that the first reader flattens.
 const answer = (i) => Buffer.alloc(MB * 1e6, `${i} ${unit}`).toString('utf8');
 const side = (output, score) => ({
