@@ -22,8 +22,17 @@ function write(file: string, content: () => string | Iterable<string>): void {
     if (typeof c === 'string') writeFileAtomic(file, c);
     else writeFileAtomicChunks(file, c);
   } catch (err) {
-    throw new OutputWriteError(file, err);
+    throw new OutputWriteError(file, withoutPaths(err));
   }
+}
+
+/**
+ * Node's "EISDIR: illegal operation on a directory, rename '/x/.r.json.1f….tmp' -> '/x/r.json'"
+ * without its syscall and paths: the message names the file already, and the temp file is ours.
+ */
+function withoutPaths(err: unknown): unknown {
+  if (!(err instanceof Error) || !(err as NodeJS.ErrnoException).syscall) return err;
+  return new Error(err.message.replace(/, \w+ '.*$/s, ''));
 }
 
 /**
