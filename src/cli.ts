@@ -1,7 +1,15 @@
 import { runCli } from './cli/main.js';
+import { installCrashGuard } from './crash-guard.js';
 import { boundHeapGrowth } from './runner/heap.js';
 
 boundHeapGrowth();
+
+// Anything that escapes runCli (a throw in a callback, a custom module's process.exit) still
+// ends in the partial report, one line and exit 3.
+const guard = installCrashGuard({
+  fail: (m) => process.stderr.write(`evalgate: could not judge: ${m}\n`),
+  debug: (stack) => process.stderr.write(`${stack}\n`),
+});
 
 // A cancelled job or Ctrl-C aborts in-flight calls; the run then ends with exit 3.
 const controller = new AbortController();
@@ -15,5 +23,6 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   isTty: Boolean(process.stderr.isTTY),
   signal: controller.signal,
+  guard: guard.watch,
 });
-process.exitCode = code;
+guard.settle(code);

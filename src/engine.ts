@@ -7,7 +7,7 @@ import { type LoadedConfig, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { secretValues } from './config/secret-values.js';
 import { loadDataset } from './dataset/load.js';
-import { InputError, type InputProblem } from './errors.js';
+import { errorMessage, InputError, type InputProblem, RunAbortedError } from './errors.js';
 import { buildChecks } from './gate/checks.js';
 import { decide, sortChecks, summarize } from './gate/decide.js';
 import { BASE_REF_ENV } from './git/base-ref.js';
@@ -24,7 +24,13 @@ import {
   type StoredBaseline,
 } from './report/stored-baseline.js';
 import { IncompleteRunError, incompleteSummary } from './runner/incomplete.js';
-import { type RunStats, RunStoppedError, runPairs, type SideResults } from './runner/run-pairs.js';
+import {
+  type RunResults,
+  type RunStats,
+  RunStoppedError,
+  runPairs,
+  type SideResults,
+} from './runner/run-pairs.js';
 import { runSettingProblems, runSettings } from './runner/settings.js';
 import { createEmbeddingsEndpoint, type EmbeddingsEndpoint } from './scorers/embeddings.js';
 import { createJudgeTarget } from './scorers/judge.js';
@@ -48,6 +54,12 @@ export interface EngineHooks {
   progress?(done: number, total: number, stats?: RunStats): void;
   /** A secret just read from the environment: the front door masks it in logs. */
   secret?(value: string): void;
+  /**
+   * Called as execute() starts with a function that builds the report of what was answered so
+   * far, and with undefined when execute() is over: a front door's crash guard calls it to
+   * write a partial report when something throws where nothing catches it.
+   */
+  snapshot?(take: Snapshot | undefined): void;
 }
 
 export interface EngineOptions {
@@ -304,20 +316,80 @@ async function preparePlan(
 }
 
 /**
- * Runs the plan and builds the report. Throws RunAbortedError when the run cannot be judged.
+ * Builds, at any moment of a run, the report of what was answered so far: marked incomplete
+ * with `reason` as its `incomplete_reason`, every secret masked. See EngineHooks.snapshot.
+ */
+export type Snapshot = (reason: string) => Report;
+
+/**
+ * Runs the plan and builds the report. Throws RunAbortedError when the run cannot be judged:
+ * IncompleteRunError, carrying the partial report, once anything may have been sent — a bug
+ * in the engine included (its message then starts with `internal error:`).
  * The report, the messages and the errors have every secret of the plan masked: an endpoint
  * may echo a key in an error body or an answer.
  */
 export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
+  const started = Date.now();
+  let progress: () => RunResults | undefined = () => undefined;
+  const snapshot: Snapshot = (reason) =>
+    redactTree(partialReport(plan, started, progress(), reason), plan.redact);
+  hooks.snapshot?.(snapshot);
   try {
-    return redactTree(await executePlan(plan, guardHooks(hooks, plan.redact)), plan.redact);
+    const watch = (p: () => RunResults) => {
+      progress = p;
+    };
+    return redactTree(
+      await executePlan(plan, guardHooks(hooks, plan.redact), started, watch),
+      plan.redact,
+    );
   } catch (err) {
-    throw redactError(err, plan.redact);
+    if (err instanceof RunAbortedError || err instanceof InputError) {
+      throw redactError(err, plan.redact);
+    }
+    // A bug, possibly after calls were paid for: what was measured is still written. Its
+    // stack, shown with EVALGATE_DEBUG=1, is masked as well as its message.
+    const bug = redactError(err, plan.redact);
+    const message = `internal error: ${errorMessage(bug)}`;
+    throw new IncompleteRunError(message, snapshot(message), bug);
+  } finally {
+    hooks.snapshot?.(undefined);
   }
 }
 
-async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
-  const started = Date.now();
+/** What to say of a run that stopped early: its `incomplete_reason` and one-line summary. */
+interface Stop {
+  message: string;
+  summary: string;
+}
+
+/**
+ * The crash guard's report: what `progress` holds, built like a stopped run's report. A bug
+ * in building it (the very one that crashed the run, perhaps) leaves out the target metrics and
+ * fingerprints rather than the cases; it never throws.
+ */
+function partialReport(
+  plan: Plan,
+  started: number,
+  progress: RunResults | undefined,
+  reason: string,
+): Report {
+  const { stats, ...results } = progress ?? {
+    stats: { planned: 0, done: 0, cached: 0, retries: 0, failed: 0 },
+  };
+  const stop = { message: reason, summary: incompleteSummary('internal', stats) };
+  try {
+    return buildReport(plan, started, results, stats, stop).report;
+  } catch {
+    return buildReport(plan, started, results, stats, stop, { minimal: true }).report;
+  }
+}
+
+async function executePlan(
+  plan: Plan,
+  hooks: EngineHooks,
+  started: number,
+  watch: (progress: () => RunResults) => void,
+): Promise<Report> {
   const { config, cases } = plan;
   const sides = Object.keys(plan.targets) as Side[];
   hooks.info(
@@ -327,7 +399,7 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
   let results: SideResults;
   let stats: RunStats;
   // A run stopped early (cancelled, cost budget, endpoint down) still reports what it measured.
-  let stopped: RunStoppedError | undefined;
+  let stop: Stop | undefined;
   const scorerIndex = new Map(cases.map((c, i) => [c, plan.scorers[i]!]));
   try {
     ({ stats, ...results } = await runPairs({
@@ -342,17 +414,44 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
         ? AbortSignal.any([plan.options.signal, plan.scoring.outage])
         : plan.scoring.outage,
       onProgress: hooks.progress,
+      watch,
     }));
   } catch (err) {
+    if (!(err instanceof RunStoppedError)) throw err;
+    // The outage signal cancelled the run: say it was the judge (or embeddings), not a cancel.
     const failure = plan.scoring.failure();
-    if (failure || !(err instanceof RunStoppedError)) throw failure ?? err;
-    stopped = err;
+    stop = failure
+      ? { message: failure.message, summary: incompleteSummary('scoring', err.stats) }
+      : { message: err.message, summary: incompleteSummary(err.reason, err.stats) };
     results = err.partial;
     stats = err.stats;
   } finally {
     closePlan(plan);
   }
+  // From here on the guard's snapshot holds every answer.
+  const final: RunResults = { ...results, stats };
+  watch(() => final);
 
+  const { report, warnings } = buildReport(plan, started, results, stats, stop);
+  for (const w of warnings) hooks.warning(w);
+  if (stop) throw new IncompleteRunError(stop.message, report);
+  return report;
+}
+
+/**
+ * The report of a run from its results; with `stop`, an incomplete one: only the cases
+ * answered on some side, no checks, decision `inconclusive`. `minimal` leaves out what is
+ * computed from the answers (target metrics, fingerprints), for a report built after a crash.
+ */
+function buildReport(
+  plan: Plan,
+  started: number,
+  results: SideResults,
+  stats: RunStats,
+  stop: Stop | undefined,
+  { minimal = false } = {},
+): { report: Report; warnings: string[] } {
+  const { config, cases } = plan;
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
   const all: CaseReport[] = cases.map((c, i) => {
@@ -371,19 +470,21 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
     return r;
   });
   // A stopped run reports only the cases it answered on at least one side.
-  const reports = stopped
+  const reports = stop
     ? all.filter((_, i) => results.baseline?.[i] || results.candidate?.[i])
     : all;
   const datasetNames = plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
-  const fingerprints = {
-    datasets: datasetFingerprints(
-      plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
-    ),
-    config: configFingerprint(config),
-  };
+  const fingerprints = minimal
+    ? undefined
+    : {
+        datasets: datasetFingerprints(
+          plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
+        ),
+        config: configFingerprint(config),
+      };
   let storedMatch: StoredBaselineMatch | undefined;
   const stored = plan.storedBaseline;
-  if (stored) {
+  if (stored && fingerprints) {
     const ids = cases.map((c) => c.id);
     const m = matchStoredBaseline(stored, ids);
     storedMatch = m.match;
@@ -395,16 +496,16 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
 
   const only = plan.options.only;
   const targets: Report['targets'] = {};
-  if (reports.some((r) => r.baseline))
+  if (!minimal && reports.some((r) => r.baseline))
     targets.baseline = targetMetrics(reports.map((r) => r.baseline));
-  if (reports.some((r) => r.candidate))
+  if (!minimal && reports.some((r) => r.candidate))
     targets.candidate = targetMetrics(reports.map((r) => r.candidate));
 
   const {
     checks,
     warnings: checkWarnings,
     power,
-  } = only || stopped
+  } = only || stop
     ? { checks: [], warnings: [], power: undefined }
     : buildChecks(reports, {
         budgets: config.budgets,
@@ -413,17 +514,17 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
         minCases: config.gate.min_cases,
         seed: plan.seed,
       });
-  warnings.push(...checkWarnings, ...scoringWarnings(reports));
-  if (!only && !stopped && checks.length === 0)
+  warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
+  if (!only && !stop && checks.length === 0)
     warnings.push('no budgets are configured: the gate compares but blocks nothing');
-  if (stopped) warnings.unshift(`this report is incomplete: ${stopped.message}`);
-  const decision = stopped ? 'inconclusive' : only ? 'pass' : decide(checks);
-  const summary = stopped
-    ? incompleteSummary(stopped)
+  if (stop) warnings.unshift(`this report is incomplete: ${stop.message}`);
+  const decision = stop ? 'inconclusive' : only ? 'pass' : decide(checks);
+  const summary = stop
+    ? stop.summary
     : only
       ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
       : summarize(decision, checks, config.gate.confidence);
-  for (const w of warnings) hooks.warning(w);
+  const usage = plan.scoring.usage();
 
   const report: Report = {
     schema_version: 1,
@@ -433,8 +534,8 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
     targets,
     checks: sortChecks(checks),
     ...(power && power.checks.length > 0 ? { power } : {}),
-    ...(stopped ? { incomplete: true as const, incomplete_reason: stopped.message } : {}),
-    ...(plan.scoring.usage() ? { scoring: plan.scoring.usage() } : {}),
+    ...(stop ? { incomplete: true as const, incomplete_reason: stop.message } : {}),
+    ...(usage ? { scoring: usage } : {}),
     meta: {
       tool: 'evalgate',
       version: VERSION,
@@ -451,12 +552,11 @@ async function executePlan(plan: Plan, hooks: EngineHooks): Promise<Report> {
         candidate: targetLabel(config.targets.candidate),
       },
       warnings,
-      fingerprints,
+      ...(fingerprints ? { fingerprints } : {}),
       ...(storedMatch ? { stored_baseline: storedMatch } : {}),
       ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
       calls: stats,
     },
   };
-  if (stopped) throw new IncompleteRunError(stopped.message, report);
-  return report;
+  return { report, warnings };
 }

@@ -4,6 +4,24 @@ import * as github from '@actions/github';
 import { errorMessage } from '../errors.js';
 import { GITHUB_COMMENT_MAX_CHARS, renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../types.js';
+import type { Redact } from '../util/redact.js';
+
+/**
+ * The longest all the GitHub calls of one comment may take together (list, update, delete or
+ * create): an API that stops answering cannot hold the step, and its minutes, for longer.
+ */
+export const COMMENT_TIMEOUT_MS = 30_000;
+
+export interface CommentOptions {
+  configPath: string;
+  token: string;
+  runUrl?: string;
+  /** The run's abort signal: a cancelled job (SIGINT, SIGTERM) drops the comment at once. */
+  signal?: AbortSignal;
+  /** Masks the run's secrets (the github-token among them) in what a failed call says. */
+  redact?: Redact;
+  timeoutMs?: number;
+}
 
 /**
  * The hidden marker that finds our comment again: one sticky comment per config file, named by
@@ -32,13 +50,12 @@ interface ListedComment {
 }
 
 /**
- * Creates or updates the one evalgate comment on the pull request. Never throws: a comment is a
- * courtesy, the decision is the step's result. A fork's read-only token (403) becomes a warning.
+ * Creates or updates the one evalgate comment on the pull request. Never throws and never
+ * hangs: a comment is a courtesy, the decision is the step's result. Every call carries the
+ * run's abort signal and a deadline shared by all of them; a fork's read-only token (403), a
+ * silent API or a cancel becomes a warning, with the run's secrets masked.
  */
-export async function upsertPrComment(
-  report: Report,
-  options: { configPath: string; token: string; runUrl?: string },
-): Promise<void> {
+export async function upsertPrComment(report: Report, options: CommentOptions): Promise<void> {
   const number = pullRequestNumber();
   if (!number) {
     core.info('not a pull request event: no PR comment');
@@ -55,6 +72,15 @@ export async function upsertPrComment(
   })}`;
   const { owner, repo } = github.context.repo;
   const octokit = github.getOctokit(options.token);
+  const timeoutMs = options.timeoutMs ?? COMMENT_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  // On every request, paginate's included (it drops a `request` option given to it). Not in
+  // getOctokit's options: those would replace the proxy-aware fetch that it sets up.
+  octokit.hook.before('request', (o) => {
+    o.request = { ...o.request, signal };
+  });
+  const redact = options.redact ?? ((text: string) => text);
   try {
     const comments: ListedComment[] = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
@@ -82,6 +108,15 @@ export async function upsertPrComment(
       core.info(`commented on PR #${number}`);
     }
   } catch (err) {
+    if (signal.aborted) {
+      const why = options.signal?.aborted
+        ? 'the run was cancelled'
+        : `GitHub did not answer within ${timeoutMs / 1000} s`;
+      core.warning(
+        `could not comment on PR #${number}: ${why}. The gate still decided; see the job summary.`,
+      );
+      return;
+    }
     const status = (err as { status?: number }).status;
     if (status === 403 || status === 404) {
       core.warning(
@@ -90,7 +125,7 @@ export async function upsertPrComment(
       );
     } else {
       core.warning(
-        `could not comment on PR #${number}${status ? ` (${status})` : ''}: ${errorMessage(err)}. The gate still decided; see the job summary.`,
+        `could not comment on PR #${number}${status ? ` (${status})` : ''}: ${redact(errorMessage(err))}. The gate still decided; see the job summary.`,
       );
     }
   }

@@ -1,6 +1,8 @@
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { progressReporter } from '../cli/progress.js';
+import { type CrashWatch, installCrashGuard } from '../crash-guard.js';
 import { type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { blocks } from '../gate/exit-code.js';
@@ -53,11 +55,16 @@ function booleanInput(name: string, fallback: boolean): boolean {
   });
 }
 
-function hooks(): EngineHooks {
+function hooks(guard: CrashWatch, onPartial: (report: Report) => void): EngineHooks {
   return {
     info: (m) => core.info(m),
     warning: (m) => core.warning(escapeTerminal(m)),
-    secret: (s) => core.setSecret(s),
+    secret: (s) => {
+      core.setSecret(s);
+      guard.secret(s);
+    },
+    // What a crash mid-run still writes: the report so far, marked incomplete.
+    snapshot: (take) => guard.partial(take && ((reason) => onPartial(take(reason)))),
     // The same lines as the CLI writes to a log: every 10%, with failures and retries so far.
     progress: progressReporter({ stderr: (t) => core.info(t.trimEnd()), isTty: false }),
   };
@@ -90,8 +97,8 @@ function annotate(report: Report, failing: boolean): void {
 /** The Action: same engine and report as the CLI; a `fail` decision fails the step. */
 export async function run(): Promise<void> {
   boundHeapGrowth();
-  // GitHub cancels a job with SIGINT, then SIGTERM: stop the calls in flight, then still write
-  // the summary below instead of dying with nothing said.
+  // GitHub cancels a job with SIGINT, then SIGTERM: stop the calls in flight (and the PR
+  // comment), then still write the summary below instead of dying with nothing said.
   const controller = new AbortController();
   // The signal's name is the abort reason: the partial report says what stopped the run.
   const stop = (signal: NodeJS.Signals) => controller.abort(signal);
@@ -101,11 +108,38 @@ export async function run(): Promise<void> {
   let inputs: ActionInputs | undefined;
   let report: Report | undefined;
   let written = false;
+  let summarized = false;
   let problem: { title: string; message: string } | undefined;
   const runUrl = runUrlFromEnv(process.env);
+  // Whatever escapes the catch below (a throw in a callback, a custom module's process.exit)
+  // still writes the report so far and the job summary, fails the step and exits 3.
+  const guard = installCrashGuard({
+    fail: (message) => {
+      core.setFailed(message);
+      if (!summarized) {
+        summarized = true;
+        writeJobSummary(
+          report,
+          { title: 'evalgate failed with an internal error', message },
+          runUrl,
+        );
+      }
+    },
+    debug: (stack) => process.stderr.write(`${stack}\n`),
+  });
+  const writePartial = (partial: Report) => {
+    report = partial;
+    if (!inputs) return;
+    written = true;
+    writeOutputs(partial, { report: inputs.report, junit: inputs.junit });
+    setOutputs(partial, inputs.report);
+  };
   try {
     inputs = readInputs();
-    if (inputs.token) core.setSecret(inputs.token);
+    if (inputs.token) {
+      core.setSecret(inputs.token);
+      guard.watch.secret(inputs.token);
+    }
     if (inputs.workingDirectory) changeDirectory(inputs.workingDirectory);
     // Relative to the working directory, and checked before anything is paid for.
     checkOutputPaths([
@@ -114,7 +148,7 @@ export async function run(): Promise<void> {
         ? undefined
         : { file: inputs.junit, field: `with.${Inputs.junit}` },
     ]);
-    const h = hooks();
+    const h = hooks(guard.watch, writePartial);
     const plan = await prepare(
       {
         configPath: inputs.config,
@@ -135,7 +169,13 @@ export async function run(): Promise<void> {
     const failing = blocks(report.decision, plan.config.gate.on_inconclusive);
     annotate(report, failing);
     if (inputs.comment) {
-      await upsertPrComment(report, { configPath: inputs.config, token: inputs.token, runUrl });
+      await upsertPrComment(report, {
+        configPath: inputs.config,
+        token: inputs.token,
+        runUrl,
+        signal: controller.signal,
+        redact: plan.redact,
+      });
     }
     if (failing) core.setFailed(escapeTerminal(report.summary));
   } catch (err) {
@@ -162,10 +202,14 @@ export async function run(): Promise<void> {
       process.exitCode = EXIT.cannotJudge;
     }
   } finally {
-    if (report && !written && inputs) writePartial(report, inputs);
-    await writeJobSummary(report, problem, runUrl);
+    if (report && !written && inputs) tryWritePartial(report, inputs);
+    if (!summarized) {
+      summarized = true;
+      writeJobSummary(report, problem, runUrl);
+    }
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    guard.settle(Number(process.exitCode ?? 0));
   }
 }
 
@@ -187,7 +231,7 @@ function changeDirectory(dir: string): void {
 }
 
 /** What a stopped run managed to measure still goes to the report file and the outputs. */
-function writePartial(report: Report, inputs: ActionInputs): void {
+function tryWritePartial(report: Report, inputs: ActionInputs): void {
   try {
     writeOutputs(report, { report: inputs.report, junit: inputs.junit });
     setOutputs(report, inputs.report);
@@ -197,13 +241,15 @@ function writePartial(report: Report, inputs: ActionInputs): void {
 }
 
 // The job summary is written whatever happened, so a failed run still explains itself. It is
-// the same Markdown as the PR comment, within GitHub's 1 MiB: the verdict is never cut.
-async function writeJobSummary(
+// the same Markdown as the PR comment, within GitHub's 1 MiB: the verdict is never cut. Written
+// synchronously (as core.summary would append it), so that the crash guard can write it too.
+function writeJobSummary(
   report: Report | undefined,
   problem: { title: string; message: string } | undefined,
   runUrl: string | undefined,
-): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
   try {
     const parts: string[] = [];
     // An incomplete report explains itself (its summary says why it stopped).
@@ -212,7 +258,7 @@ async function writeJobSummary(
     }
     if (report) parts.push(renderSummary(report, { runUrl }));
     if (parts.length === 0) parts.push('## evalgate stopped before it could report\n');
-    await core.summary.addRaw(parts.join('\n')).write();
+    appendFileSync(file, parts.join('\n'));
   } catch (err) {
     core.warning(`could not write the job summary: ${errorMessage(err)}`);
   }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { type EngineHooks, type EngineOptions, execute, prepare } from '../engine.js';
 import {
   type Calibration,
@@ -7,6 +6,7 @@ import {
   type MetricNoise,
 } from '../gate/calibration.js';
 import { formatConfidence } from '../report/format.js';
+import { writeJson } from '../report/write.js';
 import { targetLabel } from '../targets/label.js';
 import { VERSION } from '../version.js';
 
@@ -124,6 +124,6 @@ export async function runCalibration(
     seed: plan.seed,
     ...calibrate(collected, config.budgets, config.gate.confidence, plan.seed),
   };
-  writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+  writeJson(o.out, result);
   return result;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type CrashWatch, debugEnabled } from '../crash-guard.js';
 import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
@@ -20,6 +21,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   isTty: boolean;
   signal?: AbortSignal;
+  /** The process's crash guard (src/crash-guard.ts): absent when run in-process by tests. */
+  guard?: CrashWatch;
 }
 
 const USAGE = `Usage:
@@ -77,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     info: (m) => io.stderr(`${inertLines(m)}\n`),
     warning: (m) => io.stderr(`warning: ${escapeTerminal(m)}\n`),
     progress: progressReporter(io),
+    ...(io.guard ? { secret: io.guard.secret } : {}),
   };
   try {
     let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -132,19 +136,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           paths.summary === undefined ? undefined : { file: paths.summary, field: '--summary' },
         ]);
         const plan = await prepare(options, hooks);
+        const runUrl = runUrlFromEnv(io.env);
+        // A stopped run (cancelled, cost budget, endpoint down, a bug) still writes what it
+        // measured, marked incomplete; the exit code stays 3.
+        const writePartial = (partial: Report) => {
+          writeOutputs(partial, paths, { runUrl });
+          io.stderr(`partial report, marked incomplete: ${values.report}\n`);
+        };
+        const guard = io.guard;
+        const runHooks: EngineHooks = guard
+          ? {
+              ...hooks,
+              snapshot: (take) =>
+                guard.partial(take && ((reason: string) => writePartial(take(reason)))),
+            }
+          : hooks;
         let report: Report;
         try {
-          report = await execute(plan, hooks);
+          report = await execute(plan, runHooks);
         } catch (err) {
-          // A stopped run (cancelled, cost budget, endpoint down) still writes what it measured,
-          // marked incomplete; the exit code stays 3.
-          if (err instanceof IncompleteRunError) {
-            writeOutputs(err.report, paths, { runUrl: runUrlFromEnv(io.env) });
-            io.stderr(`partial report, marked incomplete: ${values.report}\n`);
-          }
+          if (err instanceof IncompleteRunError) writePartial(err.report);
           throw err;
         }
-        writeOutputs(report, paths, { runUrl: runUrlFromEnv(io.env) });
+        writeOutputs(report, paths, { runUrl });
         io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));
         io.stderr(`report: ${values.report}\n`);
         return exitCodeForDecision(report.decision, plan.config.gate.on_inconclusive);
@@ -177,13 +191,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       );
       return EXIT.badInput;
     }
-    if (err instanceof RunAbortedError) {
-      io.stderr(`evalgate: could not judge: ${inertLines(err.message)}\n`);
-      return EXIT.cannotJudge;
-    }
-    io.stderr(
-      `evalgate: internal error: ${inertLines(errorMessage(err))}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`,
-    );
+    // A bug is "could not judge" like any other run that ends without a verdict: one line, and
+    // the stack only for whoever asks (EVALGATE_DEBUG=1).
+    const message =
+      err instanceof RunAbortedError ? err.message : `internal error: ${errorMessage(err)}`;
+    io.stderr(`evalgate: could not judge: ${inertLines(message)}\n`);
+    const bug = err instanceof RunAbortedError ? err.cause : err;
+    if (debugEnabled(io.env) && bug instanceof Error && bug.stack) io.stderr(`${bug.stack}\n`);
     return EXIT.cannotJudge;
   }
 }

@@ -30,16 +30,52 @@ export function stripControlChars(text: string): string {
     .replace(XML_ILLEGAL, '');
 }
 
-/** Cuts `text` to at most `max` code points, ending with `…` when anything was cut. */
-export function truncate(text: string, max: number): string {
-  if (!Number.isFinite(max) || text.length <= max) return text;
-  const points = Array.from(text);
-  if (points.length <= max) return text;
+/** Where the first `n` code points of `text` end, in UTF-16 code units; O(n), whatever its length. */
+function codePointsEnd(text: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < text.length; k++) {
+    const hi = text.charCodeAt(i);
+    const lowNext = (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    i += hi >= 0xd800 && hi <= 0xdbff && lowNext ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * Cuts `text` to at most `max` code points, ending with `…` when anything was cut (or when
+ * `cut` says the text given is already a cut piece of a longer one). Looks at the first `max`
+ * code points only: a 50 MB answer costs what a short one does.
+ */
+export function truncate(text: string, max: number, cut = false): string {
+  if (!Number.isFinite(max) || (!cut && text.length <= max)) return text;
+  if (!cut && codePointsEnd(text, max) >= text.length) return text;
   if (max < 1) return '';
-  return `${points
-    .slice(0, max - 1)
-    .join('')
-    .trimEnd()}…`;
+  return `${text.slice(0, codePointsEnd(text, max - 1)).trimEnd()}…`;
+}
+
+/**
+ * How much raw text can hold `max` visible code points: two code units each (surrogate pairs),
+ * with room for the control sequences and runs of whitespace that escaping removes or merges.
+ */
+function rawBound(max: number): number {
+  return 4 * max + 256;
+}
+
+/**
+ * `process` (stripping, collapsing) applied to a bounded head of `text`, then cut to `max` code
+ * points: the cut comes first, so the work is proportional to `max`, never to the whole text.
+ * A head made almost entirely of control sequences may show less than `max`; the `…` still
+ * says that text was left out.
+ */
+function cutThen(text: string, max: number, process: (s: string) => string): string {
+  if (!Number.isFinite(max)) return process(text);
+  let end = rawBound(max);
+  if (text.length <= end) return truncate(process(text), max);
+  // Never split a surrogate pair: half of one would become U+FFFD or be dropped as illegal.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  const head = process(text.slice(0, end));
+  return truncate(head, max, codePointsEnd(head, max) >= head.length);
 }
 
 /** One line: every run of whitespace (newlines, tabs, line separators) becomes one space. */
@@ -79,6 +115,9 @@ const MARKDOWN_ENTITIES: Record<string, string> = {
   $: '&#36;',
 };
 
+/** What escapeMarkdownInline replaces; group 1 is a `#` that would link an issue (`#123`, `#x`). */
+const MARKDOWN_SPECIAL = /(#(?=[\p{L}\p{N}_-]))|[@#&<>"'|`\\*_[\]~$]/gu;
+
 /**
  * Untrusted text for one line of GitHub Markdown (a table cell, a list item, a paragraph, the
  * contents of <summary> or <code>): control characters removed, whitespace collapsed to single
@@ -88,16 +127,17 @@ const MARKDOWN_ENTITIES: Record<string, string> = {
  * use <code> instead.
  */
 export function escapeMarkdownInline(text: string, maxLength = Number.POSITIVE_INFINITY): string {
-  const plain = truncate(oneLine(stripControlChars(text)), maxLength);
-  let out = '';
-  const points = Array.from(plain);
-  for (let i = 0; i < points.length; i++) {
-    const ch = points[i]!;
-    if (ch === '@') out += `&#64;${ZWSP}`;
-    else if (ch === '#')
-      out += /[\p{L}\p{N}_-]/u.test(points[i + 1] ?? '') ? `&#35;${ZWSP}` : '&#35;';
-    else out += MARKDOWN_ENTITIES[ch] ?? ch;
-  }
+  const plain = cutThen(text, maxLength, (s) => oneLine(stripControlChars(s)));
+  // One pass over the text, no array of its characters: linear in its length.
+  const out = plain.replace(MARKDOWN_SPECIAL, (ch, link: string | undefined) =>
+    link
+      ? `&#35;${ZWSP}`
+      : ch === '@'
+        ? `&#64;${ZWSP}`
+        : ch === '#'
+          ? '&#35;'
+          : MARKDOWN_ENTITIES[ch]!,
+  );
   // At the start of a line, `- `, `+ `, `1. ` would open a list and `---`/`===` underline a heading.
   return out
     .replace(/^([-+=])(?=[-+=\s]|$)/, (_, ch: string) => `&#${ch.charCodeAt(0)};`)
@@ -112,7 +152,7 @@ export function escapeMarkdownInline(text: string, maxLength = Number.POSITIVE_I
  * the text stays inert even if the block is ever shown outside an HTML block.
  */
 export function escapeCodeBlock(text: string, maxLength = Number.POSITIVE_INFINITY): string {
-  const plain = truncate(stripControlChars(text), maxLength);
+  const plain = cutThen(text, maxLength, stripControlChars);
   return escapeHtml(plain).replace(/[@`~]/g, (ch) =>
     ch === '@' ? `&#64;${ZWSP}` : ch === '`' ? '&#96;' : '&#126;',
   );
@@ -137,5 +177,5 @@ export function escapeXmlAttr(text: string): string {
  * collapsed, cut to `maxLength` code points.
  */
 export function escapeTerminal(text: string, maxLength = Number.POSITIVE_INFINITY): string {
-  return truncate(oneLine(stripControlChars(text)), maxLength);
+  return cutThen(text, maxLength, (s) => oneLine(stripControlChars(s)));
 }

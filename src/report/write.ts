@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Report } from '../types.js';
+import { writeFileAtomic, writeFileAtomicChunks } from '../util/atomic-write.js';
+import { jsonChunks } from '../util/json-chunks.js';
 import { renderJunit } from './junit.js';
 import { JOB_SUMMARY_MAX_CHARS, type MarkdownOptions, renderMarkdown } from './markdown.js';
 import { OutputWriteError } from './output-paths.js';
@@ -11,13 +13,37 @@ export interface OutputPaths {
   summary?: string;
 }
 
-function write(file: string, text: string): void {
+// Every output replaces its file atomically (src/util/atomic-write.ts): a run killed mid-write
+// leaves the previous report whole, never a truncated one.
+function write(file: string, content: () => string | Iterable<string>): void {
   try {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, text);
+    const c = content();
+    if (typeof c === 'string') writeFileAtomic(file, c);
+    else writeFileAtomicChunks(file, c);
   } catch (err) {
-    throw new OutputWriteError(file, err);
+    throw new OutputWriteError(file, withoutPaths(err));
   }
+}
+
+/**
+ * Node's "EISDIR: illegal operation on a directory, rename '/x/.r.json.1f….tmp' -> '/x/r.json'"
+ * without its syscall and paths: the message names the file already, and the temp file is ours.
+ */
+function withoutPaths(err: unknown): unknown {
+  if (!(err instanceof Error) || !(err as NodeJS.ErrnoException).syscall) return err;
+  return new Error(err.message.replace(/, \w+ '.*$/s, ''));
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, written in pieces: a report whose answers add
+ * up to more than V8's longest string is written all the same, to the same bytes.
+ */
+export function writeJson(file: string, value: unknown): void {
+  write(file, function* () {
+    yield* jsonChunks(value, 2);
+    yield '\n';
+  });
 }
 
 /** The job summary's Markdown: the `--summary` file is the same text, within the same size. */
@@ -31,7 +57,7 @@ export function writeOutputs(
   paths: OutputPaths,
   markdown: MarkdownOptions = {},
 ): void {
-  if (paths.report) write(paths.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (paths.junit) write(paths.junit, renderJunit(report));
-  if (paths.summary) write(paths.summary, renderSummary(report, markdown));
+  if (paths.report) writeJson(paths.report, report);
+  if (paths.junit) write(paths.junit, () => renderJunit(report));
+  if (paths.summary) write(paths.summary, () => renderSummary(report, markdown));
 }

@@ -36,6 +36,11 @@ export interface RunOptions {
   cache?: ResponseCache;
   /** `run.max_cost_usd`: no call starts that could take the run's spending past this. */
   maxCostUsd?: number;
+  /**
+   * Receives, as the run starts, a function that returns at any moment what was answered so far
+   * (a case missing some of its repeats is left out): a crash guard writes it as a partial report.
+   */
+  watch?: (snapshot: () => RunResults) => void;
 }
 
 export type { SideOptions } from './lane.js';
@@ -125,6 +130,13 @@ class PairedRun {
       retries: 0,
       failed: 0,
     };
+    o.watch?.(() => this.results());
+  }
+
+  private results(): RunResults {
+    const results: RunResults = { stats: { ...this.stats } };
+    for (const lane of this.lanes) results[lane.side] = lane.out;
+    return results;
   }
 
   run(): Promise<RunResults> {
@@ -371,15 +383,12 @@ class PairedRun {
     this.finished = true;
     this.o.signal?.removeEventListener('abort', this.onOuterAbort);
     for (const lane of this.lanes) lane.limiter?.close();
-    const results: RunResults = { stats: this.stats };
-    for (const lane of this.lanes) results[lane.side] = lane.out;
     const done = () => {
       if (this.fatal) this.fail(this.fatal.error);
       else if (this.stop) {
-        const partial: SideResults = {};
-        for (const lane of this.lanes) partial[lane.side] = lane.out;
-        this.fail(new RunStoppedError(this.stop.message, this.stop.reason, partial, this.stats));
-      } else this.settle(results);
+        const { stats, ...partial } = this.results();
+        this.fail(new RunStoppedError(this.stop.message, this.stop.reason, partial, stats));
+      } else this.settle(this.results());
     };
     // What was paid for is kept even when the run stops: a re-run picks up from there.
     if (this.o.cache) this.o.cache.flush().then(done, done);

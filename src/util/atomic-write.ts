@@ -16,13 +16,50 @@ function tempPath(file: string): string {
  * name cannot redirect the write.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  writeFileAtomicChunks(file, [data]);
+}
+
+/** UTF-16 code units gathered before each write(2): few system calls, little held at a time. */
+const FLUSH_UNITS = 1 << 20;
+
+/**
+ * `writeFileAtomic` for content given in pieces (see src/util/json-chunks.ts): no single string
+ * or buffer holds the whole file, so a file larger than the longest string V8 can make is
+ * still written. A piece that throws leaves the old file as it was.
+ */
+export function writeFileAtomicChunks(file: string, chunks: Iterable<string | Uint8Array>): void {
   const tmp = tempPath(file);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
     try {
-      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      let pending: string[] = [];
+      let pendingLength = 0;
+      const writeAll = (buf: Uint8Array) => {
+        let off = 0;
+        while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      };
+      const flush = () => {
+        if (pending.length === 0) return;
+        const text = pending.join('');
+        // A string goes to write(2) without a Buffer of our own (much faster for two-byte
+        // strings); a short write, which a regular file only does when the disk is full, goes on
+        // from the byte where it stopped.
+        const n = writeSync(fd, text);
+        if (n < Buffer.byteLength(text)) writeAll(Buffer.from(text, 'utf8').subarray(n));
+        pending = [];
+        pendingLength = 0;
+      };
+      for (const chunk of chunks) {
+        if (typeof chunk !== 'string') {
+          flush();
+          writeAll(chunk);
+          continue;
+        }
+        pending.push(chunk);
+        pendingLength += chunk.length;
+        if (pendingLength >= FLUSH_UNITS) flush();
+      }
+      flush();
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -1,76 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
-import {
-  type FakeReply,
-  type FakeServer,
-  startFakeOpenAI,
-  userText,
-} from '../helpers/fake-openai.js';
-import { ACTION, baseConfig, CLI, goldenJsonl, workspace } from '../helpers/workspace.js';
+import { ANSWERED, answeredSides, HELD, runUntilHeld } from '../helpers/held-run.js';
+import { ACTION, CLI, goldenJsonl, workspace } from '../helpers/workspace.js';
 
 // A cancelled workflow: GitHub sends SIGINT/SIGTERM to the step. The CLI and the Action must cancel
 // the calls in flight, write what was answered as a report marked incomplete, say so in the
 // summary, and exit 3. The signal is sent when the server has seen a given number of requests
-// (an event, not a sleep): the first ANSWERED are answered, every later call is held, and with
-// 4 calls in flight per target exactly 8 are held once the answered ones are done.
+// (an event, not a sleep): see test/helpers/held-run.ts.
 
-const ANSWERED = 30;
-const HELD = 8;
 const KEY = 'sk-cancel-secret-789';
-
-let server: FakeServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-interface Run {
-  code: number | null;
-  stderr: string;
-}
-
-/** Starts `script`, and sends `signal` once ANSWERED + HELD requests have arrived. */
-async function runUntilHeld(
-  script: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  signal: NodeJS.Signals,
-): Promise<Run> {
-  let child: ChildProcess | undefined;
-  let arrived = 0;
-  server = await startFakeOpenAI(
-    (req) =>
-      new Promise<FakeReply>((resolve) => {
-        arrived++;
-        if (arrived <= ANSWERED) resolve(userText(req).replace(/^q/, 'a'));
-        // Held calls are never answered: the run has to cancel them.
-        if (arrived === ANSWERED + HELD) child?.kill(signal);
-      }),
-  );
-  const cfg = baseConfig(server.url).replace('concurrency: 8', 'concurrency: 4');
-  writeFileSync(path.join(cwd, 'evalgate.yaml'), cfg);
-  return new Promise<Run>((resolve, reject) => {
-    child = spawn(process.execPath, [script, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
-
-function answeredSides(report: Report): number {
-  return report.cases.reduce((n, c) => n + (c.baseline ? 1 : 0) + (c.candidate ? 1 : 0), 0);
-}
 
 describe('cancelling a run (SIGTERM / SIGINT)', () => {
   it('the CLI cancels calls in flight, writes a partial report marked incomplete, exits 3', async () => {
@@ -88,7 +28,7 @@ describe('cancelling a run (SIGTERM / SIGINT)', () => {
     );
     expect(r.stderr).toMatch(/partial report, marked incomplete: evalgate-report\.json/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(server!.requests).toHaveLength(ANSWERED + HELD); // nothing sent after the signal
+    expect(r.server.requests).toHaveLength(ANSWERED + HELD); // nothing sent after the signal
 
     const text = readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8');
     expect(text).not.toContain(KEY);

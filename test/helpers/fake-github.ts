@@ -19,6 +19,12 @@ export interface FakeGitHub {
   failWritesWith?: number;
   /** Answer every list request with this status. */
   failListWith?: number;
+  /** The `message` of those failures (GitHub's own by default): a test may quote the token. */
+  failMessage?: string;
+  /** Never answer anything: a silent API, which only the client's deadline or a cancel ends. */
+  silent?: boolean;
+  /** Resolves when the next request arrives (after it was recorded in `calls`). */
+  nextCall(): Promise<void>;
   /** Who the token belongs to: the author of comments it creates. */
   author: { login: string; type: string };
   close(): Promise<void>;
@@ -39,7 +45,13 @@ export async function startFakeGitHub(perPage = 30): Promise<FakeGitHub> {
     calls: [],
     author: { login: 'github-actions[bot]', type: 'Bot' },
     close: async () => {},
+    nextCall: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+      }),
   };
+  const waiting: (() => void)[] = [];
+  const sockets = new Set<import('node:net').Socket>();
   let nextId = 1000;
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -53,6 +65,8 @@ export async function startFakeGitHub(perPage = 30): Promise<FakeGitHub> {
         path: url.pathname + url.search,
         authorization: req.headers.authorization,
       });
+      for (const resolve of waiting.splice(0)) resolve();
+      if (state.silent) return;
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(body === undefined ? '' : JSON.stringify(body));
@@ -61,7 +75,9 @@ export async function startFakeGitHub(perPage = 30): Promise<FakeGitHub> {
       const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
       if (list && req.method === 'GET') {
         if (state.failListWith) {
-          send(state.failListWith, { message: 'Resource not accessible by integration' });
+          send(state.failListWith, {
+            message: state.failMessage ?? 'Resource not accessible by integration',
+          });
           return;
         }
         const page = Number(url.searchParams.get('page') ?? 1);
@@ -81,7 +97,9 @@ export async function startFakeGitHub(perPage = 30): Promise<FakeGitHub> {
         (one && (req.method === 'PATCH' || req.method === 'DELETE'));
       if (write) {
         if (state.failWritesWith) {
-          send(state.failWritesWith, { message: 'Resource not accessible by integration' });
+          send(state.failWritesWith, {
+            message: state.failMessage ?? 'Resource not accessible by integration',
+          });
           return;
         }
         if (one && req.method === 'DELETE') {
@@ -122,9 +140,18 @@ export async function startFakeGitHub(perPage = 30): Promise<FakeGitHub> {
       send(404, { message: 'Not Found' });
     });
   });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  // A silent API holds its connections open: close them, or close() would wait on them.
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
   return state;
 }
 

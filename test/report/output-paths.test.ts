@@ -87,7 +87,7 @@ describe('writeOutputs', () => {
     expect(err).toBeInstanceOf(OutputWriteError);
     expect(err).toBeInstanceOf(RunAbortedError);
     expect((err as Error).message).toBe(
-      `could not write ${dir}: EISDIR: illegal operation on a directory, open '${dir}'`,
+      `could not write ${dir}: EISDIR: illegal operation on a directory`,
     );
   });
 

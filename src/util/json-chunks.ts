@@ -1,0 +1,101 @@
+/** Code units per escaped slice of a long string: small enough that escaping it (×6 at worst) is cheap. */
+export const STRING_PIECE = 1 << 20;
+
+interface Frame {
+  value: object;
+  array: boolean;
+  /** Keys (undefined in an array) and values still to write, holes and skipped values resolved. */
+  items: [string | undefined, unknown][];
+  i: number;
+  depth: string;
+}
+
+/**
+ * `JSON.stringify(value, null, indent)` (indent ≥ 1) in pieces, byte for byte the same text, so
+ * that no single string has to hold the whole document: a report with three 200 MB answers is
+ * longer than the longest string V8 can make ("Invalid string length"), yet it must still be
+ * written.
+ *
+ * Follows JSON.stringify's rules: toJSON, undefined, functions and symbols skipped in objects and
+ * `null` in arrays, non-finite numbers as `null`, a circular structure a TypeError. A string
+ * longer than `piece` code units is escaped in slices cut between code points. An explicit stack
+ * rather than recursion: a deeply nested `expected` cannot overflow the call stack.
+ */
+export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): Generator<string> {
+  const pad = ' '.repeat(Math.max(1, indent));
+  const stack: Frame[] = [];
+  const open = new Set<object>();
+  let next: { key: string; value: unknown; depth: string } | undefined = {
+    key: '',
+    value,
+    depth: '',
+  };
+  for (;;) {
+    if (next) {
+      const v = toJson(next.key, next.value);
+      const depth = next.depth;
+      next = undefined;
+      if (typeof v === 'string') yield* stringChunks(v, piece);
+      else if (v === null || typeof v !== 'object') yield JSON.stringify(v) ?? 'null';
+      else {
+        if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
+        const array = Array.isArray(v);
+        const items: Frame['items'] = array
+          ? Array.from(v as unknown[], (x) => [undefined, skipped(x) ? null : x])
+          : Object.entries(v).filter(([, x]) => !skipped(x));
+        if (items.length === 0) yield array ? '[]' : '{}';
+        else {
+          open.add(v);
+          stack.push({ value: v, array, items, i: 0, depth });
+        }
+      }
+    }
+    const top = stack.at(-1);
+    if (!top) return;
+    if (top.i < top.items.length) {
+      const [key, item] = top.items[top.i]!;
+      const inner = top.depth + pad;
+      const lead = top.i === 0 ? (top.array ? '[' : '{') : ',';
+      yield `${lead}\n${inner}${key === undefined ? '' : `${JSON.stringify(key)}: `}`;
+      next = { key: key ?? String(top.i), value: item, depth: inner };
+      top.i++;
+    } else {
+      stack.pop();
+      open.delete(top.value);
+      yield `\n${top.depth}${top.array ? ']' : '}'}`;
+    }
+  }
+}
+
+function toJson(key: string, v: unknown): unknown {
+  if (v !== null && typeof v === 'object') {
+    const fn = (v as { toJSON?: unknown }).toJSON;
+    if (typeof fn === 'function') return fn.call(v, key);
+  }
+  return v;
+}
+
+function skipped(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/** What JSON.stringify would escape (any surrogate, to be safe: a lone one is escaped). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function* stringChunks(s: string, piece: number): Generator<string> {
+  if (s.length <= piece) {
+    yield JSON.stringify(s);
+    return;
+  }
+  yield '"';
+  for (let at = 0; at < s.length; ) {
+    let end = Math.min(at + piece, s.length);
+    // A pair cut in two would be escaped as two lone surrogates (`\ud83d\ude00`), not kept whole.
+    const last = s.charCodeAt(end - 1);
+    if (end < s.length && end - 1 > at && last >= 0xd800 && last <= 0xdbff) end--;
+    const slice = s.slice(at, end);
+    yield NEEDS_ESCAPE.test(slice) ? JSON.stringify(slice).slice(1, -1) : slice;
+    at = end;
+  }
+  yield '"';
+}
