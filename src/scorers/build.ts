@@ -3,13 +3,14 @@ import type { ScorerConfig } from '../config/schema.js';
 import type { GoldenCase } from '../types.js';
 import { sentenceBleu } from './bleu.js';
 import { classificationScorer } from './classification.js';
-import { type CustomScorerFn, customScorer, modulePath } from './custom.js';
+import { type CustomModule, customScorer, modulePath } from './custom.js';
 import { type EmbeddingClient, embeddingScorer } from './embeddings.js';
 import { resolveSchema, SchemaCache, validateJson } from './json-schema.js';
 import { type JudgeClient, judgeScorer } from './judge.js';
-import { compileRegex, contains, exact, icontains, startsWith } from './match.js';
+import { contains, exact, icontains, startsWith } from './match.js';
 import { normalizeExpected, normalizeText } from './normalize.js';
 import { numericMatch } from './numeric.js';
+import { compiledRegex, matchRegex } from './regex.js';
 import { rougeL } from './rouge.js';
 import {
   BINARY_THRESHOLD,
@@ -19,14 +20,17 @@ import {
   type Scorer,
 } from './scorer.js';
 import { levenshteinSimilarity, tokenF1 } from './similarity.js';
+import { ScoringWorkers } from './workers.js';
 
 /** What scorers may need beyond their own config, prepared once per run (see prepare.ts). */
 export interface ScorerContext {
   /** Relative paths in scorer configs (schema files, rubrics, modules) resolve against it. */
   configDir: string;
   schemas: SchemaCache;
-  /** Custom scorer modules, already imported, by absolute path. */
-  modules: Map<string, CustomScorerFn>;
+  /** Custom scorer modules, already loaded in a worker, by absolute path. */
+  modules: Map<string, CustomModule>;
+  /** Where custom modules and regexes that might backtrack without bound run, with a deadline. */
+  workers: ScoringWorkers;
   judge?: JudgeClient;
   embeddings?: EmbeddingClient;
 }
@@ -37,6 +41,7 @@ export function scorerContext(partial: Partial<ScorerContext> = {}): ScorerConte
     schemas: new SchemaCache(),
     modules: new Map(),
     ...partial,
+    workers: partial.workers ?? new ScoringWorkers(),
   };
 }
 
@@ -85,23 +90,25 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     graded: false,
     needsValue: true,
     textValue: false,
-    bind(spec) {
+    bind(spec, ctx) {
       // A pattern from the config is compiled once (the schema checked it); one from a case's
       // `expected` per case, and checked per case before anything is sent.
       const fixed =
-        spec.value !== undefined ? compileRegex(asText(spec.value), spec.flags) : undefined;
+        spec.value !== undefined ? compiledRegex(asText(spec.value), spec.flags) : undefined;
       return {
         check(value) {
           if (fixed) return undefined;
           try {
-            compileRegex(asText(value), spec.flags);
+            compiledRegex(asText(value), spec.flags);
           } catch (err) {
             return `expected is not a valid regular expression (${(err as Error).message})`;
           }
           return undefined;
         },
-        score: (output, value) =>
-          (fixed ?? compileRegex(asText(value), spec.flags)).test(output) ? 1 : 0,
+        score(output, value) {
+          const { re, tame } = fixed ?? compiledRegex(asText(value), spec.flags);
+          return matchRegex(re, tame, output, ctx.workers);
+        },
       };
     },
   },
