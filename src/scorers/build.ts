@@ -3,6 +3,7 @@ import type { ScorerConfig } from '../config/schema.js';
 import type { GoldenCase } from '../types.js';
 import { sentenceBleu } from './bleu.js';
 import { classificationScorer } from './classification.js';
+import { asText, boundedText, INPUT_LIMITS } from './clip.js';
 import { type CustomModule, customScorer, modulePath } from './custom.js';
 import { type EmbeddingClient, embeddingScorer } from './embeddings.js';
 import { resolveSchema, SchemaCache, validateJson } from './json-schema.js';
@@ -58,17 +59,13 @@ interface Family<T extends Type> {
   bind(spec: SpecOf<T>, ctx: ScorerContext): BoundScorer;
 }
 
-function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
 /** A list as the value means "any of these": the best score over the list. */
 function bestOf(value: unknown, f: (e: string) => number): number {
   const list = Array.isArray(value) ? value : [value];
   return Math.max(0, ...list.map((e) => f(asText(e))));
 }
 
-const text = (score: (output: string, value: unknown) => number) => ({
+const text = (score: (output: string, value: unknown) => number | ScoreResult) => ({
   score: (output: string, value: unknown) => score(output, value),
 });
 
@@ -138,33 +135,36 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () => text((o, v) => bestOf(v, (e) => levenshteinSimilarity(o, e))),
+    bind: () =>
+      text(
+        boundedText(INPUT_LIMITS.levenshtein, (o, refs) =>
+          bestOf(refs, (e) => levenshteinSimilarity(o, e)),
+        ),
+      ),
   },
   token_f1: {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () => text((o, v) => bestOf(v, (e) => tokenF1(o, e))),
+    bind: () =>
+      text(boundedText(INPUT_LIMITS.token_f1, (o, refs) => bestOf(refs, (e) => tokenF1(o, e)))),
   },
   // rouge-score's score_multi: the best F-measure over the references.
   rouge_l: {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () => text((o, v) => bestOf(v, (e) => rougeL(o, e).fmeasure)),
+    bind: () =>
+      text(
+        boundedText(INPUT_LIMITS.rouge_l, (o, refs) => bestOf(refs, (e) => rougeL(o, e).fmeasure)),
+      ),
   },
   // BLEU's own multi-reference form: n-grams clipped by the best reference, closest length.
   bleu: {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () =>
-      text((o, v) =>
-        sentenceBleu(
-          o,
-          (Array.isArray(v) ? v : [v]).map((e) => asText(e)),
-        ),
-      ),
+    bind: () => text(boundedText(INPUT_LIMITS.bleu, (o, refs) => sentenceBleu(o, refs))),
   },
   llm_judge: {
     graded: true,
