@@ -42,7 +42,9 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  running?: Task & { id: number; timer: NodeJS.Timeout };
+  running?: Task & { id: number; timer?: NodeJS.Timeout };
+  /** The worker's thread has started: a deadline measures the task, not the thread's start. */
+  online: boolean;
   dead?: boolean;
 }
 
@@ -109,24 +111,36 @@ export class WorkerPool {
     }
   }
 
+  /** Runs `message` once on every worker, starting them all (a module is then loaded in each). */
+  async warm(message: Record<string, unknown>): Promise<WorkerReply[]> {
+    // Queued together, the tasks take a worker each: none is free again until its task is answered.
+    return Promise.all(Array.from({ length: Math.max(1, this.o.size) }, () => this.run(message)));
+  }
+
   private start(slot: Slot, task: Task): void {
     const id = this.nextId++;
-    const timer = setTimeout(
-      () =>
-        this.retire(
-          slot,
-          new WorkerFailure('timeout', `did not finish within ${this.o.timeoutMs} ms`),
-        ),
-      this.o.timeoutMs,
-    );
-    slot.running = { ...task, id, timer };
+    const running: Task & { id: number; timer?: NodeJS.Timeout } = { ...task, id };
+    const arm = () => {
+      if (slot.running !== running) return;
+      running.timer = setTimeout(
+        () =>
+          this.retire(
+            slot,
+            new WorkerFailure('timeout', `did not finish within ${this.o.timeoutMs} ms`),
+          ),
+        this.o.timeoutMs,
+      );
+    };
+    slot.running = running;
+    if (slot.online) arm();
+    else slot.worker.once('online', arm);
     this.busy.add(slot);
     // A task in flight keeps the process alive until it settles or its deadline passes.
     slot.worker.ref();
     try {
       slot.worker.postMessage({ ...task.message, id });
     } catch (err) {
-      clearTimeout(timer);
+      clearTimeout(running.timer);
       slot.running = undefined;
       this.busy.delete(slot);
       slot.worker.unref();
@@ -137,7 +151,10 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, online: false };
+    worker.once('online', () => {
+      slot.online = true;
+    });
     worker.on('message', (m: WorkerReply & { id?: number; type?: string; message?: string }) => {
       if (m.type === 'fault') {
         this.retire(slot, new WorkerFailure('fault', m.message ?? 'failed'));

@@ -15,7 +15,7 @@ import { goldenCase } from '../helpers/golden-case.js';
 // the proof that nothing reached the main thread (a process.exit or a spin here would end or
 // stall vitest).
 
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = 750;
 
 const call = (output: string): CallResult => ({
   output,
@@ -163,7 +163,7 @@ describe('a custom module that cannot work is bad input, found before anything i
     [
       'never finishes loading',
       'await new Promise(() => setInterval(() => {}, 1000)); export default () => 1;',
-      /mod\.mjs did not load within run\.scorer_timeout_ms \(300 ms\)/,
+      /mod\.mjs did not load within run\.scorer_timeout_ms \(750 ms\)/,
     ],
     [
       'throws while loading',
