@@ -51,6 +51,8 @@ describe('a hostile custom scorer in a real run', () => {
       readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'),
     ) as Report;
     expect(report.cases).toHaveLength(12);
+    // The endpoint answered every call: a scorer's timeout is not the target's error rate.
+    expect(report.targets.candidate?.error_rate).toBe(0);
     for (const c of report.cases) {
       const n = Number(c.id.replace('case-', ''));
       for (const side of [c.baseline!, c.candidate!]) {
