@@ -230,6 +230,8 @@ async function preparePlan(
     judge,
     embeddings,
     maxConsecutiveErrors: config.run.max_consecutive_errors,
+    scorerTimeoutMs: config.run.scorer_timeout_ms,
+    concurrency: config.run.concurrency,
     signal: options.signal,
   });
   problems.push(...prepared.problems);

@@ -9,7 +9,7 @@ import { stability } from './stability.js';
  * the answer, is our problem, not the target's error rate.
  */
 export function isEndpointError(kind: ErrorKind | undefined): boolean {
-  return kind !== undefined && kind !== 'scorer' && kind !== 'judge';
+  return kind !== undefined && kind !== 'scorer' && kind !== 'scorer_timeout' && kind !== 'judge';
 }
 
 /**

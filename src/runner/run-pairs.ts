@@ -299,7 +299,8 @@ class PairedRun {
       (result) => {
         let thrown: { error: unknown } | undefined;
         try {
-          this.store(lane, i, repeat, result, cached);
+          // Scoring was cancelled with the run: the answer was never scored, so it is left out.
+          if (result.error?.kind !== 'aborted') this.store(lane, i, repeat, result, cached);
         } catch (error) {
           thrown = { error };
         }

@@ -3,13 +3,15 @@ import type { ScorerConfig } from '../config/schema.js';
 import type { GoldenCase } from '../types.js';
 import { sentenceBleu } from './bleu.js';
 import { classificationScorer } from './classification.js';
-import { type CustomScorerFn, customScorer, modulePath } from './custom.js';
+import { asText, boundedText, INPUT_LIMITS } from './clip.js';
+import { type CustomModule, customScorer, modulePath } from './custom.js';
 import { type EmbeddingClient, embeddingScorer } from './embeddings.js';
 import { resolveSchema, SchemaCache, validateJson } from './json-schema.js';
 import { type JudgeClient, judgeScorer } from './judge.js';
-import { compileRegex, contains, exact, icontains, startsWith } from './match.js';
+import { contains, exact, icontains, startsWith } from './match.js';
 import { normalizeExpected, normalizeText } from './normalize.js';
 import { numericMatch } from './numeric.js';
+import { compiledRegex, matchRegex } from './regex.js';
 import { rougeL } from './rouge.js';
 import {
   BINARY_THRESHOLD,
@@ -19,14 +21,17 @@ import {
   type Scorer,
 } from './scorer.js';
 import { levenshteinSimilarity, tokenF1 } from './similarity.js';
+import { ScoringWorkers } from './workers.js';
 
 /** What scorers may need beyond their own config, prepared once per run (see prepare.ts). */
 export interface ScorerContext {
   /** Relative paths in scorer configs (schema files, rubrics, modules) resolve against it. */
   configDir: string;
   schemas: SchemaCache;
-  /** Custom scorer modules, already imported, by absolute path. */
-  modules: Map<string, CustomScorerFn>;
+  /** Custom scorer modules, already loaded in a worker, by absolute path. */
+  modules: Map<string, CustomModule>;
+  /** Where custom modules and regexes that might backtrack without bound run, with a deadline. */
+  workers: ScoringWorkers;
   judge?: JudgeClient;
   embeddings?: EmbeddingClient;
 }
@@ -37,6 +42,7 @@ export function scorerContext(partial: Partial<ScorerContext> = {}): ScorerConte
     schemas: new SchemaCache(),
     modules: new Map(),
     ...partial,
+    workers: partial.workers ?? new ScoringWorkers(),
   };
 }
 
@@ -53,17 +59,13 @@ interface Family<T extends Type> {
   bind(spec: SpecOf<T>, ctx: ScorerContext): BoundScorer;
 }
 
-function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
 /** A list as the value means "any of these": the best score over the list. */
 function bestOf(value: unknown, f: (e: string) => number): number {
   const list = Array.isArray(value) ? value : [value];
   return Math.max(0, ...list.map((e) => f(asText(e))));
 }
 
-const text = (score: (output: string, value: unknown) => number) => ({
+const text = (score: (output: string, value: unknown) => number | ScoreResult) => ({
   score: (output: string, value: unknown) => score(output, value),
 });
 
@@ -85,23 +87,25 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     graded: false,
     needsValue: true,
     textValue: false,
-    bind(spec) {
+    bind(spec, ctx) {
       // A pattern from the config is compiled once (the schema checked it); one from a case's
       // `expected` per case, and checked per case before anything is sent.
       const fixed =
-        spec.value !== undefined ? compileRegex(asText(spec.value), spec.flags) : undefined;
+        spec.value !== undefined ? compiledRegex(asText(spec.value), spec.flags) : undefined;
       return {
         check(value) {
           if (fixed) return undefined;
           try {
-            compileRegex(asText(value), spec.flags);
+            compiledRegex(asText(value), spec.flags);
           } catch (err) {
             return `expected is not a valid regular expression (${(err as Error).message})`;
           }
           return undefined;
         },
-        score: (output, value) =>
-          (fixed ?? compileRegex(asText(value), spec.flags)).test(output) ? 1 : 0,
+        score(output, value) {
+          const { re, tame } = fixed ?? compiledRegex(asText(value), spec.flags);
+          return matchRegex(re, tame, output, ctx.workers);
+        },
       };
     },
   },
@@ -131,33 +135,36 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () => text((o, v) => bestOf(v, (e) => levenshteinSimilarity(o, e))),
+    bind: () =>
+      text(
+        boundedText(INPUT_LIMITS.levenshtein, (o, refs) =>
+          bestOf(refs, (e) => levenshteinSimilarity(o, e)),
+        ),
+      ),
   },
   token_f1: {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () => text((o, v) => bestOf(v, (e) => tokenF1(o, e))),
+    bind: () =>
+      text(boundedText(INPUT_LIMITS.token_f1, (o, refs) => bestOf(refs, (e) => tokenF1(o, e)))),
   },
   // rouge-score's score_multi: the best F-measure over the references.
   rouge_l: {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () => text((o, v) => bestOf(v, (e) => rougeL(o, e).fmeasure)),
+    bind: () =>
+      text(
+        boundedText(INPUT_LIMITS.rouge_l, (o, refs) => bestOf(refs, (e) => rougeL(o, e).fmeasure)),
+      ),
   },
   // BLEU's own multi-reference form: n-grams clipped by the best reference, closest length.
   bleu: {
     graded: true,
     needsValue: true,
     textValue: true,
-    bind: () =>
-      text((o, v) =>
-        sentenceBleu(
-          o,
-          (Array.isArray(v) ? v : [v]).map((e) => asText(e)),
-        ),
-      ),
+    bind: () => text(boundedText(INPUT_LIMITS.bleu, (o, refs) => sentenceBleu(o, refs))),
   },
   llm_judge: {
     graded: true,

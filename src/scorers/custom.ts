@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ChatMessage, GoldenCase } from '../types.js';
-import { type BoundScorer, type ScoreResult, ScorerError, ScorerSetupError } from './scorer.js';
+import {
+  type BoundScorer,
+  type ScoreResult,
+  ScorerError,
+  ScorerSetupError,
+  ScoringCancelledError,
+} from './scorer.js';
+import { WorkerFailure, type WorkerReply } from './worker-pool.js';
+import { type ScoringWorkers, showTimeout } from './workers.js';
 
 /** What a custom scorer module sees of a case. */
 export interface CustomCase {
@@ -14,47 +21,63 @@ export interface CustomCase {
   metadata: Record<string, unknown>;
 }
 
-export type CustomScorerFn = (output: string, testCase: CustomCase) => unknown;
+/** A custom scorer module, checked to load in a worker, run there on every answer. */
+export interface CustomModule {
+  file: string;
+  workers: ScoringWorkers;
+}
 
 const LOADABLE = /\.(m?js|cjs|m?ts)$/i;
 
 /**
- * Imports a custom scorer module once, before anything is sent: a missing file, a module that
- * fails to load or one without a default export function is bad input naming the module.
+ * Imports a custom scorer module once, in a worker, before anything is sent: a missing file, a
+ * module that fails to load (or hangs, or exits while loading) or one without a default export
+ * function is bad input naming the module. Nothing the module does runs on the main thread.
  */
-export async function loadCustomModule(file: string, shown: string): Promise<CustomScorerFn> {
+export async function loadCustomModule(
+  file: string,
+  shown: string,
+  workers: ScoringWorkers,
+): Promise<CustomModule> {
   if (!LOADABLE.test(file)) {
     throw new ScorerSetupError('module', `custom scorer "${shown}" must be a .js or .mjs file`);
   }
   if (!existsSync(file)) {
     throw new ScorerSetupError('module', `custom scorer module not found: ${shown} (${file})`);
   }
-  let mod: { default?: unknown };
+  let reply: WorkerReply;
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // Loaded in every worker now, so that a scorer's deadline never includes the import.
+    [reply] = (await workers.custom().warm({ type: 'load', file })) as [WorkerReply];
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const f = err as WorkerFailure;
+    const why =
+      f.reason === 'timeout'
+        ? `did not load within run.scorer_timeout_ms (${showTimeout(workers.timeoutMs)})`
+        : f.reason === 'exited'
+          ? `exited while loading (${f.message.replace(/^exited \((.*)\)$/, '$1')})`
+          : f.reason === 'cancelled'
+            ? 'was not loaded: the run was cancelled'
+            : `failed to load: ${f.message}`;
+    throw new ScorerSetupError('module', `custom scorer module ${shown} ${why}`);
+  }
+  if (reply.loadError !== undefined) {
     const hint =
-      e.code === 'ERR_UNKNOWN_FILE_EXTENSION'
+      reply.code === 'ERR_UNKNOWN_FILE_EXTENSION'
         ? ` (this Node ${process.version} cannot import TypeScript; use a .js or .mjs file)`
         : '';
     throw new ScorerSetupError(
       'module',
-      `custom scorer module ${shown} failed to load: ${e.message.split('\n')[0]}${hint}`,
+      `custom scorer module ${shown} failed to load: ${reply.loadError}${hint}`,
     );
   }
-  // `export default fn` in ESM; `module.exports = fn` in CommonJS arrives as the default too.
-  let fn = mod.default;
-  if (fn && typeof fn === 'object' && typeof (fn as { default?: unknown }).default === 'function') {
-    fn = (fn as { default: unknown }).default;
-  }
-  if (typeof fn !== 'function') {
+  if (reply.value !== true) {
     throw new ScorerSetupError(
       'module',
       `custom scorer module ${shown} has no default export function; write \`export default (output, testCase) => score\``,
     );
   }
-  return fn as CustomScorerFn;
+  return { file, workers };
 }
 
 /** The path a user wrote, resolved against the config's folder. */
@@ -92,9 +115,30 @@ export function customResult(raw: unknown, shown: string): ScoreResult {
   return reason ? { score, reason } : { score };
 }
 
-/** custom: calls the module's default export with the output and a copy of the case. */
-export function customScorer(fn: CustomScorerFn | undefined, shown: string): BoundScorer {
-  if (!fn) throw new ScorerSetupError('module', `custom scorer module ${shown} is not loaded`);
+/** A worker's failure as the answer's error: stopped at the deadline, exited, or threw. */
+function failureOf(f: WorkerFailure, shown: string, timeoutMs: number): Error {
+  switch (f.reason) {
+    case 'timeout':
+      return new ScorerError(
+        'scorer_timeout',
+        `custom scorer ${shown} did not finish within run.scorer_timeout_ms (${showTimeout(timeoutMs)}); it was stopped`,
+      );
+    case 'exited':
+      return new ScorerError('scorer', `the custom scorer module ${shown} ${f.message}`);
+    case 'cancelled':
+      return new ScoringCancelledError();
+    default:
+      return new ScorerError('scorer', `custom scorer ${shown} ${f.message}`);
+  }
+}
+
+/**
+ * custom: runs the module's default export in a worker with the output and a copy of the case
+ * (structured clone), within run.scorer_timeout_ms.
+ */
+export function customScorer(mod: CustomModule | undefined, shown: string): BoundScorer {
+  if (!mod) throw new ScorerSetupError('module', `custom scorer module ${shown} is not loaded`);
+  const { file, workers } = mod;
   return {
     async score(output, value, c: GoldenCase) {
       const testCase: CustomCase = {
@@ -105,14 +149,21 @@ export function customScorer(fn: CustomScorerFn | undefined, shown: string): Bou
         vars: { ...c.vars },
         metadata: { ...c.metadata },
       };
-      let raw: unknown;
+      let reply: WorkerReply;
       try {
-        raw = await fn(output, testCase);
+        reply = await workers.custom().run({ type: 'custom', file, output, testCase });
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        throw new ScorerError('scorer', `custom scorer ${shown} threw: ${message}`);
+        if (err instanceof WorkerFailure) throw failureOf(err, shown, workers.timeoutMs);
+        // structured clone refused the case (a value only a YAML dataset could hold).
+        throw new ScorerError(
+          'scorer',
+          `custom scorer ${shown} could not be called: ${(err as Error).message}`,
+        );
       }
-      return customResult(raw, shown);
+      if (reply.threw !== undefined) {
+        throw new ScorerError('scorer', `custom scorer ${shown} threw: ${reply.threw}`);
+      }
+      return customResult(reply.value, shown);
     },
   };
 }

@@ -4,6 +4,7 @@ import { createTarget, type SecretSink, type TargetContext } from '../targets/cr
 import { BadResponseError, type Dialect, parseJson, tokenCount } from '../targets/dialect.js';
 import { callTarget, type Target } from '../targets/target.js';
 import type { EmbeddingsUsage, GoldenCase } from '../types.js';
+import { asText, clip, cutReason, INPUT_LIMITS } from './clip.js';
 import type { OutageTracker } from './outage.js';
 import { type BoundScorer, ScorerError, ScorerSetupError } from './scorer.js';
 
@@ -239,10 +240,6 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return Math.min(1, Math.max(0, dot / Math.sqrt(na * nb)));
 }
 
-function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
 /** embedding_similarity: the best cosine between the output and the value(s). */
 export function embeddingScorer(client: EmbeddingClient | undefined): BoundScorer {
   if (!client) {
@@ -262,11 +259,17 @@ export function embeddingScorer(client: EmbeddingClient | undefined): BoundScore
       // The API rejects empty input, and an empty answer is not similar to anything.
       if (output.trim() === '') return { score: 0, reason: 'the output is empty' };
       const refs = refsOf(value);
+      // Past the model's input limit the endpoint would refuse the text: embed its start.
+      const max = INPUT_LIMITS.embedding_similarity;
+      const longest = Math.max(0, ...refs.map((t) => t.length));
       const [out, ...vecs] = await Promise.all([
-        client.embed(output, false),
-        ...refs.map((t) => client.embed(t, true)),
+        client.embed(clip(output, max), false),
+        ...refs.map((t) => client.embed(clip(t, max), true)),
       ]);
-      return { score: Math.max(0, ...vecs.map((v) => cosine(out!, v))) };
+      const score = Math.max(0, ...vecs.map((v) => cosine(out!, v)));
+      return output.length > max || longest > max
+        ? { score, reason: cutReason(max, output.length, longest) }
+        : { score };
     },
   };
 }

@@ -16,7 +16,20 @@ export interface Verdict {
 /** Quotes the reply: cut only once masked, by whoever holds the redactor (see QuotingError). */
 export class VerdictError extends QuotingError {}
 
-/** Every `{...}` block that parses as a JSON object, outermost first, in order of appearance. */
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const UNKNOWN = -2;
+const UNCLOSED = -1;
+
+/**
+ * Every `{...}` block that parses as a JSON object, outermost first, in order of appearance. Time
+ * linear in the text: one scan from a `{` finds where every brace it meets (outside strings)
+ * closes, and those ends are kept, so nested braces are not rescanned; what is handed to
+ * JSON.parse is capped at a few times the text's length (an 80 KB reply of nested braces used
+ * to block the event loop until other calls timed out).
+ */
 function jsonObjects(text: string): Record<string, unknown>[] {
   const found: Record<string, unknown>[] = [];
   const tryParse = (s: string) => {
@@ -32,26 +45,45 @@ function jsonObjects(text: string): Record<string, unknown>[] {
     return false;
   };
   if (tryParse(text.trim())) return found;
-  // Scan for balanced braces outside strings, so prose or a fence around the object is ignored.
-  for (let start = text.indexOf('{'); start !== -1; ) {
-    let depth = 0;
+  const n = text.length;
+  let budget = 4 * n + 65_536;
+  let ends: Int32Array | undefined;
+  // Scans from the brace at `start` as if nothing came before it: strings are tracked from there.
+  const scan = (start: number) => {
+    ends ??= new Int32Array(n).fill(UNKNOWN);
+    const open: number[] = [];
     let inString = false;
-    let end = -1;
-    for (let i = start; i < text.length; i++) {
-      const ch = text[i];
+    let i = start;
+    for (; i < n; i++) {
+      const ch = text.charCodeAt(i);
       if (inString) {
-        if (ch === '\\') i++;
-        else if (ch === '"') inString = false;
-      } else if (ch === '"') inString = true;
-      else if (ch === '{') depth++;
-      else if (ch === '}' && --depth === 0) {
-        end = i;
-        break;
+        if (ch === BACKSLASH) i++;
+        else if (ch === QUOTE) inString = false;
+      } else if (ch === QUOTE) inString = true;
+      else if (ch === OPEN) open.push(i);
+      else if (ch === CLOSE && open.length > 0) {
+        ends[open.pop()!] = i;
+        if (open.length === 0) break;
       }
     }
-    if (end === -1) break;
-    if (tryParse(text.slice(start, end + 1))) start = text.indexOf('{', end + 1);
-    else start = text.indexOf('{', start + 1);
+    budget -= i - start;
+    // A brace left open when the text ends would stay open scanned from itself too.
+    for (const p of open) ends[p] = UNCLOSED;
+  };
+  for (let start = text.indexOf('{'); start !== -1 && budget > 0; ) {
+    if (ends === undefined || ends[start] === UNKNOWN) scan(start);
+    const end = ends![start]!;
+    if (end === UNCLOSED) break;
+    // A JSON object's first token is a key or its closing brace: skip the others unparsed.
+    let k = start + 1;
+    while (k < end && /\s/.test(text[k]!)) k++;
+    const first = text.charCodeAt(k);
+    let parsed = false;
+    if (first === QUOTE || first === CLOSE) {
+      budget -= end + 1 - start;
+      parsed = tryParse(text.slice(start, end + 1));
+    }
+    start = text.indexOf('{', parsed ? end + 1 : start + 1);
   }
   return found;
 }

@@ -8,6 +8,7 @@ import { BadResponseError } from '../targets/dialect.js';
 import { callTarget, type Target } from '../targets/target.js';
 import { renderTemplate, TemplateError } from '../targets/template.js';
 import type { ChatMessage, GoldenCase, ScoringUsage } from '../types.js';
+import { asText, clip, cutReason, INPUT_LIMITS } from './clip.js';
 import { parseVerdict, type Verdict, VerdictError } from './judge-verdict.js';
 import type { OutageTracker } from './outage.js';
 import { type BoundScorer, ScorerError, ScorerSetupError } from './scorer.js';
@@ -82,10 +83,6 @@ export function renderRubric(rubric: string, c: GoldenCase, output: string): str
   return rubric.replace(PLACEHOLDER, (whole, name: string) =>
     name === 'output' ? output : renderTemplate(whole, c),
   );
-}
-
-function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** The conversation sent to the judge for one answer. */
@@ -195,11 +192,28 @@ export function judgeScorer(
       return undefined;
     },
     async score(output, value, c) {
-      const { verdict, usage } = await judge.grade(judgeMessages(rubric, c, output, value), c);
+      // A judge's context is finite and its price per token: it grades the start of a huge
+      // answer (or reference), and the reason says so.
+      const max = INPUT_LIMITS.llm_judge;
+      let reference = value;
+      let longest = 0;
+      if (value !== undefined && value !== null) {
+        const refs = (Array.isArray(value) ? value : [value]).map(asText);
+        longest = Math.max(...refs.map((r) => r.length));
+        if (longest > max)
+          reference = Array.isArray(value) ? refs.map((r) => clip(r, max)) : clip(refs[0]!, max);
+      }
+      const messages = judgeMessages(rubric, c, clip(output, max), reference);
+      const { verdict, usage } = await judge.grade(messages, c);
+      const cut =
+        output.length > max || longest > max
+          ? cutReason(max, output.length, longest, 'the judge saw')
+          : '';
+      const reason = [cut, verdict.reason].filter(Boolean).join('; ');
       return {
         score: verdict.score,
         ...(verdict.pass !== undefined ? { pass: verdict.pass } : {}),
-        ...(verdict.reason ? { reason: verdict.reason } : {}),
+        ...(reason ? { reason } : {}),
         usage,
       };
     },

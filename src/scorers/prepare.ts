@@ -4,11 +4,12 @@ import type { InputProblem, RunAbortedError } from '../errors.js';
 import type { Target } from '../targets/target.js';
 import type { GoldenCase, Report } from '../types.js';
 import { buildScorer, type ScorerContext, scorerContext, uniqueName } from './build.js';
-import { type CustomScorerFn, loadCustomModule, modulePath } from './custom.js';
+import { loadCustomModule, modulePath } from './custom.js';
 import { createEmbeddingClient, type EmbeddingsEndpoint } from './embeddings.js';
 import { createJudgeClient } from './judge.js';
 import { OutageTracker } from './outage.js';
 import { type Scorer, ScorerSetupError } from './scorer.js';
+import { ScoringWorkers } from './workers.js';
 
 export interface ScoringSetup {
   configFile: string;
@@ -19,6 +20,11 @@ export interface ScoringSetup {
   embeddings?: EmbeddingsEndpoint;
   /** run.max_consecutive_errors: this many scoring-endpoint failures in a row stop the run. */
   maxConsecutiveErrors: number;
+  /** run.scorer_timeout_ms: the deadline of one scorer on one answer (workers enforce it). */
+  scorerTimeoutMs?: number;
+  /** run.concurrency: sizes the worker pools (at most one worker per core). */
+  concurrency?: number;
+  /** Cancelling the run ends every scoring worker at once. */
   signal?: AbortSignal;
 }
 
@@ -95,8 +101,18 @@ export async function prepareScorers(
       )
     : undefined;
 
-  const ctx: ScorerContext = scorerContext({ configDir: setup.configDir, judge, embeddings });
-  await loadModules(config, cases, setup, ctx.modules, report);
+  const workers = new ScoringWorkers({
+    timeoutMs: setup.scorerTimeoutMs,
+    concurrency: setup.concurrency,
+    signal: setup.signal,
+  });
+  const ctx: ScorerContext = scorerContext({
+    configDir: setup.configDir,
+    judge,
+    embeddings,
+    workers,
+  });
+  await loadModules(config, cases, setup, ctx, report);
 
   const build = (spec: ScorerConfig, name: string, where: Where): Scorer | undefined => {
     // A module that failed to load has been reported already.
@@ -166,6 +182,7 @@ export async function prepareScorers(
         };
       },
       close() {
+        workers.close();
         setup.judge?.transport.close();
         setup.embeddings?.target.transport.close();
       },
@@ -173,12 +190,12 @@ export async function prepareScorers(
   };
 }
 
-/** Imports each custom module once (await import), so scoring never waits on a load. */
+/** Loads each custom module once in a worker, so a module that cannot work is found now. */
 async function loadModules(
   config: Config,
   cases: GoldenCase[],
   setup: ScoringSetup,
-  into: Map<string, CustomScorerFn>,
+  ctx: ScorerContext,
   report: (where: Where, err: ScorerSetupError) => void,
 ): Promise<void> {
   const wanted = new Map<string, { module: string; where: Where }>();
@@ -203,7 +220,7 @@ async function loadModules(
   for (const [file, { module, where }] of wanted) {
     const shown = path.relative(setup.configDir, file) || module;
     try {
-      into.set(file, await loadCustomModule(file, shown));
+      ctx.modules.set(file, await loadCustomModule(file, shown, ctx.workers));
     } catch (err) {
       if (!(err instanceof ScorerSetupError)) throw err;
       report(where, err);

@@ -1,5 +1,5 @@
 import type { CallError, CallResult, GoldenCase, ScoringUsage, SideResult } from '../types.js';
-import { type ScoreResult, type Scorer, ScorerError } from './scorer.js';
+import { type ScoreResult, type Scorer, ScorerError, ScoringCancelledError } from './scorer.js';
 
 type Outcome = { scorer: Scorer; result: ScoreResult } | { scorer: Scorer; error: unknown };
 
@@ -22,9 +22,10 @@ function toCallError(s: Scorer, err: unknown): CallError {
  * Scores one answer. A failed call scores 0 and does not pass: the user got no answer. The
  * error itself is kept, so the error-rate check and the report can tell it apart from a wrong one.
  *
- * A scorer that cannot score (the judge is down, a custom module throws) makes the answer score
- * 0 and fail too, with an error of kind `judge` or `scorer` that is not the target's error rate;
- * never a silent 0 that looks like a wrong answer. The other scorers' values are still kept.
+ * A scorer that cannot score (the judge is down, a custom module throws or overruns
+ * run.scorer_timeout_ms) makes the answer score 0 and fail too, with an error of kind `judge`,
+ * `scorer` or `scorer_timeout` that is not the target's error rate; never a silent 0 that looks
+ * like a wrong answer. The other scorers' values are still kept.
  */
 export async function scoreCall(
   call: CallResult,
@@ -61,6 +62,11 @@ export async function scoreCall(
   let weighted = 0;
   let weights = 0;
   let pass = true;
+  // Cancelled mid-scoring: the runner leaves this answer out of the partial report.
+  if (outcomes.some((o) => 'error' in o && o.error instanceof ScoringCancelledError)) {
+    base.error = { kind: 'aborted', message: 'scoring was cancelled' };
+    return base;
+  }
   let failure: CallError | null = null;
   for (const o of outcomes) {
     const s = o.scorer;

@@ -34,16 +34,28 @@ export interface BoundScorer {
 /**
  * A scorer could not score an answer. `judge` means a scoring endpoint failed (judge or
  * embeddings: not the target's fault, so not in its error rate); `scorer` means the scorer itself
- * did (a custom module threw or returned nonsense).
+ * did (a custom module threw, exited or returned nonsense); `scorer_timeout` that it ran past
+ * run.scorer_timeout_ms and was stopped.
  */
 export class ScorerError extends Error {
   constructor(
-    readonly kind: 'judge' | 'scorer',
+    readonly kind: 'judge' | 'scorer' | 'scorer_timeout',
     message: string,
     readonly usage?: ScoringUsage,
   ) {
     super(message);
     this.name = 'ScorerError';
+  }
+}
+
+/**
+ * The run was cancelled while an answer was being scored: the answer is dropped from the
+ * (partial) report rather than reported as a scorer failure that never happened.
+ */
+export class ScoringCancelledError extends Error {
+  constructor() {
+    super('scoring was cancelled');
+    this.name = 'ScoringCancelledError';
   }
 }
 

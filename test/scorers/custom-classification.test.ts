@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { targetMetrics } from '../../src/metrics/target-metrics.js';
 import { buildScorer, scorerContext } from '../../src/scorers/build.js';
 import {
@@ -13,6 +13,7 @@ import {
 import { customResult, loadCustomModule } from '../../src/scorers/custom.js';
 import { scoreCall } from '../../src/scorers/score-case.js';
 import { ScorerError, ScorerSetupError } from '../../src/scorers/scorer.js';
+import { ScoringWorkers } from '../../src/scorers/workers.js';
 import type { CallResult, SideResult } from '../../src/types.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
@@ -28,10 +29,14 @@ const call = (output: string): CallResult => ({
   attempts: 1,
 });
 
+// One pool for the file, as a run has: each module is loaded once per worker.
+const workers = new ScoringWorkers();
+afterAll(() => workers.close());
+
 async function customScorer(module: string) {
   const file = path.join(CUSTOM, module);
-  const ctx = scorerContext({ configDir: CUSTOM });
-  ctx.modules.set(file, await loadCustomModule(file, module));
+  const ctx = scorerContext({ configDir: CUSTOM, workers });
+  ctx.modules.set(file, await loadCustomModule(file, module, workers));
   return buildScorer({ type: 'custom', module }, 'mine', ctx);
 }
 
@@ -123,7 +128,9 @@ describe('custom scorers', () => {
     ['not a script', 'notes.txt', /must be a \.js or \.mjs file/],
     // (TypeScript modules are tried in the CLI e2e test: under vitest, Vite would transpile them.)
   ])('refuses %s when loading, before anything is sent', async (_label, module, message) => {
-    const err = await loadCustomModule(path.join(CUSTOM, module), module).catch((e: unknown) => e);
+    const err = await loadCustomModule(path.join(CUSTOM, module), module, workers).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ScorerSetupError);
     expect((err as ScorerSetupError).path).toBe('module');
     expect((err as Error).message).toMatch(message);
@@ -132,7 +139,7 @@ describe('custom scorers', () => {
   it('refuses a module that does not parse', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-custom-'));
     writeFileSync(path.join(dir, 'broken.mjs'), 'export default (output =>\n');
-    const err = await loadCustomModule(path.join(dir, 'broken.mjs'), 'broken.mjs').catch(
+    const err = await loadCustomModule(path.join(dir, 'broken.mjs'), 'broken.mjs', workers).catch(
       (e: unknown) => e,
     );
     expect((err as Error).message).toMatch(/^custom scorer module broken\.mjs failed to load: /);

@@ -41,6 +41,9 @@ describe('scoring usage in the report', () => {
 
   it('does not count a judge failure in the target’s error rate, but the answer scores 0', () => {
     expect(isEndpointError('judge')).toBe(false);
+    // Nor a scorer that failed or overran run.scorer_timeout_ms: the endpoint answered.
+    expect(isEndpointError('scorer')).toBe(false);
+    expect(isEndpointError('scorer_timeout')).toBe(false);
     const failed = side({ score: 0, pass: false, error: { kind: 'judge', message: 'judge down' } });
     const m = targetMetrics([failed, side()]);
     expect(m).toMatchObject({ error_rate: 0, quality: 0.5, pass_rate: 0.5 });
