@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InputFileError, ProjectFiles } from '../config/project-files.js';
 import type { ChatMessage, GoldenCase } from '../types.js';
 import { type BoundScorer, type ScoreResult, ScorerError, ScorerSetupError } from './scorer.js';
 
@@ -22,12 +23,23 @@ const LOADABLE = /\.(m?js|cjs|m?ts)$/i;
  * Imports a custom scorer module once, before anything is sent: a missing file, a module that
  * fails to load or one without a default export function is bad input naming the module.
  */
-export async function loadCustomModule(file: string, shown: string): Promise<CustomScorerFn> {
+export async function loadCustomModule(
+  file: string,
+  shown: string,
+  files: ProjectFiles = ProjectFiles.unrestricted(),
+): Promise<CustomScorerFn> {
   if (!LOADABLE.test(file)) {
     throw new ScorerSetupError('module', `custom scorer "${shown}" must be a .js or .mjs file`);
   }
   if (!existsSync(file)) {
     throw new ScorerSetupError('module', `custom scorer module not found: ${shown} (${file})`);
+  }
+  // Code the run executes: inside the project, and a file an import can finish reading.
+  try {
+    files.checkModule(file, 'custom scorer module');
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ScorerSetupError('module', err.message);
+    throw err;
   }
   let mod: { default?: unknown };
   try {

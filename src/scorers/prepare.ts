@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ProjectFiles } from '../config/project-files.js';
 import type { Config, ScorerConfig } from '../config/schema.js';
 import type { InputProblem, RunAbortedError } from '../errors.js';
 import type { Target } from '../targets/target.js';
@@ -13,6 +14,8 @@ import { type Scorer, ScorerSetupError } from './scorer.js';
 export interface ScoringSetup {
   configFile: string;
   configDir: string;
+  /** Reads schema and rubric files and checks modules under the project-root rule. */
+  files?: ProjectFiles;
   /** From createJudgeTarget, when the config has `judge:`. */
   judge?: Target;
   /** From createEmbeddingsEndpoint, when the config has `embeddings:`. */
@@ -95,7 +98,12 @@ export async function prepareScorers(
       )
     : undefined;
 
-  const ctx: ScorerContext = scorerContext({ configDir: setup.configDir, judge, embeddings });
+  const ctx: ScorerContext = scorerContext({
+    configDir: setup.configDir,
+    ...(setup.files ? { files: setup.files } : {}),
+    judge,
+    embeddings,
+  });
   await loadModules(config, cases, setup, ctx.modules, report);
 
   const build = (spec: ScorerConfig, name: string, where: Where): Scorer | undefined => {
@@ -203,7 +211,7 @@ async function loadModules(
   for (const [file, { module, where }] of wanted) {
     const shown = path.relative(setup.configDir, file) || module;
     try {
-      into.set(file, await loadCustomModule(file, shown));
+      into.set(file, await loadCustomModule(file, shown, setup.files));
     } catch (err) {
       if (!(err instanceof ScorerSetupError)) throw err;
       report(where, err);
