@@ -58,8 +58,8 @@ export const RATE_BOUNDS = { rpm: { min: 1, max: 1e8 }, tpm: { min: 100, max: 1e
 const perMinute = (min: number, max: number, unit: string) =>
   z
     .number()
-    .min(min, `must be at least ${min} ${unit} per minute`)
-    .max(max, `must be at most ${max} ${unit} per minute`);
+    .min(min, `must be at least ${min} (${unit} per minute)`)
+    .max(max, `must be at most ${max} (${unit} per minute)`);
 
 /** Headers a target sends on every request: a few in practice, each short. */
 export const MAX_HEADERS = 100;

@@ -8,10 +8,12 @@ import { InputError, type InputProblem } from '../errors.js';
 /** How many files a dataset spec may name in all: more is a glob that matched far too much. */
 export const MAX_DATASET_FILES = 10_000;
 /**
- * How many folders one glob may read while looking: `**` from a repository's root through
- * node_modules stays well within it, `/**` over a whole filesystem does not.
+ * How many folders one glob may read while looking: `**` from a repository's root stays well
+ * within it, `/**` over a whole filesystem does not.
  */
-export const MAX_GLOB_FOLDERS = 20_000;
+export const MAX_GLOB_FOLDERS = 10_000;
+/** Never golden sets, often the largest trees in a repository: a glob does not descend into them. */
+const NEVER_WALKED = ['**/node_modules/**', '**/.git/**'];
 /** Outside-the-root matches reported one by one before the rest are counted. */
 const MAX_OUTSIDE_REPORTED = 5;
 
@@ -173,6 +175,7 @@ async function globFiles(
     absolute: true,
     onlyFiles: true,
     expandDirectories: false,
+    ignore: NEVER_WALKED,
     signal: controller.signal,
     fs: { ...fs, readdir },
   });
