@@ -3,22 +3,20 @@
 // (an overwritten dataset, an internal error, a crash after the calls were paid for, a rate that
 // waited for ever, a secret echoed) is exit 2 naming the file and the field, nothing sent.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CONFIG,
   cfg,
-  expectBadInput,
   GOLDEN,
+  itRejectsEach,
   KEY,
   type Kind,
   lineOf,
   runKind,
+  useBadInputServer,
 } from '../helpers/bad-input.js';
-import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
-import { CLI, ROOT } from '../helpers/workspace.js';
 
 const withPrompt = (url: string, prompt: string) =>
   cfg(url, ['    model: cand-model', `    model: cand-model\n    prompt: ${prompt}`]);
@@ -148,30 +146,17 @@ const KINDS: Kind[] = [
   },
 ];
 
-let server: FakeServer;
-
-beforeAll(async () => {
-  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  server = await startFakeOpenAI(() => 'a1');
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const server = useBadInputServer();
 
 describe('outputs, nesting and bounds: exit 2, the file and field named, nothing sent', () => {
-  for (const kind of KINDS) {
-    it(`${kind.command ?? 'run'}: ${kind.name}`, async () => {
-      expectBadInput(await runKind(server, kind, kind.command ?? 'run'), kind);
-    }, 20_000);
-  }
+  itRejectsEach(KINDS, server);
 
   it('the outputs that collided were not touched', async () => {
     const kind = KINDS.find((k) => k.name.startsWith('`--report golden.jsonl'))!;
-    const r = await runKind(server, kind, 'run');
+    const r = await runKind(server(), kind, 'run');
     expect(r.code).toBe(2);
     expect(readFileSync(path.join(r.dir, 'golden.jsonl'), 'utf8')).toBe(GOLDEN);
-    expect(readFileSync(path.join(r.dir, CONFIG), 'utf8')).toBe(cfg(server.url));
+    expect(readFileSync(path.join(r.dir, CONFIG), 'utf8')).toBe(cfg(server().url));
   });
 
   it('with the flag, `/**/x*.jsonl` stops after a bounded walk instead of reading the disk', async () => {
@@ -184,7 +169,7 @@ describe('outputs, nesting and bounds: exit 2, the file and field named, nothing
       says: [],
     };
     const started = Date.now();
-    const r = await runKind(server, { ...kind, args: ['--allow-outside-repo'] }, 'validate');
+    const r = await runKind(server(), { ...kind, args: ['--allow-outside-repo'] }, 'validate');
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/read more than 10000 folders|matched no files/);
     expect(Date.now() - started).toBeLessThan(20_000);

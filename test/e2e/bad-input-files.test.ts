@@ -4,19 +4,20 @@
 // bad-input-bounds.test.ts.
 
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  symlinkSync,
-  truncateSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG, cfg, expectBadInput, KEY, type Kind, runKind } from '../helpers/bad-input.js';
-import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
-import { CLI, ROOT, workspace } from '../helpers/workspace.js';
+import { describe, expect, it } from 'vitest';
+import {
+  CONFIG,
+  cfg,
+  expectBadInput,
+  itRejectsEach,
+  KEY,
+  type Kind,
+  runKind,
+  useBadInputServer,
+} from '../helpers/bad-input.js';
+import { workspace } from '../helpers/workspace.js';
 
 const fifo = (dir: string, name: string) => execFileSync('mkfifo', [path.join(dir, name)]);
 const withPrompt = (url: string, prompt: string) =>
@@ -194,24 +195,10 @@ const KINDS: Kind[] = [
   },
 ];
 
-let server: FakeServer;
-
-beforeAll(async () => {
-  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  server = await startFakeOpenAI(() => 'a1');
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const server = useBadInputServer();
 
 describe('files and paths: exit 2, the file and field named, nothing sent, no hang', () => {
-  for (const kind of KINDS) {
-    it(`${kind.command ?? 'run'}: ${kind.name}`, async () => {
-      const r = await runKind(server, kind, kind.command ?? 'run');
-      expectBadInput(r, kind);
-    }, 20_000);
-  }
+  itRejectsEach(KINDS, server);
 });
 
 describe('--allow-outside-repo and the repository root', () => {
@@ -221,7 +208,7 @@ describe('--allow-outside-repo and the repository root', () => {
       mkdirSync(path.join(dir, 'evals'));
       writeFileSync(
         path.join(dir, 'evals', CONFIG),
-        cfg(server.url, ['dataset: golden.jsonl', 'dataset: ../golden.jsonl']),
+        cfg(server().url, ['dataset: golden.jsonl', 'dataset: ../golden.jsonl']),
       );
     },
     args: ['--config', `evals/${CONFIG}`],
@@ -230,12 +217,12 @@ describe('--allow-outside-repo and the repository root', () => {
   };
 
   it('a dataset above the config folder, with no repository around it, is refused', async () => {
-    expectBadInput(await runKind(server, outsideDataset, 'validate'), outsideDataset);
+    expectBadInput(await runKind(server(), outsideDataset, 'validate'), outsideDataset);
   });
 
   it('--allow-outside-repo lets it through', async () => {
     const r = await runKind(
-      server,
+      server(),
       { ...outsideDataset, args: ['--config', `evals/${CONFIG}`, '--allow-outside-repo'] },
       'validate',
     );
@@ -245,7 +232,7 @@ describe('--allow-outside-repo and the repository root', () => {
 
   it('inside a git repository, the root is the repository: `../golden.jsonl` is inside', async () => {
     const r = await runKind(
-      server,
+      server(),
       {
         ...outsideDataset,
         setup: (dir) => {

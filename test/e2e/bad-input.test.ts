@@ -4,9 +4,7 @@
 // validate everything first." Each row below breaks one thing in an otherwise valid workspace and
 // runs the real CLI bundle against a loopback endpoint that counts what it receives.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CONFIG,
   cfg,
@@ -16,9 +14,8 @@ import {
   type Kind,
   lineOf,
   runKind as runKindOn,
+  useBadInputServer,
 } from '../helpers/bad-input.js';
-import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
-import { CLI, ROOT } from '../helpers/workspace.js';
 
 const KINDS: Kind[] = [
   {
@@ -554,20 +551,10 @@ const KINDS: Kind[] = [
   },
 ];
 
-let server: FakeServer;
-
-beforeAll(async () => {
-  // The tests drive the committed bundle; build it when this checkout has none yet.
-  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  server = await startFakeOpenAI(() => 'a1');
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const server = useBadInputServer();
 
 const runKind = (kind: Kind, command: 'run' | 'validate' | 'calibrate') =>
-  runKindOn(server, kind, command);
+  runKindOn(server(), kind, command);
 
 describe('bad input: exit 2, file and line or field path, no stack, nothing sent', () => {
   it('the unedited workspace is valid and a real run does reach the fake (so zero means zero)', async () => {

@@ -1,9 +1,11 @@
 // The harness of the bad-input tests: each kind breaks one thing in an otherwise valid workspace
 // and runs the real CLI bundle against a loopback endpoint that counts what it receives.
 
-import { expect } from 'vitest';
-import type { FakeServer } from './fake-openai.js';
-import { baseConfig, CLI, runNode, workspace } from './workspace.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type FakeServer, startFakeOpenAI } from './fake-openai.js';
+import { baseConfig, CLI, ROOT, runNode, workspace } from './workspace.js';
 
 export const CONFIG = 'evalgate.yaml';
 export const KEY = 'sk-test-0123456789abcdef';
@@ -105,4 +107,34 @@ export function expectBadInput(r: KindResult, kind: Kind): void {
   expect(r.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
   expect(r.stderr).not.toContain('internal error');
   expect(r.stdout).toBe('');
+}
+
+/**
+ * The counting endpoint for one test file, started before its tests (after building the bundle
+ * when this checkout has none yet) and closed after them.
+ */
+export function useBadInputServer(): () => FakeServer {
+  let server: FakeServer | undefined;
+  beforeAll(async () => {
+    if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    server = await startFakeOpenAI(() => 'a1');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => server!;
+}
+
+/** One test per kind, each run as its own command: bad input, the place named, nothing sent. */
+export function itRejectsEach(kinds: readonly Kind[], server: () => FakeServer): void {
+  for (const kind of kinds) {
+    const command = kind.command ?? 'run';
+    (kind.fails ? it.fails : it)(
+      `${command}: ${kind.name}`,
+      async () => {
+        expectBadInput(await runKind(server(), kind, command), kind);
+      },
+      20_000,
+    );
+  }
 }
