@@ -172,7 +172,6 @@ async function preparePlan(
         if (!(err instanceof FileReadError)) throw err;
         throw new InputError({
           file: reportFile,
-          path: '--baseline-report',
           message:
             err.reason === 'missing'
               ? 'baseline report not found'

@@ -90,14 +90,14 @@ const KINDS: Kind[] = [
   {
     name: '`--baseline-report /dev/zero`',
     args: ['--baseline-report', '/dev/zero'],
-    where: ['/dev/zero (--baseline-report)'],
+    where: ['/dev/zero: baseline report'],
     says: [/baseline report \/dev\/zero is not a regular file/],
   },
   {
     name: '`--baseline-report` that is a pipe',
     setup: (dir) => fifo(dir, 'main.json'),
     args: ['--baseline-report', 'main.json'],
-    where: ['main.json (--baseline-report)'],
+    where: ['main.json: baseline report'],
     says: [/is a pipe/],
   },
   {
