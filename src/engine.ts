@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseCluster } from './compare/clusters.js';
 import { caseSlices } from './compare/slices.js';
 import type { Substitution } from './config/interpolate.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
+import { ProjectFiles, readErrorMessage } from './config/project-files.js';
 import type { Config } from './config/schema.js';
 import { secretValues } from './config/secret-values.js';
 import { loadDataset } from './dataset/load.js';
@@ -18,6 +18,7 @@ import {
   datasetFingerprints,
   fingerprintWarnings,
 } from './report/fingerprint.js';
+import { type OutputPath, outputCollisions } from './report/output-paths.js';
 import {
   matchStoredBaseline,
   parseStoredBaseline,
@@ -44,6 +45,7 @@ import { targetLabel } from './targets/label.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
 import type { CaseReport, GoldenCase, Report, Side, StoredBaselineMatch } from './types.js';
+import { FILE_LIMITS, FileReadError, readBoundedText } from './util/read-bounded.js';
 import { type Redact, redactTree, SecretSet } from './util/redact.js';
 import { VERSION } from './version.js';
 
@@ -74,6 +76,13 @@ export interface EngineOptions {
   baseRef?: string;
   /** Secrets the front door holds (the Action's github-token), masked like the config's keys. */
   secrets?: string[];
+  /**
+   * Let the config name files outside the project root (the git repository holding the config,
+   * else its folder): `--allow-outside-repo`, the Action's `allow-outside-repo`.
+   */
+  allowOutsideRepo?: boolean;
+  /** The files the run will write: none may be one of its inputs, nor two the same file. */
+  outputs?: OutputPath[];
 }
 
 /** Everything validated and ready to send; nothing has been sent. */
@@ -141,6 +150,8 @@ async function preparePlan(
     for (const v of secretValues(substituted)) hooks.secret?.(v);
   }
   const { config } = loaded;
+  const files = ProjectFiles.forConfig(loaded.dir, options.allowOutsideRepo ?? false);
+  files.note(path.resolve(loaded.file), 'the config file');
   if (options.concurrency !== undefined) config.run.concurrency = options.concurrency;
   const seed = options.seed ?? config.run.seed;
   const problems: InputProblem[] = [];
@@ -153,9 +164,9 @@ async function preparePlan(
   // A broken dataset must not hide the config's other problems (an unset key, a missing price):
   // collect them all, then stop before anything is sent.
   let cases: GoldenCase[] = [];
-  let files: string[] = [];
+  let datasetFiles: string[] = [];
   try {
-    ({ cases, files } = await loadDataset(config.dataset, loaded.dir));
+    ({ cases, files: datasetFiles } = await loadDataset(config.dataset, loaded.dir, files));
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     // "matched no files" and the like come from the config's `dataset` key: name the config.
@@ -168,10 +179,18 @@ async function preparePlan(
     mergeProblems(problems, () => {
       let text: string;
       try {
-        text = readFileSync(reportFile, 'utf8');
-      } catch {
-        throw new InputError({ file: reportFile, message: 'baseline report not found' });
+        text = readBoundedText(reportFile, FILE_LIMITS.report);
+      } catch (err) {
+        if (!(err instanceof FileReadError)) throw err;
+        throw new InputError({
+          file: reportFile,
+          message:
+            err.reason === 'missing'
+              ? 'baseline report not found'
+              : readErrorMessage('baseline report', reportFile, err),
+        });
       }
+      files.note(path.resolve(reportFile), 'the baseline report (--baseline-report)');
       storedBaseline = parseStoredBaseline(text, reportFile);
     });
   }
@@ -185,6 +204,7 @@ async function preparePlan(
   const ctx = {
     configFile: file,
     configDir: loaded.dir,
+    files,
     // `ref: base` is resolved from the environment (src/git/base-ref.ts); a flag outranks it.
     env: options.baseRef ? { ...env, [BASE_REF_ENV]: options.baseRef } : env,
     defaults: {
@@ -227,6 +247,7 @@ async function preparePlan(
   const prepared = await prepareScorers(config, cases, {
     configFile: file,
     configDir: loaded.dir,
+    files,
     judge,
     embeddings,
     maxConsecutiveErrors: config.run.max_consecutive_errors,
@@ -297,6 +318,10 @@ async function preparePlan(
     }
   }
 
+  // Last: only now is every input known (prompts, rubrics, modules), and an output that is one
+  // of them would be overwritten after the run, a config or dataset lost for a report.
+  problems.push(...outputCollisions(options.outputs ?? [], files.used));
+
   if (problems.length) {
     closePlan({ targets, scoring: prepared.resources });
     throw new InputError(problems);
@@ -305,7 +330,7 @@ async function preparePlan(
     loaded,
     config,
     cases,
-    datasetFiles: files,
+    datasetFiles,
     scorers,
     targets,
     scoring: prepared.resources,

@@ -9,6 +9,7 @@ export const Inputs = {
   workingDirectory: 'working-directory',
   only: 'only',
   baseRef: 'base-ref',
+  allowOutsideRepo: 'allow-outside-repo',
 } as const;
 
 export const Outputs = {

@@ -8,7 +8,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { blocks } from '../gate/exit-code.js';
 import { regressionAnnotations } from '../report/annotations.js';
 import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
-import { checkOutputPaths } from '../report/output-paths.js';
+import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { renderSummary, writeOutputs } from '../report/write.js';
 import { boundHeapGrowth } from '../runner/heap.js';
@@ -37,6 +37,7 @@ function readInputs() {
     token: core.getInput(Inputs.githubToken),
     only: only as Side | undefined,
     baseRef: core.getInput(Inputs.baseRef).trim() || undefined,
+    allowOutsideRepo: booleanInput(Inputs.allowOutsideRepo, false),
   };
 }
 
@@ -142,12 +143,10 @@ export async function run(): Promise<void> {
     }
     if (inputs.workingDirectory) changeDirectory(inputs.workingDirectory);
     // Relative to the working directory, and checked before anything is paid for.
-    checkOutputPaths([
-      { file: inputs.report, field: `with.${Inputs.report}` },
-      inputs.junit === undefined
-        ? undefined
-        : { file: inputs.junit, field: `with.${Inputs.junit}` },
-    ]);
+    const outputs: OutputPath[] = [{ file: inputs.report, field: `with.${Inputs.report}` }];
+    if (inputs.junit !== undefined)
+      outputs.push({ file: inputs.junit, field: `with.${Inputs.junit}` });
+    checkOutputPaths(outputs);
     const h = hooks(guard.watch, writePartial);
     const plan = await prepare(
       {
@@ -155,6 +154,8 @@ export async function run(): Promise<void> {
         baselineReportPath: inputs.baselineReport,
         only: inputs.only,
         baseRef: inputs.baseRef,
+        allowOutsideRepo: inputs.allowOutsideRepo,
+        outputs,
         signal: controller.signal,
         // Masked in the report and comment too, not only in the log as setSecret does.
         ...(inputs.token ? { secrets: [inputs.token] } : {}),

@@ -5,7 +5,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
-import { checkOutputPaths } from '../report/output-paths.js';
+import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { writeOutputs } from '../report/write.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
@@ -30,6 +30,7 @@ const USAGE = `Usage:
                     [--baseline-report PATH] [--only candidate|baseline]
                     [--junit PATH] [--summary PATH] [--concurrency N] [--seed N]
                     [--base-ref REF]    what \`ref: base\` in a prompt means (a sha or branch)
+                    [--allow-outside-repo]  let the config name files outside its repository
   evalgate validate [--config PATH]     check config and dataset; sends nothing
   evalgate calibrate [--config PATH] [--runs K]   baseline against itself: noise, detectable change
   evalgate --version
@@ -45,6 +46,7 @@ const OPTIONS = {
   report: { type: 'string', default: 'evalgate-report.json' },
   'baseline-report': { type: 'string' },
   'base-ref': { type: 'string' },
+  'allow-outside-repo': { type: 'boolean' },
   only: { type: 'string' },
   junit: { type: 'string' },
   summary: { type: 'string' },
@@ -116,6 +118,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       env: io.env,
       signal: io.signal,
       baseRef: values['base-ref'],
+      allowOutsideRepo: values['allow-outside-repo'] ?? false,
     };
 
     switch (command) {
@@ -129,13 +132,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       case 'run': {
         const paths = { report: values.report, junit: values.junit, summary: values.summary };
+        const outputs: OutputPath[] = [{ file: paths.report, field: '--report' }];
+        if (paths.junit !== undefined) outputs.push({ file: paths.junit, field: '--junit' });
+        if (paths.summary !== undefined) outputs.push({ file: paths.summary, field: '--summary' });
         // Before prepare(): a path that cannot be written is found before anything is paid for.
-        checkOutputPaths([
-          { file: paths.report, field: '--report' },
-          paths.junit === undefined ? undefined : { file: paths.junit, field: '--junit' },
-          paths.summary === undefined ? undefined : { file: paths.summary, field: '--summary' },
-        ]);
-        const plan = await prepare(options, hooks);
+        checkOutputPaths(outputs);
+        const plan = await prepare({ ...options, outputs }, hooks);
         const runUrl = runUrlFromEnv(io.env);
         // A stopped run (cancelled, cost budget, endpoint down, a bug) still writes what it
         // measured, marked incomplete; the exit code stays 3.
@@ -175,8 +177,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ? values.report
           : CALIBRATION_FILE;
         const runs = intFlag('runs', values.runs, 2, MAX_CALIBRATION_RUNS) ?? 2;
-        checkOutputPaths([{ file: out, field: '--report' }]);
-        const calibration = await runCalibration({ engine: options, runs, out }, hooks);
+        const outputs: OutputPath[] = [{ file: out, field: '--report' }];
+        checkOutputPaths(outputs);
+        const calibration = await runCalibration(
+          { engine: { ...options, outputs }, runs, out },
+          hooks,
+        );
         io.stdout(renderCalibration(calibration));
         io.stderr(`calibration: ${out}\n`);
         return EXIT.pass;

@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
-import { InputError, type InputProblem } from '../errors.js';
+import { errorMessage, InputError, type InputProblem } from '../errors.js';
 import { closest } from '../util/closest.js';
+import { MAX_NESTING, tooDeep } from '../util/nesting.js';
+import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
+import { readErrorMessage } from './project-files.js';
 import { type Config, configSchema } from './schema.js';
+import { maskEnvValues } from './secret-values.js';
 
 export interface LoadedConfig {
   /** The path as the user gave it, for messages. */
@@ -27,15 +30,15 @@ export function loadConfig(
 ): LoadedConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, FILE_LIMITS.config);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof FileReadError)) throw err;
     throw new InputError({
       file,
       message:
-        code === 'ENOENT'
+        err.reason === 'missing'
           ? 'config file not found (pass --config, or the Action input `config`)'
-          : `cannot read config file (${code ?? 'error'})`,
+          : readErrorMessage('config file', file, err),
     });
   }
   return parseConfig(text, file, env, substituted);
@@ -82,7 +85,28 @@ export function parseConfig(
     return undefined;
   };
 
-  const raw = doc.toJS() as unknown;
+  // yaml refuses more than 100 alias expansions by default (a "billion laughs" guard), which a
+  // config sharing one `&headers` block among many targets could reach: allow as many as the
+  // text is long, which legitimate reuse never exceeds and an alias bomb does at once.
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: Math.max(100, text.length) });
+  } catch (err) {
+    throw new InputError({
+      file,
+      line: firstAliasLine(doc, lineCounter),
+      message: `invalid YAML: ${errorMessage(err)}`,
+    });
+  }
+  const deep = tooDeep(raw);
+  if (deep) {
+    throw new InputError({
+      file,
+      line: lineOf(deep.slice(0, MAX_NESTING)),
+      path: deep.slice(0, 3).join('.'),
+      message: `nests more than ${MAX_NESTING} levels of lists and mappings; no config needs that many`,
+    });
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError({
       file,
@@ -110,25 +134,43 @@ export function parseConfig(
   }
 
   const envProblems: (InputProblem & { at: (string | number)[] })[] = [];
+  const firstSubstituted = substituted.length;
   const interpolated = interpolateEnv(raw, env, [], envProblems, substituted);
   problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
+  const fromEnv = substituted.slice(firstSubstituted);
 
   const parsed = configSchema.safeParse(interpolated);
   if (!parsed.success) {
     // Report every problem at once; a field whose variable is unset is already reported as
     // such, not also as the empty string that stood in for it.
     const unset = envProblems.map((p) => p.at.join('.'));
+    const envPaths = new Set(fromEnv.map((s) => s.at.join('.')));
     problems.push(
-      ...zodProblems(parsed.error.issues, file, lineOf, configSchema, interpolated).filter(
-        (p) => !unset.some((u) => p.path === u || p.path?.startsWith(`${u}.`)),
-      ),
+      ...zodProblems(parsed.error.issues, file, lineOf, configSchema, interpolated, [], (p) =>
+        envPaths.has(p),
+      ).filter((p) => !unset.some((u) => p.path === u || p.path?.startsWith(`${u}.`))),
     );
   }
-  if (problems.length > 0 || !parsed.success) throw new InputError(problems);
+  // A value read from the environment may be a credential whatever field it landed in
+  // (`max_drop: ${SECRET}`): no message may quote it.
+  if (problems.length > 0 || !parsed.success)
+    throw new InputError(maskEnvValues(problems, fromEnv));
   return { file, dir: path.resolve(path.dirname(file)), config: parsed.data };
 }
 
 type Issue = z.core.$ZodIssue;
+
+/** Where an alias bomb starts: the first alias in the document. */
+function firstAliasLine(doc: Document, lineCounter: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) line = lineCounter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
 
 const API_KEY_FIELDS = [
   ['targets', 'baseline', 'api_key_env'],
@@ -145,6 +187,8 @@ export function zodProblems(
   schema: unknown,
   data: unknown,
   prefix: PropertyKey[] = [],
+  /** Fields whose value came from the environment: no "did you mean" derived from it. */
+  fromEnv: (path: string) => boolean = () => false,
 ): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const issue of issues) {
@@ -159,7 +203,7 @@ export function zodProblems(
         const nested = ofShape[0]!.map(
           (i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue,
         );
-        problems.push(...zodProblems(nested, file, lineOf, schema, data, prefix));
+        problems.push(...zodProblems(nested, file, lineOf, schema, data, prefix, fromEnv));
         continue;
       }
     }
@@ -179,23 +223,24 @@ export function zodProblems(
       }
       continue;
     }
+    const where = at.join('.');
     problems.push({
       file,
       line: lineOf(at),
-      path: at.join('.') || undefined,
-      message: describeIssue(issue, valueAt(data, issue.path)),
+      path: where || undefined,
+      message: describeIssue(issue, valueAt(data, issue.path), !fromEnv(where)),
     });
   }
   return problems;
 }
 
-function describeIssue(issue: Issue, value: unknown): string {
+function describeIssue(issue: Issue, value: unknown, hint: boolean): string {
   const missing = value === undefined;
   if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
     const options = issue.options.map(String);
     if (missing) return `is required; expected one of: ${options.join(', ')}`;
-    const hint = typeof value === 'string' ? closest(value, options) : undefined;
-    return `unknown type; expected one of: ${options.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    const near = hint && typeof value === 'string' ? closest(value, options) : undefined;
+    return `unknown type; expected one of: ${options.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`;
   }
   // A missing key fails as whatever its schema is (a union says only "Invalid input").
   if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {

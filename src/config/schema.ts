@@ -36,10 +36,51 @@ const templateSource = z.union(
   { error: 'must be a string or {file: path}' },
 );
 
+/**
+ * USD per million tokens. The dearest models cost a few hundred; past this bound a price is a
+ * typo, and near 1e308 the run's cost sums overflow to Infinity and the statistics to NaN.
+ */
+export const MAX_PRICE_PER_MTOK = 10_000;
+const pricePerMtok = z
+  .number()
+  .min(0, 'must not be negative')
+  .max(MAX_PRICE_PER_MTOK, `must be at most ${MAX_PRICE_PER_MTOK} (USD per million tokens)`);
 const price = z.strictObject({
-  input_per_mtok: z.number().min(0),
-  output_per_mtok: z.number().min(0),
+  input_per_mtok: pricePerMtok,
+  output_per_mtok: pricePerMtok,
 });
+
+/**
+ * Per-minute quotas. Below 1 request (or 100 tokens) a minute the rate limiter waits longer
+ * between calls than any run lasts (`rpm: 1e-9` waited forever); above 1e8 the limit is no limit.
+ */
+export const RATE_BOUNDS = { rpm: { min: 1, max: 1e8 }, tpm: { min: 100, max: 1e8 } } as const;
+const perMinute = (min: number, max: number, unit: string) =>
+  z
+    .number()
+    .min(min, `must be at least ${min} (${unit} per minute)`)
+    .max(max, `must be at most ${max} (${unit} per minute)`);
+
+/** Headers a target sends on every request: a few in practice, each short. */
+export const MAX_HEADERS = 100;
+export const MAX_HEADER_VALUE_CHARS = 8192;
+const headers = z
+  .record(
+    z.string().max(256, 'a header name must be at most 256 characters'),
+    z.string().max(MAX_HEADER_VALUE_CHARS, `must be at most ${MAX_HEADER_VALUE_CHARS} characters`),
+  )
+  .refine((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`);
+
+/** Request parameters (temperature, max_tokens...): a handful; the bound keeps requests sane. */
+export const MAX_PARAMS = 100;
+const params = z
+  .record(z.string(), z.unknown())
+  .refine((p) => Object.keys(p).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`);
+
+/** `run.max_cost_usd`: a stop for a run's spending, not a budget for a year of them. */
+export const MAX_RUN_COST_USD = 1_000_000;
+/** A scorer's weight relative to the others on a case. */
+export const MAX_SCORER_WEIGHT = 1000;
 
 /** node's timers treat anything above 2^31−1 ms as 1 ms: an hour is the most a call may take. */
 const MAX_TIMEOUT_MS = 3_600_000;
@@ -65,10 +106,10 @@ const commonTarget = {
   price: price.optional(),
   concurrency: z.number().int().min(1).max(1024).optional(),
   timeout_ms: timeoutMs.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: headers.optional(),
   /** Requests / tokens per minute this target may use (a shared key's quota). */
-  rpm: z.number().positive().optional(),
-  tpm: z.number().positive().optional(),
+  rpm: perMinute(RATE_BOUNDS.rpm.min, RATE_BOUNDS.rpm.max, 'requests').optional(),
+  tpm: perMinute(RATE_BOUNDS.tpm.min, RATE_BOUNDS.tpm.max, 'tokens').optional(),
   /** Use the response cache (run.cache) for this target; overrides run.cache.baseline/candidate. */
   cache: z.boolean().optional(),
 };
@@ -89,7 +130,7 @@ const llmTarget = {
     .optional(),
   prompt: templateSource.optional(),
   system: templateSource.optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  params: params.optional(),
   stream: z.boolean().optional(),
   /** openai: the `api-version` query parameter (Azure); anthropic: the `anthropic-version` header. */
   api_version: z.string().min(1).optional(),
@@ -132,7 +173,11 @@ const normalize = z.strictObject({
 
 const scorerCommon = {
   name: z.string().min(1).optional(),
-  weight: z.number().min(0).optional(),
+  weight: z
+    .number()
+    .min(0)
+    .max(MAX_SCORER_WEIGHT, `must be at most ${MAX_SCORER_WEIGHT}`)
+    .optional(),
   threshold: z.number().min(0).max(1).optional(),
   value: z.unknown().optional(),
   not: z.boolean().optional(),
@@ -267,7 +312,11 @@ export const configSchema = z.strictObject({
       /** This many failed cases in a row on one target (after retries) means it is down: stop. */
       max_consecutive_errors: z.number().int().min(1).default(5),
       /** Stop (exit 3) before the run's calls cost more than this, in US dollars. */
-      max_cost_usd: z.number().positive().optional(),
+      max_cost_usd: z
+        .number()
+        .positive()
+        .max(MAX_RUN_COST_USD, `must be at most ${MAX_RUN_COST_USD} USD`)
+        .optional(),
       /** A reply (or a whole stream) larger than this fails the call as `too_large`. */
       max_response_bytes: z
         .number()

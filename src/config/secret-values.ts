@@ -1,3 +1,5 @@
+import type { InputProblem } from '../errors.js';
+import { createRedactor, MASK } from '../util/redact.js';
 import type { Substitution } from './interpolate.js';
 
 // Sections that say how to judge, never how to reach an endpoint: nothing in them authenticates.
@@ -29,4 +31,31 @@ export function secretValues(substituted: readonly Substitution[]): string[] {
     out.push(value);
   }
   return out;
+}
+
+/** `value` as it appears inside a JSON or YAML double-quoted string, when that differs. */
+function quotedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  return json === value ? [value] : [value, json];
+}
+
+/**
+ * The problems with every value read from the environment masked in their messages. Anywhere
+ * in a message, values long enough to be a credential (MIN_SECRET_LENGTH); in the problem about
+ * the very field a value landed in, any value at all, since that message is about it.
+ */
+export function maskEnvValues(
+  problems: readonly InputProblem[],
+  substituted: readonly Substitution[],
+): InputProblem[] {
+  if (substituted.length === 0) return [...problems];
+  const everywhere = createRedactor(substituted.flatMap((s) => quotedForms(s.value)));
+  return problems.map((p) => {
+    let message = everywhere(p.message);
+    for (const s of substituted) {
+      if (s.value === '' || s.at.join('.') !== p.path) continue;
+      for (const form of quotedForms(s.value)) message = message.split(form).join(MASK);
+    }
+    return message === p.message ? p : { ...p, message };
+  });
 }

@@ -1,7 +1,24 @@
+import fs from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { ALLOW_OUTSIDE_HINT, ProjectFiles } from '../config/project-files.js';
 import { InputError, type InputProblem } from '../errors.js';
+
+/** How many files a dataset spec may name in all: more is a glob that matched far too much. */
+export const MAX_DATASET_FILES = 10_000;
+/**
+ * How many folders one glob may read while looking: `**` from a repository's root stays well
+ * within it, `/**` over a whole filesystem does not.
+ */
+export const MAX_GLOB_FOLDERS = 10_000;
+/** Never golden sets, often the largest trees in a repository: a glob does not descend into them. */
+const NEVER_WALKED = ['**/node_modules/**', '**/.git/**'];
+/** Outside-the-root matches reported one by one before the rest are counted. */
+const MAX_OUTSIDE_REPORTED = 5;
+
+/** `..` as a path segment after the wildcard, or a brace alternative that starts at `/`. */
+const CLIMBS_OUT = /(?:^|[/{,])\.\.(?:[/},]|$)|[{,]\//;
 
 /**
  * How a dataset file is named in messages, annotations and the report: relative to the working
@@ -22,25 +39,41 @@ export function displayPath(abs: string, cwd: string = process.cwd()): string {
 export async function resolveDatasetFiles(
   spec: string | string[],
   baseDir: string,
+  files: ProjectFiles = ProjectFiles.unrestricted(baseDir),
 ): Promise<string[]> {
   const entries = Array.isArray(spec) ? spec : [spec];
   if (entries.length === 0)
     throw new InputError({ path: 'dataset', message: 'no dataset files given' });
   const problems: InputProblem[] = [];
-  const files: string[] = [];
+  const found: string[] = [];
   const seen = new Set<string>();
   const add = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    files.push(file);
+    found.push(file);
+  };
+
+  let outside = 0;
+  const inside = (abs: string): boolean => {
+    const real = files.outsideRoot(abs);
+    if (real === undefined) return true;
+    if (outside++ < MAX_OUTSIDE_REPORTED) {
+      const through = real === abs ? '' : ` (a symlink to ${real})`;
+      problems.push({
+        path: 'dataset',
+        message: `dataset file ${abs}${through} is outside the project root ${files.root}; ${ALLOW_OUTSIDE_HINT}`,
+      });
+    }
+    return false;
   };
 
   for (const entry of entries) {
     const abs = path.resolve(baseDir, entry);
     // A path that exists is taken literally even if it has glob characters (`golden[1].jsonl`).
     const info = await stat(abs).catch(() => undefined);
-    if (info?.isFile()) {
-      add(abs);
+    if (info && !info.isDirectory()) {
+      // A pipe or a device is refused when read, with a message that says which it is.
+      if (inside(abs)) add(abs);
     } else if (info?.isDirectory()) {
       problems.push({
         file: displayPath(abs),
@@ -48,14 +81,27 @@ export async function resolveDatasetFiles(
       });
     } else if (isDynamicPattern(entry)) {
       const { cwd, pattern } = splitGlob(entry, baseDir);
-      const matches = await globFiles(pattern, cwd);
+      const refused = globProblem(entry, cwd, pattern, files);
+      if (refused) {
+        problems.push({ path: 'dataset', message: refused });
+        continue;
+      }
+      const { matches, stopped } = await globFiles(pattern, cwd);
+      if (stopped) {
+        problems.push({
+          path: 'dataset',
+          message: `"${entry}" read more than ${MAX_GLOB_FOLDERS} folders under ${cwd} looking for matches; start the pattern at the folder that holds the cases`,
+        });
+        continue;
+      }
       if (matches.length === 0) {
         problems.push({
           path: 'dataset',
           message: `"${entry}" matched no files (looked in ${displayPath(cwd) || '.'})`,
         });
       }
-      for (const m of matches) add(m);
+      for (const m of matches) if (inside(m)) add(m);
+      if (found.length > MAX_DATASET_FILES) break;
     } else {
       problems.push({
         file: displayPath(abs),
@@ -63,8 +109,36 @@ export async function resolveDatasetFiles(
       });
     }
   }
+  if (outside > MAX_OUTSIDE_REPORTED) {
+    problems.push({
+      path: 'dataset',
+      message: `…and ${outside - MAX_OUTSIDE_REPORTED} more dataset files outside the project root`,
+    });
+  }
+  if (found.length > MAX_DATASET_FILES) {
+    problems.push({
+      path: 'dataset',
+      message: `names more than ${MAX_DATASET_FILES} files; narrow the globs (or merge the cases into fewer files)`,
+    });
+  }
   if (problems.length > 0) throw new InputError(problems);
-  return files;
+  return found;
+}
+
+/** Why a glob must not be walked at all: it starts, or climbs, outside the project root. */
+function globProblem(
+  entry: string,
+  cwd: string,
+  pattern: string,
+  files: ProjectFiles,
+): string | undefined {
+  if (files.allowOutside) return undefined;
+  if (CLIMBS_OUT.test(pattern)) {
+    return `"${entry}" climbs out of its folder after a wildcard ("..", or a "{/...}" alternative); ${ALLOW_OUTSIDE_HINT}`;
+  }
+  const real = files.outsideRoot(cwd);
+  if (real === undefined) return undefined;
+  return `"${entry}" searches ${real}, outside the project root ${files.root}; ${ALLOW_OUTSIDE_HINT}`;
 }
 
 /**
@@ -80,13 +154,32 @@ function splitGlob(entry: string, baseDir: string): { cwd: string; pattern: stri
   return { cwd: path.resolve(baseDir, prefix), pattern: segments.slice(k).join('/') };
 }
 
-async function globFiles(pattern: string, cwd: string): Promise<string[]> {
+/** The files a pattern matches, or `stopped` when finding them read too many folders. */
+async function globFiles(
+  pattern: string,
+  cwd: string,
+): Promise<{ matches: string[]; stopped: boolean }> {
+  // tinyglobby cannot count what it reads, but it reads folders through the `fs` it is given.
+  const controller = new AbortController();
+  let folders = 0;
+  const readdir = ((dir: fs.PathLike, options: unknown, callback: (...args: unknown[]) => void) => {
+    if (++folders > MAX_GLOB_FOLDERS) {
+      controller.abort();
+      callback(null, []);
+      return;
+    }
+    (fs.readdir as (...args: unknown[]) => void)(dir, options, callback);
+  }) as typeof fs.readdir;
   const matches = await glob(pattern, {
     cwd,
     absolute: true,
     onlyFiles: true,
     expandDirectories: false,
+    ignore: NEVER_WALKED,
+    signal: controller.signal,
+    fs: { ...fs, readdir },
   });
+  if (controller.signal.aborted) return { matches: [], stopped: true };
   // Sorted by code unit, not locale, so every machine loads the same order.
-  return matches.map((m) => path.resolve(m)).sort();
+  return { matches: matches.map((m) => path.resolve(m)).sort(), stopped: false };
 }

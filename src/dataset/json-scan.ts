@@ -9,6 +9,8 @@ const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 export interface JsonScan {
   /** Offset of the first syntax error, if any. */
   error?: number;
+  /** Offset of the first array or object nested deeper than `maxDepth`: the scan stopped there. */
+  tooDeep?: number;
   /** Offsets where each element of the case array starts. */
   elements: number[];
 }
@@ -17,9 +19,12 @@ export interface JsonScan {
  * Scans `text`; `key` picks the case array: null for a top-level array, else the array under
  * that key of the top-level object (the last occurrence, as JSON.parse keeps the last).
  */
-export function scanJson(text: string, key: string | null): JsonScan {
+export function scanJson(text: string, key: string | null, maxDepth = Infinity): JsonScan {
   let i = 0;
   let elements: number[] = [];
+  // The scan recurses once per level: a file nested 100k levels deep must end here, not in a
+  // stack overflow.
+  let tooDeep: number | undefined;
 
   const ws = () => {
     for (;;) {
@@ -56,6 +61,10 @@ export function scanJson(text: string, key: string | null): JsonScan {
   const value = (depth: number, target: boolean): boolean => {
     ws();
     const c = text[i];
+    if ((c === '[' || c === '{') && depth >= maxDepth) {
+      tooDeep = i;
+      return false;
+    }
     if (c === '[') {
       i++;
       ws();
@@ -106,7 +115,8 @@ export function scanJson(text: string, key: string | null): JsonScan {
     return token(NUMBER) || token(LITERAL);
   };
 
-  if (!value(0, key === null)) return { error: i, elements };
+  if (!value(0, key === null))
+    return tooDeep === undefined ? { error: i, elements } : { tooDeep, elements };
   ws();
   return i < text.length ? { error: i, elements } : { elements };
 }

@@ -1,3 +1,4 @@
+import { MAX_NESTING } from '../util/nesting.js';
 import { jsonParseMessage } from './json-error.js';
 import { scanJson } from './json-scan.js';
 import {
@@ -7,6 +8,9 @@ import {
   lineLocator,
   type ParsedFile,
 } from './raw.js';
+
+/** The case array, possibly inside a container object, then the cases themselves. */
+const MAX_FILE_DEPTH = MAX_NESTING + 2;
 
 /**
  * A top-level array of cases, or an object holding that array under `cases`, `samples` or `data`
@@ -19,7 +23,7 @@ export function readJson(text: string, file: string): ParsedFile {
     data = JSON.parse(text);
   } catch (err) {
     const parsed = jsonParseMessage(err);
-    const offset = parsed.offset ?? scanJson(text, null).error;
+    const offset = parsed.offset ?? scanJson(text, null, MAX_FILE_DEPTH).error;
     return {
       records: [],
       problems: [
@@ -64,7 +68,19 @@ export function readJson(text: string, file: string): ParsedFile {
     };
   }
 
-  const { elements } = scanJson(text, key);
+  const { elements, tooDeep } = scanJson(text, key, MAX_FILE_DEPTH);
+  if (tooDeep !== undefined) {
+    return {
+      records: [],
+      problems: [
+        {
+          file,
+          line: lineAt(tooDeep),
+          message: `nests more than ${MAX_NESTING} levels of arrays and objects in a case`,
+        },
+      ],
+    };
+  }
   return {
     records: cases.map((value, index) => {
       const offset = elements[index];

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputFileError, ProjectFiles } from '../config/project-files.js';
 import { InputError, type InputProblem } from '../errors.js';
 import type { CaseSource, GoldenCase } from '../types.js';
+import { MAX_NESTING, tooDeep } from '../util/nesting.js';
+import { FILE_LIMITS } from '../util/read-bounded.js';
 import { readCsv } from './csv.js';
 import { displayPath, resolveDatasetFiles } from './files.js';
 import { readJson } from './json.js';
@@ -31,8 +33,12 @@ export interface Dataset {
  * Loads the golden cases that `spec` (a path, a glob, or a list of them, relative to `baseDir`)
  * names. Throws one InputError listing every problem found in every file.
  */
-export async function loadDataset(spec: string | string[], baseDir: string): Promise<Dataset> {
-  const absFiles = await resolveDatasetFiles(spec, baseDir);
+export async function loadDataset(
+  spec: string | string[],
+  baseDir: string,
+  files: ProjectFiles = ProjectFiles.unrestricted(baseDir),
+): Promise<Dataset> {
+  const absFiles = await resolveDatasetFiles(spec, baseDir, files);
   const problems: InputProblem[] = [];
 
   const unsupported = absFiles.filter((f) => !(path.extname(f).toLowerCase() in READERS));
@@ -45,7 +51,7 @@ export async function loadDataset(spec: string | string[], baseDir: string): Pro
     );
   }
 
-  const texts = await Promise.all(absFiles.map(readText));
+  const texts = absFiles.map((abs) => readText(abs, files));
   const cases: GoldenCase[] = [];
   const ids = new Map<string, { source: CaseSource; generated: boolean }>();
 
@@ -53,7 +59,8 @@ export async function loadDataset(spec: string | string[], baseDir: string): Pro
     const file = displayPath(abs);
     const text = texts[index]!;
     if (typeof text !== 'string') {
-      problems.push({ file, message: text.error });
+      // The config's `dataset` key named it; the message names the file.
+      problems.push({ path: 'dataset', message: text.error });
       return;
     }
     const reader = READERS[path.extname(abs).toLowerCase()]!;
@@ -62,6 +69,16 @@ export async function loadDataset(spec: string | string[], baseDir: string): Pro
       fileProblems.push({ file, message: 'has no cases' });
     }
     for (const record of records) {
+      const deep = tooDeep(record.value);
+      if (deep) {
+        fileProblems.push({
+          file,
+          line: record.lineOf?.(deep.slice(0, 2)) ?? record.line,
+          path: String(deep[0]),
+          message: `this case nests more than ${MAX_NESTING} levels of lists and objects; keep it to fewer`,
+        });
+        continue;
+      }
       const normalized = normalizeRecord(record, file, fileProblems);
       if (!normalized) continue;
       const { testCase, generatedId } = normalized;
@@ -89,15 +106,14 @@ export async function loadDataset(spec: string | string[], baseDir: string): Pro
   return { cases, files: absFiles.map((f) => displayPath(f)) };
 }
 
-async function readText(abs: string): Promise<string | { error: string }> {
+function readText(abs: string, files: ProjectFiles): string | { error: string } {
   try {
-    const text = await readFile(abs, 'utf8');
+    const text = files.readText(abs, 'dataset file', FILE_LIMITS.dataset);
     // Spreadsheet exports start with a byte order mark, which JSON.parse and header names choke on.
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (err) {
-    return {
-      error: `cannot read dataset file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    };
+    if (err instanceof InputFileError) return { error: err.message };
+    throw err;
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../util/read-bounded.js';
 
 // What `ref: base` means. Checked in this order, first match wins:
 //   1. EVALGATE_BASE_REF: set by the user, or by `--base-ref` / the Action input `base-ref`;
@@ -10,6 +10,12 @@ import { readFileSync } from 'node:fs';
 
 /** The environment variable that says what `ref: base` means; `--base-ref` sets it. */
 export const BASE_REF_ENV = 'EVALGATE_BASE_REF';
+
+/**
+ * GitHub caps a webhook payload at 25 MB; the event file is that payload. Anything larger, or a
+ * path that is not a regular file (a pipe would block), is not an event payload.
+ */
+const MAX_EVENT_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 export interface BaseRef {
   /** Git revisions to try, in order; the first that names a commit is used. */
@@ -26,7 +32,7 @@ function fromEventPayload(env: NodeJS.ProcessEnv): BaseRef | undefined {
     merge_group?: { base_sha?: unknown };
   };
   try {
-    payload = JSON.parse(readFileSync(file, 'utf8'));
+    payload = JSON.parse(readBoundedText(file, MAX_EVENT_PAYLOAD_BYTES));
   } catch {
     return undefined;
   }

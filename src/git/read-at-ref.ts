@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { FILE_LIMITS } from '../util/read-bounded.js';
 import { resolveBaseRef } from './base-ref.js';
 
 // A prompt as it was at another commit: `{file: prompts/x.md, ref: base}` compares the same model
@@ -23,16 +24,24 @@ interface GitResult {
   status: number;
   stdout: string;
   stderr: string;
+  /** The output passed maxBuffer: git was stopped and stdout is cut. */
+  tooLarge?: boolean;
 }
 
-function git(args: string[], cwd: string): GitResult {
+/** rev-parse prints a sha; its stderr is a few lines. */
+const SMALL_OUTPUT = 64 * 1024;
+
+function git(args: string[], cwd: string, maxBuffer = SMALL_OUTPUT): GitResult {
   const r = spawnSync('git', args, {
     cwd,
     encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+    maxBuffer,
     // English messages, whatever the machine's locale: they are matched below.
     env: { ...process.env, LC_ALL: 'C' },
   });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS') {
+    return { status: -1, stdout: '', stderr: '', tooLarge: true };
+  }
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     throw new GitRefError(
@@ -119,9 +128,15 @@ export function readFileAtRef(
   // never has to be worked out (or matched through symlinks such as /tmp on macOS).
   const rel = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
   // `cat-file blob` is `git show` for files only: the raw bytes, and a folder is an error.
-  const r = git(['cat-file', 'blob', `${commit}:./${rel}`], cwd);
-  if (r.status === 0) return { text: r.stdout, commit };
+  const r = git(['cat-file', 'blob', `${commit}:./${rel}`], cwd, FILE_LIMITS.template);
   const short = commit.slice(0, 12);
+  if (r.tooLarge) {
+    throw new GitRefError(
+      `prompt file ${file} at ref ${label} (${short}) is larger than the ${FILE_LIMITS.template / (1024 * 1024)} MiB evalgate reads from a prompt`,
+      'file',
+    );
+  }
+  if (r.status === 0) return { text: r.stdout, commit };
   if (/does not exist in|exists on disk, but not in/i.test(r.stderr)) {
     throw new GitRefError(`prompt file ${file} does not exist at ref ${label} (${short})`, 'file');
   }

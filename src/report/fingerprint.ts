@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { Fingerprints } from '../types.js';
+import { FILE_LIMITS, readBounded } from '../util/read-bounded.js';
 
 // A recorded baseline is only a fair comparison while the questions and the marking scheme are
 // the same. Reports carry digests of both so that a later `--baseline-report` run can say when
@@ -54,7 +54,8 @@ export function datasetFingerprints(
   files: readonly { name: string; path: string }[],
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of files) out[f.name] = digest(readFileSync(f.path));
+  // Read again after the run: bounded, in case the file was swapped for a pipe meanwhile.
+  for (const f of files) out[f.name] = digest(readBounded(f.path, FILE_LIMITS.dataset));
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, InputError, type InputProblem, RunAbortedError } from '../errors.js';
+import { fileIdentity } from '../util/real-path.js';
 
 // Output files are written after the run, when every call has been paid for: a path that cannot
 // be written has to be bad input found before the first request, not a crash at the end.
@@ -58,6 +59,46 @@ export function checkOutputPaths(paths: (OutputPath | undefined)[]): void {
     if (problem) problems.push({ path: p.field, message: problem });
   }
   if (problems.length) throw new InputError(problems);
+}
+
+/**
+ * Outputs that would overwrite an input (`--report golden.jsonl` replaced the dataset with a
+ * report) or each other (the second write would replace the first): one problem per collision,
+ * naming both. Paths are compared as files, not as text: `./x`, a symlink to x and, on a
+ * case-insensitive disk, `X` are all x.
+ */
+export function outputCollisions(
+  outputs: readonly OutputPath[],
+  inputs: readonly { abs: string; label: string }[],
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const inputById = new Map<string, { abs: string; label: string }>();
+  for (const input of inputs) {
+    const id = fileIdentity(input.abs);
+    if (!inputById.has(id)) inputById.set(id, input);
+  }
+  const outputById = new Map<string, OutputPath>();
+  for (const out of outputs) {
+    const id = fileIdentity(out.file);
+    const input = inputById.get(id);
+    if (input) {
+      problems.push({
+        path: out.field,
+        message: `${out.file} is ${input.label} (${input.abs}); writing the output there would overwrite it, so give another path`,
+      });
+      continue;
+    }
+    const first = outputById.get(id);
+    if (first) {
+      problems.push({
+        path: out.field,
+        message: `${out.file} is the same file as ${first.field} ${first.file}; give each output its own path`,
+      });
+      continue;
+    }
+    outputById.set(id, out);
+  }
+  return problems;
 }
 
 /** A write that failed after the run anyway (disk full, the folder removed meanwhile): exit 3. */

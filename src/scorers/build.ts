@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ProjectFiles } from '../config/project-files.js';
 import type { ScorerConfig } from '../config/schema.js';
 import type { GoldenCase } from '../types.js';
 import { sentenceBleu } from './bleu.js';
@@ -27,6 +28,8 @@ import { ScoringWorkers } from './workers.js';
 export interface ScorerContext {
   /** Relative paths in scorer configs (schema files, rubrics, modules) resolve against it. */
   configDir: string;
+  /** Reads those files under the project-root rule and size limits (src/config/project-files.ts). */
+  files: ProjectFiles;
   schemas: SchemaCache;
   /** Custom scorer modules, already loaded in a worker, by absolute path. */
   modules: Map<string, CustomModule>;
@@ -37,8 +40,10 @@ export interface ScorerContext {
 }
 
 export function scorerContext(partial: Partial<ScorerContext> = {}): ScorerContext {
+  const configDir = partial.configDir ?? process.cwd();
   return {
-    configDir: process.cwd(),
+    configDir,
+    files: ProjectFiles.unrestricted(configDir),
     schemas: new SchemaCache(),
     modules: new Map(),
     ...partial,
@@ -120,7 +125,7 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     needsValue: false,
     textValue: false,
     bind(spec, ctx) {
-      const validate = ctx.schemas.compile(resolveSchema(spec.schema, ctx.configDir));
+      const validate = ctx.schemas.compile(resolveSchema(spec.schema, ctx.files));
       return { score: (output) => validateJson(validate, output) };
     },
   },
@@ -170,7 +175,7 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     graded: true,
     needsValue: false,
     textValue: false,
-    bind: (spec, ctx) => judgeScorer(spec.rubric, ctx.configDir, ctx.judge),
+    bind: (spec, ctx) => judgeScorer(spec.rubric, ctx.files, ctx.judge),
   },
   embedding_similarity: {
     graded: true,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { InputFileError, ProjectFiles } from '../config/project-files.js';
 import type { ChatMessage, GoldenCase } from '../types.js';
 import {
   type BoundScorer,
@@ -38,12 +39,20 @@ export async function loadCustomModule(
   file: string,
   shown: string,
   workers: ScoringWorkers,
+  files: ProjectFiles = ProjectFiles.unrestricted(),
 ): Promise<CustomModule> {
   if (!LOADABLE.test(file)) {
     throw new ScorerSetupError('module', `custom scorer "${shown}" must be a .js or .mjs file`);
   }
   if (!existsSync(file)) {
     throw new ScorerSetupError('module', `custom scorer module not found: ${shown} (${file})`);
+  }
+  // Code the run executes: inside the project, and a file an import can finish reading.
+  try {
+    files.checkModule(file, 'custom scorer module');
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ScorerSetupError('module', err.message);
+    throw err;
   }
   let reply: WorkerReply;
   try {

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { InputFileError, type ProjectFiles } from '../config/project-files.js';
+import { FILE_LIMITS } from '../util/read-bounded.js';
 import { ScorerSetupError } from './scorer.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module.
@@ -76,16 +77,17 @@ export class SchemaCache {
 /** The schema object a scorer names: inline, or read from `{file}` relative to the config. */
 export function resolveSchema(
   source: Record<string, unknown>,
-  configDir: string,
+  files: ProjectFiles,
 ): Record<string, unknown> {
   const keys = Object.keys(source);
   if (!(keys.length === 1 && keys[0] === 'file' && typeof source.file === 'string')) return source;
-  const file = path.resolve(configDir, source.file);
+  const file = path.resolve(files.dir, source.file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ScorerSetupError('schema.file', `schema file not found: ${file}`);
+    text = files.readText(source.file, 'schema file', FILE_LIMITS.template);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ScorerSetupError('schema.file', err.message);
+    throw err;
   }
   let parsed: unknown;
   try {

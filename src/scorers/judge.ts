@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import pLimit from 'p-limit';
+import { InputFileError, type ProjectFiles } from '../config/project-files.js';
 import type { Config, TemplateSource } from '../config/schema.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { createTarget, type SecretSink, type TargetContext } from '../targets/create.js';
@@ -8,6 +7,7 @@ import { BadResponseError } from '../targets/dialect.js';
 import { callTarget, type Target } from '../targets/target.js';
 import { renderTemplate, TemplateError } from '../targets/template.js';
 import type { ChatMessage, GoldenCase, ScoringUsage } from '../types.js';
+import { FILE_LIMITS } from '../util/read-bounded.js';
 import { asText, clip, cutReason, INPUT_LIMITS } from './clip.js';
 import { parseVerdict, type Verdict, VerdictError } from './judge-verdict.js';
 import type { OutageTracker } from './outage.js';
@@ -158,29 +158,29 @@ export function createJudgeClient(
 }
 
 /** Reads `rubric:` once: inline text, or `{file}` relative to the config's folder. */
-export function readRubric(src: TemplateSource, configDir: string): string {
+export function readRubric(src: TemplateSource, files: ProjectFiles): string {
   if (typeof src === 'string') return src;
   if (src.ref !== undefined) {
     throw new ScorerSetupError('rubric.ref', 'reading a rubric from a git ref is not supported');
   }
-  const file = path.resolve(configDir, src.file);
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new ScorerSetupError('rubric.file', `rubric file not found: ${file}`);
+    return files.readText(src.file, 'rubric file', FILE_LIMITS.template);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new ScorerSetupError('rubric.file', err.message);
+    throw err;
   }
 }
 
 /** llm_judge bound to its rubric and the run's judge. */
 export function judgeScorer(
   rubricSource: TemplateSource,
-  configDir: string,
+  files: ProjectFiles,
   judge: JudgeClient | undefined,
 ): BoundScorer {
   if (!judge) {
     throw new ScorerSetupError('', 'llm_judge needs a `judge:` target in the config');
   }
-  const rubric = readRubric(rubricSource, configDir);
+  const rubric = readRubric(rubricSource, files);
   return {
     check(_value, c) {
       try {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ProjectFiles } from '../config/project-files.js';
 import type { Config, ScorerConfig } from '../config/schema.js';
 import type { InputProblem, RunAbortedError } from '../errors.js';
 import type { Target } from '../targets/target.js';
@@ -14,6 +15,8 @@ import { ScoringWorkers } from './workers.js';
 export interface ScoringSetup {
   configFile: string;
   configDir: string;
+  /** Reads schema and rubric files and checks modules under the project-root rule. */
+  files?: ProjectFiles;
   /** From createJudgeTarget, when the config has `judge:`. */
   judge?: Target;
   /** From createEmbeddingsEndpoint, when the config has `embeddings:`. */
@@ -108,6 +111,7 @@ export async function prepareScorers(
   });
   const ctx: ScorerContext = scorerContext({
     configDir: setup.configDir,
+    ...(setup.files ? { files: setup.files } : {}),
     judge,
     embeddings,
     workers,
@@ -220,7 +224,7 @@ async function loadModules(
   for (const [file, { module, where }] of wanted) {
     const shown = path.relative(setup.configDir, file) || module;
     try {
-      ctx.modules.set(file, await loadCustomModule(file, shown, ctx.workers));
+      ctx.modules.set(file, await loadCustomModule(file, shown, ctx.workers, setup.files));
     } catch (err) {
       if (!(err instanceof ScorerSetupError)) throw err;
       report(where, err);

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import path from 'node:path';
+import { InputFileError, ProjectFiles } from '../config/project-files.js';
 import type { TargetConfig, TemplateSource } from '../config/schema.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { GitRefError, readFileAtRef } from '../git/read-at-ref.js';
+import { FILE_LIMITS } from '../util/read-bounded.js';
 import { anthropicDialect } from './anthropic.js';
 import type { Dialect, ResolvedTemplates } from './dialect.js';
 import { httpAppDialect } from './http-app.js';
@@ -15,6 +15,8 @@ import { createTransport } from './transport.js';
 export interface TargetContext {
   configFile: string;
   configDir: string;
+  /** Reads prompt files under the project-root rule and size limits; the engine always sets it. */
+  files?: ProjectFiles;
   env: NodeJS.ProcessEnv;
   /** The run's settings; a target's own concurrency and timeout_ms win. */
   defaults: CallLimits;
@@ -36,15 +38,17 @@ function readTemplate(
       return undefined;
     }
   }
-  const file = path.resolve(ctx.configDir, src.file);
+  const files = ctx.files ?? ProjectFiles.unrestricted(ctx.configDir);
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    problems.push({
-      file: ctx.configFile,
-      path: `${field}.file`,
-      message: `prompt file not found: ${file}`,
-    });
+    return files.readText(
+      src.file,
+      'prompt file',
+      FILE_LIMITS.template,
+      `the prompt file of ${field}`,
+    );
+  } catch (err) {
+    if (!(err instanceof InputFileError)) throw err;
+    problems.push({ file: ctx.configFile, path: `${field}.file`, message: err.message });
     return undefined;
   }
 }

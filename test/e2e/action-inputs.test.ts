@@ -81,4 +81,18 @@ describe('Action inputs', () => {
       /golden\.jsonl is a file, not a folder/,
     );
   });
+
+  it('a `report` naming the dataset is bad input: the run would overwrite it', async () => {
+    const r = await runAction({ report: 'golden.jsonl' });
+    expectBadInput(r, 'report', /golden\.jsonl is the dataset file/);
+    expect(readFileSync(path.join(r.project, 'golden.jsonl'), 'utf8')).toBe(goldenJsonl(30));
+  });
+
+  it('`allow-outside-repo` takes true or false only', async () => {
+    expectBadInput(
+      await runAction({ 'allow-outside-repo': 'yes please' }),
+      'allow-outside-repo',
+      /must be true or false/,
+    );
+  });
 });

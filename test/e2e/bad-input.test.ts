@@ -4,62 +4,18 @@
 // validate everything first." Each row below breaks one thing in an otherwise valid workspace and
 // runs the real CLI bundle against a loopback endpoint that counts what it receives.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
-import { baseConfig, CLI, ROOT, runNode, workspace } from '../helpers/workspace.js';
-
-const CONFIG = 'evalgate.yaml';
-const KEY = 'sk-test-0123456789abcdef';
-const GOLDEN = [
-  '{"id": "c1", "input": "q1", "expected": "a1", "vars": {"plan": "pro"}}',
-  '{"id": "c2", "input": "q2", "expected": "a2", "vars": {"plan": "free"}}',
-  '{"id": "c3", "input": "q3", "expected": "a3", "vars": {"plan": "pro"}}',
-].join('\n');
-
-/** 1-based line of the first line of `text` that contains `needle`; throws if there is none. */
-function lineOf(text: string, needle: string): number {
-  const i = text.split('\n').findIndex((l) => l.includes(needle));
-  if (i < 0) throw new Error(`test setup: "${needle}" not found in:\n${text}`);
-  return i + 1;
-}
-
-/** The base config with each `[from, to]` applied once; a `from` that is not there is a test bug. */
-function edit(text: string, ...edits: [string, string][]): string {
-  let out = text;
-  for (const [from, to] of edits) {
-    if (!out.includes(from)) throw new Error(`test setup: "${from}" not found in config`);
-    out = out.replace(from, () => to);
-  }
-  return out;
-}
-
-interface Kind {
-  name: string;
-  /** Files of the workspace; `evalgate.yaml` and `golden.jsonl` default to a valid pair. */
-  files?: (url: string) => Record<string, string>;
-  /** Extra CLI arguments after `--config evalgate.yaml`. */
-  args?: string[];
-  command?: 'run' | 'validate';
-  /** Replaces the default environment (`TEST_KEY` set). */
-  env?: Record<string, string>;
-  /**
-   * What must name the place: `file:LINE`, `file (field.path)` or `file:LINE (field.path)`, as
-   * computed from the files themselves. A function sees the files as written.
-   */
-  where: string[] | ((files: Record<string, string>) => string[]);
-  /** What the message must say. */
-  says: RegExp[];
-  /** What it must never say (a secret). */
-  never?: string[];
-  /** Patterns stderr must never match (a workflow command smuggled in by the dataset). */
-  neverMatch?: RegExp[];
-  /** The fix for this kind belongs to another engineer's folder: expected to fail until then. */
-  fails?: boolean;
-}
-
-const cfg = (url: string, ...edits: [string, string][]) => edit(baseConfig(url), ...edits);
+import { describe, expect, it } from 'vitest';
+import {
+  CONFIG,
+  cfg,
+  expectBadInput,
+  GOLDEN,
+  KEY,
+  type Kind,
+  lineOf,
+  runKind as runKindOn,
+  useBadInputServer,
+} from '../helpers/bad-input.js';
 
 const KINDS: Kind[] = [
   {
@@ -595,50 +551,10 @@ const KINDS: Kind[] = [
   },
 ];
 
-let server: FakeServer;
+const server = useBadInputServer();
 
-beforeAll(async () => {
-  // The tests drive the committed bundle; build it when this checkout has none yet.
-  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  server = await startFakeOpenAI(() => 'a1');
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-async function runKind(kind: Kind, command: 'run' | 'validate') {
-  const files = {
-    [CONFIG]: baseConfig(server.url),
-    'golden.jsonl': GOLDEN,
-    ...kind.files?.(server.url),
-  };
-  const cwd = workspace(files);
-  const before = server.requests.length;
-  const result = await runNode(CLI, [command, '--config', CONFIG, ...(kind.args ?? [])], {
-    cwd,
-    env: kind.env ?? { TEST_KEY: KEY },
-  });
-  const where = typeof kind.where === 'function' ? kind.where(files) : kind.where;
-  return { ...result, where, sent: server.requests.length - before };
-}
-
-function expectBadInput(r: Awaited<ReturnType<typeof runKind>>, kind: Kind) {
-  const shown = `stderr was:\n${r.stderr}`;
-  expect(r.code, shown).toBe(2);
-  expect(r.sent, 'requests sent').toBe(0);
-  expect(r.stderr).toContain('bad input; nothing was sent');
-  for (const w of r.where) expect(r.stderr, shown).toContain(w);
-  for (const s of kind.says) expect(r.stderr).toMatch(s);
-  for (const re of kind.neverMatch ?? []) expect(r.stderr, shown).not.toMatch(re);
-  for (const secret of kind.never ?? []) {
-    expect(r.stderr).not.toContain(secret);
-    expect(r.stdout).not.toContain(secret);
-  }
-  expect(r.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
-  expect(r.stderr).not.toContain('internal error');
-  expect(r.stdout).toBe('');
-}
+const runKind = (kind: Kind, command: 'run' | 'validate' | 'calibrate') =>
+  runKindOn(server(), kind, command);
 
 describe('bad input: exit 2, file and line or field path, no stack, nothing sent', () => {
   it('the unedited workspace is valid and a real run does reach the fake (so zero means zero)', async () => {

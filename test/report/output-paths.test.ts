@@ -1,4 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +14,7 @@ import { InputError, RunAbortedError } from '../../src/errors.js';
 import {
   checkOutputPaths,
   OutputWriteError,
+  outputCollisions,
   outputPathProblem,
 } from '../../src/report/output-paths.js';
 import { writeOutputs } from '../../src/report/write.js';
@@ -95,5 +104,52 @@ describe('writeOutputs', () => {
     const file = path.join(tmp(), 'deep/report.json');
     writeOutputs(makeReport(), { report: file });
     expect(JSON.parse(readFileSync(file, 'utf8')).decision).toBe(makeReport().decision);
+  });
+});
+
+describe('outputCollisions', () => {
+  const input = (abs: string, label = 'the dataset file') => ({ abs, label });
+
+  it('finds an output that is an input, by any name: relative, symlink, hard link', () => {
+    const dir = tmp();
+    const golden = path.join(dir, 'golden.jsonl');
+    writeFileSync(golden, '{}');
+    symlinkSync(golden, path.join(dir, 'link.jsonl'));
+    linkSync(golden, path.join(dir, 'hard.jsonl'));
+    for (const name of ['golden.jsonl', 'link.jsonl', 'hard.jsonl', './sub/../golden.jsonl']) {
+      const problems = outputCollisions(
+        [{ file: path.join(dir, name), field: '--report' }],
+        [input(golden)],
+      );
+      expect(problems, name).toEqual([
+        {
+          path: '--report',
+          message: `${path.join(dir, name)} is the dataset file (${golden}); writing the output there would overwrite it, so give another path`,
+        },
+      ]);
+    }
+  });
+
+  it('finds two outputs naming one new file, and lets distinct ones pass', () => {
+    const dir = tmp();
+    const a = path.join(dir, 'out', 'r.json');
+    expect(
+      outputCollisions(
+        [
+          { file: a, field: '--report' },
+          { file: path.join(dir, 'x.xml'), field: '--junit' },
+          { file: path.join(dir, 'out', '..', 'out', 'r.json'), field: '--summary' },
+        ],
+        [],
+      ),
+    ).toEqual([
+      {
+        path: '--summary',
+        message: `${path.join(dir, 'out', '..', 'out', 'r.json')} is the same file as --report ${a}; give each output its own path`,
+      },
+    ]);
+    expect(
+      outputCollisions([{ file: a, field: '--report' }], [input(path.join(dir, 'golden.jsonl'))]),
+    ).toEqual([]);
   });
 });
