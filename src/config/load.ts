@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { type Document, isMap, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { errorMessage, InputError, type InputProblem } from '../errors.js';
 import { closest } from '../util/closest.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
+import { aliasLimit, firstAliasLine } from '../util/yaml-aliases.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { readErrorMessage } from './project-files.js';
 import { type Config, configSchema } from './schema.js';
@@ -85,12 +86,9 @@ export function parseConfig(
     return undefined;
   };
 
-  // yaml refuses more than 100 alias expansions by default (a "billion laughs" guard), which a
-  // config sharing one `&headers` block among many targets could reach: allow as many as the
-  // text is long, which legitimate reuse never exceeds and an alias bomb does at once.
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: Math.max(100, text.length) });
+    raw = doc.toJS({ maxAliasCount: aliasLimit(text) });
   } catch (err) {
     throw new InputError({
       file,
@@ -159,18 +157,6 @@ export function parseConfig(
 }
 
 type Issue = z.core.$ZodIssue;
-
-/** Where an alias bomb starts: the first alias in the document. */
-function firstAliasLine(doc: Document, lineCounter: LineCounter): number | undefined {
-  let line: number | undefined;
-  visit(doc, {
-    Alias(_, node) {
-      if (node.range) line = lineCounter.linePos(node.range[0]).line;
-      return visit.BREAK;
-    },
-  });
-  return line;
-}
 
 const API_KEY_FIELDS = [
   ['targets', 'baseline', 'api_key_env'],

@@ -1,5 +1,6 @@
 import { isCollection, isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { errorMessage } from '../errors.js';
+import { aliasLimit, firstAliasLine } from '../util/yaml-aliases.js';
 import { CONTAINER_KEYS, describeValue, type ParsedFile } from './raw.js';
 
 /** A top-level sequence of cases, or a mapping holding it under `cases`, `samples` or `data`. */
@@ -56,13 +57,15 @@ export function readYaml(text: string, file: string): ParsedFile {
     };
   }
 
-  // yaml's default alias limit (100) rejects a shared `assert: *std` reused on a few hundred
-  // cases. Legitimate reuse grows with the text; an alias bomb grows exponentially beyond it.
   let js: unknown;
   try {
-    js = doc.toJS({ maxAliasCount: Math.max(100, text.length) });
+    js = doc.toJS({ maxAliasCount: aliasLimit(text) });
   } catch (err) {
-    return { records: [], problems: [{ file, message: `invalid YAML: ${errorMessage(err)}` }] };
+    const line = firstAliasLine(doc, lineCounter) ?? 1;
+    return {
+      records: [],
+      problems: [{ file, line, message: `invalid YAML: ${errorMessage(err)}` }],
+    };
   }
   const values = (key === undefined ? js : (js as Record<string, unknown>)[key]) as unknown[];
   return {

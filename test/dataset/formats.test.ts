@@ -243,7 +243,7 @@ describe('YAML anchors', () => {
     });
     const err = await inputError(loadDataset('a.yaml', dir));
     expect(err.message).toBe(
-      `${path.join(dir, 'a.yaml')}: invalid YAML: Excessive alias count indicates a resource exhaustion attack`,
+      `${path.join(dir, 'a.yaml')}:5: invalid YAML: Excessive alias count indicates a resource exhaustion attack`,
     );
   });
 });
