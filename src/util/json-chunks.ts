@@ -25,6 +25,7 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
   const pad = ' '.repeat(Math.max(1, indent));
   const stack: Frame[] = [];
   const open = new Set<object>();
+  let tryNative = true;
   let next: { key: string; value: unknown; depth: string } | undefined = {
     key: '',
     value,
@@ -37,7 +38,15 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
       next = undefined;
       if (typeof v === 'string') yield* stringChunks(v, piece);
       else if (v === null || typeof v !== 'object') yield JSON.stringify(v) ?? 'null';
-      else {
+      else if (
+        tryNative &&
+        stack.length >= NATIVE_FROM_DEPTH &&
+        (yield* native(v, indent, depth))
+      ) {
+        // written whole by JSON.stringify
+      } else {
+        // One failure is enough: retrying on every level of a deep value would be quadratic.
+        if (tryNative && stack.length >= NATIVE_FROM_DEPTH) tryNative = false;
         if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
         const array = Array.isArray(v);
         const items: Frame['items'] = array
@@ -65,6 +74,29 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
       yield `\n${top.depth}${top.array ? ']' : '}'}`;
     }
   }
+}
+
+/**
+ * From this depth down (a case, a check, a target's figures) each value is first tried with the
+ * native JSON.stringify, many times faster than walking it here. A value too large for one
+ * string, or nested too deep for the native recursion, throws RangeError and is walked instead.
+ * Not higher up: trying the whole report or its case list natively would build up to V8's
+ * longest string before failing, exactly in the case this writer exists for.
+ */
+const NATIVE_FROM_DEPTH = 2;
+
+function* native(v: object, indent: number, depth: string): Generator<string, boolean> {
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  let text: string;
+  try {
+    text = JSON.stringify(v, null, indent);
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+  // JSON text holds no raw line break (strings escape theirs), so every one is an indent point.
+  yield depth ? text.replaceAll('\n', `\n${depth}`) : text;
+  return true;
 }
 
 function toJson(key: string, v: unknown): unknown {
