@@ -9,6 +9,7 @@ import { scoreCall } from '../../src/scorers/score-case.js';
 import { codePointDistance, levenshteinSimilarity } from '../../src/scorers/similarity.js';
 import { ScoringWorkers } from '../../src/scorers/workers.js';
 import { editDistance } from '../../src/util/closest.js';
+import { answered } from '../helpers/call-result.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
 // The repros of issue 9 for the built-in scorers: a catastrophic regex, 100 KB of code fences,
@@ -19,15 +20,7 @@ const workers = new ScoringWorkers({ timeoutMs: 500, concurrency: 2 });
 afterAll(() => workers.close());
 const ctx = scorerContext({ workers });
 
-const ok = (output: string) => ({
-  output,
-  latency_ms: 1,
-  input_tokens: 1,
-  output_tokens: 1,
-  cost_usd: 0,
-  error: null,
-  attempts: 1,
-});
+const ok = answered;
 
 describe('regex: a pattern that may backtrack runs in a worker with the deadline', () => {
   it.each([

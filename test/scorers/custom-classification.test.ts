@@ -14,20 +14,13 @@ import { customResult, loadCustomModule } from '../../src/scorers/custom.js';
 import { scoreCall } from '../../src/scorers/score-case.js';
 import { ScorerError, ScorerSetupError } from '../../src/scorers/scorer.js';
 import { ScoringWorkers } from '../../src/scorers/workers.js';
-import type { CallResult, SideResult } from '../../src/types.js';
+import type { SideResult } from '../../src/types.js';
+import { answered } from '../helpers/call-result.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
 const CUSTOM = fileURLToPath(new URL('./fixtures/custom', import.meta.url));
 
-const call = (output: string): CallResult => ({
-  output,
-  latency_ms: 1,
-  input_tokens: 1,
-  output_tokens: 1,
-  cost_usd: 0,
-  error: null,
-  attempts: 1,
-});
+const call = answered;
 
 // One pool for the file, as a run has: each module is loaded once per worker.
 const workers = new ScoringWorkers();

@@ -12,7 +12,7 @@ import {
 import { OutageTracker } from '../../src/scorers/outage.js';
 import { scoreCall } from '../../src/scorers/score-case.js';
 import type { TargetContext } from '../../src/targets/create.js';
-import type { CallResult } from '../../src/types.js';
+import { answered } from '../helpers/call-result.js';
 import { goldenCase } from '../helpers/golden-case.js';
 import { type Loopback, type Received, sendJson, startLoopback } from '../helpers/loopback.js';
 
@@ -84,15 +84,7 @@ async function setup(
   return { server, inputs, client, scorer };
 }
 
-const call = (output: string): CallResult => ({
-  output,
-  latency_ms: 1,
-  input_tokens: 1,
-  output_tokens: 1,
-  cost_usd: 0,
-  error: null,
-  attempts: 1,
-});
+const call = answered;
 
 describe('embedding_similarity', () => {
   it('posts {model, input} to {base_url}/embeddings and scores the cosine', async () => {

@@ -7,7 +7,7 @@ import { loadCustomModule } from '../../src/scorers/custom.js';
 import { scoreCall } from '../../src/scorers/score-case.js';
 import { type Scorer, ScorerSetupError } from '../../src/scorers/scorer.js';
 import { ScoringWorkers } from '../../src/scorers/workers.js';
-import type { CallResult } from '../../src/types.js';
+import { answered } from '../helpers/call-result.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
 // Custom scorer modules that do what a module must not be able to do to a run: hang, spin, throw
@@ -17,15 +17,7 @@ import { goldenCase } from '../helpers/golden-case.js';
 
 const TIMEOUT_MS = 750;
 
-const call = (output: string): CallResult => ({
-  output,
-  latency_ms: 1,
-  input_tokens: 1,
-  output_tokens: 1,
-  cost_usd: 0,
-  error: null,
-  attempts: 1,
-});
+const call = answered;
 
 let workers: ScoringWorkers;
 afterEach(() => workers?.close());
