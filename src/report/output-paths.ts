@@ -35,7 +35,15 @@ export function outputPathProblem(file: string): string | undefined {
   const full = path.resolve(file);
   const own = stat(full);
   if (own?.isDirectory()) return `${full} is a directory; give a file path`;
-  if (own) return writable(full) ? undefined : `${full} exists and is not writable`;
+  // Outputs are replaced by a rename (src/util/atomic-write.ts): renaming over /dev/null or a
+  // pipe would replace the device itself, and the temp file needs a writable folder.
+  if (own && !own.isFile())
+    return `${full} is not a regular file (a device, pipe or socket); give a file path`;
+  if (own) {
+    if (!writable(full)) return `${full} exists and is not writable`;
+    const dir = path.dirname(full);
+    return writable(dir) ? undefined : `cannot replace ${full}: its folder ${dir} is not writable`;
+  }
   // The file is new: its nearest existing ancestor must be a writable folder to create it in.
   let dir = path.dirname(full);
   for (;;) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
+import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 
 export interface StoredBaseline {
   file: string;
@@ -49,6 +50,9 @@ const recordedSide = z.looseObject({
  * side is our baseline now. A recording made with `--only baseline` has only a baseline side, and
  * that side is used instead.
  */
+/** Levels a report puts around a case's own values: cases[i].candidate.expected and the like. */
+const REPORT_LEVELS = 8;
+
 export function parseStoredBaseline(text: string, file: string): StoredBaseline {
   let json: {
     schema_version?: unknown;
@@ -67,6 +71,17 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
     throw new InputError({
       file,
       message: `baseline report is not valid JSON (${(err as Error).message})`,
+    });
+  }
+  // A case nests at most MAX_NESTING levels (src/dataset), and a report adds a few around it.
+  // Anything deeper is not a recording: pretty-printed again into the new report, 100 KB nested
+  // 50,000 deep would come out as gigabytes.
+  const deep = tooDeep(json, MAX_NESTING + REPORT_LEVELS);
+  if (deep) {
+    throw new InputError({
+      file,
+      path: deep.slice(0, 6).join('.'),
+      message: `nests more than ${MAX_NESTING + REPORT_LEVELS} levels of arrays and objects; not an evalgate report`,
     });
   }
   if (json?.schema_version !== 1) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   linkSync,
@@ -41,6 +42,15 @@ describe('outputPathProblem', () => {
   it('refuses a directory', () => {
     const dir = tmp();
     expect(outputPathProblem(dir)).toBe(`${dir} is a directory; give a file path`);
+  });
+
+  it('refuses a device or a pipe, which a rename would replace (as root, /dev/null itself)', () => {
+    expect(outputPathProblem('/dev/null')).toBe(
+      '/dev/null is not a regular file (a device, pipe or socket); give a file path',
+    );
+    const fifo = path.join(tmp(), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(outputPathProblem(fifo)).toMatch(/pipe is not a regular file/);
   });
 
   it('refuses a path through a file', () => {

@@ -30,6 +30,23 @@ describe('parseStoredBaseline', () => {
     );
     expect(() => parseStoredBaseline(recording([]), 'r.json')).toThrow(/no candidate results/);
   });
+
+  it('refuses a recording nested past any real report, which would balloon when written again', () => {
+    let extra = '0';
+    for (let i = 0; i < 5000; i++) extra = `[${extra}]`;
+    const text = recording(['a']).replace('"candidate":{', `"candidate":{"extra":${extra},`);
+    expect(() => parseStoredBaseline(text, 'r.json')).toThrow(
+      /r\.json \(cases\.0\.candidate\.extra\.0\.0\): nests more than 72 levels/,
+    );
+    // A real answer with a deeply nested expected value (64 levels, the dataset's bound) loads.
+    let expected: unknown = 1;
+    for (let i = 1; i < 64; i++) expected = [expected];
+    const ok = recording(['a']).replace(
+      '"candidate":{',
+      `"candidate":{"extra":${JSON.stringify(expected)},`,
+    );
+    expect(parseStoredBaseline(ok, 'r.json').byId.size).toBe(1);
+  });
 });
 
 describe('parseStoredBaseline: the recorded answers themselves', () => {
