@@ -54,6 +54,9 @@ interface Slot {
  * main thread's event loop stays free, so a deadline fires and SIGTERM is answered whatever the
  * task does. Workers start on demand, and hold the process open only while they have a task.
  */
+/** Heap of one scoring worker: ample for a scorer, and a few of them fit on a 7 GB runner. */
+export const WORKER_HEAP_MB = 512;
+
 export class WorkerPool {
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
@@ -150,7 +153,12 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // A module that allocates without end must not take the runner down with it (an OOM kill
+    // leaves no report): its worker dies alone, and that answer fails as a scorer error.
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     const slot: Slot = { worker, online: false };
     worker.once('online', () => {
       slot.online = true;
@@ -170,8 +178,16 @@ export class WorkerPool {
       task.resolve(m);
       this.pump();
     });
-    worker.on('error', (err) =>
-      this.retire(slot, new WorkerFailure('fault', `threw asynchronously: ${err.message}`)),
+    worker.on('error', (err: NodeJS.ErrnoException) =>
+      this.retire(
+        slot,
+        new WorkerFailure(
+          'fault',
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `ran out of memory (a worker may use ${WORKER_HEAP_MB} MB of heap)`
+            : `threw asynchronously: ${err.message}`,
+        ),
+      ),
     );
     worker.on('exit', (code) =>
       this.retire(slot, new WorkerFailure('exited', `exited (process.exit(${code}))`)),

@@ -6,6 +6,7 @@ import { buildScorer, scorerContext } from '../../src/scorers/build.js';
 import { loadCustomModule } from '../../src/scorers/custom.js';
 import { scoreCall } from '../../src/scorers/score-case.js';
 import { type Scorer, ScorerSetupError } from '../../src/scorers/scorer.js';
+import { WORKER_HEAP_MB } from '../../src/scorers/worker-pool.js';
 import { ScoringWorkers } from '../../src/scorers/workers.js';
 import { answered } from '../helpers/call-result.js';
 import { goldenCase } from '../helpers/golden-case.js';
@@ -23,7 +24,10 @@ let workers: ScoringWorkers;
 afterEach(() => workers?.close());
 
 /** A scorer for a module written to a temp folder. */
-async function hostile(source: string, options: { signal?: AbortSignal } = {}): Promise<Scorer> {
+async function hostile(
+  source: string,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<Scorer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-hostile-'));
   const file = path.join(dir, 'mod.mjs');
   writeFileSync(file, source);
@@ -98,6 +102,21 @@ describe('a hostile custom scorer fails its answer, never the run', () => {
       score: 1,
       error: null,
     });
+  });
+
+  it('a module that allocates without end dies alone: kind scorer, out of memory', async () => {
+    // Many small arrays, as a leaking scorer makes: V8 stops the worker at its heap limit. (One
+    // huge array at a time can still abort the whole process: a limit of Node's own.)
+    const s = await hostile(
+      `export default (output) => { ${FINE} const a = []; for (;;) a.push(new Array(1e5).fill(0)); };`,
+      { timeoutMs: 60_000 },
+    );
+    const r = await scoreCall(call('x'), goldenCase(), [s]);
+    expect(r.error).toEqual({
+      kind: 'scorer',
+      message: `scorer "mine" failed: custom scorer mod.mjs ran out of memory (a worker may use ${WORKER_HEAP_MB} MB of heap)`,
+    });
+    expect(await scoreCall(call('fine'), goldenCase(), [s])).toMatchObject({ score: 1 });
   });
 
   it('loads a module once per worker, and gives it the output and a copy of the case', async () => {
