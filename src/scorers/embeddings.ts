@@ -156,7 +156,8 @@ export function createEmbeddingClient(
     if (call.error || !out.vectors) {
       total.errors++;
       const message = call.error?.message ?? 'no vectors';
-      outage.failed(message);
+      // A call the run's cancel cut short says nothing about the endpoint's health.
+      if (call.error?.kind !== 'aborted') outage.failed(message);
       const err = new ScorerError(
         'judge',
         `the embeddings endpoint (${target.label}) failed: ${message}`,

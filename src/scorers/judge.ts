@@ -147,7 +147,8 @@ export function createJudgeClient(
       if (call.error || call.output === null) {
         total.errors++;
         const message = call.error?.message ?? 'no reply';
-        outage.failed(message);
+        // A call the run's cancel cut short says nothing about the endpoint's health.
+        if (call.error?.kind !== 'aborted') outage.failed(message);
         throw new ScorerError('judge', `the judge (${target.label}) failed: ${message}`, usage);
       }
       outage.succeeded();

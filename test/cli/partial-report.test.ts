@@ -44,7 +44,7 @@ afterEach(async () => {
   bug.metrics = false;
 });
 
-async function run(dir: string, env: NodeJS.ProcessEnv = {}) {
+async function run(dir: string, env: NodeJS.ProcessEnv = {}, signal?: AbortSignal) {
   let stderr = '';
   const code = await runCli(
     [
@@ -63,6 +63,7 @@ async function run(dir: string, env: NodeJS.ProcessEnv = {}) {
       },
       env: { TEST_KEY: KEY, ...env },
       isTty: false,
+      signal,
     },
   );
   const report = JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')) as Report;
@@ -107,6 +108,33 @@ describe('a run that cannot be judged after calls were paid for', () => {
     expect(r.report.decision).toBe('inconclusive');
     expect(r.report.cases.length).toBeGreaterThan(0);
     expect(r.summary).toMatch(/^## ⏹️ evalgate: incomplete, not judged/);
+  });
+
+  it('a cancel while judge calls hang is a cancel, not a judge outage', async () => {
+    const cancel = new AbortController();
+    server = await startFakeOpenAI((req) => {
+      if (req.model !== 'judge-model') return userText(req).replace(/^q/, 'a');
+      // The first judge call cancels the run; every judge call hangs until the run lets go.
+      cancel.abort('SIGTERM');
+      return new Promise<never>(() => {});
+    });
+    const judge = `judge:
+  type: openai
+  base_url: ${server.url}
+  model: judge-model
+  api_key_env: TEST_KEY
+`;
+    const cfg = baseConfig(server.url, judge)
+      .replace('  - type: exact', '  - type: exact\n  - {type: llm_judge, rubric: "Is it right?"}')
+      .replace('concurrency: 8', 'concurrency: 4\n  max_consecutive_errors: 2')
+      .replace('retries: 2', 'retries: 0');
+    const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(40) });
+    const r = await run(dir, {}, cancel.signal);
+
+    expect(r.code).toBe(3);
+    expect(r.report.incomplete).toBe(true);
+    expect(r.report.incomplete_reason).toMatch(/cancelled.*SIGTERM/);
+    expect(r.report.incomplete_reason).not.toMatch(/judge/);
   });
 
   it('a bug after every call was answered: partial report with every case, one line, no stack, key masked', async () => {
