@@ -172,9 +172,16 @@ function checkInput(v: unknown, key: string, report: Report): GoldenCase['input'
   return ok ? v.map((m) => ({ role: m.role, content: m.content })) : undefined;
 }
 
+/** An id names a case in every table, comment and test viewer: a sentence at most. */
+export const MAX_ID_CHARS = 256;
+
 function checkId(v: unknown, report: Report): string | undefined {
   if (!present(v)) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string' && v.length > MAX_ID_CHARS) {
+    report(['id'], `is ${v.length} characters long; keep ids to ${MAX_ID_CHARS} or fewer`);
+    return undefined;
+  }
   if (typeof v === 'string' && v.trim() !== '') return v;
   report(['id'], `must be a non-empty string or a number, got ${describeValue(v)}`);
   return undefined;

@@ -9,6 +9,8 @@ import { formatChange, formatScore, regressionChange } from './table.js';
 
 const OUTPUT_CHARS = 2000;
 const MESSAGE_CHARS = 500;
+/** A case id is the test's name; a dataset may hold absurd ones. */
+const NAME_CHARS = 200;
 
 type Outcome =
   | { kind: 'pass' }
@@ -98,7 +100,7 @@ function checkOutcome(check: Check, confidence: number): Outcome {
 }
 
 function renderCase(t: TestCase): string {
-  const open = `    <testcase classname="${escapeXmlAttr(t.classname)}" name="${escapeXmlAttr(t.name)}" time="${t.time.toFixed(3)}"`;
+  const open = `    <testcase classname="${escapeXmlAttr(t.classname)}" name="${escapeXmlAttr(truncate(t.name, NAME_CHARS))}" time="${t.time.toFixed(3)}"`;
   const o = t.outcome;
   if (o.kind === 'pass') return `${open}/>`;
   const message = escapeXmlAttr(truncate(o.message, MESSAGE_CHARS));

@@ -80,7 +80,7 @@ export async function scoreCall(
     base.scores[s.name] = value;
     if (r.reason) {
       base.reasons ??= {};
-      base.reasons[s.name] = r.reason;
+      base.reasons[s.name] = boundedReason(r.reason);
     }
     if (r.usage) addUsage(judgeOf(base), r.usage);
     if (r.label) base.label = r.label;
@@ -105,4 +105,16 @@ function judgeOf(side: SideResult): ScoringUsage {
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** A reason is a sentence for a reader; a module that returns megabytes of it bloats the report. */
+export const MAX_REASON_CHARS = 4000;
+
+// Ends in "…" when cut, which also tells the report's redactor to mask a key the cut ended in.
+function boundedReason(reason: string): string {
+  if (reason.length <= MAX_REASON_CHARS) return reason;
+  let end = MAX_REASON_CHARS;
+  const last = reason.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+  return `${reason.slice(0, end)}…`;
 }

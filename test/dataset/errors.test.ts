@@ -91,6 +91,7 @@ describe('case problems name the file, the line and the field', () => {
       '{"input": "  "}',
       '{"input": []}',
       '{"input": "ok", "tags": {"a": 1}, "id": true}',
+      `{"input": "ok", "id": "${'i'.repeat(257)}"}`,
     ].join('\n');
     const { lines } = await problemsOf('a.jsonl', text);
     expect(lines).toEqual([
@@ -110,6 +111,7 @@ describe('case problems name the file, the line and the field', () => {
       'a.jsonl:7 (input): must not be an empty list of messages',
       'a.jsonl:8 (id): must be a non-empty string or a number, got a boolean',
       'a.jsonl:8 (tags): must be a string or a list of strings, got an object',
+      'a.jsonl:9 (id): is 257 characters long; keep ids to 256 or fewer',
     ]);
   });
 

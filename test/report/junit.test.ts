@@ -115,6 +115,14 @@ describe('renderJunit', () => {
     expect(suite(tree, 'evalgate checks').attrs.tests).toBe('0');
   });
 
+  it('cuts a case id of megabytes to a readable test name', () => {
+    const id = `x${'y'.repeat(5_000_000)}`;
+    const r = makeReport({ checks: [], cases: [{ id, slices: [], candidate: side() }] });
+    const xml = renderJunit(r);
+    expect(xml.length).toBeLessThan(10_000);
+    expect(xml).toMatch(/name="xy{198}…"/);
+  });
+
   it('records a one-side run: candidate failures still fail', () => {
     const r = makeReport({
       checks: [],

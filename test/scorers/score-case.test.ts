@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildScorer } from '../../src/scorers/build.js';
-import { scoreCall } from '../../src/scorers/score-case.js';
+import { MAX_REASON_CHARS, scoreCall } from '../../src/scorers/score-case.js';
 import type { Scorer } from '../../src/scorers/scorer.js';
 import type { CallResult } from '../../src/types.js';
 import { goldenCase } from '../helpers/golden-case.js';
@@ -154,5 +154,18 @@ describe('scoreCall', () => {
     };
     const r = await scoreCall(call(), c, [broken]);
     expect(r.error).toEqual({ kind: 'scorer', message: 'scorer "judge" failed: judge down' });
+  });
+});
+
+describe('reasons', () => {
+  it('keeps a reason a reader can read, and cuts one of megabytes with an ellipsis', async () => {
+    const saying = (reason: string): Scorer => ({
+      ...fixed('says', 1),
+      score: () => ({ score: 1, reason }),
+    });
+    const short = await scoreCall(call(), c, [saying('because')]);
+    expect(short.reasons).toEqual({ says: 'because' });
+    const long = await scoreCall(call(), c, [saying('r'.repeat(10_000_000))]);
+    expect(long.reasons?.says).toBe(`${'r'.repeat(MAX_REASON_CHARS)}…`);
   });
 });
