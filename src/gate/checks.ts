@@ -102,7 +102,9 @@ function comparisonsFor(
   // counting it as 0 against the candidate's score would credit or blame the candidate for the
   // baseline's outage (and two failed calls would look like agreement). A candidate that failed
   // against an answered baseline stays in, scored 0: that is a regression the user would see.
-  const scored = pairs.filter((p) => !isEndpointError(p.b.error?.kind));
+  // Likewise a baseline answer no scorer could score (a scorer that timed out or threw, a judge
+  // that was down) measured nothing: both sides stuck at 0 would read as "no change".
+  const scored = pairs.filter((p) => !p.b.error);
   const clusters = clusterIndex(scored.map((p) => p.cluster));
   const resamples = s.resamples ?? 2000;
   const key = slice ?? '';
@@ -294,6 +296,14 @@ export function buildChecks(
   if (baselineFailed > 0) {
     warnings.push(
       `${baselineFailed} case(s) where the baseline call failed were left out of the quality and pass-rate comparisons`,
+    );
+  }
+  const baselineUnscored = cases.filter(
+    (c) => c.baseline?.error && c.candidate && !isEndpointError(c.baseline.error.kind),
+  ).length;
+  if (baselineUnscored > 0) {
+    warnings.push(
+      `${baselineUnscored} case(s) whose baseline answer could not be scored (scorer or judge failed) were left out of the quality and pass-rate comparisons`,
     );
   }
   if (s.slices) {

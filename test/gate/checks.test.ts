@@ -233,6 +233,34 @@ describe('buildChecks', () => {
     expect(q).toMatchObject({ n: 180, delta: 0, verdict: 'pass' });
   });
 
+  it('leaves out baseline answers no scorer could score: a runaway scorer on both sides is no agreement', () => {
+    const unscored = (b: SideResult): SideResult => ({
+      ...b,
+      score: 0,
+      pass: false,
+      error: { kind: 'scorer_timeout', message: 'did not finish' },
+    });
+    const stuck = cases(60, (b) => unscored(b)).map((c) => ({
+      ...c,
+      baseline: unscored(c.baseline!),
+    }));
+    const { checks, warnings } = buildChecks(stuck, settings({ quality: { max_drop: 0.02 } }));
+    expect(find(checks, 'quality')).toMatchObject({ n: 0, verdict: 'inconclusive' });
+    expect(warnings).toContain(
+      '60 case(s) whose baseline answer could not be scored (scorer or judge failed) were left out of the quality and pass-rate comparisons',
+    );
+    // The candidate's own unscorable answers stay in, at 0: its output may be what broke the scorer.
+    const candOnly = cases(200).map((c, i) =>
+      i < 40 ? { ...c, candidate: unscored(c.candidate!) } : c,
+    );
+    const q = find(
+      buildChecks(candOnly, settings({ quality: { max_drop: 0.02 } })).checks,
+      'quality',
+    );
+    expect(q.n).toBe(200);
+    expect(q.verdict).toBe('fail');
+  });
+
   it('judges the error rate on every candidate call, paired or not', () => {
     const all = cases(300, (b, i) =>
       i < 15 ? { ...b, output: null, error: { kind: 'http_5xx', message: '503' } } : { ...b },
