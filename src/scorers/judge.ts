@@ -133,7 +133,12 @@ export function createJudgeClient(
     async grade(messages, c) {
       // The judge conversation travels as a chat-array input: the chat dialects send it as is.
       const judgeCase: GoldenCase = { ...c, input: messages, expected: undefined, assert: [] };
-      const call = await limit(() => callTarget(target, judgeCase, signal));
+      let ticket = 0;
+      const call = await limit(() => {
+        // Taken as the call goes out, not as it queues: the outage rule reads send order.
+        ticket = outage.sent();
+        return callTarget(target, judgeCase, signal);
+      });
       const usage: ScoringUsage = {
         calls: 1,
         input_tokens: call.input_tokens,
@@ -147,10 +152,10 @@ export function createJudgeClient(
       if (call.error || call.output === null) {
         total.errors++;
         const message = call.error?.message ?? 'no reply';
-        outage.failed(message);
+        outage.failed(ticket, message);
         throw new ScorerError('judge', `the judge (${target.label}) failed: ${message}`, usage);
       }
-      outage.succeeded();
+      outage.succeeded(ticket);
       return { verdict: parseVerdict(call.output), usage };
     },
     usage: () => ({ ...total }),

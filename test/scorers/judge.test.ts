@@ -48,7 +48,7 @@ async function openaiJudge(reply: (n: number) => FakeReply, extra: Partial<Judge
 }
 
 function client(target: Target, limit = 5, onOutage: (e: RunAbortedError) => void = () => {}) {
-  return createJudgeClient(target, new OutageTracker('judge', limit, onOutage));
+  return createJudgeClient(target, new OutageTracker('judge', limit, target.concurrency, onOutage));
 }
 
 function call(output: string): CallResult {
@@ -205,7 +205,8 @@ describe('llm_judge with an OpenAI-dialect judge', () => {
   it('stops the run after max_consecutive_errors judge failures in a row', async () => {
     const { target } = await openaiJudge(() => ({ status: 503, body: 'down' }));
     const outages: RunAbortedError[] = [];
-    const judge = client({ ...target, retries: 0 }, 2, (e) => outages.push(e));
+    // Concurrency 1: the window is max_consecutive_errors itself (see the next test for more).
+    const judge = client({ ...target, retries: 0, concurrency: 1 }, 2, (e) => outages.push(e));
     const s = buildScorer({ type: 'llm_judge', rubric: 'r' }, 'j', scorerContext({ judge }));
     await scoreCall(call('x'), goldenCase(), [s]);
     expect(outages).toHaveLength(0);
