@@ -30,7 +30,7 @@ export function outageWindow(maxConsecutiveErrors: number, concurrency: number):
 /**
  * Runs of failed calls, consecutive in send order, found while replies arrive in any order.
  * Only runs that can still grow are kept (those next to a call in flight or to the next call),
- * so memory stays about the endpoint's concurrency whatever the number of calls.
+ * so memory stays within twice the endpoint's concurrency whatever the number of calls.
  */
 export class FailureRuns {
   private next = 0;
