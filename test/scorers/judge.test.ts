@@ -218,6 +218,19 @@ describe('llm_judge with an OpenAI-dialect judge', () => {
     );
   });
 
+  it('at concurrency 4 takes twice the concurrency in failures, in the order calls were sent', async () => {
+    const { target } = await openaiJudge(() => ({ status: 503, body: 'down' }));
+    const outages: RunAbortedError[] = [];
+    const judge = client({ ...target, retries: 0 }, 2, (e) => outages.push(e));
+    const s = buildScorer({ type: 'llm_judge', rubric: 'r' }, 'j', scorerContext({ judge }));
+    // Seven at once: all four slots fail together, then three more; not yet an outage.
+    await Promise.all(Array.from({ length: 7 }, () => scoreCall(call('x'), goldenCase(), [s])));
+    expect(outages).toHaveLength(0);
+    await scoreCall(call('x'), goldenCase(), [s]);
+    expect(outages).toHaveLength(1);
+    expect(outages[0]!.message).toMatch(/^stopped: 8 judge calls in a row failed/);
+  });
+
   it('checks the rubric against every case before anything is sent', async () => {
     const { server, target } = await openaiJudge(() => '{"score": 1}');
     const s = buildScorer(
