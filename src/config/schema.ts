@@ -309,7 +309,10 @@ export const configSchema = z.strictObject({
       seed: z.number().int().default(1),
       /** First retry waits about this long; each later one doubles it (with jitter). */
       backoff_ms: z.number().int().min(0).max(60_000).default(500),
-      /** This many failed cases in a row on one target (after retries) means it is down: stop. */
+      /**
+       * This many failed cases in a row on one target (after retries, in the order they were sent)
+       * means it is down: stop. Never fewer than twice the target's concurrency (targets/outage.ts).
+       */
       max_consecutive_errors: z.number().int().min(1).default(5),
       /** Stop (exit 3) before the run's calls cost more than this, in US dollars. */
       max_cost_usd: z

@@ -1,3 +1,4 @@
+import { FailureRuns } from '../targets/outage.js';
 import { costUsd, type Target } from '../targets/target.js';
 import {
   type HttpRequest,
@@ -35,8 +36,8 @@ export interface Lane {
   cached: boolean;
   salt: string;
   outputGuess: number;
-  consecutive: number;
-  lastError: string;
+  /** Failed calls in send order: how the run tells an endpoint that is down (targets/outage.ts). */
+  failures: FailureRuns;
   /** Answered calls so far and their output tokens: the cost estimate for the next call. */
   answered: number;
   outputTokens: number;
@@ -111,8 +112,7 @@ export function createLane(
     cached: Boolean(so.cache && cache),
     salt: so.cacheSalt ?? '',
     outputGuess: so.outputTokensGuess ?? 256,
-    consecutive: 0,
-    lastError: '',
+    failures: new FailureRuns(),
     answered: 0,
     outputTokens: 0,
     partial: new Map(),

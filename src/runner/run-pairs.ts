@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { RunAbortedError } from '../errors.js';
+import { outageWindow } from '../targets/outage.js';
 import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
 import type { ResponseCache } from './cache.js';
@@ -68,6 +69,9 @@ export class RunStoppedError extends RunAbortedError {
 
 // Outages are a different thing from regressions: a target whose calls keep failing for reasons
 // that say "unreachable" ends the run (exit 3) rather than producing a verdict about quality.
+// "Keep failing" is outageWindow() calls in a row in the order they were sent, never in the order
+// they came back: a partly failing endpoint answers its errors first, and must be judged on its
+// error rate, not stopped (see targets/outage.ts).
 const OUTAGE_KINDS = new Set([
   'network',
   'timeout',
@@ -213,10 +217,11 @@ class PairedRun {
       }
       lane.cursor++;
       lane.inFlight++;
+      const ticket = lane.failures.sent();
       callTarget(lane.target, c, this.abort.signal, req).then(
         (call) => {
           try {
-            this.settled(lane, i, repeat, c, estimate, key, req.body, call);
+            this.settled(lane, i, repeat, c, estimate, key, req.body, ticket, call);
           } catch (err) {
             this.crashed(err);
           }
@@ -239,11 +244,13 @@ class PairedRun {
     estimate: number,
     key: string | undefined,
     body: string | undefined,
+    ticket: number,
     call: CallResult,
   ): void {
     lane.inFlight--;
     this.budget?.settle(estimate, call.cost_usd);
     if (call.error?.kind === 'aborted') {
+      lane.failures.answered(ticket);
       this.maybeFinish();
       return;
     }
@@ -251,20 +258,19 @@ class PairedRun {
     if (call.error) {
       this.stats.failed++;
       if (OUTAGE_KINDS.has(call.error.kind)) {
-        lane.consecutive++;
-        lane.lastError = call.error.message;
-        if (lane.consecutive >= this.o.maxConsecutiveErrors) {
+        const run = lane.failures.failed(ticket);
+        if (run >= outageWindow(this.o.maxConsecutiveErrors, lane.concurrency.max)) {
           const what = this.k === 1 ? 'cases' : 'calls';
           this.halt(
             'errors',
-            `stopped: ${lane.consecutive} ${what} in a row failed on target ${lane.side} (${lane.target.label}) after retries; ` +
-              `last error: ${lane.lastError}. An unreachable endpoint is not judged as a regression.`,
+            `stopped: ${run} ${what} in a row failed on target ${lane.side} (${lane.target.label}) after retries; ` +
+              `last error: ${call.error.message}. An unreachable endpoint is not judged as a regression.`,
             true,
           );
         }
-      } else lane.consecutive = 0;
+      } else lane.failures.answered(ticket);
     } else {
-      lane.consecutive = 0;
+      lane.failures.answered(ticket);
       lane.concurrency.answered();
       lane.answered++;
       lane.outputTokens += call.output_tokens;

@@ -145,6 +145,7 @@ export function createEmbeddingClient(
   async function send(batch: Pending[]): Promise<void> {
     const out: { vectors?: Float32Array[] } = {};
     const texts = batch.map((p) => p.text);
+    const ticket = outage.sent();
     const call = await callTarget(
       { ...target, dialect: endpoint.dialectFor(texts, out) },
       batchCase,
@@ -156,8 +157,10 @@ export function createEmbeddingClient(
     if (call.error || !out.vectors) {
       total.errors++;
       const message = call.error?.message ?? 'no vectors';
-      // A call the run's cancel cut short says nothing about the endpoint's health.
-      if (call.error?.kind !== 'aborted') outage.failed(message);
+      // A call the run's cancel cut short says nothing of the endpoint's health: it ends a run
+      // of failures as any answer does, and is never one.
+      if (call.error?.kind === 'aborted') outage.succeeded(ticket);
+      else outage.failed(ticket, message);
       const err = new ScorerError(
         'judge',
         `the embeddings endpoint (${target.label}) failed: ${message}`,
@@ -165,7 +168,7 @@ export function createEmbeddingClient(
       for (const p of batch) p.reject(err);
       return;
     }
-    outage.succeeded();
+    outage.succeeded(ticket);
     total.texts += texts.length;
     for (const [i, p] of batch.entries()) p.resolve(out.vectors![i]!);
   }

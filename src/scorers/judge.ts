@@ -133,7 +133,12 @@ export function createJudgeClient(
     async grade(messages, c) {
       // The judge conversation travels as a chat-array input: the chat dialects send it as is.
       const judgeCase: GoldenCase = { ...c, input: messages, expected: undefined, assert: [] };
-      const call = await limit(() => callTarget(target, judgeCase, signal));
+      let ticket = 0;
+      const call = await limit(() => {
+        // Taken as the call goes out, not as it queues: the outage rule reads send order.
+        ticket = outage.sent();
+        return callTarget(target, judgeCase, signal);
+      });
       const usage: ScoringUsage = {
         calls: 1,
         input_tokens: call.input_tokens,
@@ -147,11 +152,13 @@ export function createJudgeClient(
       if (call.error || call.output === null) {
         total.errors++;
         const message = call.error?.message ?? 'no reply';
-        // A call the run's cancel cut short says nothing about the endpoint's health.
-        if (call.error?.kind !== 'aborted') outage.failed(message);
+        // A call the run's cancel cut short says nothing of the endpoint's health: it ends a run
+        // of failures as any answer does, and is never one.
+        if (call.error?.kind === 'aborted') outage.succeeded(ticket);
+        else outage.failed(ticket, message);
         throw new ScorerError('judge', `the judge (${target.label}) failed: ${message}`, usage);
       }
-      outage.succeeded();
+      outage.succeeded(ticket);
       return { verdict: parseVerdict(call.output), usage };
     },
     usage: () => ({ ...total }),

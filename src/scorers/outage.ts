@@ -1,33 +1,44 @@
 import { RunAbortedError } from '../errors.js';
+import { FailureRuns, outageWindow } from '../targets/outage.js';
 
 /**
- * Counts a scoring endpoint's failures in a row. Past the run's `max_consecutive_errors` the
- * endpoint is down, and the run stops (exit 3) rather than score every remaining answer 0: with
- * both sides at 0 a broken judge would otherwise let any change pass.
+ * Tells when a scoring endpoint is down, by the targets' rule (targets/outage.ts): `window` calls
+ * in a row, in the order they were sent, failed after retries. Then the run stops (exit 3)
+ * rather than score every remaining answer 0: with both sides at 0 a broken judge would
+ * otherwise let any change pass.
  */
 export class OutageTracker {
-  private consecutive = 0;
+  private readonly runs = new FailureRuns();
+  private readonly window: number;
   private tripped = false;
 
   constructor(
     private readonly what: string,
-    private readonly limit: number,
+    maxConsecutiveErrors: number,
+    concurrency: number,
     private readonly onOutage: (err: RunAbortedError) => void,
-  ) {}
+  ) {
+    this.window = outageWindow(maxConsecutiveErrors, concurrency);
+  }
 
-  failed(message: string): void {
-    this.consecutive++;
-    if (this.consecutive < this.limit || this.tripped) return;
+  /** A call is being sent: hand its ticket back with its outcome. */
+  sent(): number {
+    return this.runs.sent();
+  }
+
+  failed(ticket: number, message: string): void {
+    const run = this.runs.failed(ticket);
+    if (run < this.window || this.tripped) return;
     this.tripped = true;
     this.onOutage(
       new RunAbortedError(
-        `stopped: ${this.consecutive} ${this.what} calls in a row failed after retries; last error: ${message}. ` +
+        `stopped: ${run} ${this.what} calls in a row failed after retries; last error: ${message}. ` +
           'Answers cannot be scored without it.',
       ),
     );
   }
 
-  succeeded(): void {
-    this.consecutive = 0;
+  succeeded(ticket: number): void {
+    this.runs.answered(ticket);
   }
 }

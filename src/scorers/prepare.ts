@@ -21,7 +21,7 @@ export interface ScoringSetup {
   judge?: Target;
   /** From createEmbeddingsEndpoint, when the config has `embeddings:`. */
   embeddings?: EmbeddingsEndpoint;
-  /** run.max_consecutive_errors: this many scoring-endpoint failures in a row stop the run. */
+  /** run.max_consecutive_errors: with the endpoint's concurrency, when it is down (targets/outage.ts). */
   maxConsecutiveErrors: number;
   /** run.scorer_timeout_ms: the deadline of one scorer on one answer (workers enforce it). */
   scorerTimeoutMs?: number;
@@ -94,12 +94,16 @@ export async function prepareScorers(
     : outageController.signal;
   const limit = setup.maxConsecutiveErrors;
   const judge = setup.judge
-    ? createJudgeClient(setup.judge, new OutageTracker('judge', limit, onOutage), signal)
+    ? createJudgeClient(
+        setup.judge,
+        new OutageTracker('judge', limit, setup.judge.concurrency, onOutage),
+        signal,
+      )
     : undefined;
   const embeddings = setup.embeddings
     ? createEmbeddingClient(
         setup.embeddings,
-        new OutageTracker('embeddings', limit, onOutage),
+        new OutageTracker('embeddings', limit, setup.embeddings.target.concurrency, onOutage),
         signal,
       )
     : undefined;

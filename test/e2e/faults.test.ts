@@ -3,6 +3,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
+import { seededDraw } from '../helpers/burst-endpoint.js';
 import { type Loopback, openAiReply, type Received, startLoopback } from '../helpers/loopback.js';
 import { baseConfig, CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
 
@@ -26,15 +27,7 @@ const KINDS = [
 ] as const;
 type Kind = (typeof KINDS)[number];
 
-/** FNV-1a to [0, 1): a fixed, seeded draw per call. */
-function draw(key: string): number {
-  let h = 2166136261 ^ SEED;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return (h >>> 0) / 2 ** 32;
-}
+const draw = (key: string) => seededDraw(SEED, key);
 
 const html = (title: string) =>
   `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>nginx</p></body></html>`;

@@ -343,8 +343,9 @@ describe('model-graded, embedding, custom and JSON Schema scorers through the CL
     const r = await run(dir);
     judgeMode = 'grade';
     expect(r.code).toBe(3);
+    // The judge has its own concurrency 2: down after max(2, 2 × 2) failed calls in send order.
     expect(r.stderr).toMatch(
-      /could not judge: stopped: 2 judge calls in a row failed after retries; last error: target judge answered 503/,
+      /could not judge: stopped: 4 judge calls in a row failed after retries; last error: target judge answered 503/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

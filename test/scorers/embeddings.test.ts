@@ -75,7 +75,10 @@ async function setup(
     ctx,
   );
   open.push(endpoint.target.transport);
-  const client = createEmbeddingClient(endpoint, new OutageTracker('embeddings', limit, onOutage));
+  const client = createEmbeddingClient(
+    endpoint,
+    new OutageTracker('embeddings', limit, endpoint.target.concurrency, onOutage),
+  );
   const scorer = buildScorer(
     { type: 'embedding_similarity' },
     'similar',
@@ -244,6 +247,8 @@ describe('embedding_similarity', () => {
   });
 
   it('reports an outage after max_consecutive_errors failed batches', async () => {
+    // At concurrency 1 the window is max(max_consecutive_errors, 2): one failed batch is not
+    // yet an outage even with the limit at 1, two in a row are.
     const outages: RunAbortedError[] = [];
     const { scorer } = await setup(
       (_t, _n, _r, res) => sendJson(res, { error: 'down' }, 503),
@@ -251,10 +256,13 @@ describe('embedding_similarity', () => {
       1,
       (e) => outages.push(e),
     );
-    await expect(
-      Promise.resolve(scorer.score('x', goldenCase({ expected: 'cat' }))),
-    ).rejects.toMatchObject({ kind: 'judge' });
-    expect(outages[0]?.message).toMatch(/1 embeddings calls in a row failed after retries/);
+    for (const expected of [0, 1]) {
+      await expect(
+        Promise.resolve(scorer.score('x', goldenCase({ expected: 'cat' }))),
+      ).rejects.toMatchObject({ kind: 'judge' });
+      expect(outages).toHaveLength(expected);
+    }
+    expect(outages[0]?.message).toMatch(/2 embeddings calls in a row failed after retries/);
   });
 
   it('checks before sending that the value is not empty', async () => {

@@ -48,7 +48,7 @@ async function openaiJudge(reply: (n: number) => FakeReply, extra: Partial<Judge
 }
 
 function client(target: Target, limit = 5, onOutage: (e: RunAbortedError) => void = () => {}) {
-  return createJudgeClient(target, new OutageTracker('judge', limit, onOutage));
+  return createJudgeClient(target, new OutageTracker('judge', limit, target.concurrency, onOutage));
 }
 
 function call(output: string): CallResult {
@@ -205,7 +205,8 @@ describe('llm_judge with an OpenAI-dialect judge', () => {
   it('stops the run after max_consecutive_errors judge failures in a row', async () => {
     const { target } = await openaiJudge(() => ({ status: 503, body: 'down' }));
     const outages: RunAbortedError[] = [];
-    const judge = client({ ...target, retries: 0 }, 2, (e) => outages.push(e));
+    // Concurrency 1: the window is max_consecutive_errors itself (see the next test for more).
+    const judge = client({ ...target, retries: 0, concurrency: 1 }, 2, (e) => outages.push(e));
     const s = buildScorer({ type: 'llm_judge', rubric: 'r' }, 'j', scorerContext({ judge }));
     await scoreCall(call('x'), goldenCase(), [s]);
     expect(outages).toHaveLength(0);
@@ -215,6 +216,19 @@ describe('llm_judge with an OpenAI-dialect judge', () => {
     expect(outages[0]!.message).toMatch(
       /2 judge calls in a row failed after retries; last error: target judge answered 503/,
     );
+  });
+
+  it('at concurrency 4 takes twice the concurrency in failures, in the order calls were sent', async () => {
+    const { target } = await openaiJudge(() => ({ status: 503, body: 'down' }));
+    const outages: RunAbortedError[] = [];
+    const judge = client({ ...target, retries: 0 }, 2, (e) => outages.push(e));
+    const s = buildScorer({ type: 'llm_judge', rubric: 'r' }, 'j', scorerContext({ judge }));
+    // Seven at once: all four slots fail together, then three more; not yet an outage.
+    await Promise.all(Array.from({ length: 7 }, () => scoreCall(call('x'), goldenCase(), [s])));
+    expect(outages).toHaveLength(0);
+    await scoreCall(call('x'), goldenCase(), [s]);
+    expect(outages).toHaveLength(1);
+    expect(outages[0]!.message).toMatch(/^stopped: 8 judge calls in a row failed/);
   });
 
   it('checks the rubric against every case before anything is sent', async () => {
