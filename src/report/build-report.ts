@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { caseCluster } from '../compare/clusters.js';
+import { caseSlices } from '../compare/slices.js';
+import type { Plan } from '../engine.js';
+import { buildChecks } from '../gate/checks.js';
+import { decide, sortChecks, summarize } from '../gate/decide.js';
+import { targetMetrics } from '../metrics/target-metrics.js';
+import type { RunStats, SideResults } from '../runner/run-pairs.js';
+import { scoringWarnings } from '../scorers/usage.js';
+import { targetLabel } from '../targets/label.js';
+import type { CaseReport, Report, StoredBaselineMatch } from '../types.js';
+import { VERSION } from '../version.js';
+import { configFingerprint, datasetFingerprints, fingerprintWarnings } from './fingerprint.js';
+import { matchStoredBaseline } from './stored-baseline.js';
+
+// The report of a run, built from the plan and what the runner measured: the last step of the
+// pipeline before the outputs are written, shared by a finished run, a stopped one and the
+// crash guard's snapshot.
+
+export /** What to say of a run that stopped early: its `incomplete_reason` and one-line summary. */
+interface Stop {
+  message: string;
+  summary: string;
+}
+
+/**
+ * The report of a run from its results; with `stop`, an incomplete one: only the cases
+ * answered on some side, no checks, decision `inconclusive`. `minimal` leaves out what is
+ * computed from the answers (target metrics, fingerprints), for a report built after a crash.
+ */
+export function buildReport(
+  plan: Plan,
+  started: number,
+  results: SideResults,
+  stats: RunStats,
+  stop: Stop | undefined,
+  { minimal = false } = {},
+): { report: Report; warnings: string[] } {
+  const { config, cases } = plan;
+  const warnings: string[] = [];
+  const by = config.slices?.by ?? [];
+  const all: CaseReport[] = cases.map((c, i) => {
+    const r: CaseReport = {
+      id: c.id,
+      slices: caseSlices(c, by),
+      ...(config.gate.cluster_by ? { cluster: caseCluster(c, config.gate.cluster_by) } : {}),
+      source: `${c.source.file}:${c.source.line}`,
+      input: c.input,
+      ...(c.expected !== undefined ? { expected: c.expected } : {}),
+    };
+    const base = plan.storedBaseline ? plan.storedBaseline.byId.get(c.id) : results.baseline?.[i];
+    if (base) r.baseline = base;
+    const cand = results.candidate?.[i];
+    if (cand) r.candidate = cand;
+    return r;
+  });
+  // A stopped run reports only the cases it answered on at least one side.
+  const reports = stop
+    ? all.filter((_, i) => results.baseline?.[i] || results.candidate?.[i])
+    : all;
+  const datasetNames = plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
+  const fingerprints = minimal
+    ? undefined
+    : {
+        datasets: datasetFingerprints(
+          plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
+        ),
+        config: configFingerprint(config),
+      };
+  let storedMatch: StoredBaselineMatch | undefined;
+  const stored = plan.storedBaseline;
+  if (stored && fingerprints) {
+    const ids = cases.map((c) => c.id);
+    const m = matchStoredBaseline(stored, ids);
+    storedMatch = m.match;
+    warnings.push(
+      ...m.warnings,
+      ...fingerprintWarnings(stored.fingerprints, fingerprints, stored.file),
+    );
+  }
+
+  const only = plan.options.only;
+  const targets: Report['targets'] = {};
+  if (!minimal && reports.some((r) => r.baseline))
+    targets.baseline = targetMetrics(reports.map((r) => r.baseline));
+  if (!minimal && reports.some((r) => r.candidate))
+    targets.candidate = targetMetrics(reports.map((r) => r.candidate));
+
+  const {
+    checks,
+    warnings: checkWarnings,
+    power,
+  } = only || stop
+    ? { checks: [], warnings: [], power: undefined }
+    : buildChecks(reports, {
+        budgets: config.budgets,
+        slices: config.slices,
+        confidence: config.gate.confidence,
+        minCases: config.gate.min_cases,
+        seed: plan.seed,
+      });
+  warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
+  if (!only && !stop && checks.length === 0)
+    warnings.push('no budgets are configured: the gate compares but blocks nothing');
+  if (stop) warnings.unshift(`this report is incomplete: ${stop.message}`);
+  const decision = stop ? 'inconclusive' : only ? 'pass' : decide(checks);
+  const summary = stop
+    ? stop.summary
+    : only
+      ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
+      : summarize(decision, checks, config.gate.confidence);
+  const usage = plan.scoring.usage();
+
+  const report: Report = {
+    schema_version: 1,
+    decision,
+    summary,
+    cases: reports,
+    targets,
+    checks: sortChecks(checks),
+    ...(power && power.checks.length > 0 ? { power } : {}),
+    ...(stop ? { incomplete: true as const, incomplete_reason: stop.message } : {}),
+    ...(usage ? { scoring: usage } : {}),
+    meta: {
+      tool: 'evalgate',
+      version: VERSION,
+      started_at: new Date(started).toISOString(),
+      duration_ms: Date.now() - started,
+      config: plan.loaded.file,
+      datasets: datasetNames,
+      confidence: config.gate.confidence,
+      seed: plan.seed,
+      ...(only ? { only } : {}),
+      ...(plan.storedBaseline ? { baseline_report: plan.storedBaseline.file } : {}),
+      models: {
+        baseline: plan.storedBaseline?.model ?? targetLabel(config.targets.baseline),
+        candidate: targetLabel(config.targets.candidate),
+      },
+      warnings,
+      ...(fingerprints ? { fingerprints } : {}),
+      ...(storedMatch ? { stored_baseline: storedMatch } : {}),
+      ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
+      calls: stats,
+    },
+  };
+  return { report, warnings };
+}
