@@ -481,6 +481,7 @@ function buildReport(
   const { config, cases } = plan;
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
+  const metadata = new Map<CaseReport, Record<string, unknown>>();
   const all: CaseReport[] = cases.map((c, i) => {
     const r: CaseReport = {
       id: c.id,
@@ -494,6 +495,7 @@ function buildReport(
     if (base) r.baseline = base;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
+    metadata.set(r, c.metadata);
     return r;
   });
   // A stopped run reports only the cases it answered on at least one side.
@@ -540,6 +542,7 @@ function buildReport(
         confidence: config.gate.confidence,
         minCases: config.gate.min_cases,
         seed: plan.seed,
+        ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && checks.length === 0)
