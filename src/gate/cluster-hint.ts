@@ -7,7 +7,7 @@ export interface ClusterHint {
   icc: number;
   /** Values shared by two or more cases: the groups behind the estimate. */
   groups: number;
-  /** One-sided F-test p-value for ICC = 0. */
+  /** p-value for ICC = 0: the F-test's, confirmed by permutation when outcomes are sparse. */
   p: number;
 }
 
@@ -17,10 +17,10 @@ export const MIN_GROUPS = 5;
 // ...and its shared values must hold at least this share of the cases, else clustering them would
 // barely move the interval.
 export const MIN_COVERAGE = 0.25;
-// The F-test's level, split across the keys tried (Bonferroni): a false warning costs the user a
-// wider interval, so it must be rare — under 1% of runs on independent cases (see
-// test/simulation/cluster-hint.test.ts), also on 0/1 scores, where the F-test is only approximate.
-export const ALPHA = 0.001;
+// The test's level, split across the keys tried (Bonferroni): a false warning costs the user a
+// wider interval, so it must be rare — at most 0.4% of runs on independent cases, 0/1 or not, in
+// test/simulation/cluster-hint.test.ts — while a clear cluster on 1,000 cases is named every time.
+export const ALPHA = 0.005;
 // ...and a correlation worth acting on: with groups of m cases the variance of a mean grows by the
 // design effect 1 + (m − 1)·ICC, so below 0.05 it stays small for conversation-sized groups.
 export const MIN_ICC = 0.05;
@@ -108,7 +108,7 @@ function modeOf(values: Float64Array): { value: number; count: number } {
  * The permutation p-value of the between-group statistic: exact for independent, identically
  * distributed cases whatever their distribution. The F-test assumes normal outcomes, and on
  * 0/1 scores where only a handful of pairs disagree two disagreements landing in one group look
- * like strong clustering to it (about 1.5% false warnings on 100 cases in groups of 4). Only the
+ * like strong clustering to it (1.5% false warnings at level 0.001 on 100 cases in groups of 4). Only the
  * outcomes off the most common value move the statistic, so a permutation costs O(those), and
  * counting stops as soon as the p-value can no longer fall below `alpha`.
  */
@@ -162,7 +162,9 @@ function permutationP(g: Grouped, alpha: number, rng: Rng): number {
  * The metadata key that most looks like an unstated cluster: values shared by groups of cases
  * (at least MIN_GROUPS groups of two or more, covering MIN_COVERAGE of the cases; a unique id per
  * case or one value for all never qualifies) whose outcomes — the paired differences the gate
- * compares — are correlated within the groups. Undefined when no key qualifies.
+ * compares — are correlated within the groups. Undefined when no key qualifies. Differences, not
+ * scores: conversations that are hard for both sides correlate the scores but not the changes,
+ * and only correlated changes make the paired interval too narrow.
  *
  * @param metadata each case's metadata, in the order of `values`.
  * @param values each case's outcome (candidate − baseline score).
