@@ -303,9 +303,12 @@ function checksFor(
   return { judged, power };
 }
 
-/** The comparison, saying in its method that the other of quality and pass rate is this test. */
+/**
+ * The comparison, saying after its method (in the check's reason) that the other of quality and
+ * pass rate is this test; `method` itself stays the interval's name, for tools that read it.
+ */
 function sameTest(c: Comparison, other: string): Comparison {
-  return { ...c, method: `${c.method ? `${c.method}, ` : ''}the same test as ${other}` };
+  return { ...c, note: `${c.note ? `${c.note}, ` : ''}the same test as ${other}` };
 }
 
 /**
@@ -344,6 +347,7 @@ export function buildChecks(
     const hint = likelyClusterKey(
       scored.map(s.metadata),
       scored.map((c) => c.candidate!.score - c.baseline!.score),
+      streamSeed(s.seed, 'clusters'),
     );
     if (hint) warnings.push(clusterWarning(hint));
   }

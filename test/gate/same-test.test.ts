@@ -92,13 +92,15 @@ describe('buildChecks marks quality and pass rate as one test only when they are
   const same: Budgets = { quality: { max_drop: 0.02 }, pass_rate: { max_drop: 0.02 } };
   const binary = (_: number, right: boolean) => side(right ? 1 : 0);
 
-  it('on 0/1 scores with equal budgets: identical checks, one adjusted p, said in the method', () => {
+  it('on 0/1 scores with equal budgets: identical checks, one adjusted p, said in the reason', () => {
     const { checks } = buildChecks(cases(binary), settings(same));
     for (const slice of [null, 'tags=s0', 'tags=s1']) {
       const q = checks.find((c) => c.metric === 'quality' && c.slice === slice)!;
       const p = checks.find((c) => c.metric === 'pass_rate' && c.slice === slice)!;
-      expect(q.method).toMatch(/the same test as pass rate$/);
-      expect(p.method).toMatch(/the same test as quality$/);
+      expect(q.reason).toMatch(/the same test as pass rate\)/);
+      expect(p.reason).toMatch(/the same test as quality\)/);
+      expect(p.method).toBe(q.method);
+      expect(q.method).not.toMatch(/same test/);
       expect(p.p_value).toBe(q.p_value);
       expect(p.ci).toEqual(q.ci);
       expect(p.p_adjusted).toBe(q.p_adjusted);
@@ -106,7 +108,7 @@ describe('buildChecks marks quality and pass rate as one test only when they are
     }
     const failing = checks.find((c) => c.verdict === 'fail')!;
     expect(failing.reason).toMatch(/across 3 tests\)\.$/);
-    expect(failing.reason).toMatch(/; [^)]*the same test as (quality|pass rate)/);
+    expect(failing.reason).toMatch(/; paired t, the same test as (quality|pass rate)\)/);
   });
 
   it('keeps two tests where a score is fractional, a pass is not a score of 1, or the budgets differ', () => {
@@ -119,7 +121,7 @@ describe('buildChecks marks quality and pass rate as one test only when they are
       [cases(binary), { ...same, pass_rate: { max_drop: 0.03 } }, null, 6],
     ] as const) {
       const { checks } = buildChecks(data, settings(budgets));
-      const marked = checks.filter((c) => c.method?.includes('same test')).map((c) => c.slice);
+      const marked = checks.filter((c) => c.reason.includes('same test')).map((c) => c.slice);
       expect(marked).toEqual(binarySlice ? [binarySlice, binarySlice] : []);
       const failing = checks.find((c) => c.metric === 'quality' && c.slice === 'tags=s1')!;
       expect(failing.verdict).toBe('fail');
