@@ -16,6 +16,7 @@ import type {
   PowerReport,
   SideResult,
 } from '../types.js';
+import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
 import { applyHolm, type Judged } from './multiplicity.js';
 import { POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
@@ -27,6 +28,11 @@ export interface CheckSettings {
   minCases: number;
   seed: number;
   resamples?: number;
+  /**
+   * Each case's metadata, given when `gate.cluster_by` is not set: a key whose groups of cases
+   * have correlated outcomes then gets a warning (see cluster-hint.ts).
+   */
+  metadata?: (c: CaseReport) => Record<string, unknown> | undefined;
 }
 
 type Pair = { b: SideResult; c: SideResult; cluster: string | undefined };
@@ -85,12 +91,21 @@ function repeatNote(pairs: Pair[]): string | undefined {
   return k > 1 ? `case means of ${k} repeats` : undefined;
 }
 
+/**
+ * Whether quality and pass rate measure the same thing on these pairs: every score 0 or 1 and a
+ * pass exactly when the score is 1, so the two per-pair differences are identical.
+ */
+function binaryScores(pairs: Pair[]): boolean {
+  const binary = (r: SideResult) => (r.score === 1 && r.pass) || (r.score === 0 && !r.pass);
+  return pairs.every((p) => binary(p.b) && binary(p.c));
+}
+
 function comparisonsFor(
   cases: CaseReport[],
   slice: string | null,
   metrics: [MetricName, number][],
   s: CheckSettings,
-): Comparison[] {
+): { comparisons: Comparison[]; binary: boolean } {
   const pairs: Pair[] = [];
   const candidates: SideResult[] = [];
   for (const c of cases) {
@@ -109,6 +124,9 @@ function comparisonsFor(
   const resamples = s.resamples ?? 2000;
   const key = slice ?? '';
   const unit = repeatNote(pairs);
+  // On 0/1 scores pass rate draws from quality's stream: the same data and budget then give the
+  // very same comparison (one test, see checksFor), whichever of the two budgets is configured.
+  const binary = binaryScores(scored);
 
   const out = new Map<MetricName, Comparison>();
   const resampled: [MetricName, Resampled][] = [];
@@ -127,7 +145,7 @@ function comparisonsFor(
             s.confidence,
             {
               ...(clusters ? { clusters: clusters.groups } : {}),
-              rng: createRng(streamSeed(s.seed, `${metric}|${key}`)),
+              rng: createRng(streamSeed(s.seed, `${binary ? 'quality' : metric}|${key}`)),
               resamples,
               ...(unit ? { unit } : {}),
             },
@@ -234,7 +252,7 @@ function comparisonsFor(
         : c,
     );
   });
-  return metrics.map(([metric]) => out.get(metric)!);
+  return { comparisons: metrics.map(([metric]) => out.get(metric)!), binary };
 }
 
 interface Gated {
@@ -251,11 +269,19 @@ function checksFor(
 ): Gated {
   const hasLabels = cases.some((c) => c.baseline?.label && c.candidate?.label);
   const metrics = budgetList(budgets, hasLabels);
-  const comparisons = comparisonsFor(cases, slice, metrics, s);
+  const { comparisons, binary } = comparisonsFor(cases, slice, metrics, s);
+  // With 0/1 scores and equal budgets the two checks are one test: one place in Holm's family.
+  const same =
+    binary &&
+    budgets.quality !== undefined &&
+    budgets.quality.max_drop === budgets.pass_rate?.max_drop;
   const judged: Judged[] = [];
   const power: PowerEntry[] = [];
   metrics.forEach(([metric, budget], i) => {
-    const comparison = comparisons[i]!;
+    const twin = same && (metric === 'quality' || metric === 'pass_rate');
+    const comparison = twin
+      ? sameTest(comparisons[i]!, metric === 'quality' ? 'pass rate' : 'quality')
+      : comparisons[i]!;
     const input: VerdictInput = {
       metric,
       slice,
@@ -272,9 +298,17 @@ function checksFor(
         check = { ...check, mde: entry.mde };
       }
     }
-    judged.push({ input, check });
+    judged.push({ input, check, ...(twin ? { test: `quality=pass_rate|${slice ?? ''}` } : {}) });
   });
   return { judged, power };
+}
+
+/**
+ * The comparison, saying after its method (in the check's reason) that the other of quality and
+ * pass rate is this test; `method` itself stays the interval's name, for tools that read it.
+ */
+function sameTest(c: Comparison, other: string): Comparison {
+  return { ...c, note: `${c.note ? `${c.note}, ` : ''}the same test as ${other}` };
 }
 
 /**
@@ -305,6 +339,17 @@ export function buildChecks(
     warnings.push(
       `${baselineUnscored} case(s) whose baseline answer could not be scored (scorer or judge failed) were left out of the quality and pass-rate comparisons`,
     );
+  }
+  if (s.metadata) {
+    // The same pairs quality and pass rate compare, on the whole set only: slices are subsets of
+    // it, and one warning names the key for every interval.
+    const scored = cases.filter((c) => c.baseline && c.candidate && !c.baseline.error);
+    const hint = likelyClusterKey(
+      scored.map(s.metadata),
+      scored.map((c) => c.candidate!.score - c.baseline!.score),
+      streamSeed(s.seed, 'clusters'),
+    );
+    if (hint) warnings.push(clusterWarning(hint));
   }
   if (s.slices) {
     const bySlice = new Map<string, CaseReport[]>();

@@ -5,6 +5,11 @@ import { budgetText, changeText, type VerdictInput } from './verdict.js';
 export interface Judged {
   input: VerdictInput;
   check: Check;
+  /**
+   * Checks with the same key are one test (quality and pass rate on the same 0/1 scores with the
+   * same budget: identical differences, identical p-value) and take one place in the family.
+   */
+  test?: string;
 }
 
 function formatP(p: number): string {
@@ -18,6 +23,9 @@ function formatP(p: number): string {
  * an equally good candidate stays at most α. Each check gets its adjusted p-value; a failing
  * check says it, and one that Holm stopped says why it is inconclusive instead.
  *
+ * Two checks that are the same test (`Judged.test`) count once: counting a hypothesis twice would
+ * only spend α on it twice and make every other check harder to fail. They share the adjusted p.
+ *
  * The pass side needs no correction: the gate passes only when EVERY check passes, and a pass
  * needs each check's pessimistic bound within budget. Wrongly passing means wrongly passing some
  * check whose true regression exceeds its budget, which happens with probability at most α for
@@ -28,14 +36,24 @@ export function applyHolm(judged: Judged[], alpha: number): Check[] {
   const family = judged.filter(
     (j) => j.check.p_value !== null && j.check.ci !== null && j.check.n >= j.input.minCases,
   );
-  const adjusted = holmAdjust(family.map((j) => j.check.p_value!));
-  const m = family.length;
-  const byCheck = new Map(family.map((j, i) => [j.check, adjusted[i]!]));
+  const slots = new Map<string | Judged, Judged[]>();
+  for (const j of family) {
+    const key = j.test ?? j;
+    const slot = slots.get(key);
+    if (slot) slot.push(j);
+    else slots.set(key, [j]);
+  }
+  const tests = [...slots.values()];
+  const adjusted = holmAdjust(tests.map((t) => t[0]!.check.p_value!));
+  const m = tests.length;
+  const byCheck = new Map(tests.flatMap((t, i) => t.map((j) => [j.check, adjusted[i]!] as const)));
   return judged.map(({ input, check }) => {
     const pAdj = byCheck.get(check);
     if (pAdj === undefined) return { ...check, p_adjusted: null };
     if (check.verdict !== 'fail') return { ...check, p_adjusted: pAdj };
-    const across = `across ${m} ${m === 1 ? 'check' : 'checks'}`;
+    // With a shared test the family is no longer one place per check: say how many tests.
+    const unit = m === family.length ? 'check' : 'test';
+    const across = `across ${m} ${unit}${m === 1 ? '' : 's'}`;
     if (pAdj <= alpha) {
       return {
         ...check,

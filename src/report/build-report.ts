@@ -39,6 +39,7 @@ export function buildReport(
   const { config, cases } = plan;
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
+  const metadata = new Map<CaseReport, Record<string, unknown>>();
   const all: CaseReport[] = cases.map((c, i) => {
     const r: CaseReport = {
       id: c.id,
@@ -52,6 +53,7 @@ export function buildReport(
     if (base) r.baseline = base;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
+    metadata.set(r, c.metadata);
     return r;
   });
   // A stopped run reports only the cases it answered on at least one side.
@@ -98,6 +100,7 @@ export function buildReport(
         confidence: config.gate.confidence,
         minCases: config.gate.min_cases,
         seed: plan.seed,
+        ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && checks.length === 0)

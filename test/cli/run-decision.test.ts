@@ -74,7 +74,7 @@ describe('evalgate run: the decision end to end', () => {
     // One billing turn per conversation: within the slice no cluster is shared, so plain t.
     expect(billing).toMatchObject({ verdict: 'fail', method: 'paired t' });
     expect(billing.p_adjusted).toBeGreaterThanOrEqual(billing.p_value!);
-    expect(billing.reason).toMatch(/Holm-adjusted p [<=] [\d.]+ across \d+ checks\)\.$/);
+    expect(billing.reason).toMatch(/Holm-adjusted p [<=] [\d.]+ across \d+ (?:checks|tests)\)\.$/);
     // Failing checks come first; every check that could fail carries its adjusted p-value.
     expect(report.checks[0]!.verdict).toBe('fail');
     for (const c of report.checks) expect(c).toHaveProperty('p_adjusted');
@@ -89,6 +89,24 @@ describe('evalgate run: the decision end to end', () => {
     );
     expect(report.checks.some((c) => c.metric === 'drift')).toBe(true);
     expect(report.summary).toMatch(/^blocked: /);
+    // The clusters are stated: nothing to warn about.
+    expect(report.meta.warnings.filter((w) => w.includes('correlated'))).toEqual([]);
+  });
+
+  it('names the conversation key when whole conversations change together and no cluster_by is set', async () => {
+    // The candidate gets every turn of one conversation in five wrong.
+    server = await startFakeOpenAI((req) => {
+      const i = Number(userText(req).match(/q(\d+)/)?.[1] ?? 0);
+      return req.model === 'cand-model' && Math.floor(i / 4) % 5 === 0 ? 'no idea' : `a${i}`;
+    });
+    const dir = workspace({ 'golden.jsonl': golden(), 'evalgate.yaml': baseConfig(server.url) });
+    const out = path.join(dir, 'report.json');
+    const r = await cli(['run', '--config', path.join(dir, 'evalgate.yaml'), '--report', out]);
+    expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.meta.warnings).toContain(
+      'cases sharing metadata.conversation_id have correlated outcomes (ICC 1.00 over 60 groups); set gate.cluster_by: metadata.conversation_id so the intervals account for it',
+    );
   });
 
   it('rejects a TTFT budget on targets that do not stream, before sending anything', async () => {
