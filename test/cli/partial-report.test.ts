@@ -79,20 +79,25 @@ async function answering() {
   return server;
 }
 
-describe('a run that cannot be judged after calls were paid for', () => {
-  it('a judge that goes down writes the partial report, as a target outage does', async () => {
-    const s = await answering();
-    const judge = `judge:
+/** 40 cases scored by exact and llm_judge (model judge-model), no retries, 2 failures = down. */
+function judgedWorkspace(url: string, concurrency: number): string {
+  const judge = `judge:
   type: openai
-  base_url: ${s.url}
+  base_url: ${url}
   model: judge-model
   api_key_env: TEST_KEY
 `;
-    const cfg = baseConfig(s.url, judge)
-      .replace('  - type: exact', '  - type: exact\n  - {type: llm_judge, rubric: "Is it right?"}')
-      .replace('concurrency: 8', 'concurrency: 1\n  max_consecutive_errors: 2')
-      .replace('retries: 2', 'retries: 0');
-    const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(40) });
+  const cfg = baseConfig(url, judge)
+    .replace('  - type: exact', '  - type: exact\n  - {type: llm_judge, rubric: "Is it right?"}')
+    .replace('concurrency: 8', `concurrency: ${concurrency}\n  max_consecutive_errors: 2`)
+    .replace('retries: 2', 'retries: 0');
+  return workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(40) });
+}
+
+describe('a run that cannot be judged after calls were paid for', () => {
+  it('a judge that goes down writes the partial report, as a target outage does', async () => {
+    const s = await answering();
+    const dir = judgedWorkspace(s.url, 1);
     const r = await run(dir);
 
     expect(r.code).toBe(3);
@@ -118,17 +123,7 @@ describe('a run that cannot be judged after calls were paid for', () => {
       cancel.abort('SIGTERM');
       return new Promise<never>(() => {});
     });
-    const judge = `judge:
-  type: openai
-  base_url: ${server.url}
-  model: judge-model
-  api_key_env: TEST_KEY
-`;
-    const cfg = baseConfig(server.url, judge)
-      .replace('  - type: exact', '  - type: exact\n  - {type: llm_judge, rubric: "Is it right?"}')
-      .replace('concurrency: 8', 'concurrency: 4\n  max_consecutive_errors: 2')
-      .replace('retries: 2', 'retries: 0');
-    const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(40) });
+    const dir = judgedWorkspace(server.url, 4);
     const r = await run(dir, {}, cancel.signal);
 
     expect(r.code).toBe(3);
