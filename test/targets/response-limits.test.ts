@@ -1,26 +1,17 @@
 import type http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../../src/config/schema.js';
 import { createTarget, type TargetContext } from '../../src/targets/create.js';
-import { callTarget, type Target } from '../../src/targets/target.js';
+import { callTarget } from '../../src/targets/target.js';
 import { ERROR_BODY_BYTES } from '../../src/targets/transport.js';
 import { goldenCase } from '../helpers/golden-case.js';
 import { MIB_OF_TEXT, pour } from '../helpers/hostile-endpoint.js';
-import { type Loopback, openAiReply, startLoopback } from '../helpers/loopback.js';
+import { openAiReply } from '../helpers/loopback.js';
+import { afterThisTest, type Script, scriptedServerForTest } from '../helpers/per-test.js';
 import { chop, openAiStream, writePieces } from '../helpers/sse-endpoint.js';
 
 // run.max_response_bytes and run.stream_idle_timeout_ms, plumbed the way the engine does it
 // (createTarget's ctx defaults), against loopback servers that answer too much or too little.
-
-const open: { server: Loopback; target: Target }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    o.target.transport.close();
-    await o.server.close();
-  }
-});
-
-type Script = (res: http.ServerResponse) => void | Promise<void>;
 
 const CAP = 64 * 1024;
 
@@ -28,9 +19,7 @@ async function target(
   scripts: Script[],
   o: { stream?: boolean; retries?: number; idleMs?: number; timeoutMs?: number; cap?: number } = {},
 ) {
-  const server = await startLoopback((_req, res, n) =>
-    scripts[Math.min(n, scripts.length) - 1]!(res),
-  );
+  const server = await scriptedServerForTest(scripts);
   const ctx: TargetContext = {
     configFile: 'evalgate.yaml',
     configDir: '/nonexistent',
@@ -53,7 +42,7 @@ async function target(
     price: { input_per_mtok: 1, output_per_mtok: 1 },
   } as TargetConfig;
   const t = createTarget(cfg, 'candidate', ctx);
-  open.push({ server, target: t });
+  afterThisTest(() => t.transport.close());
   return { server, target: t };
 }
 

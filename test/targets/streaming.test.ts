@@ -1,11 +1,11 @@
-import type http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../../src/config/schema.js';
 import { createTarget } from '../../src/targets/create.js';
-import { callTarget, type Target } from '../../src/targets/target.js';
+import { callTarget } from '../../src/targets/target.js';
 import type { CallResult } from '../../src/types.js';
 import { goldenCase } from '../helpers/golden-case.js';
-import { type Loopback, openAiReply, sendJson, startLoopback } from '../helpers/loopback.js';
+import { openAiReply, sendJson } from '../helpers/loopback.js';
+import { afterThisTest, type Script, scriptedServerForTest } from '../helpers/per-test.js';
 import {
   anthropicStream,
   chop,
@@ -17,16 +17,6 @@ import {
 // callTarget with `stream: true` against loopback servers that stream the way the providers do,
 // written in small separate pieces so lines and UTF-8 characters arrive broken up. Assertions are
 // on behaviour and on relations between the recorded numbers, never on wall-clock values.
-
-const open: { server: Loopback; target: Target }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    o.target.transport.close();
-    await o.server.close();
-  }
-});
-
-type Script = (res: http.ServerResponse) => void | Promise<void>;
 
 const ctx = {
   configFile: 'evalgate.yaml',
@@ -42,9 +32,7 @@ async function streaming(
   extra: Partial<TargetConfig> = {},
   retries = 2,
 ) {
-  const server = await startLoopback((_req, res, n) =>
-    scripts[Math.min(n, scripts.length) - 1]!(res),
-  );
+  const server = await scriptedServerForTest(scripts);
   const cfg = {
     type,
     base_url: type === 'openai' ? `${server.url}/v1` : server.url,
@@ -55,7 +43,7 @@ async function streaming(
     ...extra,
   } as TargetConfig;
   const target = createTarget(cfg, 'candidate', { ...ctx, defaults: { ...ctx.defaults, retries } });
-  open.push({ server, target });
+  afterThisTest(() => target.transport.close());
   return { server, target };
 }
 
