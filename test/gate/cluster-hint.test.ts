@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildChecks } from '../../src/gate/checks.js';
 import { clusterWarning, likelyClusterKey, oneWay } from '../../src/gate/cluster-hint.js';
 import type { CaseReport, SideResult } from '../../src/types.js';
+import { side as answer } from '../report/fixture.js';
 
 describe('oneWay', () => {
   it('gives the ANOVA ICC(1) and F-test p of a worked example', () => {
@@ -78,17 +79,7 @@ describe('likelyClusterKey', () => {
 });
 
 describe('buildChecks', () => {
-  const side = (score: number): SideResult => ({
-    output: '',
-    score,
-    pass: score >= 1,
-    scores: {},
-    latency_ms: 500,
-    input_tokens: 1,
-    output_tokens: 1,
-    cost_usd: 0.001,
-    error: null,
-  });
+  const side = (score: number): SideResult => answer({ score, pass: score >= 1 });
   // 40 conversations of 4 turns: the candidate loses all of 8 and wins all of 8 others.
   const cases: CaseReport[] = Array.from({ length: 160 }, (_, i) => {
     const conv = Math.floor(i / 4);

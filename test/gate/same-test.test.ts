@@ -5,6 +5,7 @@ import { applyHolm, type Judged } from '../../src/gate/multiplicity.js';
 import { judge } from '../../src/gate/verdict.js';
 import { holmAdjust } from '../../src/stats/holm.js';
 import type { CaseReport, MetricName, SideResult } from '../../src/types.js';
+import { side as answer } from '../report/fixture.js';
 
 // On 0/1 scores quality and pass rate are one test: it takes one place in Holm's family.
 
@@ -62,17 +63,7 @@ describe("the same test counts once in Holm's family", () => {
 });
 
 describe('buildChecks marks quality and pass rate as one test only when they are', () => {
-  const side = (score: number, pass = score >= 1): SideResult => ({
-    output: '',
-    score,
-    pass,
-    scores: {},
-    latency_ms: 500,
-    input_tokens: 1,
-    output_tokens: 1,
-    cost_usd: 0.001,
-    error: null,
-  });
+  const side = (score: number, pass = score >= 1): SideResult => answer({ score, pass });
   // 200 cases: the candidate loses 20 of the baseline's right answers, in slice s1 only.
   const cases = (score: (i: number, right: boolean) => SideResult): CaseReport[] =>
     Array.from({ length: 200 }, (_, i) => ({
