@@ -220,17 +220,26 @@ export interface PowerEntry {
   metric: MetricName;
   slice: string | null;
   n: number;
-  /** SD of one paired difference (with any cluster design effect folded in). */
-  sd: number;
-  /** Standard error of the change. */
-  se: number;
-  /** (t_{confidence} + t_{0.8}) · se: the change detectable from zero. */
-  mde: number;
-  /** budget + mde: the smallest drop this check blocks four times in five. */
-  detectable_drop: number;
+  /**
+   * Quality, pass rate: SD of one paired difference (with any cluster design effect folded in).
+   * Latency, TTFT, TPOT, cost: SD of one case's relative change (bootstrap SE · √n).
+   */
+  sd?: number;
+  /** Quality, pass rate: standard error of the change. */
+  se?: number;
+  /** Quality, pass rate: (t_{confidence} + t_{0.8}) · se, the change detectable from zero. */
+  mde?: number;
+  /** Quality, pass rate: budget + mde, the smallest drop this check blocks four times in five. */
+  detectable_drop?: number;
   budget: number;
-  /** Cases for mde ≤ budget (an unchanged candidate passes 80% of the time); null if budget is 0. */
+  /** Cases (calls, for the error rate) for an unchanged candidate to pass 80% of the time; null when no size will do (see `note`). */
+  cases_to_pass: number | null;
+  /** Cases for a regression of twice the budget to fail 80% of the time; null for a zero budget. */
+  cases_to_fail: number | null;
+  /** The larger of the two, the size that decides both ways; null when an unchanged candidate can never pass. */
   cases_needed: number | null;
+  /** Why a figure is null. */
+  note?: string;
 }
 
 export interface PowerReport {

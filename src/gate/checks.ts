@@ -18,7 +18,7 @@ import type {
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
 import { applyHolm, type Judged } from './multiplicity.js';
-import { POWER, powerEntry, powerWarnings } from './power.js';
+import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
 
 export interface CheckSettings {
@@ -33,6 +33,11 @@ export interface CheckSettings {
    * have correlated outcomes then gets a warning (see cluster-hint.ts).
    */
   metadata?: (c: CaseReport) => Record<string, unknown> | undefined;
+  /**
+   * The one-sided level each check's fail side is tested at, for the cases-needed figures (the
+   * multiplicity procedure's share for that check); default 1 − confidence.
+   */
+  failAlpha?: (slice: string | null) => number;
 }
 
 type Pair = { b: SideResult; c: SideResult; cluster: string | undefined };
@@ -291,12 +296,19 @@ function checksFor(
       comparison,
     };
     let check = judge(input);
-    if ((metric === 'quality' || metric === 'pass_rate') && comparison.n >= minCases) {
-      const entry = powerEntry(metric, slice, comparison, budget, s.confidence);
-      if (entry) {
-        power.push(entry);
-        check = { ...check, mde: entry.mde };
-      }
+    const entry = powerEntry(metric, slice, comparison, budget, s.confidence, {
+      minCases,
+      ...(s.failAlpha ? { failAlpha: s.failAlpha(slice) } : {}),
+    });
+    if (entry) {
+      power.push(entry);
+      if (entry.mde !== undefined && comparison.n >= minCases) check = { ...check, mde: entry.mde };
+      const clause = check.verdict === 'inconclusive' ? decideClause(entry) : undefined;
+      if (clause)
+        check = {
+          ...check,
+          reason: check.reason.replace(/(; more cases would)?\.?$/, `; ${clause}.`),
+        };
     }
     judged.push({ input, check, ...(twin ? { test: `quality=pass_rate|${slice ?? ''}` } : {}) });
   });
@@ -313,8 +325,8 @@ function sameTest(c: Comparison, other: string): Comparison {
 
 /**
  * Every budget becomes a check on the whole set, and each slice's budgets a check per slice;
- * then Holm's correction across all of them decides which failures stand, and the power of the
- * quality and pass-rate checks says what the run could have caught.
+ * then Holm's correction across all of them decides which failures stand, and the power entries
+ * (cases needed per check, see power.ts) say what the run could have decided.
  */
 export function buildChecks(
   cases: CaseReport[],

@@ -10,16 +10,27 @@ import { tQuantile } from './t-quantile.js';
  *
  * For clustered data pass the effective sd, se · √n, which carries the design effect.
  *
+ * When the spread differs between where the test's bound sits and where the true change lies
+ * (yes/no outcomes: the variance follows the share of flipped cases), pass the latter as
+ * `sdAlt`: the condition becomes (t_{confidence} · sd + t_{power} · sdAlt) / √n ≤ effect.
+ *
  * @param sd standard deviation of one paired difference, >= 0.
  * @param effect the change to detect, > 0.
  * @param confidence one-sided confidence level, in (0, 1).
  * @param power in (0, 1) (default 0.8).
+ * @param sdAlt the spread at the true change (default sd).
  * @returns an integer >= 2 (2 when sd is 0).
  * @throws {RangeError} when sd is negative, effect is not positive, or a level is outside (0, 1).
  * @example
  * casesNeeded(0.5, 0.02, 0.95); // 3866
  */
-export function casesNeeded(sd: number, effect: number, confidence: number, power = 0.8): number {
+export function casesNeeded(
+  sd: number,
+  effect: number,
+  confidence: number,
+  power = 0.8,
+  sdAlt = sd,
+): number {
   if (!(sd >= 0) || !Number.isFinite(sd)) {
     throw new RangeError(`casesNeeded: sd must be a finite number >= 0, got ${sd}`);
   }
@@ -28,11 +39,14 @@ export function casesNeeded(sd: number, effect: number, confidence: number, powe
   }
   assertInRange(confidence, 0, 1, 'confidence', 'casesNeeded', true);
   assertInRange(power, 0, 1, 'power', 'casesNeeded', true);
-  if (sd === 0) return 2;
-  const z = normalQuantile(confidence) + normalQuantile(power);
-  const n = Math.max(2, Math.ceil(((z * sd) / effect) ** 2));
+  if (!(sdAlt >= 0) || !Number.isFinite(sdAlt)) {
+    throw new RangeError(`casesNeeded: sdAlt must be a finite number >= 0, got ${sdAlt}`);
+  }
+  if (sd === 0 && sdAlt === 0) return 2;
+  const z = normalQuantile(confidence) * sd + normalQuantile(power) * sdAlt;
+  const n = Math.max(2, Math.ceil((z / effect) ** 2));
   const fits = (m: number) =>
-    (tQuantile(confidence, m - 1) + tQuantile(power, m - 1)) * (sd / Math.sqrt(m)) <= effect;
+    (tQuantile(confidence, m - 1) * sd + tQuantile(power, m - 1) * sdAlt) / Math.sqrt(m) <= effect;
   // t quantiles exceed normal ones, so the normal answer is a lower bound: gallop up from it
   // (the gap is a few cases, except at tiny n), then bisect; `fits` is monotone in m.
   if (fits(n)) return n;

@@ -202,12 +202,13 @@ describe('power', () => {
     expect(power).toMatchObject({ power: 0.8, confidence: 0.95 });
     expect(entry).toMatchObject({ metric: 'quality', slice: null, n: 200, budget: 0.02 });
     expect(q.mde).toBe(entry.mde);
-    expect(entry.detectable_drop).toBeCloseTo(0.02 + entry.mde, 15);
+    expect(entry.detectable_drop).toBeCloseTo(0.02 + entry.mde!, 15);
     expect(entry.mde).toBeGreaterThan(0.06);
+    expect(entry.cases_to_fail!).toBeGreaterThan(entry.cases_to_pass!);
     expect(entry.cases_needed!).toBeGreaterThan(3000);
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^the golden set is too small for the 2 pts quality budget: with 200 cases \(SD of paired differences 0\.\d\d\) the smallest change detectable at 80% power is \d+\.\d pts; about [\d,]+ cases would let an unchanged candidate pass$/,
+        /^the golden set is too small for the 2 pts quality budget: with 200 cases \(SD of paired differences 0\.\d\d\) the smallest change detectable at 80% power is \d+\.\d pts; about [\d,]+ cases would let an unchanged candidate pass and [\d,]+ would block a 4 pts regression \(80% of the time each\)$/,
       ),
     ]);
     const summary = summarize(decide(checks), checks, 0.95);
