@@ -6,8 +6,15 @@ import type { Config } from './config/schema.js';
 import { secretValues } from './config/secret-values.js';
 import { loadDataset } from './dataset/load.js';
 import { errorMessage, InputError, type InputProblem, RunAbortedError } from './errors.js';
+import {
+  type BudgetPlan,
+  buildBudgetPlan,
+  planProblems,
+  renderBudgetPlan,
+} from './gate/budget-plan.js';
 import { BASE_REF_ENV } from './git/base-ref.js';
 import { guardHooks, redactError } from './guard-secrets.js';
+import { isEndpointError } from './metrics/target-metrics.js';
 import { buildReport, type Stop } from './report/build-report.js';
 import { type OutputPath, outputCollisions } from './report/output-paths.js';
 import { parseStoredBaseline, type StoredBaseline } from './report/stored-baseline.js';
@@ -87,6 +94,8 @@ export interface Plan {
   secrets: string[];
   /** Masks every secret read (keys, `${VAR}` values, the front door's): see src/util/redact.ts. */
   redact: Redact;
+  /** The cases each check needs, known before anything is sent (absent with --only). */
+  budgetPlan?: BudgetPlan;
 }
 
 /** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
@@ -303,6 +312,20 @@ async function preparePlan(
     }
   }
 
+  // Every check's cases needed, from the dataset as loaded: a check this size certainly cannot
+  // decide would, under on_inconclusive: fail, block an unchanged candidate — bad input, found
+  // before anything is paid for. Otherwise run warns as it starts and validate prints it.
+  let budgetPlan: BudgetPlan | undefined;
+  if (!options.only && cases.length > 0) {
+    budgetPlan = buildBudgetPlan({
+      config,
+      cases,
+      sides,
+      ...(storedBaseline ? { baselineErrorRate: storedErrorRate(storedBaseline) } : {}),
+    });
+    if (config.gate.on_inconclusive === 'fail') problems.push(...planProblems(budgetPlan, file));
+  }
+
   // Last: only now is every input known (prompts, rubrics, modules), and an output that is one
   // of them would be overwritten after the run, a config or dataset lost for a report.
   problems.push(...outputCollisions(options.outputs ?? [], files.used));
@@ -324,7 +347,15 @@ async function preparePlan(
     options,
     secrets,
     redact,
+    ...(budgetPlan ? { budgetPlan } : {}),
   };
+}
+
+/** The stored side's share of failed calls: what an unchanged candidate would err at. */
+function storedErrorRate(stored: StoredBaseline): number | undefined {
+  const rows = [...stored.byId.values()];
+  if (rows.length === 0) return undefined;
+  return rows.filter((r) => isEndpointError(r.error?.kind)).length / rows.length;
 }
 
 /**
@@ -402,6 +433,10 @@ async function executePlan(
     `evalgate ${VERSION}: ${cases.length} cases × ${sides.join(' + ')}` +
       (plan.storedBaseline ? ` (baseline from ${plan.storedBaseline.file})` : ''),
   );
+  if (plan.budgetPlan) {
+    hooks.info(renderBudgetPlan(plan.budgetPlan, { problems: false }));
+    for (const p of plan.budgetPlan.problems) hooks.warning(`${p.message} (${p.path})`);
+  }
   let results: SideResults;
   let stats: RunStats;
   // A run stopped early (cancelled, cost budget, endpoint down) still reports what it measured.

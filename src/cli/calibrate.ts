@@ -51,16 +51,21 @@ export function renderCalibration(c: CalibrationReport): string {
     'Run to run (SD)',
     `Detectable (${c.cases} cases)`,
     'Budget',
+    'To pass',
+    'To block 2×',
     'Cases needed',
     'Suggested budget',
   ];
+  const count = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-US'));
   const rows = c.metrics.map((m) => [
     LABEL[m.metric],
     amount(m, m.run_to_run_sd),
     amount(m, m.mde),
     m.budget === null ? '–' : amount(m, m.budget),
-    m.cases_needed === null ? '–' : m.cases_needed.toLocaleString('en-US'),
-    amount(m, m.suggested_budget),
+    count(m.cases_to_pass),
+    count(m.cases_to_fail),
+    count(m.cases_needed),
+    m.suggested_budget === null ? '–' : amount(m, m.suggested_budget),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -74,9 +79,10 @@ export function renderCalibration(c: CalibrationReport): string {
     line(head),
     ...rows.map(line),
     '',
-    `"Detectable" is the smallest change this set size detects with ${Math.round(c.power * 100)}% power at ${formatConfidence(c.confidence)} confidence; ` +
-      'a budget at least that large lets an unchanged candidate pass four times in five. ' +
-      '"Cases needed" is what the configured budget requires for the same.',
+    `"Detectable" is the smallest change this set size detects with ${Math.round(c.power * 100)}% power at ${formatConfidence(c.confidence)} confidence. ` +
+      '"To pass" is the cases an unchanged candidate needs to pass the configured budget, "To block 2×" what a regression of twice the budget needs to be blocked, ' +
+      `${Math.round(c.power * 100)}% of the time each; "Cases needed" is the larger, the figure run's power warnings give. ` +
+      '"Suggested budget" is the smallest budget these cases decide both ways.',
     ...c.warnings.map((w) => `warning: ${w}`),
     '',
   ].join('\n');
@@ -122,7 +128,9 @@ export async function runCalibration(
     config: plan.loaded.file,
     model: targetLabel(target),
     seed: plan.seed,
-    ...calibrate(collected, config.budgets, config.gate.confidence, plan.seed),
+    ...calibrate(collected, config.budgets, config.gate.confidence, plan.seed, 2000, {
+      minCases: config.gate.min_cases,
+    }),
   };
   writeJson(o.out, result);
   return result;

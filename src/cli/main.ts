@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type CrashWatch, debugEnabled } from '../crash-guard.js';
 import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
+import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
@@ -128,6 +129,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(
           `ok: ${plan.loaded.file} and ${plan.cases.length} cases from ${plan.datasetFiles.length} file(s) are valid; nothing was sent\n`,
         );
+        if (plan.budgetPlan) io.stdout(`${inertLines(renderBudgetPlan(plan.budgetPlan))}\n`);
         return EXIT.pass;
       }
       case 'run': {

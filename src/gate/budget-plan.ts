@@ -1,6 +1,7 @@
 import { caseSlices } from '../compare/slices.js';
 import type { Budgets, Config } from '../config/schema.js';
 import type { InputProblem } from '../errors.js';
+import { escapeTerminal } from '../report/escape.js';
 import { checkName, formatBudget } from '../report/format.js';
 import type { GoldenCase, MetricName, Side } from '../types.js';
 import {
@@ -235,7 +236,7 @@ function cells(r: PlanRow): string[] {
   }
   if (r.undecidable) remark = 'cannot pass at this size';
   return [
-    checkName(r),
+    escapeTerminal(checkName(r)),
     formatBudget(r.metric, r.budget),
     thousands(r.n),
     passText,
@@ -244,8 +245,14 @@ function cells(r: PlanRow): string[] {
   ];
 }
 
-/** The plan as the text validate prints and run logs as it starts. */
-export function renderBudgetPlan(plan: BudgetPlan): string {
+/**
+ * The plan as the text validate prints and run logs as it starts. `problems: false` leaves out
+ * the checks that cannot be decided, for a caller that gives them as warnings.
+ */
+export function renderBudgetPlan(
+  plan: BudgetPlan,
+  o: { problems: boolean } = { problems: true },
+): string {
   if (plan.rows.length === 0) return `plan: ${plan.cases} cases; no budgets, so no checks`;
   const head = ['check', 'budget', 'cases', 'to pass', 'to block 2×', ''];
   const rows = plan.rows.map(cells);
@@ -261,6 +268,8 @@ export function renderBudgetPlan(plan: BudgetPlan): string {
     `  ${line(head)}`,
     ...rows.map((r) => `  ${line(r)}`),
     ...plan.notes.map((n) => `  note: ${n}`),
-    ...plan.problems.map((p) => `  cannot be decided (${p.path}): ${p.message}`),
+    ...(o.problems
+      ? plan.problems.map((p) => `  cannot be decided (${p.path}): ${p.message}`)
+      : []),
   ].join('\n');
 }

@@ -4,15 +4,17 @@ import { ratioResampling } from '../compare/ratio.js';
 import { resampleTogether } from '../compare/resampled.js';
 import type { Budgets } from '../config/schema.js';
 import { isEndpointError } from '../metrics/target-metrics.js';
-import {
-  casesNeeded,
-  createRng,
-  minimumDetectableEffect,
-  normalQuantile,
-  quantile,
-} from '../stats/index.js';
+import { createRng, minimumDetectableEffect, normalQuantile, quantile } from '../stats/index.js';
 import type { SideResult } from '../types.js';
-import { POWER } from './power.js';
+import {
+  casesToDecide,
+  decidingSize,
+  type NeedOptions,
+  POWER,
+  type Spread,
+  spreadOf,
+  suggestBudget,
+} from './power.js';
 
 export type CalibratedMetric =
   | 'quality'
@@ -36,10 +38,25 @@ export interface MetricNoise {
   mde: number;
   /** The configured budget (absolute share or relative fraction), if any. */
   budget: number | null;
-  /** Cases for mde ≤ the configured budget (80% power); null without a positive budget. */
+  /**
+   * SD of one case's paired difference (quality, pass rate) or relative change (latency, TTFT,
+   * TPOT, cost) between two runs: the spread run's power entries read from a run (power.ts).
+   */
+  spread_sd: number;
+  /** Cases for an unchanged candidate to pass the configured budget 80% of the time. */
+  cases_to_pass: number | null;
+  /** Cases for a regression of twice the configured budget to fail 80% of the time. */
+  cases_to_fail: number | null;
+  /**
+   * The larger of the two, as run's power entries state it (casesToDecide in power.ts); null
+   * without a budget, or when no size lets an unchanged candidate pass.
+   */
   cases_needed: number | null;
-  /** The smallest budget this set size supports at 80% power (mde, rounded up). */
-  suggested_budget: number;
+  /**
+   * The smallest budget this set size decides both ways at 80% power (the same calculation),
+   * or null when none does.
+   */
+  suggested_budget: number | null;
 }
 
 export interface Calibration {
@@ -54,21 +71,8 @@ export interface Calibration {
 /** One run of the baseline: a result per case (undefined where the run has none). */
 export type CalibrationRun = readonly (SideResult | undefined)[];
 
-const RELATIVE: ReadonlySet<CalibratedMetric> = new Set([
-  'latency_p95',
-  'cost',
-  'ttft_p95',
-  'tpot_p95',
-]);
-
 function rms(values: number[]): number {
   return values.length ? Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length) : 0;
-}
-
-/** Budgets users can write: half points for shares, whole percents for relative changes. */
-function roundUp(metric: CalibratedMetric, v: number): number {
-  const step = RELATIVE.has(metric) ? 0.01 : 0.005;
-  return Math.max(step, Math.ceil(v / step - 1e-9) * step);
 }
 
 function budgetOf(metric: CalibratedMetric, b: Budgets): number | null {
@@ -108,6 +112,7 @@ export function calibrate(
   confidence: number,
   seed: number,
   resamples = 2000,
+  need: Pick<NeedOptions, 'minCases' | 'failAlpha'> = { minCases: 2 },
 ): Calibration {
   const k = runs.length;
   const n = runs[0]?.length ?? 0;
@@ -124,6 +129,7 @@ export function calibrate(
     const deltas: number[] = [];
     const ses: number[] = [];
     const sds: number[] = [];
+    const spreads: number[] = [];
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
         const both: [SideResult, SideResult][] = [];
@@ -174,6 +180,9 @@ export function calibrate(
             ses.push((cmp.ci[1] - cmp.ci[0]) / (2 * z));
         }
         if (cmp.delta !== null && Number.isFinite(cmp.delta)) deltas.push(cmp.delta);
+        // The spread exactly as run reads it from its own comparison.
+        const sd = spreadOf(metric, cmp, confidence).sd;
+        if (sd !== undefined && Number.isFinite(sd)) spreads.push(sd);
       }
     }
     if (deltas.length === 0 || ses.length === 0) {
@@ -185,13 +194,11 @@ export function calibrate(
     const mde = minimumDetectableEffect(se, Math.max(1, n - 1), confidence, POWER);
     const budget = budgetOf(metric, budgets);
     const caseSd = sds.length ? rms(sds) : null;
-    let needed: number | null = null;
-    if (budget !== null && budget > 0) {
-      needed =
-        caseSd !== null
-          ? casesNeeded(caseSd, budget, confidence, POWER)
-          : Math.max(2, Math.ceil(n * (mde / budget) ** 2));
-    }
+    const spread: Spread = spreads.length ? { sd: rms(spreads) } : {};
+    const o: NeedOptions = { confidence, ...need };
+    const decides =
+      budget !== null ? casesToDecide(metric, budget, spread, o) : { pass: null, fail: null };
+    const count = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
     metrics.push({
       metric,
       values: runs.map((r) => level(metric, r)),
@@ -200,8 +207,14 @@ export function calibrate(
       se,
       mde,
       budget,
-      cases_needed: needed,
-      suggested_budget: roundUp(metric, mde),
+      spread_sd: spread.sd ?? 0,
+      cases_to_pass: count(decides.pass),
+      cases_to_fail: count(decides.fail),
+      cases_needed:
+        budget !== null
+          ? count(decidingSize({ ...decides, atLeast: spread.sd === undefined }))
+          : null,
+      suggested_budget: suggestBudget(metric, spread, n, o),
     });
   }
   return { runs: k, cases: n, confidence, power: POWER, metrics, warnings };

@@ -85,7 +85,10 @@ describe('evalgate calibrate', () => {
     expect(quality.mde).toBeGreaterThan(0.1);
     expect(quality.budget).toBe(0.02);
     expect(quality.cases_needed!).toBeGreaterThan(1000);
-    expect(quality.suggested_budget).toBeGreaterThanOrEqual(quality.mde);
+    // The smallest budget 60 cases decide both ways is past the detectable change, if any is.
+    if (quality.suggested_budget !== null)
+      expect(quality.suggested_budget).toBeGreaterThanOrEqual(quality.mde);
+    expect(quality.cases_to_fail!).toBeGreaterThan(quality.cases_to_pass!);
     expect(report.metrics.map((m) => m.metric)).toEqual(
       expect.arrayContaining(['quality', 'pass_rate', 'latency_p95', 'cost']),
     );
@@ -93,7 +96,7 @@ describe('evalgate calibrate', () => {
     // The table says the same, and the key went nowhere but the endpoint.
     expect(r.stdout).toMatch(/the baseline \(base-model\) against itself, 3 runs of 60 cases/);
     expect(r.stdout).toMatch(
-      /^quality\s+\d+\.\d pts\s+\d+\.\d pts\s+2\.0 pts\s+[\d,]+\s+\d+\.\d pts$/m,
+      /^quality\s+\d+\.\d pts\s+\d+\.\d pts\s+2\.0 pts\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+(\d+\.\d pts|–)$/m,
     );
     expect(r.stderr).toContain(`calibration: ${out}`);
     expect(readFileSync(out, 'utf8')).not.toContain(KEY);
