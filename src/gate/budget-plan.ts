@@ -4,6 +4,7 @@ import type { InputProblem } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
 import { checkName, formatBudget } from '../report/format.js';
 import type { GoldenCase, MetricName, Side } from '../types.js';
+import { budgetList } from './checks.js';
 import {
   type CasesToDecide,
   casesToDecide,
@@ -69,19 +70,8 @@ const FIELD: Record<MetricName, string> = {
   label_drift: 'drift.max_psi',
 };
 
-/** The budgets in the order checks.ts judges them (label drift needs labels: not known yet). */
-function budgetEntries(b: Budgets): [MetricName, number][] {
-  const out: [MetricName, number][] = [];
-  if (b.quality) out.push(['quality', b.quality.max_drop]);
-  if (b.pass_rate) out.push(['pass_rate', b.pass_rate.max_drop]);
-  if (b.latency_p95) out.push(['latency_p95', b.latency_p95.max_increase]);
-  if (b.ttft_p95) out.push(['ttft_p95', b.ttft_p95.max_increase]);
-  if (b.tpot_p95) out.push(['tpot_p95', b.tpot_p95.max_increase]);
-  if (b.cost) out.push(['cost', b.cost.max_increase]);
-  if (b.error_rate) out.push(['error_rate', b.error_rate.max]);
-  if (b.drift) out.push(['drift', b.drift.max_psi]);
-  return out;
-}
+/** Label drift needs labels, which only answers show: not planned. */
+const budgetEntries = (b: Budgets) => budgetList(b, false);
 
 function thousands(n: number): string {
   return n.toLocaleString('en-US');

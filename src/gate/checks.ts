@@ -51,7 +51,8 @@ function streamSeed(seed: number, key: string): number {
   return h >>> 0;
 }
 
-function budgetList(b: Budgets, hasLabels: boolean): [MetricName, number][] {
+/** Every configured budget as [metric, budget], in the order checks are judged. */
+export function budgetList(b: Budgets, hasLabels: boolean): [MetricName, number][] {
   const out: [MetricName, number][] = [];
   if (b.quality) out.push(['quality', b.quality.max_drop]);
   if (b.pass_rate) out.push(['pass_rate', b.pass_rate.max_drop]);

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CalibrationReport } from '../../src/cli/calibrate.js';
-import { runCli } from '../../src/cli/main.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { Report } from '../../src/types.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { baseConfig, goldenJsonl, workspace } from '../helpers/workspace.js';
 
@@ -23,18 +23,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function cli(args: string[]) {
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: () => {},
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { TEST_KEY: KEY },
-    isTty: false,
-  });
-  return { code, stderr };
-}
+const cli = (args: string[]) => cliInProcess(args, { TEST_KEY: KEY });
 
 /** Right with probability `p` (1: deterministic), the draw fixed by question and ask count. */
 function endpoint(p: number): Promise<FakeServer> {

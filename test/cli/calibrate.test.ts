@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CalibrationReport } from '../../src/cli/calibrate.js';
-import { runCli } from '../../src/cli/main.js';
 import { createRng } from '../../src/stats/rng.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { baseConfig, goldenJsonl, workspace } from '../helpers/workspace.js';
 
@@ -19,21 +19,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { TEST_KEY: KEY },
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => cliInProcess(args, { TEST_KEY: KEY });
 
 /**
  * The right answer `a<i>` with probability 0.8: the k-th time question i is asked, the draw is

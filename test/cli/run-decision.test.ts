@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import type { Report } from '../../src/types.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { baseConfig, workspace } from '../helpers/workspace.js';
 
@@ -16,18 +16,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function cli(args: string[]) {
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: () => {},
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { TEST_KEY: 'sk-x' },
-    isTty: false,
-  });
-  return { code, stderr };
-}
+const cli = (args: string[]) => cliInProcess(args, { TEST_KEY: 'sk-x' });
 
 /** 240 cases in 60 conversations of 4 turns; billing is a quarter of them. */
 function golden(): string {

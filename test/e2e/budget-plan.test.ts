@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
@@ -15,11 +15,15 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function setup(extra: string, ceiling = 0.01): string {
+function setup(extra: string, onInconclusive: 'pass' | 'fail' = 'pass'): string {
   const text = baseConfig(server.url, extra)
     .replace(
+      'gate:\n  min_cases: 30',
+      `gate:\n  min_cases: 30\n  on_inconclusive: ${onInconclusive}`,
+    )
+    .replace(
       'error_rate: {max: 0.05}',
-      `error_rate: {max: ${ceiling}}\n  latency_p95: {max_increase: 20%}`,
+      `error_rate: {max: 0.01}\n  latency_p95: {max_increase: 20%}`,
     )
     .replace('quality: {max_drop: 0.02}', 'quality: {max_drop: 0.05}');
   return workspace({
@@ -54,15 +58,7 @@ describe('the up-front plan', () => {
   });
 
   it('with on_inconclusive: fail, an impossible ceiling is bad input: exit 2, file, field, sizes, nothing sent', async () => {
-    const dir = setup('');
-    const cfg = path.join(dir, 'evalgate.yaml');
-    writeFileSync(
-      cfg,
-      readFileSync(cfg, 'utf8').replace(
-        'gate:\n  min_cases: 30',
-        'gate:\n  min_cases: 30\n  on_inconclusive: fail',
-      ),
-    );
+    const dir = setup('', 'fail');
     for (const command of ['validate', 'run']) {
       const r = await runNode(CLI, [command, '--config', 'evalgate.yaml'], { cwd: dir, env });
       expect(r.code, r.stderr).toBe(2);
