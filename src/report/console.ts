@@ -1,9 +1,10 @@
 import type { Report, Side, Verdict } from '../types.js';
 import { escapeTerminal } from './escape.js';
-import { allRegressions } from './regressions.js';
+import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
   checkCells,
+  improvementChange,
   regressionChange,
   reportSides,
   sideLabel,
@@ -17,7 +18,7 @@ import {
 export interface ConsoleOptions {
   /** ANSI colour (default false). */
   color?: boolean;
-  /** Regressed cases to list (default 5). */
+  /** Regressed cases to list, and improved ones (default 5 each). */
   maxCases?: number;
 }
 
@@ -160,25 +161,52 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     );
   }
 
-  const regressions = allRegressions(report);
   const limit = Math.max(0, Math.floor(options.maxCases ?? 5));
-  const shown = regressions.slice(0, limit);
+  const regressions = allRegressions(report);
   out.push('');
-  if (regressions.length === 0) {
-    out.push('No case regressed.');
-  } else {
-    out.push(paint(`Top regressed cases (${shown.length} of ${regressions.length}):`, 'bold'));
-    const rows = shown.map((r) => {
-      const note = r.candidateError
-        ? `${escapeTerminal(r.candidateError.kind, 20)}: ${escapeTerminal(r.candidateError.message, 80)}`
-        : escapeTerminal(r.case.source ?? '', 80);
-      return [escapeTerminal(r.case.id, ID_CHARS), escapeTerminal(regressionChange(r)), note];
-    });
-    const lines = grid([{ header: 'Case' }, { header: 'Score' }, { header: '' }], rows, paint);
-    out.push(...lines.slice(1).map((l) => `  ${l}`));
-    if (regressions.length > shown.length) {
-      out.push(paint(`  … ${regressions.length - shown.length} more in the report`, 'dim'));
-    }
-  }
+  out.push(
+    ...caseList(
+      'regressed',
+      regressions.slice(0, limit).map((r) => {
+        const note = r.candidateError
+          ? `${escapeTerminal(r.candidateError.kind, 20)}: ${escapeTerminal(r.candidateError.message, 80)}`
+          : escapeTerminal(r.case.source ?? '', 80);
+        return [escapeTerminal(r.case.id, ID_CHARS), escapeTerminal(regressionChange(r)), note];
+      }),
+      regressions.length,
+      paint,
+    ),
+  );
+  const improved = improvedCases(report);
+  out.push('');
+  out.push(
+    ...caseList(
+      'improved',
+      improved
+        .slice(0, limit)
+        .map((r) => [
+          escapeTerminal(r.case.id, ID_CHARS),
+          escapeTerminal(improvementChange(r)),
+          escapeTerminal(r.case.source ?? '', 80),
+        ]),
+      improved.length,
+      paint,
+    ),
+  );
   return `${out.join('\n')}\n`;
+}
+
+/** `Top regressed cases (5 of 12):` and the rows, indented; or `No case regressed.` */
+function caseList(
+  kind: 'regressed' | 'improved',
+  rows: string[][],
+  total: number,
+  paint: (s: string, style: Style | undefined) => string,
+): string[] {
+  if (total === 0) return [`No case ${kind}.`];
+  const out = [paint(`Top ${kind} cases (${rows.length} of ${total}):`, 'bold')];
+  const lines = grid([{ header: 'Case' }, { header: 'Score' }, { header: '' }], rows, paint);
+  out.push(...lines.slice(1).map((l) => `  ${l}`));
+  if (total > rows.length) out.push(paint(`  … ${total - rows.length} more in the report`, 'dim'));
+  return out;
 }

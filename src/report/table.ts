@@ -8,7 +8,7 @@ import {
   formatUsd,
   formatValue,
 } from './format.js';
-import type { Regression } from './regressions.js';
+import type { Improvement, Regression } from './regressions.js';
 
 // The rows and cells every renderer shows, as plain unescaped strings: the Markdown and terminal
 // renderers differ in how they escape, align and decorate them, not in what they say.
@@ -90,6 +90,14 @@ export function regressionChange(r: Regression): string {
   const delta = r.baselineScore === null ? '' : ` (${formatScoreDelta(-r.drop)})`;
   const fails = r.newlyFailing ? ', now failing' : '';
   return `${from} → ${to}${delta}${fails}`;
+}
+
+/** How one improved case changed, e.g. `0.50 → 1.00 (+0.50), now passing` or `error (timeout) → 1.00`. */
+export function improvementChange(r: Improvement): string {
+  const to = formatScore(r.candidateScore);
+  if (r.baselineError) return `error (${r.baselineError.kind}) → ${to}`;
+  const passes = r.newlyPassing ? ', now passing' : '';
+  return `${formatScore(r.baselineScore)} → ${to} (${formatScoreDelta(r.gain)})${passes}`;
 }
 
 export interface TargetRow {

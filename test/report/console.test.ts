@@ -52,6 +52,17 @@ describe('renderConsole', () => {
     expect(lines[start + 3]).toContain('newly-failing-6');
   });
 
+  it('lists the top improved cases after the regressed ones', () => {
+    const start = lines.findIndex((l) => l.startsWith('Top improved cases'));
+    expect(start).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Top regressed cases')));
+    expect(lines[start]).toBe('Top improved cases (1 of 1):');
+    expect(lines[start + 1]).toMatch(
+      /^ {2}improved-5\s+0\.50 → 1\.00 \(\+0\.50\), now passing\s+golden\/support\.jsonl:5$/,
+    );
+    const none = renderConsole(makeReport({ cases: [] }));
+    expect(none).toContain('No case regressed.\n\nNo case improved.');
+  });
+
   it('shows at most 5 cases and says how many more there are', () => {
     const cases: CaseReport[] = Array.from({ length: 8 }, (_, i) => ({
       id: `drop-${i}`,

@@ -7,7 +7,15 @@ import {
   renderMarkdown,
 } from '../../src/report/markdown.js';
 import type { Report } from '../../src/types.js';
-import { check, decodeEntities, makeChecks, makeLongReport, makeReport, side } from './fixture.js';
+import {
+  check,
+  decodeEntities,
+  makeCases,
+  makeChecks,
+  makeLongReport,
+  makeReport,
+  side,
+} from './fixture.js';
 import { checksTable, expectInert } from './inert.js';
 
 function firstCells(table: string[]): string[] {
@@ -93,12 +101,14 @@ describe('renderMarkdown', () => {
     const summaries = [...md.matchAll(/<summary>(.*)<\/summary>/g)].map((m) =>
       decodeEntities(m[1]!).replaceAll('\u200b', ''),
     );
-    expect(summaries).toHaveLength(3);
+    expect(summaries).toHaveLength(4);
     expect(summaries[0]).toBe('<code>timeout-3</code> · 0.80 → error (timeout)');
     expect(summaries[1]).toContain('evil</summary>@octocat|`x`');
     expect(summaries[1]).toContain('1.00 → 0.20 (-0.80)');
     expect(summaries[2]).toContain('newly-failing-6');
-    expect(md).not.toContain('improved-5');
+    // The improved case comes after every regressed one, in a section of its own.
+    expect(summaries[3]).toBe('<code>improved-5</code> · 0.50 → 1.00 (+0.50), now passing');
+    expect(md.indexOf('### Improved cases (1)')).toBeGreaterThan(md.indexOf('newly-failing-6'));
     expect(md).not.toContain('both-fail-4');
     expect(md).toContain('source <code>golden/support.jsonl:2</code>');
     expect(md).toContain('| <code>rubric&#124;x</code> | 1.00 | 0.40 |');
@@ -130,9 +140,15 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(r)).toContain('No case regressed.');
   });
 
+  it('says when no case improved', () => {
+    const r = makeReport({ cases: makeCases().filter((c) => c.id !== 'improved-5') });
+    expect(renderMarkdown(r)).toContain('### Improved cases\n\nNo case improved.');
+  });
+
   it('limits the cases shown with maxCases and says how many were omitted', () => {
     const out = renderMarkdown(report, { maxCases: 1 });
-    expect((out.match(/<details>/g) ?? []).length).toBe(1);
+    // One regressed and one improved case.
+    expect((out.match(/<details>/g) ?? []).length).toBe(2);
     expect(out).toContain('### Regressed cases (top 1 of 3)');
     expect(out).toContain('2 more regressed cases omitted');
   });
@@ -163,6 +179,31 @@ describe('renderMarkdown with maxChars', () => {
     // Greedy: one more case would not have fitted.
     const more = renderMarkdown(long, { maxCases: shown + 1 });
     expect(more.length).toBeGreaterThan(65_536);
+  });
+
+  it('drops improved cases before any regressed one', () => {
+    const better = Array.from({ length: 20 }, (_, i) => ({
+      id: `better-${i}`,
+      slices: [],
+      baseline: side({ output: 'c'.repeat(3000), score: 0, pass: false }),
+      candidate: side({ output: 'd'.repeat(3000) }),
+    }));
+    const both = makeReport({ cases: [...long.cases, ...better] });
+    const all = renderMarkdown(both, { maxCases: 40 });
+    expect(all).toContain('### Improved cases (20)');
+    // Room for every regressed case and a few improved ones.
+    const room = renderMarkdown(long, { maxCases: 40 }).length + 20_000;
+    const capped = renderMarkdown(both, { maxCases: 40, maxChars: room });
+    expect(capped.length).toBeLessThanOrEqual(room);
+    expect(capped).toContain('### Regressed cases (40)');
+    const shown = (capped.match(/<summary><code>better-/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(20);
+    expect(capped).toContain(`### Improved cases (top ${shown} of 20)`);
+    expect(capped).toContain(`${20 - shown} more improved cases omitted`);
+    const tight = renderMarkdown(both, { maxCases: 40, maxChars: 65_536 });
+    expect(tight).not.toContain('<summary><code>better-');
+    expect(tight).toContain('20 improved cases omitted');
   });
 
   it('returns the whole body when it fits', () => {
