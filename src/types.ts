@@ -246,6 +246,14 @@ export interface Report {
   cases: CaseReport[];
   targets: Partial<Record<Side, TargetMetrics>>;
   checks: Check[];
+  /**
+   * Additive: whether the step blocked (exit 1). `decision` stays as judged; an inconclusive run
+   * blocks too when `gate.on_inconclusive` is `fail`. Absent on a recording (`--only`) and on an
+   * incomplete run, which blocks nothing: it could not judge (exit 3).
+   */
+  blocked?: boolean;
+  /** Why it blocked: a check `fail`ed its budget, or the run was inconclusive and `on_inconclusive` is `fail`. */
+  blocked_by?: 'budget' | 'on_inconclusive';
   /** Additive: what this run could detect, and whether the golden set is big enough. */
   power?: PowerReport;
   /** The run stopped early (cancelled, cost budget, endpoint down): nothing was judged. */

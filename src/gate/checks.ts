@@ -291,6 +291,8 @@ function checksFor(
       comparison,
     };
     let check = judge(input);
+    // Below min_cases no interval decided the verdict: carry none, so no surface shows one.
+    if (comparison.n < minCases) check = { ...check, ci: null };
     if ((metric === 'quality' || metric === 'pass_rate') && comparison.n >= minCases) {
       const entry = powerEntry(metric, slice, comparison, budget, s.confidence);
       if (entry) {

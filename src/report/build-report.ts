@@ -4,6 +4,7 @@ import { caseSlices } from '../compare/slices.js';
 import type { Plan } from '../engine.js';
 import { buildChecks } from '../gate/checks.js';
 import { decide, sortChecks, summarize } from '../gate/decide.js';
+import { blocks } from '../gate/exit-code.js';
 import { targetMetrics } from '../metrics/target-metrics.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import { scoringWarnings } from '../scorers/usage.js';
@@ -111,13 +112,20 @@ export function buildReport(
     ? stop.summary
     : only
       ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
-      : summarize(decision, checks, config.gate.confidence);
+      : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive);
+  // Only a judged comparison blocks: a recording passes, a stopped run could not judge (exit 3).
+  const judged = !stop && !only;
+  const blocked = judged && blocks(decision, config.gate.on_inconclusive);
   const usage = plan.scoring.usage();
 
   const report: Report = {
     schema_version: 1,
     decision,
     summary,
+    ...(judged ? { blocked } : {}),
+    ...(blocked
+      ? { blocked_by: decision === 'fail' ? ('budget' as const) : ('on_inconclusive' as const) }
+      : {}),
     cases: reports,
     targets,
     checks: sortChecks(checks),

@@ -129,9 +129,12 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
   }
 
   const decision = report.decision;
-  out.push(
-    `${paint(`evalgate: ${decision.toUpperCase()}`, VERDICT_STYLE[decision] ?? 'yellow')}${summary ? `  ${summary}` : ''}`,
-  );
+  // The decision stays as judged; the header says when it blocked all the same.
+  const head =
+    report.blocked_by === 'on_inconclusive'
+      ? paint('evalgate: BLOCKED (INCONCLUSIVE)', 'red')
+      : paint(`evalgate: ${decision.toUpperCase()}`, VERDICT_STYLE[decision] ?? 'yellow');
+  out.push(`${head}${summary ? `  ${summary}` : ''}`);
 
   out.push('');
   const checks = sortChecks(report.checks);

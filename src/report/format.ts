@@ -3,6 +3,9 @@ import type { Check, MetricName } from '../types.js';
 // One place decides how each metric reads to a person, so the gate's reasons, the job summary,
 // the PR comment and the terminal table all say the same thing in the same units.
 
+/** What every surface says of a run blocked only because it was inconclusive. */
+export const BLOCKED_INCONCLUSIVE = 'inconclusive, and gate.on_inconclusive is fail';
+
 /** Metrics gated on a relative change (candidate / baseline − 1) rather than an absolute one. */
 export const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set([
   'latency_p95',

@@ -1,13 +1,13 @@
 import type { CaseReport, Check, Report } from '../types.js';
 import { escapeXml, escapeXmlAttr, truncate } from './escape.js';
-import { checkName } from './format.js';
+import { BLOCKED_INCONCLUSIVE, checkName } from './format.js';
 import { improvementOf, regressionOf } from './regressions.js';
 import { formatChange, formatScore, improvementChange, regressionChange } from './table.js';
 
 // JUnit XML for CI test viewers: one testcase per golden case (failed where the candidate
 // regressed or fails; an improved one carries an `evalgate.improved` property and says so in its
 // system-out, which is not a failure) and one per check (failed when the check fails, skipped
-// when inconclusive).
+// when inconclusive, or failed too when gate.on_inconclusive: fail made the run block).
 
 const OUTPUT_CHARS = 2000;
 const MESSAGE_CHARS = 500;
@@ -87,7 +87,7 @@ function caseOutcome(c: CaseReport): Outcome {
   return { kind: 'pass' };
 }
 
-function checkOutcome(check: Check, confidence: number): Outcome {
+function checkOutcome(check: Check, confidence: number, inconclusiveBlocks: boolean): Outcome {
   const detail = [
     `baseline: ${check.baseline ?? '–'}`,
     `candidate: ${check.candidate ?? '–'}`,
@@ -98,6 +98,14 @@ function checkOutcome(check: Check, confidence: number): Outcome {
   ].join('\n');
   if (check.verdict === 'fail') {
     return { kind: 'failure', type: 'budget_exceeded', message: check.reason, body: detail };
+  }
+  if (check.verdict === 'inconclusive' && inconclusiveBlocks) {
+    return {
+      kind: 'failure',
+      type: 'inconclusive_blocks',
+      message: `${BLOCKED_INCONCLUSIVE}: ${check.reason}`,
+      body: detail,
+    };
   }
   if (check.verdict === 'inconclusive') return { kind: 'skipped', message: check.reason };
   return { kind: 'pass' };
@@ -172,7 +180,7 @@ export function renderJunit(report: Report): string {
     classname: 'evalgate.checks',
     name: checkName(check),
     time: 0,
-    outcome: checkOutcome(check, report.meta.confidence),
+    outcome: checkOutcome(check, report.meta.confidence, report.blocked_by === 'on_inconclusive'),
   }));
   const all = count([...caseTests, ...checkTests]);
   return [

@@ -1,6 +1,6 @@
 import type { CaseReport, Report, Side, SideResult, Verdict } from '../types.js';
 import { escapeCodeBlock, escapeMarkdownInline } from './escape.js';
-import { checkName, formatConfidence } from './format.js';
+import { BLOCKED_INCONCLUSIVE, checkName, formatConfidence } from './format.js';
 import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
@@ -311,7 +311,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   // A stopped run was not judged: say so rather than show its placeholder decision.
   const head = report.incomplete
     ? headline(title, '⏹️ {title}: incomplete, not judged')
-    : headline(title, `${DECISION_ICON[report.decision] ?? '⚠️'} {title}: ${report.decision}`);
+    : report.blocked_by === 'on_inconclusive'
+      ? headline(title, `${DECISION_ICON.fail} {title}: blocked (${BLOCKED_INCONCLUSIVE})`)
+      : headline(title, `${DECISION_ICON[report.decision] ?? '⚠️'} {title}: ${report.decision}`);
   const summary = report.summary ? md(report.summary, SUMMARY_CHARS) : null;
   const checks = checksSection(report);
   const warningList = report.meta.warnings ?? [];
