@@ -12,12 +12,15 @@ import type {
   CaseReport,
   Check,
   MetricName,
+  NoData,
   PowerEntry,
   PowerReport,
+  Side,
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
 import { applyHolm, type Judged } from './multiplicity.js';
+import { noDataCheck } from './no-data.js';
 import { POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
 
@@ -33,6 +36,8 @@ export interface CheckSettings {
    * have correlated outcomes then gets a warning (see cluster-hint.ts).
    */
   metadata?: (c: CaseReport) => Record<string, unknown> | undefined;
+  /** Figures a side never measured (no token counts, no stream): their checks say so. */
+  noData?: Partial<Record<Side, NoData>>;
 }
 
 type Pair = { b: SideResult; c: SideResult; cluster: string | undefined };
@@ -293,6 +298,7 @@ function checksFor(
     let check = judge(input);
     // Below min_cases no interval decided the verdict: carry none, so no surface shows one.
     if (comparison.n < minCases) check = { ...check, ci: null };
+    if (s.noData) check = noDataCheck(check, s.noData);
     if ((metric === 'quality' || metric === 'pass_rate') && comparison.n >= minCases) {
       const entry = powerEntry(metric, slice, comparison, budget, s.confidence);
       if (entry) {

@@ -1,4 +1,4 @@
-import type { Report, Side, Verdict } from '../types.js';
+import type { Check, Report, Side, Verdict } from '../types.js';
 import { escapeTerminal } from './escape.js';
 import { allRegressions, improvedCases } from './regressions.js';
 import {
@@ -9,6 +9,7 @@ import {
   reportSides,
   sideLabel,
   sortChecks,
+  targetNotes,
   targetRows,
 } from './table.js';
 
@@ -32,6 +33,8 @@ const VERDICT_STYLE: Record<Verdict, Style> = {
 };
 
 const ID_CHARS = 60;
+const MAX_REASONS = 10;
+const REASON_CHARS = 400;
 const METRIC_CHARS = 60;
 
 /** Terminal columns a string takes: combining marks and zero-width characters 0, wide ones 2. */
@@ -124,6 +127,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
           paint,
         ),
       );
+      for (const note of targetNotes(report)) out.push(`Unknown: ${escapeTerminal(note)}.`);
     }
     return `${out.join('\n')}\n`;
   }
@@ -162,6 +166,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
         ci === columns.length - 1 ? VERDICT_STYLE[checks[ri]!.verdict] : undefined,
       ),
     );
+    out.push(...whyNotPassing(checks, paint));
   }
 
   const limit = Math.max(0, Math.floor(options.maxCases ?? 5));
@@ -197,6 +202,22 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** Every check that did not pass says why in one line (the table has no room for it). */
+function whyNotPassing(
+  checks: readonly Check[],
+  paint: (s: string, style: Style | undefined) => string,
+): string[] {
+  const open = checks.filter((c) => c.verdict !== 'pass' && c.reason);
+  if (open.length === 0) return [];
+  const shown = open.slice(0, MAX_REASONS);
+  const out = ['', paint('Why:', 'bold')];
+  for (const c of shown)
+    out.push(`  ${paint(escapeTerminal(c.reason, REASON_CHARS), VERDICT_STYLE[c.verdict])}`);
+  if (open.length > shown.length)
+    out.push(paint(`  … ${open.length - shown.length} more in the report`, 'dim'));
+  return out;
 }
 
 /** `Top regressed cases (5 of 12):` and the rows, indented; or `No case regressed.` */

@@ -12,6 +12,7 @@ import {
   reportSides,
   sideLabel,
   sortChecks,
+  targetNotes,
   targetRows,
 } from './table.js';
 
@@ -126,11 +127,13 @@ function targetsTable(report: Report): string {
       return r.label === 'Model' && v !== '–' ? `<code>${md(v, ID_CHARS)}</code>` : md(v);
     }),
   ]);
-  return table(
+  const body = table(
     ['', ...sides.map((s) => sideLabel(report, s))],
     ['l', ...sides.map(() => 'r' as const)],
     rows,
   );
+  const notes = targetNotes(report).map((n) => `- Unknown: ${md(n)}.`);
+  return notes.length > 0 ? `${body}\n\n${notes.join('\n')}` : body;
 }
 
 function warningsSection(warnings: readonly string[]): string {

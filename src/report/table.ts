@@ -1,4 +1,4 @@
-import type { Check, Report, Side, TargetMetrics, Verdict } from '../types.js';
+import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import {
   checkName,
   formatBudget,
@@ -124,6 +124,9 @@ export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[
     for (const side of sides) values[side] = report.meta.models?.[side] ?? '–';
     rows.push({ label: 'Model', values });
   }
+  // A figure a side never measured is unknown, not zero: targetNotes says why.
+  const known = (figure: keyof NoData, show: (t: TargetMetrics) => string) => (t: TargetMetrics) =>
+    t.no_data?.[figure] !== undefined ? 'unknown' : show(t);
   rows.push(
     row('Cases', (t) => formatCount(t.cases)),
     row('Quality', (t) => formatValue('quality', t.quality)),
@@ -134,17 +137,60 @@ export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[
     row('Latency p99', (t) => formatMs(t.latency_ms?.p99)),
   );
   if (sides.some((s) => report.targets[s]?.ttft_ms)) {
-    rows.push(row('TTFT p95', (t) => formatMs(t.ttft_ms?.p95)));
+    rows.push(
+      row(
+        'TTFT p95',
+        known('ttft_ms', (t) => formatMs(t.ttft_ms?.p95)),
+      ),
+    );
   }
   if (sides.some((s) => report.targets[s]?.tpot_ms)) {
-    rows.push(row('TPOT p95', (t) => formatMs(t.tpot_ms?.p95)));
+    rows.push(
+      row(
+        'TPOT p95',
+        known('tpot_ms', (t) => formatMs(t.tpot_ms?.p95)),
+      ),
+    );
   }
   rows.push(
-    row('Input tokens', (t) => formatCount(t.input_tokens)),
-    row('Output tokens', (t) => formatCount(t.output_tokens)),
-    row('Cost', (t) => (Number.isFinite(t.cost_usd) ? formatUsd(t.cost_usd) : '–')),
+    row(
+      'Input tokens',
+      known('tokens', (t) => formatCount(t.input_tokens)),
+    ),
+    row(
+      'Output tokens',
+      known('tokens', (t) => formatCount(t.output_tokens)),
+    ),
+    row(
+      'Cost',
+      known('cost_usd', (t) => (Number.isFinite(t.cost_usd) ? formatUsd(t.cost_usd) : '–')),
+    ),
   );
   return rows;
+}
+
+/**
+ * Why the targets table says "unknown": one line per reason, baseline first, for the rows it
+ * shows. A reason another one already contains (no token counts, then "…so its cost is unknown")
+ * is said once.
+ */
+export function targetNotes(report: Pick<Report, 'targets' | 'meta'>): string[] {
+  const sides = reportSides(report);
+  const shown = new Set(targetRows(report).map((r) => r.label));
+  const figures: [keyof NoData, string][] = [
+    ['cost_usd', 'Cost'],
+    ['tokens', 'Input tokens'],
+    ['ttft_ms', 'TTFT p95'],
+    ['tpot_ms', 'TPOT p95'],
+  ];
+  const notes: string[] = [];
+  for (const side of sides) {
+    for (const [figure, label] of figures) {
+      const why = report.targets[side]?.no_data?.[figure];
+      if (why && shown.has(label) && !notes.some((n) => n.includes(why))) notes.push(why);
+    }
+  }
+  return notes;
 }
 
 /** Column heading for a side; a baseline taken from a recorded report says so. */

@@ -101,6 +101,36 @@ describe('renderConsole', () => {
     expect(plain).not.toContain('\u001b');
   });
 
+  it('says under the table why each check did not pass', () => {
+    const start = lines.indexOf('Why:');
+    expect(start).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Metric')));
+    expect(lines.slice(start + 1, start + 4)).toEqual([
+      '  quality -6.1 pts (95% CI -7.9..-4.4) exceeds the 2-pt budget',
+      '  quality [tags=billing] -15.0 pts exceeds the 5-pt budget',
+      '  latency p95 +21.0% could be within the +20% budget',
+    ]);
+    expect(lines[start + 4]).toBe('');
+  });
+
+  it('says unknown, and why, in a recording whose endpoint sent no token counts', () => {
+    const r = makeReport({ checks: [], cases: [] });
+    r.meta.only = 'candidate';
+    r.targets = {
+      candidate: {
+        ...r.targets.candidate!,
+        no_data: {
+          tokens: 'the candidate endpoint sent no token counts',
+          cost_usd: 'the candidate endpoint sent no token counts, so its cost is unknown',
+        },
+      },
+    };
+    const out = renderConsole(r);
+    expect(out).toMatch(/Cost\s+unknown\n/);
+    expect(out).toContain(
+      'Unknown: the candidate endpoint sent no token counts, so its cost is unknown.',
+    );
+  });
+
   it('shows a one-side run as recorded targets', () => {
     const r = makeReport({ checks: [], cases: [] });
     r.meta.only = 'candidate';

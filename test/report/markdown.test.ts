@@ -97,6 +97,27 @@ describe('renderMarkdown', () => {
     expect(out).not.toContain('TPOT');
   });
 
+  it('says unknown, and why, for figures a target never measured', () => {
+    const r = makeReport();
+    const why = 'the candidate endpoint sent no token counts, so its cost is unknown';
+    r.targets.candidate!.no_data = {
+      tokens: 'the candidate endpoint sent no token counts',
+      cost_usd: `${why} <b>`,
+      tpot_ms:
+        'every answer of the candidate had at most one output token, so there is no time per output token',
+    };
+    const out = renderMarkdown(r);
+    expect(out).toContain('| Input tokens | 12,000 | unknown |');
+    expect(out).toContain('| Cost | &#36;0.0132 | unknown |');
+    expect(out).toContain('| TPOT p95 | 13 ms | unknown |');
+    // The token reason is part of the cost reason: said once.
+    const notes = out.split('\n').filter((l) => l.startsWith('- Unknown: '));
+    expect(notes).toEqual([
+      `- Unknown: ${why} &lt;b&gt;.`,
+      '- Unknown: every answer of the candidate had at most one output token, so there is no time per output token.',
+    ]);
+  });
+
   it('shows the regressed cases worst first, collapsed, with scores, outputs and errors', () => {
     const summaries = [...md.matchAll(/<summary>(.*)<\/summary>/g)].map((m) =>
       decodeEntities(m[1]!).replaceAll('\u200b', ''),
