@@ -5,6 +5,8 @@ import {
   CHECK_HEADERS,
   checkCells,
   improvementChange,
+  populationLine,
+  populationNotes,
   regressionChange,
   reportSides,
   sideLabel,
@@ -146,8 +148,9 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     out.push('No checks: no budgets are configured.');
   } else {
     const confidence = report.meta.confidence;
-    const rows = checks.map((check) => {
-      const c = checkCells(check, confidence);
+    const notes = populationNotes(checks, report);
+    const rows = checks.map((check, i) => {
+      const c = checkCells(check, confidence, notes[i] !== undefined);
       return [
         escapeTerminal(c.metric, METRIC_CHARS),
         c.baseline,
@@ -166,6 +169,10 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
         ci === columns.length - 1 ? VERDICT_STYLE[checks[ri]!.verdict] : undefined,
       ),
     );
+    checks.forEach((c, i) => {
+      const note = notes[i];
+      if (note) out.push(escapeTerminal(populationLine(c, note), METRIC_CHARS * 4));
+    });
     out.push(...whyNotPassing(checks, paint));
   }
 

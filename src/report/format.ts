@@ -46,8 +46,8 @@ export function formatValue(metric: MetricName, value: number | null): string {
     case 'pass_rate':
     case 'error_rate':
       return `${(value * 100).toFixed(1)}%`;
+    // As the targets table shows milliseconds: one decimal under 10 ms, whole numbers above.
     case 'latency_p95':
-      return `${Math.round(value)} ms`;
     case 'ttft_p95':
     case 'tpot_p95':
       return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;

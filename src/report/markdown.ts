@@ -8,6 +8,8 @@ import {
   formatMs,
   formatScore,
   improvementChange,
+  populationLine,
+  populationNotes,
   regressionChange,
   reportSides,
   sideLabel,
@@ -85,8 +87,9 @@ function checksSection(report: Report): ChecksSection {
     return { table: () => '_No checks: no budgets are configured._', rows: 0, reasons: '' };
   }
   const confidence = report.meta.confidence;
-  const rows = checks.map((check) => {
-    const c = checkCells(check, confidence);
+  const notes = populationNotes(checks, report);
+  const rows = checks.map((check, i) => {
+    const c = checkCells(check, confidence, notes[i] !== undefined);
     return [
       md(c.metric, METRIC_CHARS),
       md(c.baseline),
@@ -105,7 +108,14 @@ function checksSection(report: Report): ChecksSection {
     )
     .join('\n');
   const render = (shown: number) => {
-    const body = table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows.slice(0, shown));
+    const lines = checks.slice(0, shown).flatMap((c, i) => {
+      const note = notes[i];
+      return note ? [`<sub>${md(populationLine(c, note), METRIC_CHARS * 2)}</sub>`] : [];
+    });
+    const body = [
+      table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows.slice(0, shown)),
+      ...lines,
+    ].join('\n\n');
     if (shown >= checks.length) return body;
     const left = checks.slice(shown);
     const count = (v: Verdict) => left.filter((c) => c.verdict === v).length;

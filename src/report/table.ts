@@ -8,6 +8,7 @@ import {
   formatUsd,
   formatValue,
 } from './format.js';
+import { POPULATION_MARK, populationNote } from './population.js';
 import type { Improvement, Regression } from './regressions.js';
 
 // The rows and cells every renderer shows, as plain unescaped strings: the Markdown and terminal
@@ -47,11 +48,29 @@ export function formatChange(check: Check, confidence: number): string {
   return `${delta} (${formatConfidence(confidence)} CI ${formatInterval(check.metric, check.ci)})`;
 }
 
-export function checkCells(check: Check, confidence: number): CheckCells {
+/**
+ * The cells of one check's row; `marked` when the row's baseline and candidate are over another
+ * population than the targets table's (see population.ts), which a note under the table names.
+ */
+/** Each check's population note, by check (undefined where the tables agree). */
+export function populationNotes(
+  checks: readonly Check[],
+  report: Pick<Report, 'targets' | 'meta'>,
+): (string | undefined)[] {
+  return checks.map((c) => populationNote(c, report));
+}
+
+/** `† latency p95: p95 over the 287 pairs both sides answered; …` */
+export function populationLine(check: Check, note: string): string {
+  return `${POPULATION_MARK} ${checkName(check)}: ${note}`;
+}
+
+export function checkCells(check: Check, confidence: number, marked = false): CheckCells {
+  const mark = marked ? ` ${POPULATION_MARK}` : '';
   return {
     metric: checkName(check),
-    baseline: formatValue(check.metric, check.baseline),
-    candidate: formatValue(check.metric, check.candidate),
+    baseline: formatValue(check.metric, check.baseline) + mark,
+    candidate: formatValue(check.metric, check.candidate) + mark,
     change: formatChange(check, confidence),
     budget: formatBudget(check.metric, check.budget),
     verdict: check.verdict,

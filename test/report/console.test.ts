@@ -101,6 +101,15 @@ describe('renderConsole', () => {
     expect(plain).not.toContain('\u001b');
   });
 
+  it('labels rows whose figures read otherwise in the targets table', () => {
+    const row = lines.find((l) => l.startsWith('latency p95 '))!;
+    expect(row).toMatch(/1000 ms †\s+1210 ms †/);
+    expect(lines).toContain(
+      '† latency p95: p95 over the 200 pairs both sides answered; the targets table takes every answered call',
+    );
+    expect(lines.find((l) => l.startsWith('quality '))).not.toContain('†');
+  });
+
   it('says under the table why each check did not pass', () => {
     const start = lines.indexOf('Why:');
     expect(start).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Metric')));

@@ -61,9 +61,32 @@ describe('renderMarkdown', () => {
     );
     const latencyCi = formatInterval('latency_p95', [0.05, 0.4]);
     expect(table).toContain(
-      `| latency p95 | 1000 ms | 1210 ms | +21.0% (95% CI ${latencyCi}) | +20% | ⚠️ inconclusive |`,
+      `| latency p95 | 1000 ms † | 1210 ms † | +21.0% (95% CI ${latencyCi}) | +20% | ⚠️ inconclusive |`,
     );
     expect(table.some((r) => r.includes('≤ 1%') && r.endsWith('✅ pass |'))).toBe(true);
+  });
+
+  it('labels a check whose baseline or candidate reads otherwise in the targets table', () => {
+    // The fixture's latency check says 1000 ms for the baseline's p95, the targets table
+    // 1210 ms; quality agrees with the targets table, pass rate does not (91.0% vs 90.0%).
+    const table = checksTable(md);
+    expect(table).toContain(
+      '| quality | 91.0% | 84.9% | -6.1 pts (95% CI -7.9..-4.4) | 2 pts | ❌ fail |',
+    );
+    expect(table.find((r) => r.startsWith('| pass rate |'))).toContain('| 91.0% † | 90.0% † |');
+    expect(md).toContain('| Latency p95 | 1210 ms | 1500 ms |');
+    const notes = md.split('\n').filter((l) => l.startsWith('<sub>†'));
+    expect(notes).toEqual([
+      '<sub>† latency p95: p95 over the 200 pairs both sides answered; the targets table takes every answered call</sub>',
+      '<sub>† pass rate: over the 200 pairs whose baseline answer was scored; the targets table counts every case</sub>',
+    ]);
+    // Same figures, no label.
+    const agreeing = makeReport({
+      checks: [
+        check({ metric: 'latency_p95', verdict: 'pass', baseline: 1210.4, candidate: 1500 }),
+      ],
+    });
+    expect(renderMarkdown(agreeing)).not.toContain('†');
   });
 
   it('uses the report confidence in the interval label', () => {

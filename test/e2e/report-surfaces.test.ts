@@ -5,10 +5,13 @@ import type { Report } from '../../src/types.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { openAiStream } from '../helpers/sse-endpoint.js';
 import { CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
+import { checksTable } from '../report/inert.js';
+import { outcome, parseXml, suite } from '../report/xml.js';
 
-// Figures an endpoint never sent, through a real run: an endpoint that answers without `usage`
-// and a target that does not stream. The check, the targets table and the terminal say what is
-// missing instead of "$0 → $0" or "the baseline value is zero".
+// What the report's surfaces say, through real runs. Figures an endpoint never sent (no `usage`,
+// no stream): the check, the targets table and the terminal say what is missing instead of
+// "$0 → $0" or "the baseline value is zero". A figure in two tables reads the same or is
+// labelled, and improved cases are listed next to regressed ones.
 let llm: FakeServer;
 
 beforeAll(async () => {
@@ -22,7 +25,12 @@ beforeAll(async () => {
         headers: JSON_TYPE,
       };
     }
-    const answer = userText(req).replace(/^q/, 'a');
+    const i = Number(userText(req).replace(/^q/, ''));
+    const answer = `a${i}`;
+    // Fails fast on every tenth case (the checks compare the pairs both sides answered) and
+    // gets right every tenth case the baseline gets wrong.
+    if (req.model === 'flaky' && i % 10 === 3) return { status: 500, body: 'down' };
+    if (req.model === 'base-model' && i % 10 === 5) return 'wrong';
     if (req.model === 'no-usage') {
       const body = { choices: [{ index: 0, message: { role: 'assistant', content: answer } }] };
       return { status: 200, body: JSON.stringify(body), headers: JSON_TYPE };
@@ -176,5 +184,73 @@ describe('no data', () => {
     expect(r.report.summary).toBe(
       'inconclusive: TTFT p95: no data: the recorded baseline has no time to first token (it was recorded without streaming)',
     );
+  }, 30_000);
+});
+
+/** A Markdown table's rows as cells, by the first cell. */
+function rows(lines: string[]): Map<string, string[]> {
+  return new Map(
+    lines.slice(2).map((l) => {
+      const cells = l.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim());
+      return [cells[0]!, cells.slice(1)];
+    }),
+  );
+}
+
+describe('figures and cases on every surface', () => {
+  it('one number per figure, and improved cases next to regressed ones', async () => {
+    const dir = workspace({
+      'golden.jsonl': goldenJsonl(60),
+      'evalgate.yaml': config(
+        openai('base-model'),
+        openai('flaky'),
+        '  quality: {max_drop: 0.5}\n  pass_rate: {max_drop: 0.5}\n  latency_p95: {max_increase: 500%}\n  cost: {max_increase: 500%}\n  error_rate: {max: 0.5}',
+      ).replace('gate:', 'run:\n  retries: 0\ngate:'),
+    });
+    const r = await run(dir, ['--junit', 'j.xml']);
+    expect([0, 1], r.stderr).toContain(r.code);
+    const checks = rows(checksTable(r.md));
+    const lines = r.md.split('\n');
+    const start = lines.indexOf('### Targets') + 2;
+    const targets = rows(
+      lines.slice(
+        start,
+        lines.findIndex((l, i) => i > start && !l.startsWith('|')),
+      ),
+    );
+    const same: [string, string][] = [
+      ['quality', 'Quality'],
+      ['pass rate', 'Pass rate'],
+      ['error rate', 'Error rate'],
+      ['latency p95', 'Latency p95'],
+      ['cost', 'Cost'],
+    ];
+    for (const [check, target] of same) {
+      const [base, cand] = checks.get(check)!;
+      const labelled = base!.endsWith(' †') && cand!.endsWith(' †');
+      if (!labelled) expect([base, cand], check).toEqual(targets.get(target));
+      else expect(r.md).toMatch(new RegExp(`<sub>† ${check}: `));
+    }
+    // The baseline's p95 over the 54 pairs both answered is not its p95 over 60 calls: the
+    // report's numbers say whether the row needed its label.
+    const latency = r.report.checks.find((c) => c.metric === 'latency_p95')!;
+    expect(latency.n).toBe(54);
+    const differs =
+      Math.round(latency.baseline!) !== Math.round(r.report.targets.baseline!.latency_ms.p95);
+    expect(checks.get('latency p95')![0]!.endsWith(' †')).toBe(differs);
+
+    // Improved cases: terminal, summary, JUnit.
+    expect(r.stdout).toContain('Top improved cases (5 of 6):');
+    expect(r.stdout).toMatch(/ {2}case-15\s+0\.00 → 1\.00 \(\+1\.00\), now passing/);
+    expect(r.md).toContain('### Improved cases (6)');
+    expect(r.md).toContain(
+      '<summary><code>case-5</code> · 0.00 → 1.00 (+1.00), now passing</summary>',
+    );
+    const junit = suite(parseXml(readFileSync(path.join(dir, 'j.xml'), 'utf8')), 'evalgate cases');
+    const improved = junit.children.filter((t) => t.children.some((c) => c.name === 'properties'));
+    expect(improved.map((t) => t.attrs.name)).toEqual(
+      [5, 15, 25, 35, 45, 55].map((i) => `case-${i}`),
+    );
+    for (const t of improved) expect(outcome(t)).toBe('pass');
   }, 30_000);
 });
