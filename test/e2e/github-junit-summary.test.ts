@@ -112,6 +112,7 @@ describe('JUnit and summary files', () => {
     expect(cli.stdout.split('\n')[0]).toMatch(
       /^evalgate: BLOCKED \(INCONCLUSIVE\) {2}blocked: inconclusive, and gate\.on_inconclusive is fail: /,
     );
+    expect(cli.stderr).toContain(`\nevalgate: ${lead}`);
     const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
     expect(report).toMatchObject({ decision: 'inconclusive', blocked: true });
     expect(report.blocked_by).toBe('on_inconclusive');
