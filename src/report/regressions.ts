@@ -43,21 +43,36 @@ export function regressionOf(c: CaseReport): Regression | null {
   };
 }
 
+function byId(a: { case: CaseReport }, b: { case: CaseReport }): number {
+  return a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0;
+}
+
 function compare(a: Regression, b: Regression): number {
   if (a.drop !== b.drop) return b.drop - a.drop;
   if (Boolean(a.candidateError) !== Boolean(b.candidateError)) return a.candidateError ? -1 : 1;
   if (a.newlyFailing !== b.newlyFailing) return a.newlyFailing ? -1 : 1;
-  return a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0;
+  return byId(a, b);
+}
+
+/** The cases `of` picks, in `order`, at most `limit` of them. */
+function ranked<T>(
+  report: Pick<Report, 'cases'>,
+  of: (c: CaseReport) => T | null,
+  order: (a: T, b: T) => number,
+  limit: number,
+): T[] {
+  const out: T[] = [];
+  for (const c of report.cases) {
+    const r = of(c);
+    if (r) out.push(r);
+  }
+  out.sort(order);
+  return Number.isFinite(limit) ? out.slice(0, Math.max(0, Math.floor(limit))) : out;
 }
 
 /** Every regressed case, worst first: largest score drop, then errors, then new failures, then id. */
 export function allRegressions(report: Pick<Report, 'cases'>): Regression[] {
-  const out: Regression[] = [];
-  for (const c of report.cases) {
-    const r = regressionOf(c);
-    if (r) out.push(r);
-  }
-  return out.sort(compare);
+  return ranked(report, regressionOf, compare, Number.POSITIVE_INFINITY);
 }
 
 /** The `limit` worst regressed cases (see `allRegressions` for the order). */
@@ -65,8 +80,7 @@ export function topRegressions(
   report: Pick<Report, 'cases'>,
   limit = Number.POSITIVE_INFINITY,
 ): Regression[] {
-  const all = allRegressions(report);
-  return Number.isFinite(limit) ? all.slice(0, Math.max(0, Math.floor(limit))) : all;
+  return ranked(report, regressionOf, compare, limit);
 }
 
 export interface Improvement {
@@ -108,7 +122,7 @@ function compareImprovements(a: Improvement, b: Improvement): number {
   if (a.gain !== b.gain) return b.gain - a.gain;
   if (Boolean(a.baselineError) !== Boolean(b.baselineError)) return a.baselineError ? -1 : 1;
   if (a.newlyPassing !== b.newlyPassing) return a.newlyPassing ? -1 : 1;
-  return a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0;
+  return byId(a, b);
 }
 
 /**
@@ -119,11 +133,5 @@ export function improvedCases(
   report: Pick<Report, 'cases'>,
   limit = Number.POSITIVE_INFINITY,
 ): Improvement[] {
-  const out: Improvement[] = [];
-  for (const c of report.cases) {
-    const r = improvementOf(c);
-    if (r) out.push(r);
-  }
-  out.sort(compareImprovements);
-  return Number.isFinite(limit) ? out.slice(0, Math.max(0, Math.floor(limit))) : out;
+  return ranked(report, improvementOf, compareImprovements, limit);
 }
