@@ -144,6 +144,18 @@ export interface Percentiles {
   mean: number;
 }
 
+/**
+ * Figures a target never measured, each with why in one sentence ("the baseline endpoint sent no
+ * token counts, so its cost is unknown"): its zeros there mean "unknown", not zero.
+ */
+export interface NoData {
+  /** `input_tokens` and `output_tokens`. */
+  tokens?: string;
+  cost_usd?: string;
+  ttft_ms?: string;
+  tpot_ms?: string;
+}
+
 export interface TargetMetrics {
   cases: number;
   quality: number;
@@ -162,6 +174,8 @@ export interface TargetMetrics {
   stability?: Stability;
   /** Cases answered from the response cache. */
   cached?: number;
+  /** Figures this target has no data for, and why (see NoData). */
+  no_data?: NoData;
 }
 
 /** Agreement of a target's k answers per case, over cases whose k calls were all answered. */
@@ -255,6 +269,14 @@ export interface Report {
   cases: CaseReport[];
   targets: Partial<Record<Side, TargetMetrics>>;
   checks: Check[];
+  /**
+   * Additive: whether the step blocked (exit 1). `decision` stays as judged; an inconclusive run
+   * blocks too when `gate.on_inconclusive` is `fail`. Absent on a recording (`--only`) and on an
+   * incomplete run, which blocks nothing: it could not judge (exit 3).
+   */
+  blocked?: boolean;
+  /** Why it blocked: a check `fail`ed its budget, or the run was inconclusive and `on_inconclusive` is `fail`. */
+  blocked_by?: 'budget' | 'on_inconclusive';
   /** Additive: what this run could detect, and whether the golden set is big enough. */
   power?: PowerReport;
   /** The run stopped early (cancelled, cost budget, endpoint down): nothing was judged. */

@@ -164,7 +164,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         writeOutputs(report, paths, { runUrl });
         io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));
-        io.stderr(`report: ${values.report}\n`);
+        // The verdict again where logs end, and where it is seen when stdout goes to a file.
+        io.stderr(`evalgate: ${escapeTerminal(report.summary)}\nreport: ${values.report}\n`);
         return exitCodeForDecision(report.decision, plan.config.gate.on_inconclusive);
       }
       case 'calibrate': {

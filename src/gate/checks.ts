@@ -12,12 +12,15 @@ import type {
   CaseReport,
   Check,
   MetricName,
+  NoData,
   PowerEntry,
   PowerReport,
+  Side,
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
 import { applyHolm, type Judged } from './multiplicity.js';
+import { noDataCheck } from './no-data.js';
 import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
 
@@ -38,6 +41,8 @@ export interface CheckSettings {
    * multiplicity procedure's share for that check); default 1 − confidence.
    */
   failAlpha?: (slice: string | null) => number;
+  /** Figures a side never measured (no token counts, no stream): their checks say so. */
+  noData?: Partial<Record<Side, NoData>>;
 }
 
 type Pair = { b: SideResult; c: SideResult; cluster: string | undefined };
@@ -297,10 +302,17 @@ function checksFor(
       comparison,
     };
     let check = judge(input);
-    const entry = powerEntry(metric, slice, comparison, budget, s.confidence, {
-      minCases,
-      ...(s.failAlpha ? { failAlpha: s.failAlpha(slice) } : {}),
-    });
+    // Below min_cases no interval decided the verdict: carry none, so no surface shows one.
+    if (comparison.n < minCases) check = { ...check, ci: null };
+    const noData = s.noData ? noDataCheck(check, s.noData) : check;
+    const entry =
+      noData === check
+        ? powerEntry(metric, slice, comparison, budget, s.confidence, {
+            minCases,
+            ...(s.failAlpha ? { failAlpha: s.failAlpha(slice) } : {}),
+          })
+        : undefined;
+    check = noData;
     if (entry) {
       power.push(entry);
       if (entry.mde !== undefined && comparison.n >= minCases) check = { ...check, mde: entry.mde };

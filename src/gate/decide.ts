@@ -1,4 +1,5 @@
 import {
+  BLOCKED_INCONCLUSIVE,
   checkName,
   formatBudget,
   formatConfidence,
@@ -20,18 +21,27 @@ export function decide(checks: readonly Check[]): Decision {
 
 function short(c: Check, confidence: number): string {
   const name = checkName(c);
-  if (c.ci === null) return `${name}: insufficient data`;
+  // No interval decided it: say what the check says (its reason names what is missing).
+  if (c.ci === null) {
+    return c.reason.startsWith(`${name}: `)
+      ? c.reason.replace(/\.$/, '')
+      : `${name}: insufficient data`;
+  }
   if (c.metric === 'error_rate') {
     return `${name} ${formatValue(c.metric, c.candidate)} (${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}) vs ceiling ${formatBudget(c.metric, c.budget).replace('≤ ', '')}`;
   }
   return `${name} ${formatDelta(c.metric, c.delta)} (${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}) vs the ${formatBudget(c.metric, c.budget)} budget`;
 }
 
-/** The one-line summary: what decided it, by how much, how sure. */
+/**
+ * The one-line summary: what decided it, by how much, how sure. With `onInconclusive: 'fail'`
+ * an inconclusive run blocks, and the line starts by saying so.
+ */
 export function summarize(
   decision: Decision,
   checks: readonly Check[],
   confidence: number,
+  onInconclusive: 'pass' | 'fail' = 'pass',
 ): string {
   if (checks.length === 0) return 'pass: no budgets are configured, so nothing was gated';
   const sorted = sortChecks([...checks]);
@@ -41,8 +51,10 @@ export function summarize(
     return n > 0 ? ` (and ${n} more)` : '';
   };
   if (decision === 'fail') return `blocked: ${short(head, confidence)}${more('fail')}`;
-  if (decision === 'inconclusive')
-    return `inconclusive: ${short(head, confidence)}${more('inconclusive')}${powerClause(checks)}`;
+  if (decision === 'inconclusive') {
+    const lead = onInconclusive === 'fail' ? `blocked: ${BLOCKED_INCONCLUSIVE}` : 'inconclusive';
+    return `${lead}: ${short(head, confidence)}${more('inconclusive')}${powerClause(checks)}`;
+  }
   return `pass: all ${checks.length} checks within budget${powerClause(checks)}`;
 }
 

@@ -4,11 +4,20 @@ import { caseSlices } from '../compare/slices.js';
 import type { Plan } from '../engine.js';
 import { buildChecks } from '../gate/checks.js';
 import { decide, sortChecks, summarize } from '../gate/decide.js';
+import { blocks } from '../gate/exit-code.js';
+import { type SideSource, sideGaps, targetSource } from '../gate/no-data.js';
 import { targetMetrics } from '../metrics/target-metrics.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import { scoringWarnings } from '../scorers/usage.js';
 import { targetLabel } from '../targets/label.js';
-import type { CaseReport, Report, StoredBaselineMatch } from '../types.js';
+import {
+  type CaseReport,
+  type NoData,
+  type Report,
+  SIDES,
+  type Side,
+  type StoredBaselineMatch,
+} from '../types.js';
 import { VERSION } from '../version.js';
 import { configFingerprint, datasetFingerprints, fingerprintWarnings } from './fingerprint.js';
 import { matchStoredBaseline } from './stored-baseline.js';
@@ -83,10 +92,21 @@ export function buildReport(
 
   const only = plan.options.only;
   const targets: Report['targets'] = {};
-  if (!minimal && reports.some((r) => r.baseline))
-    targets.baseline = targetMetrics(reports.map((r) => r.baseline));
-  if (!minimal && reports.some((r) => r.candidate))
-    targets.candidate = targetMetrics(reports.map((r) => r.candidate));
+  const noData: Partial<Record<Side, NoData>> = {};
+  for (const side of SIDES) {
+    if (minimal || !reports.some((r) => r[side])) continue;
+    const answers = reports.map((r) => r[side]);
+    const source: SideSource =
+      side === 'baseline' && plan.storedBaseline
+        ? { kind: 'recorded' }
+        : targetSource(config.targets[side]);
+    const gaps = sideGaps(side, source, answers);
+    targets[side] = targetMetrics(answers);
+    if (Object.keys(gaps).length > 0) {
+      noData[side] = gaps;
+      targets[side].no_data = gaps;
+    }
+  }
 
   const {
     checks,
@@ -100,6 +120,7 @@ export function buildReport(
         confidence: config.gate.confidence,
         minCases: config.gate.min_cases,
         seed: plan.seed,
+        noData,
         ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
@@ -111,13 +132,20 @@ export function buildReport(
     ? stop.summary
     : only
       ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
-      : summarize(decision, checks, config.gate.confidence);
+      : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive);
+  // Only a judged comparison blocks: a recording passes, a stopped run could not judge (exit 3).
+  const judged = !stop && !only;
+  const blocked = judged && blocks(decision, config.gate.on_inconclusive);
   const usage = plan.scoring.usage();
 
   const report: Report = {
     schema_version: 1,
     decision,
     summary,
+    ...(judged ? { blocked } : {}),
+    ...(blocked
+      ? { blocked_by: decision === 'fail' ? ('budget' as const) : ('on_inconclusive' as const) }
+      : {}),
     cases: reports,
     targets,
     checks: sortChecks(checks),

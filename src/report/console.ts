@@ -1,13 +1,17 @@
-import type { Report, Side, Verdict } from '../types.js';
+import type { Check, Report, Side, Verdict } from '../types.js';
 import { escapeTerminal } from './escape.js';
-import { allRegressions } from './regressions.js';
+import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
   checkCells,
+  improvementChange,
+  populationLine,
+  populationNotes,
   regressionChange,
   reportSides,
   sideLabel,
   sortChecks,
+  targetNotes,
   targetRows,
 } from './table.js';
 
@@ -17,7 +21,7 @@ import {
 export interface ConsoleOptions {
   /** ANSI colour (default false). */
   color?: boolean;
-  /** Regressed cases to list (default 5). */
+  /** Regressed cases to list, and improved ones (default 5 each). */
   maxCases?: number;
 }
 
@@ -31,6 +35,8 @@ const VERDICT_STYLE: Record<Verdict, Style> = {
 };
 
 const ID_CHARS = 60;
+const MAX_REASONS = 10;
+const REASON_CHARS = 400;
 const METRIC_CHARS = 60;
 
 /** Terminal columns a string takes: combining marks and zero-width characters 0, wide ones 2. */
@@ -123,14 +129,18 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
           paint,
         ),
       );
+      for (const note of targetNotes(report)) out.push(`Unknown: ${escapeTerminal(note)}.`);
     }
     return `${out.join('\n')}\n`;
   }
 
   const decision = report.decision;
-  out.push(
-    `${paint(`evalgate: ${decision.toUpperCase()}`, VERDICT_STYLE[decision] ?? 'yellow')}${summary ? `  ${summary}` : ''}`,
-  );
+  // The decision stays as judged; the header says when it blocked all the same.
+  const head =
+    report.blocked_by === 'on_inconclusive'
+      ? paint('evalgate: BLOCKED (INCONCLUSIVE)', 'red')
+      : paint(`evalgate: ${decision.toUpperCase()}`, VERDICT_STYLE[decision] ?? 'yellow');
+  out.push(`${head}${summary ? `  ${summary}` : ''}`);
 
   out.push('');
   const checks = sortChecks(report.checks);
@@ -138,8 +148,9 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     out.push('No checks: no budgets are configured.');
   } else {
     const confidence = report.meta.confidence;
-    const rows = checks.map((check) => {
-      const c = checkCells(check, confidence);
+    const notes = populationNotes(checks, report);
+    const rows = checks.map((check, i) => {
+      const c = checkCells(check, confidence, notes[i] !== undefined);
       return [
         escapeTerminal(c.metric, METRIC_CHARS),
         c.baseline,
@@ -158,27 +169,75 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
         ci === columns.length - 1 ? VERDICT_STYLE[checks[ri]!.verdict] : undefined,
       ),
     );
+    checks.forEach((c, i) => {
+      const note = notes[i];
+      if (note) out.push(escapeTerminal(populationLine(c, note), METRIC_CHARS * 4));
+    });
+    out.push(...whyNotPassing(checks, paint));
   }
 
-  const regressions = allRegressions(report);
   const limit = Math.max(0, Math.floor(options.maxCases ?? 5));
-  const shown = regressions.slice(0, limit);
+  const regressions = allRegressions(report);
   out.push('');
-  if (regressions.length === 0) {
-    out.push('No case regressed.');
-  } else {
-    out.push(paint(`Top regressed cases (${shown.length} of ${regressions.length}):`, 'bold'));
-    const rows = shown.map((r) => {
-      const note = r.candidateError
-        ? `${escapeTerminal(r.candidateError.kind, 20)}: ${escapeTerminal(r.candidateError.message, 80)}`
-        : escapeTerminal(r.case.source ?? '', 80);
-      return [escapeTerminal(r.case.id, ID_CHARS), escapeTerminal(regressionChange(r)), note];
-    });
-    const lines = grid([{ header: 'Case' }, { header: 'Score' }, { header: '' }], rows, paint);
-    out.push(...lines.slice(1).map((l) => `  ${l}`));
-    if (regressions.length > shown.length) {
-      out.push(paint(`  … ${regressions.length - shown.length} more in the report`, 'dim'));
-    }
-  }
+  out.push(
+    ...caseList(
+      'regressed',
+      regressions.slice(0, limit).map((r) => {
+        const note = r.candidateError
+          ? `${escapeTerminal(r.candidateError.kind, 20)}: ${escapeTerminal(r.candidateError.message, 80)}`
+          : escapeTerminal(r.case.source ?? '', 80);
+        return [escapeTerminal(r.case.id, ID_CHARS), escapeTerminal(regressionChange(r)), note];
+      }),
+      regressions.length,
+      paint,
+    ),
+  );
+  const improved = improvedCases(report);
+  out.push('');
+  out.push(
+    ...caseList(
+      'improved',
+      improved
+        .slice(0, limit)
+        .map((r) => [
+          escapeTerminal(r.case.id, ID_CHARS),
+          escapeTerminal(improvementChange(r)),
+          escapeTerminal(r.case.source ?? '', 80),
+        ]),
+      improved.length,
+      paint,
+    ),
+  );
   return `${out.join('\n')}\n`;
+}
+
+/** Every check that did not pass says why in one line (the table has no room for it). */
+function whyNotPassing(
+  checks: readonly Check[],
+  paint: (s: string, style: Style | undefined) => string,
+): string[] {
+  const open = checks.filter((c) => c.verdict !== 'pass' && c.reason);
+  if (open.length === 0) return [];
+  const shown = open.slice(0, MAX_REASONS);
+  const out = ['', paint('Why:', 'bold')];
+  for (const c of shown)
+    out.push(`  ${paint(escapeTerminal(c.reason, REASON_CHARS), VERDICT_STYLE[c.verdict])}`);
+  if (open.length > shown.length)
+    out.push(paint(`  … ${open.length - shown.length} more in the report`, 'dim'));
+  return out;
+}
+
+/** `Top regressed cases (5 of 12):` and the rows, indented; or `No case regressed.` */
+function caseList(
+  kind: 'regressed' | 'improved',
+  rows: string[][],
+  total: number,
+  paint: (s: string, style: Style | undefined) => string,
+): string[] {
+  if (total === 0) return [`No case ${kind}.`];
+  const out = [paint(`Top ${kind} cases (${rows.length} of ${total}):`, 'bold')];
+  const lines = grid([{ header: 'Case' }, { header: 'Score' }, { header: '' }], rows, paint);
+  out.push(...lines.slice(1).map((l) => `  ${l}`));
+  if (total > rows.length) out.push(paint(`  … ${total - rows.length} more in the report`, 'dim'));
+  return out;
 }

@@ -3,6 +3,9 @@ import type { Check, MetricName } from '../types.js';
 // One place decides how each metric reads to a person, so the gate's reasons, the job summary,
 // the PR comment and the terminal table all say the same thing in the same units.
 
+/** What every surface says of a run blocked only because it was inconclusive. */
+export const BLOCKED_INCONCLUSIVE = 'inconclusive, and gate.on_inconclusive is fail';
+
 /** Metrics gated on a relative change (candidate / baseline − 1) rather than an absolute one. */
 export const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set([
   'latency_p95',
@@ -43,8 +46,8 @@ export function formatValue(metric: MetricName, value: number | null): string {
     case 'pass_rate':
     case 'error_rate':
       return `${(value * 100).toFixed(1)}%`;
+    // As the targets table shows milliseconds: one decimal under 10 ms, whole numbers above.
     case 'latency_p95':
-      return `${Math.round(value)} ms`;
     case 'ttft_p95':
     case 'tpot_p95':
       return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;

@@ -1,11 +1,13 @@
 import type { CaseReport, Check, Report } from '../types.js';
 import { escapeXml, escapeXmlAttr, truncate } from './escape.js';
-import { checkName } from './format.js';
-import { regressionOf } from './regressions.js';
-import { formatChange, formatScore, regressionChange } from './table.js';
+import { BLOCKED_INCONCLUSIVE, checkName } from './format.js';
+import { improvementOf, regressionOf } from './regressions.js';
+import { formatChange, formatScore, improvementChange, regressionChange } from './table.js';
 
 // JUnit XML for CI test viewers: one testcase per golden case (failed where the candidate
-// regressed or fails) and one per check (failed when the check fails, skipped when inconclusive).
+// regressed or fails; an improved one carries an `evalgate.improved` property and says so in its
+// system-out, which is not a failure) and one per check (failed when the check fails, skipped
+// when inconclusive, or failed too when gate.on_inconclusive: fail made the run block).
 
 const OUTPUT_CHARS = 2000;
 const MESSAGE_CHARS = 500;
@@ -22,6 +24,8 @@ interface TestCase {
   name: string;
   time: number;
   outcome: Outcome;
+  /** An improved case: how it changed, e.g. `0.50 → 1.00 (+0.50), now passing`. */
+  improved?: string;
 }
 
 function seconds(ms: number | undefined): number {
@@ -83,7 +87,7 @@ function caseOutcome(c: CaseReport): Outcome {
   return { kind: 'pass' };
 }
 
-function checkOutcome(check: Check, confidence: number): Outcome {
+function checkOutcome(check: Check, confidence: number, inconclusiveBlocks: boolean): Outcome {
   const detail = [
     `baseline: ${check.baseline ?? '–'}`,
     `candidate: ${check.candidate ?? '–'}`,
@@ -95,6 +99,14 @@ function checkOutcome(check: Check, confidence: number): Outcome {
   if (check.verdict === 'fail') {
     return { kind: 'failure', type: 'budget_exceeded', message: check.reason, body: detail };
   }
+  if (check.verdict === 'inconclusive' && inconclusiveBlocks) {
+    return {
+      kind: 'failure',
+      type: 'inconclusive_blocks',
+      message: `${BLOCKED_INCONCLUSIVE}: ${check.reason}`,
+      body: detail,
+    };
+  }
   if (check.verdict === 'inconclusive') return { kind: 'skipped', message: check.reason };
   return { kind: 'pass' };
 }
@@ -102,13 +114,26 @@ function checkOutcome(check: Check, confidence: number): Outcome {
 function renderCase(t: TestCase): string {
   const open = `    <testcase classname="${escapeXmlAttr(t.classname)}" name="${escapeXmlAttr(truncate(t.name, NAME_CHARS))}" time="${t.time.toFixed(3)}"`;
   const o = t.outcome;
-  if (o.kind === 'pass') return `${open}/>`;
-  const message = escapeXmlAttr(truncate(o.message, MESSAGE_CHARS));
-  const inner =
-    o.kind === 'skipped'
-      ? `      <skipped message="${message}"/>`
-      : `      <failure message="${message}" type="${escapeXmlAttr(o.type)}">${escapeXml(o.body)}</failure>`;
-  return `${open}>\n${inner}\n    </testcase>`;
+  const inner: string[] = [];
+  // The schema's order: properties, then the outcome, then system-out.
+  if (t.improved) {
+    inner.push(
+      '      <properties>',
+      `        <property name="evalgate.improved" value="${escapeXmlAttr(t.improved)}"/>`,
+      '      </properties>',
+    );
+  }
+  const message = o.kind === 'pass' ? '' : escapeXmlAttr(truncate(o.message, MESSAGE_CHARS));
+  if (o.kind === 'skipped') inner.push(`      <skipped message="${message}"/>`);
+  if (o.kind === 'failure') {
+    inner.push(
+      `      <failure message="${message}" type="${escapeXmlAttr(o.type)}">${escapeXml(o.body)}</failure>`,
+    );
+  }
+  if (t.improved)
+    inner.push(`      <system-out>${escapeXml(`improved: ${t.improved}`)}</system-out>`);
+  if (inner.length === 0) return `${open}/>`;
+  return [`${open}>`, ...inner, '    </testcase>'].join('\n');
 }
 
 interface Counts {
@@ -141,17 +166,21 @@ function suite(name: string, cases: TestCase[], timestamp: string | undefined): 
 
 /** JUnit XML: suites `evalgate cases` and `evalgate checks` under one `<testsuites>`. */
 export function renderJunit(report: Report): string {
-  const caseTests: TestCase[] = report.cases.map((c) => ({
-    classname: c.slices[0] ?? 'evalgate',
-    name: c.id,
-    time: seconds(c.candidate?.latency_ms),
-    outcome: caseOutcome(c),
-  }));
+  const caseTests: TestCase[] = report.cases.map((c) => {
+    const better = improvementOf(c);
+    return {
+      classname: c.slices[0] ?? 'evalgate',
+      name: c.id,
+      time: seconds(c.candidate?.latency_ms),
+      outcome: caseOutcome(c),
+      ...(better ? { improved: improvementChange(better) } : {}),
+    };
+  });
   const checkTests: TestCase[] = report.checks.map((check) => ({
     classname: 'evalgate.checks',
     name: checkName(check),
     time: 0,
-    outcome: checkOutcome(check, report.meta.confidence),
+    outcome: checkOutcome(check, report.meta.confidence, report.blocked_by === 'on_inconclusive'),
   }));
   const all = count([...caseTests, ...checkTests]);
   return [

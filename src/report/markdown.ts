@@ -1,29 +1,33 @@
 import type { CaseReport, Report, Side, SideResult, Verdict } from '../types.js';
 import { escapeCodeBlock, escapeMarkdownInline } from './escape.js';
-import { checkName, formatConfidence } from './format.js';
-import { allRegressions, type Regression } from './regressions.js';
+import { BLOCKED_INCONCLUSIVE, checkName, formatConfidence } from './format.js';
+import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
   checkCells,
   formatMs,
   formatScore,
+  improvementChange,
+  populationLine,
+  populationNotes,
   regressionChange,
   reportSides,
   sideLabel,
   sortChecks,
+  targetNotes,
   targetRows,
 } from './table.js';
 
 export interface MarkdownOptions {
   /** Link to the workflow run, shown in the footer (http/https only). */
   runUrl?: string;
-  /** Most regressed cases to show in full (default 10). */
+  /** Most regressed cases to show in full, and most improved ones (default 10 each). */
   maxCases?: number;
   /**
    * Longest body to return, in UTF-16 code units (never fewer than GitHub's characters). The
-   * case list is shortened first, then the targets table, the check reasons and the warnings
-   * go, then passing and inconclusive rows of the checks table (failing rows stay longest), then
-   * the footer. The headline and the summary line, the verdict, are never cut.
+   * improved cases are shortened first, then the regressed ones; then the targets table, the
+   * check reasons and the warnings go, then passing and inconclusive rows of the checks table
+   * (failing rows stay longest), then the footer. The headline and the summary line, the verdict, are never cut.
    */
   maxChars?: number;
   /** Heading text (default `evalgate`). */
@@ -83,8 +87,9 @@ function checksSection(report: Report): ChecksSection {
     return { table: () => '_No checks: no budgets are configured._', rows: 0, reasons: '' };
   }
   const confidence = report.meta.confidence;
-  const rows = checks.map((check) => {
-    const c = checkCells(check, confidence);
+  const notes = populationNotes(checks, report);
+  const rows = checks.map((check, i) => {
+    const c = checkCells(check, confidence, notes[i] !== undefined);
     return [
       md(c.metric, METRIC_CHARS),
       md(c.baseline),
@@ -103,7 +108,14 @@ function checksSection(report: Report): ChecksSection {
     )
     .join('\n');
   const render = (shown: number) => {
-    const body = table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows.slice(0, shown));
+    const lines = checks.slice(0, shown).flatMap((c, i) => {
+      const note = notes[i];
+      return note ? [`<sub>${md(populationLine(c, note), METRIC_CHARS * 2)}</sub>`] : [];
+    });
+    const body = [
+      table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows.slice(0, shown)),
+      ...lines,
+    ].join('\n\n');
     if (shown >= checks.length) return body;
     const left = checks.slice(shown);
     const count = (v: Verdict) => left.filter((c) => c.verdict === v).length;
@@ -125,11 +137,13 @@ function targetsTable(report: Report): string {
       return r.label === 'Model' && v !== '–' ? `<code>${md(v, ID_CHARS)}</code>` : md(v);
     }),
   ]);
-  return table(
+  const body = table(
     ['', ...sides.map((s) => sideLabel(report, s))],
     ['l', ...sides.map(() => 'r' as const)],
     rows,
   );
+  const notes = targetNotes(report).map((n) => `- Unknown: ${md(n)}.`);
+  return notes.length > 0 ? `${body}\n\n${notes.join('\n')}` : body;
 }
 
 function warningsSection(warnings: readonly string[]): string {
@@ -195,11 +209,12 @@ function sideCells(
   return [label, base ? pick(base) : '–', cand ? pick(cand) : '–'];
 }
 
-function caseBlock(r: Regression): string {
+/** One case in a collapsed section: its scores side by side, input, expected and outputs. */
+function caseBlock(r: { case: CaseReport }, change: string): string {
   const c = r.case as CaseWithText;
   const base = c.baseline;
   const cand = c.candidate;
-  const summary = `<code>${md(c.id, ID_CHARS)}</code> · ${md(regressionChange(r))}`;
+  const summary = `<code>${md(c.id, ID_CHARS)}</code> · ${md(change)}`;
   const lines = ['<details>', `<summary>${summary}</summary>`, ''];
 
   const where: string[] = [];
@@ -244,17 +259,23 @@ function caseBlock(r: Regression): string {
   return lines.join('\n');
 }
 
-function casesSection(total: number, blocks: string[], shown: number): string {
-  if (total === 0) return '### Regressed cases\n\nNo case regressed.';
-  const head = `### Regressed cases (${shown === total || shown === 0 ? total : `top ${shown} of ${total}`})`;
+function casesSection(
+  kind: 'regressed' | 'improved',
+  total: number,
+  blocks: string[],
+  shown: number,
+): string {
+  const title = kind === 'regressed' ? 'Regressed' : 'Improved';
+  if (total === 0) return `### ${title} cases\n\nNo case ${kind}.`;
+  const head = `### ${title} cases (${shown === total || shown === 0 ? total : `top ${shown} of ${total}`})`;
   const omitted = total - shown;
   const noun = omitted === 1 ? 'case' : 'cases';
   const tail =
     omitted === 0
       ? ''
       : shown === 0
-        ? `_${omitted} regressed ${noun} omitted; the full list is in the JSON report._`
-        : `_${omitted} more regressed ${noun} omitted; the full list is in the JSON report._`;
+        ? `_${omitted} ${kind} ${noun} omitted; the full list is in the JSON report._`
+        : `_${omitted} more ${kind} ${noun} omitted; the full list is in the JSON report._`;
   return [head, '', ...blocks.slice(0, shown).flatMap((b) => [b, '']), tail].join('\n').trimEnd();
 }
 
@@ -303,7 +324,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   // A stopped run was not judged: say so rather than show its placeholder decision.
   const head = report.incomplete
     ? headline(title, '⏹️ {title}: incomplete, not judged')
-    : headline(title, `${DECISION_ICON[report.decision] ?? '⚠️'} {title}: ${report.decision}`);
+    : report.blocked_by === 'on_inconclusive'
+      ? headline(title, `${DECISION_ICON.fail} {title}: blocked (${BLOCKED_INCONCLUSIVE})`)
+      : headline(title, `${DECISION_ICON[report.decision] ?? '⚠️'} {title}: ${report.decision}`);
   const summary = report.summary ? md(report.summary, SUMMARY_CHARS) : null;
   const checks = checksSection(report);
   const warningList = report.meta.warnings ?? [];
@@ -312,15 +335,18 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const foot = footer(report, options.runUrl);
 
   const regressions = allRegressions(report);
+  const improved = improvedCases(report);
   const maxCases = Math.max(0, Math.floor(options.maxCases ?? DEFAULT_MAX_CASES));
-  const blocks = regressions.slice(0, maxCases).map(caseBlock);
+  const blocks = regressions.slice(0, maxCases).map((r) => caseBlock(r, regressionChange(r)));
+  const betterBlocks = improved.slice(0, maxCases).map((r) => caseBlock(r, improvementChange(r)));
 
   interface Layout {
     cases: number;
+    improvedCases: number;
     checkRows: number;
     drop: ReadonlySet<'targets' | 'reasons' | 'warnings' | 'footer'>;
   }
-  const render = ({ cases, checkRows, drop }: Layout) =>
+  const render = ({ cases, improvedCases: better, checkRows, drop }: Layout) =>
     join([
       head,
       summary,
@@ -332,17 +358,29 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
           : null
         : warnings,
       drop.has('targets') ? null : targets ? `### Targets\n\n${targets}` : null,
-      casesSection(regressions.length, blocks, cases),
+      casesSection('regressed', regressions.length, blocks, cases),
+      casesSection('improved', improved.length, betterBlocks, better),
       drop.has('footer') ? null : foot,
     ]);
 
-  let layout: Layout = { cases: blocks.length, checkRows: checks.rows, drop: new Set() };
+  let layout: Layout = {
+    cases: blocks.length,
+    improvedCases: betterBlocks.length,
+    checkRows: checks.rows,
+    drop: new Set(),
+  };
   const max = options.maxChars;
   const fits = (l: Layout) => max === undefined || render(l).length <= max;
   if (fits(layout)) return render(layout);
-  // The verdict is never cut. What goes, in order: cases from the end of the list, then whole
-  // sections least useful first, then checks table rows from the end (passing slices first to
-  // go, failing checks last), and the footer only when nothing else is left.
+  // The verdict is never cut. What goes, in order: improved cases, then regressed ones, from the
+  // end of each list, then whole sections least useful first, then checks table rows from the
+  // end (passing slices first to go, failing checks last), and the footer only when nothing
+  // else is left.
+  layout = {
+    ...layout,
+    improvedCases: largest(0, betterBlocks.length, (n) => fits({ ...layout, improvedCases: n })),
+  };
+  if (fits(layout)) return render(layout);
   layout = { ...layout, cases: largest(0, blocks.length, (n) => fits({ ...layout, cases: n })) };
   const drop = new Set<'targets' | 'reasons' | 'warnings' | 'footer'>();
   for (const section of ['targets', 'reasons', 'warnings'] as const) {

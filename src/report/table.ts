@@ -1,4 +1,4 @@
-import type { Check, Report, Side, TargetMetrics, Verdict } from '../types.js';
+import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import {
   checkName,
   formatBudget,
@@ -8,7 +8,8 @@ import {
   formatUsd,
   formatValue,
 } from './format.js';
-import type { Regression } from './regressions.js';
+import { POPULATION_MARK, populationNote } from './population.js';
+import type { Improvement, Regression } from './regressions.js';
 
 // The rows and cells every renderer shows, as plain unescaped strings: the Markdown and terminal
 // renderers differ in how they escape, align and decorate them, not in what they say.
@@ -47,11 +48,29 @@ export function formatChange(check: Check, confidence: number): string {
   return `${delta} (${formatConfidence(confidence)} CI ${formatInterval(check.metric, check.ci)})`;
 }
 
-export function checkCells(check: Check, confidence: number): CheckCells {
+/**
+ * The cells of one check's row; `marked` when the row's baseline and candidate are over another
+ * population than the targets table's (see population.ts), which a note under the table names.
+ */
+/** Each check's population note, by check (undefined where the tables agree). */
+export function populationNotes(
+  checks: readonly Check[],
+  report: Pick<Report, 'targets' | 'meta'>,
+): (string | undefined)[] {
+  return checks.map((c) => populationNote(c, report));
+}
+
+/** `† latency p95: p95 over the 287 pairs both sides answered; …` */
+export function populationLine(check: Check, note: string): string {
+  return `${POPULATION_MARK} ${checkName(check)}: ${note}`;
+}
+
+export function checkCells(check: Check, confidence: number, marked = false): CheckCells {
+  const mark = marked ? ` ${POPULATION_MARK}` : '';
   return {
     metric: checkName(check),
-    baseline: formatValue(check.metric, check.baseline),
-    candidate: formatValue(check.metric, check.candidate),
+    baseline: formatValue(check.metric, check.baseline) + mark,
+    candidate: formatValue(check.metric, check.candidate) + mark,
     change: formatChange(check, confidence),
     budget: formatBudget(check.metric, check.budget),
     verdict: check.verdict,
@@ -92,6 +111,14 @@ export function regressionChange(r: Regression): string {
   return `${from} → ${to}${delta}${fails}`;
 }
 
+/** How one improved case changed, e.g. `0.50 → 1.00 (+0.50), now passing` or `error (timeout) → 1.00`. */
+export function improvementChange(r: Improvement): string {
+  const to = formatScore(r.candidateScore);
+  if (r.baselineError) return `error (${r.baselineError.kind}) → ${to}`;
+  const passes = r.newlyPassing ? ', now passing' : '';
+  return `${formatScore(r.baselineScore)} → ${to} (${formatScoreDelta(r.gain)})${passes}`;
+}
+
 export interface TargetRow {
   label: string;
   values: Partial<Record<Side, string>>;
@@ -116,6 +143,9 @@ export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[
     for (const side of sides) values[side] = report.meta.models?.[side] ?? '–';
     rows.push({ label: 'Model', values });
   }
+  // A figure a side never measured is unknown, not zero: targetNotes says why.
+  const known = (figure: keyof NoData, show: (t: TargetMetrics) => string) => (t: TargetMetrics) =>
+    t.no_data?.[figure] !== undefined ? 'unknown' : show(t);
   rows.push(
     row('Cases', (t) => formatCount(t.cases)),
     row('Quality', (t) => formatValue('quality', t.quality)),
@@ -126,17 +156,60 @@ export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[
     row('Latency p99', (t) => formatMs(t.latency_ms?.p99)),
   );
   if (sides.some((s) => report.targets[s]?.ttft_ms)) {
-    rows.push(row('TTFT p95', (t) => formatMs(t.ttft_ms?.p95)));
+    rows.push(
+      row(
+        'TTFT p95',
+        known('ttft_ms', (t) => formatMs(t.ttft_ms?.p95)),
+      ),
+    );
   }
   if (sides.some((s) => report.targets[s]?.tpot_ms)) {
-    rows.push(row('TPOT p95', (t) => formatMs(t.tpot_ms?.p95)));
+    rows.push(
+      row(
+        'TPOT p95',
+        known('tpot_ms', (t) => formatMs(t.tpot_ms?.p95)),
+      ),
+    );
   }
   rows.push(
-    row('Input tokens', (t) => formatCount(t.input_tokens)),
-    row('Output tokens', (t) => formatCount(t.output_tokens)),
-    row('Cost', (t) => (Number.isFinite(t.cost_usd) ? formatUsd(t.cost_usd) : '–')),
+    row(
+      'Input tokens',
+      known('tokens', (t) => formatCount(t.input_tokens)),
+    ),
+    row(
+      'Output tokens',
+      known('tokens', (t) => formatCount(t.output_tokens)),
+    ),
+    row(
+      'Cost',
+      known('cost_usd', (t) => (Number.isFinite(t.cost_usd) ? formatUsd(t.cost_usd) : '–')),
+    ),
   );
   return rows;
+}
+
+/**
+ * Why the targets table says "unknown": one line per reason, baseline first, for the rows it
+ * shows. A reason another one already contains (no token counts, then "…so its cost is unknown")
+ * is said once.
+ */
+export function targetNotes(report: Pick<Report, 'targets' | 'meta'>): string[] {
+  const sides = reportSides(report);
+  const shown = new Set(targetRows(report).map((r) => r.label));
+  const figures: [keyof NoData, string][] = [
+    ['cost_usd', 'Cost'],
+    ['tokens', 'Input tokens'],
+    ['ttft_ms', 'TTFT p95'],
+    ['tpot_ms', 'TPOT p95'],
+  ];
+  const notes: string[] = [];
+  for (const side of sides) {
+    for (const [figure, label] of figures) {
+      const why = report.targets[side]?.no_data?.[figure];
+      if (why && shown.has(label) && !notes.some((n) => n.includes(why))) notes.push(why);
+    }
+  }
+  return notes;
 }
 
 /** Column heading for a side; a baseline taken from a recorded report says so. */

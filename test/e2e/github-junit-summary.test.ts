@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../helpers/fake-github.js';
+import { pullRequestEvent, runAction, startFakeGitHub } from '../helpers/fake-github.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { baseConfig, CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
 import { expectInert } from '../report/inert.js';
@@ -91,7 +91,7 @@ describe('JUnit and summary files', () => {
     expect(body(action.summary)).toBe(body(md));
   });
 
-  it('block with exit 1 on both front doors when inconclusive is set to fail', async () => {
+  it('block with exit 1 on both front doors when inconclusive is set to fail, and say so on every surface', async () => {
     const dir = project();
     const cfg = path.join(dir, 'evalgate.yaml');
     writeFileSync(
@@ -102,21 +102,59 @@ describe('JUnit and summary files', () => {
         .replace('gate:\n  min_cases: 30', 'gate:\n  min_cases: 20\n  on_inconclusive: fail')
         .replace('error_rate: {max: 0.05}', 'error_rate: {max: 0.15}'),
     );
-    const cli = await runNode(CLI, ['run', '--config', 'evalgate.yaml', '--junit', 'j.xml'], {
-      cwd: dir,
-      env: { TEST_KEY: 'k' },
-    });
+    const cli = await runNode(
+      CLI,
+      ['run', '--config', 'evalgate.yaml', '--junit', 'j.xml', '--summary', 's.md'],
+      { cwd: dir, env: { TEST_KEY: 'k' } },
+    );
     expect(cli.code).toBe(1);
-    const action = await runAction({
-      workspace: dir,
-      inputs: { config: 'evalgate.yaml', comment: 'false' },
-      env: { TEST_KEY: 'k' },
-    });
-    expect(action.code).toBe(1);
-    expect(action.outputs.decision).toBe('inconclusive');
-    expect(
-      action.commands.some((c) => c.command === 'error' && /^inconclusive: /.test(c.message)),
-    ).toBe(true);
+    const lead = 'blocked: inconclusive, and gate.on_inconclusive is fail: ';
+    // The terminal header and the one-line summary.
+    expect(cli.stdout.split('\n')[0]).toMatch(
+      /^evalgate: BLOCKED \(INCONCLUSIVE\) {2}blocked: inconclusive, and gate\.on_inconclusive is fail: /,
+    );
+    expect(cli.stderr).toContain(`\nevalgate: ${lead}`);
+    const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
+    expect(report).toMatchObject({ decision: 'inconclusive', blocked: true });
+    expect(report.blocked_by).toBe('on_inconclusive');
+    expect(report.summary.startsWith(lead)).toBe(true);
+    const heading = '## ❌ evalgate: blocked (inconclusive, and gate.on_inconclusive is fail)';
+    expect(readFileSync(path.join(dir, 's.md'), 'utf8').split('\n')[0]).toBe(heading);
+    // JUnit: the inconclusive checks are the failures that block, no longer skipped.
+    const checks = suite(
+      parseXml(readFileSync(path.join(dir, 'j.xml'), 'utf8')),
+      'evalgate checks',
+    );
+    expect(checks.children.length).toBeGreaterThan(0);
+    for (const c of checks.children) {
+      expect(outcome(c)).toBe('failure');
+      expect(c.children[0]!.attrs.type).toBe('inconclusive_blocks');
+      expect(c.children[0]!.attrs.message).toMatch(
+        /^inconclusive, and gate\.on_inconclusive is fail: .*insufficient data/,
+      );
+    }
+
+    const gh = await startFakeGitHub();
+    try {
+      const action = await runAction({
+        workspace: dir,
+        inputs: { config: 'evalgate.yaml', 'github-token': 'ghs_x' },
+        env: { TEST_KEY: 'k' },
+        event: pullRequestEvent(7),
+        github: gh,
+      });
+      expect(action.code).toBe(1);
+      expect(action.outputs.decision).toBe('inconclusive');
+      expect(action.outputs.summary?.startsWith(lead)).toBe(true);
+      expect(action.summary.split('\n')[0]).toBe(heading);
+      expect(gh.comments).toHaveLength(1);
+      expect(gh.comments[0]!.body).toContain(heading);
+      expect(action.commands.some((c) => c.command === 'error' && c.message.startsWith(lead))).toBe(
+        true,
+      );
+    } finally {
+      await gh.close();
+    }
   });
 
   it('link the --summary file to the workflow run when the CLI runs in GitHub Actions', async () => {

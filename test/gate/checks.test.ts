@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Budgets } from '../../src/config/schema.js';
 import { buildChecks, type CheckSettings } from '../../src/gate/checks.js';
-import { decide } from '../../src/gate/decide.js';
+import { decide, summarize } from '../../src/gate/decide.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { CaseReport, Check, MetricName, SideResult } from '../../src/types.js';
 
@@ -177,8 +177,13 @@ describe('buildChecks', () => {
       expect(c.reason).toMatch(
         /insufficient data: 10 usable (pairs|calls), fewer than the 30 required/,
       );
+      // No interval decided it, so none is shown: the summary says what the check says.
+      expect(c.ci).toBeNull();
     }
     expect(decide(checks)).toBe('inconclusive');
+    expect(summarize('inconclusive', checks, 0.95)).toMatch(
+      /^inconclusive: quality: insufficient data: 10 usable pairs, fewer than the 30 required \(min_cases\) \(and 4 more\)$/,
+    );
   });
 
   it('leaves failed calls out of the latency comparison, but not out of quality', () => {

@@ -52,6 +52,17 @@ describe('renderConsole', () => {
     expect(lines[start + 3]).toContain('newly-failing-6');
   });
 
+  it('lists the top improved cases after the regressed ones', () => {
+    const start = lines.findIndex((l) => l.startsWith('Top improved cases'));
+    expect(start).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Top regressed cases')));
+    expect(lines[start]).toBe('Top improved cases (1 of 1):');
+    expect(lines[start + 1]).toMatch(
+      /^ {2}improved-5\s+0\.50 → 1\.00 \(\+0\.50\), now passing\s+golden\/support\.jsonl:5$/,
+    );
+    const none = renderConsole(makeReport({ cases: [] }));
+    expect(none).toContain('No case regressed.\n\nNo case improved.');
+  });
+
   it('shows at most 5 cases and says how many more there are', () => {
     const cases: CaseReport[] = Array.from({ length: 8 }, (_, i) => ({
       id: `drop-${i}`,
@@ -88,6 +99,45 @@ describe('renderConsole', () => {
     expect(coloured).toMatch(/\u001b\[33mINCONCLUSIVE\s*\u001b\[0m/);
     expect(coloured.replace(SGR, '')).toBe(plain);
     expect(plain).not.toContain('\u001b');
+  });
+
+  it('labels rows whose figures read otherwise in the targets table', () => {
+    const row = lines.find((l) => l.startsWith('latency p95 '))!;
+    expect(row).toMatch(/1000 ms †\s+1210 ms †/);
+    expect(lines).toContain(
+      '† latency p95: p95 over the 200 pairs both sides answered; the targets table takes every answered call',
+    );
+    expect(lines.find((l) => l.startsWith('quality '))).not.toContain('†');
+  });
+
+  it('says under the table why each check did not pass', () => {
+    const start = lines.indexOf('Why:');
+    expect(start).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Metric')));
+    expect(lines.slice(start + 1, start + 4)).toEqual([
+      '  quality -6.1 pts (95% CI -7.9..-4.4) exceeds the 2-pt budget',
+      '  quality [tags=billing] -15.0 pts exceeds the 5-pt budget',
+      '  latency p95 +21.0% could be within the +20% budget',
+    ]);
+    expect(lines[start + 4]).toBe('');
+  });
+
+  it('says unknown, and why, in a recording whose endpoint sent no token counts', () => {
+    const r = makeReport({ checks: [], cases: [] });
+    r.meta.only = 'candidate';
+    r.targets = {
+      candidate: {
+        ...r.targets.candidate!,
+        no_data: {
+          tokens: 'the candidate endpoint sent no token counts',
+          cost_usd: 'the candidate endpoint sent no token counts, so its cost is unknown',
+        },
+      },
+    };
+    const out = renderConsole(r);
+    expect(out).toMatch(/Cost\s+unknown\n/);
+    expect(out).toContain(
+      'Unknown: the candidate endpoint sent no token counts, so its cost is unknown.',
+    );
   });
 
   it('shows a one-side run as recorded targets', () => {

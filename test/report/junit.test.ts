@@ -41,6 +41,21 @@ describe('renderJunit', () => {
     expect(cases.attrs).toMatchObject({ tests: '6', failures: '4', skipped: '0' });
   });
 
+  it('marks an improved case with a property and a system-out line, not a failure', () => {
+    const tcs = suite(root, 'evalgate cases').children;
+    const improved = tcs.find((t) => t.attrs.name === 'improved-5')!;
+    expect(outcome(improved)).toBe('pass');
+    expect(improved.children.map((c) => c.name)).toEqual(['properties', 'system-out']);
+    expect(improved.children[0]!.children[0]!.attrs).toEqual({
+      name: 'evalgate.improved',
+      value: '0.50 → 1.00 (+0.50), now passing',
+    });
+    expect(improved.children[1]!.text).toBe('improved: 0.50 → 1.00 (+0.50), now passing');
+    // Only improved cases carry it.
+    const others = tcs.filter((t) => t.attrs.name !== 'improved-5');
+    for (const t of others) expect(t.children.some((c) => c.name === 'properties')).toBe(false);
+  });
+
   it('uses the first slice as classname, else evalgate', () => {
     const tcs = suite(root, 'evalgate cases').children;
     expect(tcs.map((t) => t.attrs.classname)).toEqual([

@@ -7,7 +7,15 @@ import {
   renderMarkdown,
 } from '../../src/report/markdown.js';
 import type { Report } from '../../src/types.js';
-import { check, decodeEntities, makeChecks, makeLongReport, makeReport, side } from './fixture.js';
+import {
+  check,
+  decodeEntities,
+  makeCases,
+  makeChecks,
+  makeLongReport,
+  makeReport,
+  side,
+} from './fixture.js';
 import { checksTable, expectInert } from './inert.js';
 
 function firstCells(table: string[]): string[] {
@@ -53,9 +61,32 @@ describe('renderMarkdown', () => {
     );
     const latencyCi = formatInterval('latency_p95', [0.05, 0.4]);
     expect(table).toContain(
-      `| latency p95 | 1000 ms | 1210 ms | +21.0% (95% CI ${latencyCi}) | +20% | ⚠️ inconclusive |`,
+      `| latency p95 | 1000 ms † | 1210 ms † | +21.0% (95% CI ${latencyCi}) | +20% | ⚠️ inconclusive |`,
     );
     expect(table.some((r) => r.includes('≤ 1%') && r.endsWith('✅ pass |'))).toBe(true);
+  });
+
+  it('labels a check whose baseline or candidate reads otherwise in the targets table', () => {
+    // The fixture's latency check says 1000 ms for the baseline's p95, the targets table
+    // 1210 ms; quality agrees with the targets table, pass rate does not (91.0% vs 90.0%).
+    const table = checksTable(md);
+    expect(table).toContain(
+      '| quality | 91.0% | 84.9% | -6.1 pts (95% CI -7.9..-4.4) | 2 pts | ❌ fail |',
+    );
+    expect(table.find((r) => r.startsWith('| pass rate |'))).toContain('| 91.0% † | 90.0% † |');
+    expect(md).toContain('| Latency p95 | 1210 ms | 1500 ms |');
+    const notes = md.split('\n').filter((l) => l.startsWith('<sub>†'));
+    expect(notes).toEqual([
+      '<sub>† latency p95: p95 over the 200 pairs both sides answered; the targets table takes every answered call</sub>',
+      '<sub>† pass rate: over the 200 pairs whose baseline answer was scored; the targets table counts every case</sub>',
+    ]);
+    // Same figures, no label.
+    const agreeing = makeReport({
+      checks: [
+        check({ metric: 'latency_p95', verdict: 'pass', baseline: 1210.4, candidate: 1500 }),
+      ],
+    });
+    expect(renderMarkdown(agreeing)).not.toContain('†');
   });
 
   it('uses the report confidence in the interval label', () => {
@@ -89,16 +120,39 @@ describe('renderMarkdown', () => {
     expect(out).not.toContain('TPOT');
   });
 
+  it('says unknown, and why, for figures a target never measured', () => {
+    const r = makeReport();
+    const why = 'the candidate endpoint sent no token counts, so its cost is unknown';
+    r.targets.candidate!.no_data = {
+      tokens: 'the candidate endpoint sent no token counts',
+      cost_usd: `${why} <b>`,
+      tpot_ms:
+        'every answer of the candidate had at most one output token, so there is no time per output token',
+    };
+    const out = renderMarkdown(r);
+    expect(out).toContain('| Input tokens | 12,000 | unknown |');
+    expect(out).toContain('| Cost | &#36;0.0132 | unknown |');
+    expect(out).toContain('| TPOT p95 | 13 ms | unknown |');
+    // The token reason is part of the cost reason: said once.
+    const notes = out.split('\n').filter((l) => l.startsWith('- Unknown: '));
+    expect(notes).toEqual([
+      `- Unknown: ${why} &lt;b&gt;.`,
+      '- Unknown: every answer of the candidate had at most one output token, so there is no time per output token.',
+    ]);
+  });
+
   it('shows the regressed cases worst first, collapsed, with scores, outputs and errors', () => {
     const summaries = [...md.matchAll(/<summary>(.*)<\/summary>/g)].map((m) =>
       decodeEntities(m[1]!).replaceAll('\u200b', ''),
     );
-    expect(summaries).toHaveLength(3);
+    expect(summaries).toHaveLength(4);
     expect(summaries[0]).toBe('<code>timeout-3</code> · 0.80 → error (timeout)');
     expect(summaries[1]).toContain('evil</summary>@octocat|`x`');
     expect(summaries[1]).toContain('1.00 → 0.20 (-0.80)');
     expect(summaries[2]).toContain('newly-failing-6');
-    expect(md).not.toContain('improved-5');
+    // The improved case comes after every regressed one, in a section of its own.
+    expect(summaries[3]).toBe('<code>improved-5</code> · 0.50 → 1.00 (+0.50), now passing');
+    expect(md.indexOf('### Improved cases (1)')).toBeGreaterThan(md.indexOf('newly-failing-6'));
     expect(md).not.toContain('both-fail-4');
     expect(md).toContain('source <code>golden/support.jsonl:2</code>');
     expect(md).toContain('| <code>rubric&#124;x</code> | 1.00 | 0.40 |');
@@ -130,9 +184,15 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(r)).toContain('No case regressed.');
   });
 
+  it('says when no case improved', () => {
+    const r = makeReport({ cases: makeCases().filter((c) => c.id !== 'improved-5') });
+    expect(renderMarkdown(r)).toContain('### Improved cases\n\nNo case improved.');
+  });
+
   it('limits the cases shown with maxCases and says how many were omitted', () => {
     const out = renderMarkdown(report, { maxCases: 1 });
-    expect((out.match(/<details>/g) ?? []).length).toBe(1);
+    // One regressed and one improved case.
+    expect((out.match(/<details>/g) ?? []).length).toBe(2);
     expect(out).toContain('### Regressed cases (top 1 of 3)');
     expect(out).toContain('2 more regressed cases omitted');
   });
@@ -163,6 +223,31 @@ describe('renderMarkdown with maxChars', () => {
     // Greedy: one more case would not have fitted.
     const more = renderMarkdown(long, { maxCases: shown + 1 });
     expect(more.length).toBeGreaterThan(65_536);
+  });
+
+  it('drops improved cases before any regressed one', () => {
+    const better = Array.from({ length: 20 }, (_, i) => ({
+      id: `better-${i}`,
+      slices: [],
+      baseline: side({ output: 'c'.repeat(3000), score: 0, pass: false }),
+      candidate: side({ output: 'd'.repeat(3000) }),
+    }));
+    const both = makeReport({ cases: [...long.cases, ...better] });
+    const all = renderMarkdown(both, { maxCases: 40 });
+    expect(all).toContain('### Improved cases (20)');
+    // Room for every regressed case and a few improved ones.
+    const room = renderMarkdown(long, { maxCases: 40 }).length + 20_000;
+    const capped = renderMarkdown(both, { maxCases: 40, maxChars: room });
+    expect(capped.length).toBeLessThanOrEqual(room);
+    expect(capped).toContain('### Regressed cases (40)');
+    const shown = (capped.match(/<summary><code>better-/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(20);
+    expect(capped).toContain(`### Improved cases (top ${shown} of 20)`);
+    expect(capped).toContain(`${20 - shown} more improved cases omitted`);
+    const tight = renderMarkdown(both, { maxCases: 40, maxChars: 65_536 });
+    expect(tight).not.toContain('<summary><code>better-');
+    expect(tight).toContain('20 improved cases omitted');
   });
 
   it('returns the whole body when it fits', () => {

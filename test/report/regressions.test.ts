@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allRegressions, regressionOf, topRegressions } from '../../src/report/regressions.js';
+import {
+  allRegressions,
+  improvedCases,
+  improvementOf,
+  regressionOf,
+  topRegressions,
+} from '../../src/report/regressions.js';
 import type { CaseReport } from '../../src/types.js';
 import { makeReport, side } from './fixture.js';
 
@@ -63,5 +69,60 @@ describe('topRegressions', () => {
     expect(topRegressions(report, 2).map((r) => r.case.id)).toEqual(['big', 'mid-a']);
     expect(topRegressions(report, 0)).toEqual([]);
     expect(topRegressions(report)).toHaveLength(4);
+  });
+});
+
+describe('improvementOf', () => {
+  it('finds score gains, fixed baseline errors and new passes; never a regressed case', () => {
+    expect(improvementOf(c('same', 1, 1))).toBeNull();
+    expect(improvementOf(c('worse', 1, 0.5))).toBeNull();
+    expect(improvementOf(c('noise', 0.7, 0.7 + 1e-12))).toBeNull();
+    expect(improvementOf(c('no-baseline', null, 1))).toBeNull();
+    expect(improvementOf(c('no-candidate', 0, null))).toBeNull();
+    expect(improvementOf(c('gain', 0.25, 1))).toMatchObject({ gain: 0.75, newlyPassing: true });
+    const fixed = c('fixed', 0, 0.4);
+    fixed.baseline!.error = { kind: 'http_5xx', message: '502' };
+    expect(improvementOf(fixed)).toMatchObject({ gain: 0.4, baselineError: { kind: 'http_5xx' } });
+    const flip = c('flip', 0.7, 0.7);
+    flip.baseline!.pass = false;
+    expect(improvementOf(flip)).toMatchObject({ gain: 0, newlyPassing: true });
+    // Higher score but a new failure (another scorer's threshold): a regression, not both.
+    const mixed = c('mixed', 0.6, 0.9);
+    mixed.candidate!.pass = false;
+    expect(regressionOf(mixed)).not.toBeNull();
+    expect(improvementOf(mixed)).toBeNull();
+    // A candidate error is a regression even when the baseline errored too.
+    const both = c('both', 0, 0);
+    both.baseline!.error = { kind: 'timeout', message: 't' };
+    both.candidate!.error = { kind: 'timeout', message: 't' };
+    expect(improvementOf(both)).toBeNull();
+  });
+});
+
+describe('improvedCases', () => {
+  it('orders by largest gain, then fixed errors, then new passes, then id, and limits', () => {
+    const fixed = c('fixed', 0, 0.5);
+    fixed.baseline!.error = { kind: 'timeout', message: 'slow' };
+    const flip = c('flip', 0.7, 0.7);
+    flip.baseline!.pass = false;
+    const report = makeReport({
+      cases: [
+        c('small', 0.8, 0.9),
+        flip,
+        c('big', 0, 1),
+        c('mid', 0.5, 1),
+        fixed,
+        c('worse', 1, 0),
+      ],
+    });
+    expect(improvedCases(report).map((r) => r.case.id)).toEqual([
+      'big',
+      'fixed',
+      'mid',
+      'small',
+      'flip',
+    ]);
+    expect(improvedCases(report, 2).map((r) => r.case.id)).toEqual(['big', 'fixed']);
+    expect(improvedCases(report, 0)).toEqual([]);
   });
 });
