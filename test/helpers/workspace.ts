@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkWrittenReport } from './report-schema.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist/cli.js');
@@ -21,13 +22,18 @@ export interface Exec {
   stderr: string;
 }
 
-/** Runs a bundle as a real process, as users and GitHub do. */
+/**
+ * Runs a bundle as a real process, as users and GitHub do. A report the CLI's `run` or the
+ * Action writes is checked against schema/report.schema.json before the result is returned.
+ */
 export function runNode(
   script: string,
   args: string[],
   /** `nodeArgs` go before the script, e.g. `['--import', RUSAGE]`. */
   opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
 ): Promise<Exec> {
+  const kind = script === CLI ? 'cli' : script === ACTION ? 'action' : undefined;
+  const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
       cwd: opts.cwd,
@@ -43,7 +49,15 @@ export function runNode(
       stderr += c;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      try {
+        checkWrittenReport(kind, args, opts.cwd, opts.env ?? {}, started);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
 
