@@ -22,20 +22,14 @@ export interface Exec {
   stderr: string;
 }
 
-/**
- * Runs a bundle as a real process, as users and GitHub do. A report the CLI's `run` or the
- * Action writes is checked against schema/report.schema.json before the result is returned.
- */
-export function runNode(
-  script: string,
+/** Runs a program (node, npm, npx) as a real process with only PATH and `env` set. */
+export function runCommand(
+  command: string,
   args: string[],
-  /** `nodeArgs` go before the script, e.g. `['--import', RUSAGE]`. */
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
+  opts: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<Exec> {
-  const kind = script === CLI ? 'cli' : script === ACTION ? 'action' : undefined;
-  const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+    const child = spawn(command, args, {
       cwd: opts.cwd,
       env: { PATH: process.env.PATH, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,16 +43,25 @@ export function runNode(
       stderr += c;
     });
     child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        checkWrittenReport(kind, args, opts.cwd, opts.env ?? {}, started);
-      } catch (err) {
-        reject(err);
-        return;
-      }
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * Runs a bundle as a real process, as users and GitHub do. A report the CLI's `run` or the
+ * Action writes is checked against schema/report.schema.json before the result is returned.
+ */
+export async function runNode(
+  script: string,
+  args: string[],
+  /** `nodeArgs` go before the script, e.g. `['--import', RUSAGE]`. */
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
+): Promise<Exec> {
+  const kind = script === CLI ? 'cli' : script === ACTION ? 'action' : undefined;
+  const started = Date.now();
+  const r = await runCommand(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], opts);
+  checkWrittenReport(kind, args, opts.cwd, opts.env ?? {}, started);
+  return r;
 }
 
 /** JSONL golden cases `q0..q{n-1}` with expected answers `a0..`, tagged by the given function. */
