@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { githubRepository } from '../../src/cli/init.js';
 import { PROVIDERS } from '../../src/cli/init-files.js';
-import { runCli } from '../../src/cli/main.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { initEndpointEnv, startInitEndpoint } from '../helpers/init-endpoint.js';
 import { afterThisTest } from '../helpers/per-test.js';
 import { readReport } from '../helpers/report-schema.js';
@@ -18,29 +18,13 @@ import { ROOT } from '../helpers/workspace.js';
 
 const FILES = ['evals/evalgate.yaml', 'evals/golden.jsonl', '.github/workflows/evalgate.yml'];
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env,
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
-
 const emptyDir = () => mkdtempSync(path.join(os.tmpdir(), 'evalgate-init-'));
 const read = (...p: string[]) => readFileSync(path.join(...p), 'utf8');
 
 describe('evalgate init', () => {
   it.each(PROVIDERS)('--provider %s writes a config that validates and runs', async (provider) => {
     const dir = emptyDir();
-    const init = await cli(['init', '--provider', provider, '--dir', dir]);
+    const init = await cliInProcess(['init', '--provider', provider, '--dir', dir]);
     expect(init.code, init.stderr).toBe(0);
     for (const f of FILES) expect(existsSync(path.join(dir, f)), f).toBe(true);
     expect(init.stdout).toContain('npx evalgate validate');
@@ -57,13 +41,13 @@ describe('evalgate init', () => {
     afterThisTest(() => server.close());
     const env = initEndpointEnv(server);
     const configPath = path.join(dir, 'evals/evalgate.yaml');
-    const ok = await cli(['validate', '--config', configPath], env);
+    const ok = await cliInProcess(['validate', '--config', configPath], env);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('3 cases');
     expect(server.requests).toHaveLength(0);
 
     const out = path.join(dir, 'evalgate-report.json');
-    const run = await cli(['run', '--config', configPath, '--report', out], env);
+    const run = await cliInProcess(['run', '--config', configPath, '--report', out], env);
     expect(run.code, run.stderr).toBe(0);
     const report = readReport(out);
     // Three cases are too few for a verdict: the run says so instead of guessing.
@@ -76,7 +60,7 @@ describe('evalgate init', () => {
     const action = parse(read(ROOT, 'action.yml')) as { inputs: Record<string, unknown> };
     for (const provider of PROVIDERS) {
       const dir = emptyDir();
-      expect((await cli(['init', '--provider', provider, '--dir', dir])).code).toBe(0);
+      expect((await cliInProcess(['init', '--provider', provider, '--dir', dir])).code).toBe(0);
       const wf = parse(read(dir, '.github/workflows/evalgate.yml')) as {
         on: string;
         jobs: { gate: { steps: { uses?: string; run?: string; with?: object }[] } };
@@ -95,7 +79,7 @@ describe('evalgate init', () => {
     const dir = emptyDir();
     mkdirSync(path.join(dir, 'evals'));
     writeFileSync(path.join(dir, 'evals/golden.jsonl'), 'mine\n');
-    const r = await cli(['init', '--dir', dir]);
+    const r = await cliInProcess(['init', '--dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(dir, 'evals/golden.jsonl')}: already exists`);
     expect(r.stderr).not.toContain('evalgate.yaml');
@@ -107,7 +91,7 @@ describe('evalgate init', () => {
 
   it('refuses an unknown provider, naming the flag', async () => {
     const dir = emptyDir();
-    const r = await cli(['init', '--provider', 'azure', '--dir', dir]);
+    const r = await cliInProcess(['init', '--provider', 'azure', '--dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--provider: must be openai, anthropic or http; got "azure"');
     expect(existsSync(path.join(dir, 'evals'))).toBe(false);
