@@ -13,6 +13,7 @@ import { IncompleteRunError } from '../runner/incomplete.js';
 import type { Report, Side } from '../types.js';
 import { VERSION } from '../version.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
+import { runInit } from './init.js';
 import { progressReporter } from './progress.js';
 import { formatProblemsForTerminal, inertLines } from './stderr-text.js';
 
@@ -27,6 +28,8 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
+  evalgate init     [--provider openai|anthropic|http] [--dir PATH]
+                    writes evals/evalgate.yaml, evals/golden.jsonl and a workflow; never overwrites
   evalgate run      [--config evals/evalgate.yaml] [--report evalgate-report.json]
                     [--baseline-report PATH] [--only candidate|baseline]
                     [--junit PATH] [--summary PATH] [--concurrency N] [--seed N]
@@ -54,6 +57,8 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   seed: { type: 'string' },
   runs: { type: 'string' },
+  provider: { type: 'string' },
+  dir: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -123,6 +128,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
 
     switch (command) {
+      case 'init':
+        runInit({ provider: values.provider, dir: values.dir }, io.stdout);
+        return EXIT.pass;
       case 'validate': {
         const plan = await prepare(options, hooks);
         closePlan(plan);

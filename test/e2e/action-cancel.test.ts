@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionEnv, parseOutputs, workflowCommands } from '../helpers/fake-github.js';
 import { type FakeServer, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { readReport } from '../helpers/report-schema.js';
 import { ACTION, baseConfig, goldenJsonl, workspace } from '../helpers/workspace.js';
 
 // A cancelled job: GitHub sends the step SIGINT. The calls in flight are abandoned, and the
@@ -63,7 +64,7 @@ describe('a cancelled Action run', () => {
     expect(summary).toContain('incomplete: the run was cancelled');
     const outputs = parseOutputs(path.join(runner, 'output.txt'));
     expect(outputs.decision).toBe('inconclusive');
-    const report = JSON.parse(readFileSync(outputs.report!, 'utf8'));
+    const report = readReport(outputs.report!);
     expect(report.incomplete).toBe(true);
   });
 });

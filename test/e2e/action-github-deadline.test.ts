@@ -12,6 +12,7 @@ import {
   workflowCommands,
 } from '../helpers/fake-github.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
+import { readReport } from '../helpers/report-schema.js';
 import { ACTION, baseConfig, goldenJsonl, workspace } from '../helpers/workspace.js';
 
 // The Action's GitHub calls, through the real Octokit client to a loopback API: one that never
@@ -80,7 +81,7 @@ describe('the Action and a GitHub API that misbehaves', () => {
     const outputs = parseOutputs(path.join(runner, 'output.txt'));
     expect(outputs.decision).toBe('inconclusive');
     expect(existsSync(outputs.report!)).toBe(true);
-    expect(JSON.parse(readFileSync(outputs.report!, 'utf8')).decision).toBe('inconclusive');
+    expect(readReport(outputs.report!).decision).toBe('inconclusive');
     expect(readFileSync(path.join(runner, 'summary.md'), 'utf8')).toMatch(
       /^## ⚠️ evalgate: inconclusive/,
     );

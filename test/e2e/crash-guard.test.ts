@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/types.js';
 import { buildCrashHarness } from '../helpers/crash-harness.js';
 import { parseOutputs, workflowCommands } from '../helpers/fake-github.js';
 import { ANSWERED, answeredSides, runUntilHeld } from '../helpers/held-run.js';
+import { readReport } from '../helpers/report-schema.js';
 import { goldenJsonl, workspace } from '../helpers/workspace.js';
 
 // The process-level crash guard of both front doors, in real processes: a bug that no catch
@@ -19,8 +19,6 @@ let harness: string;
 beforeAll(async () => {
   harness = await buildCrashHarness();
 });
-
-const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Report;
 
 describe('the CLI crash guard', () => {
   it.each([
@@ -49,7 +47,7 @@ describe('the CLI crash guard', () => {
 
     const text = readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8');
     expect(text).not.toContain(KEY);
-    const report = JSON.parse(text) as Report;
+    const report = readReport(path.join(dir, 'evalgate-report.json'));
     expect(report.incomplete).toBe(true);
     expect(report.incomplete_reason).toBe(reason);
     expect(report.decision).toBe('inconclusive');

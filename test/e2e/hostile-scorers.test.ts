@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
+import { readReport } from '../helpers/report-schema.js';
 import { baseConfig, CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
 
 // A custom scorer that hangs or spins, through the real CLI against a loopback endpoint: the run
@@ -116,9 +117,7 @@ describe('a hostile custom scorer in a real run', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.stderr).toMatch(/cancelled .*\(SIGTERM\)/);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    const report = JSON.parse(
-      readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'),
-    ) as Report;
+    const report = readReport(path.join(dir, 'evalgate-report.json'));
     expect(report.incomplete).toBe(true);
     // The answer being scored when the run was cancelled is left out, not reported as a failure.
     for (const c of report.cases) {

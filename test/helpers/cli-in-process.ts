@@ -1,10 +1,8 @@
 import { runCli } from '../../src/cli/main.js';
+import type { Exec } from './workspace.js';
 
-/** The CLI's front door in process (no bundle, no child): its exit code and what it printed. */
-export async function cliInProcess(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The CLI's front door in this process (no bundle, no child), with its output collected. */
+export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Exec> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Report } from '../../src/types.js';
 import { type FakeReply, type FakeServer, startFakeOpenAI, userText } from './fake-openai.js';
 import { afterThisTest } from './per-test.js';
-import { baseConfig } from './workspace.js';
+import { checkWrittenReport } from './report-schema.js';
+import { ACTION, baseConfig, CLI } from './workspace.js';
 
 // A run interrupted mid-way, at an event rather than after a sleep: the endpoint answers the
 // first `answered` calls and holds every later one, and the signal goes to the process once
@@ -43,6 +44,7 @@ export async function runUntilHeld(
   afterThisTest(() => server.close());
   const cfg = baseConfig(server.url).replace('concurrency: 8', 'concurrency: 4');
   writeFileSync(path.join(cwd, 'evalgate.yaml'), cfg);
+  const started = Date.now();
   return new Promise<HeldRun>((resolve, reject) => {
     child = spawn(process.execPath, [script, ...args], {
       cwd,
@@ -58,7 +60,16 @@ export async function runUntilHeld(
       stderr += c;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, server }));
+    child.on('close', (code) => {
+      try {
+        const kind = script === CLI ? 'cli' : script === ACTION ? 'action' : undefined;
+        checkWrittenReport(kind, args, cwd, env, started);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      resolve({ code, stdout, stderr, server });
+    });
   });
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkWrittenReport } from './report-schema.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist/cli.js');
@@ -21,15 +22,14 @@ export interface Exec {
   stderr: string;
 }
 
-/** Runs a bundle as a real process, as users and GitHub do. */
-export function runNode(
-  script: string,
+/** Runs a program (node, npm, npx) as a real process with only PATH and `env` set. */
+export function runCommand(
+  command: string,
   args: string[],
-  /** `nodeArgs` go before the script, e.g. `['--import', RUSAGE]`. */
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
+  opts: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<Exec> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+    const child = spawn(command, args, {
       cwd: opts.cwd,
       env: { PATH: process.env.PATH, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,6 +45,23 @@ export function runNode(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * Runs a bundle as a real process, as users and GitHub do. A report the CLI's `run` or the
+ * Action writes is checked against schema/report.schema.json before the result is returned.
+ */
+export async function runNode(
+  script: string,
+  args: string[],
+  /** `nodeArgs` go before the script, e.g. `['--import', RUSAGE]`. */
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
+): Promise<Exec> {
+  const kind = script === CLI ? 'cli' : script === ACTION ? 'action' : undefined;
+  const started = Date.now();
+  const r = await runCommand(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], opts);
+  checkWrittenReport(kind, args, opts.cwd, opts.env ?? {}, started);
+  return r;
 }
 
 /** JSONL golden cases `q0..q{n-1}` with expected answers `a0..`, tagged by the given function. */

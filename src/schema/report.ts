@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import type { Report } from '../types.js';
+
+// The report's shape as data, so it can be published as JSON Schema (schema/report.schema.json)
+// and checked against real reports. src/types.ts stays the source the code is written against;
+// the type test at the bottom fails to compile when the two part ways.
+
+const side = z.enum(['baseline', 'candidate']);
+const verdict = z.enum(['pass', 'fail', 'inconclusive']);
+const metric = z.enum([
+  'quality',
+  'pass_rate',
+  'latency_p95',
+  'cost',
+  'error_rate',
+  'ttft_p95',
+  'tpot_p95',
+  'drift',
+  'label_drift',
+]);
+const errorKind = z.enum([
+  'timeout',
+  'rate_limit',
+  'http_4xx',
+  'http_5xx',
+  'network',
+  'bad_response',
+  'stream_cut',
+  'aborted',
+  'scorer',
+  'too_large',
+  'scorer_timeout',
+  'judge',
+]);
+
+/** Both sides of the run, each optional: `--only` and stored baselines fill one. */
+const perSide = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ baseline: value.optional(), candidate: value.optional() });
+
+const chatMessage = z.strictObject({ role: z.string(), content: z.string() });
+
+const scoringUsage = z.strictObject({
+  calls: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+});
+
+const sideResult = z.strictObject({
+  output: z.string().nullable(),
+  score: z.number(),
+  pass: z.boolean(),
+  scores: z.record(z.string(), z.number()),
+  latency_ms: z.number(),
+  ttft_ms: z.number().optional(),
+  tpot_ms: z.number().optional(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+  error: z.strictObject({ kind: errorKind, message: z.string() }).nullable(),
+  repeat_scores: z.array(z.number()).optional(),
+  repeat_pass: z.array(z.boolean()).optional(),
+  repeat_latency_ms: z.array(z.number()).optional(),
+  distinct_outputs: z.number().optional(),
+  cached: z.boolean().optional(),
+  reasons: z.record(z.string(), z.string()).optional(),
+  judge: scoringUsage.optional(),
+  label: z.strictObject({ expected: z.string(), predicted: z.string() }).optional(),
+});
+
+const caseReport = z.strictObject({
+  id: z.string(),
+  slices: z.array(z.string()),
+  source: z.string().optional(),
+  input: z.union([z.string(), z.array(chatMessage)]).optional(),
+  expected: z.unknown().optional(),
+  baseline: sideResult.optional(),
+  candidate: sideResult.optional(),
+  cluster: z.string().optional(),
+});
+
+const quantiles = { p50: z.number(), p95: z.number() };
+
+const targetMetrics = z.strictObject({
+  cases: z.number(),
+  quality: z.number(),
+  pass_rate: z.number(),
+  error_rate: z.number(),
+  latency_ms: z.strictObject({ ...quantiles, p99: z.number(), mean: z.number() }),
+  ttft_ms: z.strictObject(quantiles).optional(),
+  tpot_ms: z.strictObject(quantiles).optional(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+  judge: scoringUsage.optional(),
+  classification: z
+    .strictObject({
+      cases: z.number(),
+      accuracy: z.number(),
+      macro_f1: z.number(),
+      labels: z.array(z.string()),
+      confusion: z.array(z.array(z.number())),
+    })
+    .optional(),
+  stability: z
+    .strictObject({
+      cases: z.number(),
+      identical_outputs: z.number(),
+      pass_agreement: z.number(),
+    })
+    .optional(),
+  cached: z.number().optional(),
+});
+
+const check = z.strictObject({
+  metric,
+  slice: z.string().nullable(),
+  baseline: z.number().nullable(),
+  candidate: z.number().nullable(),
+  delta: z.number().nullable(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  budget: z.number(),
+  p_value: z.number().nullable(),
+  n: z.number(),
+  verdict,
+  reason: z.string(),
+  p_adjusted: z.number().nullable().optional(),
+  mde: z.number().optional(),
+  method: z.string().optional(),
+  clusters: z.number().optional(),
+});
+
+const powerEntry = z.strictObject({
+  metric,
+  slice: z.string().nullable(),
+  n: z.number(),
+  sd: z.number(),
+  se: z.number(),
+  mde: z.number(),
+  detectable_drop: z.number(),
+  budget: z.number(),
+  cases_needed: z.number().nullable(),
+});
+
+const meta = z.strictObject({
+  tool: z.literal('evalgate'),
+  version: z.string(),
+  started_at: z.string(),
+  duration_ms: z.number(),
+  config: z.string(),
+  datasets: z.array(z.string()),
+  confidence: z.number(),
+  seed: z.number(),
+  only: side.optional(),
+  baseline_report: z.string().optional(),
+  models: perSide(z.string()),
+  warnings: z.array(z.string()),
+  fingerprints: z
+    .strictObject({ datasets: z.record(z.string(), z.string()), config: z.string() })
+    .optional(),
+  stored_baseline: z
+    .strictObject({
+      file: z.string(),
+      recorded_at: z.string().optional(),
+      paired: z.number(),
+      not_recorded: z.array(z.string()),
+      not_in_dataset: z.array(z.string()),
+    })
+    .optional(),
+  repeats: z.number().optional(),
+  calls: z
+    .strictObject({
+      planned: z.number(),
+      done: z.number(),
+      cached: z.number(),
+      retries: z.number(),
+      failed: z.number(),
+    })
+    .optional(),
+});
+
+export const reportSchema = z.strictObject({
+  schema_version: z.literal(1),
+  decision: verdict,
+  summary: z.string(),
+  cases: z.array(caseReport),
+  targets: perSide(targetMetrics),
+  checks: z.array(check),
+  power: z
+    .strictObject({ power: z.number(), confidence: z.number(), checks: z.array(powerEntry) })
+    .optional(),
+  incomplete: z.literal(true).optional(),
+  incomplete_reason: z.string().optional(),
+  scoring: z
+    .strictObject({
+      judge: scoringUsage.extend({ errors: z.number() }).optional(),
+      embeddings: z
+        .strictObject({
+          calls: z.number(),
+          texts: z.number(),
+          input_tokens: z.number(),
+          cost_usd: z.number(),
+          errors: z.number(),
+        })
+        .optional(),
+    })
+    .optional(),
+  meta,
+});
+
+// Compile-time drift check: each type must be assignable to the other, so a field added,
+// removed, renamed, retyped or made optional on one side only stops the build.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Parsed = z.output<typeof reportSchema>;
+export const REPORT_SCHEMA_MATCHES_TYPE: Same<Parsed, Report> = true;
