@@ -67,7 +67,10 @@ export interface Column {
   right?: boolean;
 }
 
-/** Aligned rows (also the CLI's `--show` table); `style` picks a colour for a cell (around the text only, so widths hold). */
+/**
+ * Aligned rows (also the CLI's `--show` table); `style` picks a colour for a cell (around the
+ * text only, so widths hold).
+ */
 export function grid(
   columns: Column[],
   rows: string[][],
