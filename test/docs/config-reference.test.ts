@@ -10,7 +10,9 @@ describe('docs/config-reference.md', () => {
   const page = renderConfigReference();
 
   it('is what the schema renders now (run `npm run docs:config` after changing the schema)', () => {
-    expect(readFileSync(path.join(ROOT, CONFIG_REFERENCE_FILE), 'utf8')).toBe(page);
+    // Modulo the table alignment the formatter adds (runs of spaces and of dashes).
+    const plain = (md: string) => md.replace(/ {2,}/g, ' ').replace(/-{3,}/g, '---');
+    expect(plain(readFileSync(path.join(ROOT, CONFIG_REFERENCE_FILE), 'utf8'))).toBe(plain(page));
   });
 
   it('documents every key the schema accepts, each with a description', () => {
