@@ -137,7 +137,9 @@ const keyHeader = z
   .string()
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as api-key')
   .optional()
-  .describe('the header that carries the key (default authorization, sent as Bearer <key>)');
+  .describe(
+    'the header that carries the key: authorization sends Bearer <key>, any other the bare key (default authorization; anthropic: x-api-key)',
+  );
 
 const llmTarget = {
   base_url: httpUrl.describe(
@@ -311,7 +313,9 @@ export const scorerSchema = z.discriminatedUnion('type', [
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe('the labels an answer may be (default: the ones the cases expect)'),
+      .describe(
+        'the allowed labels: an expected label outside them is bad input, a predicted one counts as other (default: any)',
+      ),
   }),
   z.strictObject({
     type: z.literal('custom'),
