@@ -75,6 +75,11 @@ export interface EngineOptions {
   allowOutsideRepo?: boolean;
   /** The files the run will write: none may be one of its inputs, nor two the same file. */
   outputs?: OutputPath[];
+  /**
+   * `validate` without --strict: an unset API key variable becomes a note in `Plan.notes`
+   * instead of bad input, so a fork's pull request (no secrets) can be linted. Never for a run.
+   */
+  keysOptional?: boolean;
 }
 
 /** Everything validated and ready to send; nothing has been sent. */
@@ -96,6 +101,8 @@ export interface Plan {
   redact: Redact;
   /** The cases each check needs, known before anything is sent (absent with --only). */
   budgetPlan?: BudgetPlan;
+  /** What is not wrong but will be for a run (keysOptional: the unset key variables). */
+  notes: InputProblem[];
 }
 
 /** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
@@ -195,7 +202,9 @@ async function preparePlan(
       ? ['candidate']
       : ['baseline', 'candidate'];
   const targets: Partial<Record<Side, Target>> = {};
+  const notes: InputProblem[] = [];
   const ctx = {
+    ...(options.keysOptional ? { missingKey: (n: InputProblem) => notes.push(n) } : {}),
     configFile: file,
     configDir: loaded.dir,
     files,
@@ -348,6 +357,7 @@ async function preparePlan(
     secrets,
     redact,
     ...(budgetPlan ? { budgetPlan } : {}),
+    notes,
   };
 }
 

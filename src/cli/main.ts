@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { type CrashWatch, debugEnabled } from '../crash-guard.js';
 import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
@@ -12,10 +11,13 @@ import { writeOutputs } from '../report/write.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
 import type { Report, Side } from '../types.js';
 import { VERSION } from '../version.js';
+import { parseCommandLine } from './args.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
 import { runInit } from './init.js';
+import { DEFAULT_CONFIG, type FlagName } from './commands.js';
 import { progressReporter } from './progress.js';
-import { formatProblemsForTerminal, inertLines } from './stderr-text.js';
+import { renderCaseTable, SHOW_CHOICES, type ShowChoice } from './show.js';
+import { formatNotes, formatProblemsForTerminal, inertLines } from './stderr-text.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -27,41 +29,9 @@ export interface CliIo {
   guard?: CrashWatch;
 }
 
-const USAGE = `Usage:
-  evalgate init     [--provider openai|anthropic|http] [--dir PATH]
-                    writes evals/evalgate.yaml, evals/golden.jsonl and a workflow; never overwrites
-  evalgate run      [--config evals/evalgate.yaml] [--report evalgate-report.json]
-                    [--baseline-report PATH] [--only candidate|baseline]
-                    [--junit PATH] [--summary PATH] [--concurrency N] [--seed N]
-                    [--base-ref REF]    what \`ref: base\` in a prompt means (a sha or branch)
-                    [--allow-outside-repo]  let the config name files outside its repository
-  evalgate validate [--config PATH]     check config and dataset; sends nothing
-  evalgate calibrate [--config PATH] [--runs K]   baseline against itself: noise, detectable change
-  evalgate --version
-
-Exit codes: 0 pass (or inconclusive), 1 blocked, 2 bad input (nothing sent), 3 could not judge.`;
-
 /** The config's own limits: `run.concurrency` ≤ 1024, `run.repeats` ≤ 100. */
 const MAX_CONCURRENCY = 1024;
 const MAX_CALIBRATION_RUNS = 100;
-
-const OPTIONS = {
-  config: { type: 'string', default: 'evals/evalgate.yaml' },
-  report: { type: 'string', default: 'evalgate-report.json' },
-  'baseline-report': { type: 'string' },
-  'base-ref': { type: 'string' },
-  'allow-outside-repo': { type: 'boolean' },
-  only: { type: 'string' },
-  junit: { type: 'string' },
-  summary: { type: 'string' },
-  concurrency: { type: 'string' },
-  seed: { type: 'string' },
-  runs: { type: 'string' },
-  provider: { type: 'string' },
-  dir: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
 
 function intFlag(
   name: string,
@@ -82,6 +52,17 @@ function intFlag(
   return n;
 }
 
+const DEFAULT_REPORT = 'evalgate-report.json';
+
+function showFlag(raw: string | undefined): ShowChoice | undefined {
+  if (raw === undefined) return undefined;
+  if ((SHOW_CHOICES as readonly string[]).includes(raw)) return raw as ShowChoice;
+  throw new InputError({
+    path: '--show',
+    message: `must be one of ${SHOW_CHOICES.join(', ')}, got "${escapeTerminal(raw, 40)}"`,
+  });
+}
+
 /** The CLI, callable in-process: returns the exit code instead of exiting. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const hooks: EngineHooks = {
@@ -91,60 +72,60 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     ...(io.guard ? { secret: io.guard.secret } : {}),
   };
   try {
-    let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new InputError({ message: `${errorMessage(err)}\n\n${USAGE}` });
-    }
-    const { values, positionals } = parsed;
-    if (values.version) {
+    const line = parseCommandLine(argv);
+    if (line.kind === 'version') {
       io.stdout(`${VERSION}\n`);
       return EXIT.pass;
     }
-    const command = positionals[0];
-    if (values.help || command === undefined || command === 'help') {
-      io.stdout(`${USAGE}\n`);
-      return command === undefined && !values.help ? EXIT.badInput : EXIT.pass;
+    if (line.kind === 'help') {
+      io.stdout(`${line.text}\n`);
+      return line.asked ? EXIT.pass : EXIT.badInput;
     }
-    if (positionals.length > 1)
-      throw new InputError({ message: `unexpected argument "${positionals[1]}"\n\n${USAGE}` });
-    if (values.only !== undefined && values.only !== 'candidate' && values.only !== 'baseline') {
+    const { command, values } = line;
+    const str = (name: FlagName) => values[name] as string | undefined;
+    const only = str('only');
+    if (only !== undefined && only !== 'candidate' && only !== 'baseline') {
       throw new InputError({
         path: '--only',
-        message: `must be candidate or baseline, got "${values.only}"`,
+        message: `must be candidate or baseline, got "${escapeTerminal(only, 40)}"`,
       });
     }
     const options = {
-      configPath: values.config,
-      baselineReportPath: values['baseline-report'],
-      only: values.only as Side | undefined,
-      concurrency: intFlag('concurrency', values.concurrency, 1, MAX_CONCURRENCY),
-      seed: intFlag('seed', values.seed, 0),
+      configPath: str('config') ?? DEFAULT_CONFIG,
+      baselineReportPath: str('baseline-report'),
+      only: only as Side | undefined,
+      concurrency: intFlag('concurrency', str('concurrency'), 1, MAX_CONCURRENCY),
+      seed: intFlag('seed', str('seed'), 0),
       env: io.env,
       signal: io.signal,
-      baseRef: values['base-ref'],
-      allowOutsideRepo: values['allow-outside-repo'] ?? false,
+      baseRef: str('base-ref'),
+      allowOutsideRepo: values['allow-outside-repo'] === true,
     };
 
     switch (command) {
       case 'init':
-        runInit({ provider: values.provider, dir: values.dir }, io.stdout);
+        runInit({ provider: str('provider'), dir: str('dir') }, io.stdout);
         return EXIT.pass;
       case 'validate': {
-        const plan = await prepare(options, hooks);
+        const strict = values.strict === true;
+        const plan = await prepare({ ...options, keysOptional: !strict }, hooks);
         closePlan(plan);
         io.stdout(
           `ok: ${plan.loaded.file} and ${plan.cases.length} cases from ${plan.datasetFiles.length} file(s) are valid; nothing was sent\n`,
         );
         if (plan.budgetPlan) io.stdout(`${inertLines(renderBudgetPlan(plan.budgetPlan))}\n`);
+        if (plan.notes.length) io.stderr(`${formatNotes(plan.notes)}\n`);
         return EXIT.pass;
       }
       case 'run': {
-        const paths = { report: values.report, junit: values.junit, summary: values.summary };
-        const outputs: OutputPath[] = [{ file: paths.report, field: '--report' }];
-        if (paths.junit !== undefined) outputs.push({ file: paths.junit, field: '--junit' });
-        if (paths.summary !== undefined) outputs.push({ file: paths.summary, field: '--summary' });
+        const show = showFlag(str('show'));
+        const report = str('report') ?? DEFAULT_REPORT;
+        const paths = { report, junit: str('junit'), summary: str('summary'), csv: str('csv') };
+        const outputs: OutputPath[] = [{ file: report, field: '--report' }];
+        for (const flag of ['junit', 'summary', 'csv'] as const) {
+          const file = paths[flag];
+          if (file !== undefined) outputs.push({ file, field: `--${flag}` });
+        }
         // Before prepare(): a path that cannot be written is found before anything is paid for.
         checkOutputPaths(outputs);
         const plan = await prepare({ ...options, outputs }, hooks);
@@ -153,7 +134,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         // measured, marked incomplete; the exit code stays 3.
         const writePartial = (partial: Report) => {
           writeOutputs(partial, paths, { runUrl });
-          io.stderr(`partial report, marked incomplete: ${values.report}\n`);
+          io.stderr(`partial report, marked incomplete: ${report}\n`);
         };
         const guard = io.guard;
         const runHooks: EngineHooks = guard
@@ -163,31 +144,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
                 guard.partial(take && ((reason: string) => writePartial(take(reason)))),
             }
           : hooks;
-        let report: Report;
+        let result: Report;
         try {
-          report = await execute(plan, runHooks);
+          result = await execute(plan, runHooks);
         } catch (err) {
           if (err instanceof IncompleteRunError) writePartial(err.report);
           throw err;
         }
-        writeOutputs(report, paths, { runUrl });
-        io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));
+        writeOutputs(result, paths, { runUrl });
+        io.stdout(renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }));
+        if (show) io.stdout(`\n${renderCaseTable(result, show)}`);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
-        io.stderr(`evalgate: ${escapeTerminal(report.summary)}\nreport: ${values.report}\n`);
-        return exitCodeForDecision(report.decision, plan.config.gate.on_inconclusive);
+        io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
+        return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
       }
       case 'calibrate': {
-        if (options.only || options.baselineReportPath) {
-          throw new InputError({
-            message:
-              'calibrate runs the baseline target against itself: --only and --baseline-report do not apply',
-          });
-        }
-        // --report names the JSON file when given; its `run` default does not apply here.
-        const out = argv.some((a) => a === '--report' || a.startsWith('--report='))
-          ? values.report
-          : CALIBRATION_FILE;
-        const runs = intFlag('runs', values.runs, 2, MAX_CALIBRATION_RUNS) ?? 2;
+        const out = str('report') ?? CALIBRATION_FILE;
+        const runs = intFlag('runs', str('runs'), 2, MAX_CALIBRATION_RUNS) ?? 2;
         const outputs: OutputPath[] = [{ file: out, field: '--report' }];
         checkOutputPaths(outputs);
         const calibration = await runCalibration(
@@ -199,7 +172,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT.pass;
       }
       default:
-        throw new InputError({ message: `unknown command "${command}"\n\n${USAGE}` });
+        // A command listed in commands.ts whose handler is not in this build.
+        throw new InputError({ message: `${command} is not available in this build` });
     }
   } catch (err) {
     if (err instanceof InputError) {

@@ -26,3 +26,13 @@ export function formatProblemsForTerminal(problems: InputProblem[]): string {
     )
     .join('\n');
 }
+
+/** `validate`'s notes: what run will need but validate does not (the API keys of a fork's PR). */
+export function formatNotes(notes: InputProblem[]): string {
+  return [
+    ...formatProblemsForTerminal(notes)
+      .split('\n')
+      .map((l) => `note: ${l}`),
+    'note: run needs these variables set; `validate --strict` treats a missing one as an error',
+  ].join('\n');
+}

@@ -6,6 +6,7 @@ import { closest } from '../util/closest.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
 import { aliasLimit, firstAliasLine } from '../util/yaml-aliases.js';
+import { baseUrlProblems } from './base-url.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { readErrorMessage } from './project-files.js';
 import { type Config, configSchema } from './schema.js';
@@ -148,6 +149,11 @@ export function parseConfig(
         envPaths.has(p),
       ).filter((p) => !unset.some((u) => p.path === u || p.path?.startsWith(`${u}.`))),
     );
+  }
+  if (parsed.success) {
+    for (const { at, message } of baseUrlProblems(parsed.data)) {
+      problems.push({ file, line: lineOf(at), path: at.join('.'), message });
+    }
   }
   // A value read from the environment may be a credential whatever field it landed in
   // (`max_drop: ${SECRET}`): no message may quote it.

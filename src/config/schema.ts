@@ -28,9 +28,13 @@ const templateSource = z.union(
   [
     z.string(),
     z.strictObject({
-      file: z.string().min(1),
+      file: z.string().min(1).describe("a file, relative to the config's folder"),
       /** `base`: read the file as it is at the pull request's base commit. */
-      ref: z.string().min(1).optional(),
+      ref: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("`base`: read the file as it is at the pull request's base commit"),
     }),
   ],
   { error: 'must be a string or {file: path}' },
@@ -46,8 +50,8 @@ const pricePerMtok = z
   .min(0, 'must not be negative')
   .max(MAX_PRICE_PER_MTOK, `must be at most ${MAX_PRICE_PER_MTOK} (USD per million tokens)`);
 const price = z.strictObject({
-  input_per_mtok: pricePerMtok,
-  output_per_mtok: pricePerMtok,
+  input_per_mtok: pricePerMtok.describe('USD per million input tokens'),
+  output_per_mtok: pricePerMtok.describe('USD per million output tokens'),
 });
 
 /**
@@ -103,15 +107,28 @@ const httpUrl = z.url({
 });
 
 const commonTarget = {
-  price: price.optional(),
-  concurrency: z.number().int().min(1).max(1024).optional(),
-  timeout_ms: timeoutMs.optional(),
-  headers: headers.optional(),
+  price: price.optional().describe('what the tokens cost; needed by a cost budget'),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe('calls in flight to this target (default: run.concurrency)'),
+  timeout_ms: timeoutMs.optional().describe('per attempt (default: run.timeout_ms)'),
+  headers: headers.optional().describe('extra HTTP headers sent on every request, as given'),
   /** Requests / tokens per minute this target may use (a shared key's quota). */
-  rpm: perMinute(RATE_BOUNDS.rpm.min, RATE_BOUNDS.rpm.max, 'requests').optional(),
-  tpm: perMinute(RATE_BOUNDS.tpm.min, RATE_BOUNDS.tpm.max, 'tokens').optional(),
+  rpm: perMinute(RATE_BOUNDS.rpm.min, RATE_BOUNDS.rpm.max, 'requests')
+    .optional()
+    .describe("requests per minute this target may use (a shared key's quota)"),
+  tpm: perMinute(RATE_BOUNDS.tpm.min, RATE_BOUNDS.tpm.max, 'tokens')
+    .optional()
+    .describe('tokens per minute this target may use'),
   /** Use the response cache (run.cache) for this target; overrides run.cache.baseline/candidate. */
-  cache: z.boolean().optional(),
+  cache: z
+    .boolean()
+    .optional()
+    .describe('use the answer cache (run.cache) for this target; overrides run.cache.<side>'),
 };
 
 /** The header that carries the key: `authorization` sends `Bearer <key>`, any other name the
@@ -119,21 +136,40 @@ const commonTarget = {
 const keyHeader = z
   .string()
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as api-key')
-  .optional();
+  .optional()
+  .describe(
+    'the header that carries the key: authorization sends Bearer <key>, any other the bare key (default authorization; anthropic: x-api-key)',
+  );
 
 const llmTarget = {
-  base_url: httpUrl,
-  model: z.string().min(1),
+  base_url: httpUrl.describe(
+    'openai: the API root, e.g. https://api.openai.com/v1 (evalgate appends /chat/completions); anthropic: the host root (evalgate appends /v1/messages)',
+  ),
+  model: z.string().min(1).describe('the model name sent with every request'),
   api_key_env: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, not a key')
-    .optional(),
-  prompt: templateSource.optional(),
-  system: templateSource.optional(),
-  params: params.optional(),
-  stream: z.boolean().optional(),
+    .optional()
+    .describe('the NAME of the environment variable that holds the key, never the key'),
+  prompt: templateSource
+    .optional()
+    .describe('the user message template, or {file: path} (default: the case input as it is)'),
+  system: templateSource.optional().describe('the system message template, or {file: path}'),
+  params: params
+    .optional()
+    .describe('request parameters sent as given, e.g. temperature, max_tokens'),
+  stream: z
+    .boolean()
+    .optional()
+    .describe('read the answer as a stream and record time to first token and per output token'),
   /** openai: the `api-version` query parameter (Azure); anthropic: the `anthropic-version` header. */
-  api_version: z.string().min(1).optional(),
+  api_version: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'openai: the api-version query parameter (Azure); anthropic: the anthropic-version header',
+    ),
   key_header: keyHeader,
   ...commonTarget,
 };
@@ -142,18 +178,19 @@ const openaiTarget = z.strictObject({ type: z.literal('openai'), ...llmTarget })
 const anthropicTarget = z.strictObject({ type: z.literal('anthropic'), ...llmTarget });
 const httpTarget = z.strictObject({
   type: z.literal('http'),
-  url: httpUrl,
-  method: z.enum(['POST', 'PUT', 'GET']).optional(),
+  url: httpUrl.describe("your app's endpoint; templated, each value URL-encoded"),
+  method: z.enum(['POST', 'PUT', 'GET']).optional().describe('default POST; GET sends no body'),
   api_key_env: llmTarget.api_key_env,
   key_header: keyHeader,
-  body: z.unknown().optional(),
-  output: z.string().min(1),
+  body: z.unknown().optional().describe('the JSON body; its strings are templates'),
+  output: z.string().min(1).describe('dot path to the answer in the JSON reply, e.g. result.text'),
   usage: z
     .strictObject({
-      input_tokens: z.string().min(1).optional(),
-      output_tokens: z.string().min(1).optional(),
+      input_tokens: z.string().min(1).optional().describe('dot path to the input token count'),
+      output_tokens: z.string().min(1).optional().describe('dot path to the output token count'),
     })
-    .optional(),
+    .optional()
+    .describe('where the reply says how many tokens it used'),
   ...commonTarget,
 });
 
@@ -165,28 +202,40 @@ export const targetSchema = z.discriminatedUnion('type', [
 
 /** Rewrites applied to the output before scoring (trim and lowercase also to a text `value`). */
 const normalize = z.strictObject({
-  trim: z.boolean().optional(),
-  lowercase: z.boolean().optional(),
+  trim: z.boolean().optional().describe('trim whitespace at both ends'),
+  lowercase: z.boolean().optional().describe('compare in lower case'),
   /** Score the content of a Markdown code fence (```json ... ```) instead of the whole output. */
-  strip_fence: z.boolean().optional(),
+  strip_fence: z
+    .boolean()
+    .optional()
+    .describe('score the content of a Markdown code fence instead of the whole output'),
 });
 
 const scorerCommon = {
-  name: z.string().min(1).optional(),
+  name: z.string().min(1).optional().describe('the name in the report (default: the type)'),
   weight: z
     .number()
     .min(0)
     .max(MAX_SCORER_WEIGHT, `must be at most ${MAX_SCORER_WEIGHT}`)
-    .optional(),
-  threshold: z.number().min(0).max(1).optional(),
-  value: z.unknown().optional(),
-  not: z.boolean().optional(),
-  normalize: normalize.optional(),
+    .optional()
+    .describe("this scorer's weight in the case score, a weighted mean (default 1)"),
+  threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('a score at or above it passes (default 1 for yes/no scorers, 0.5 for graded ones)'),
+  value: z.unknown().optional().describe("what to compare with (default: the case's expected)"),
+  not: z.boolean().optional().describe('negate: the score becomes 1 − score'),
+  normalize: normalize.optional().describe('rewrites applied to the output before scoring'),
 };
 
 /** An inline JSON Schema, or `{file: path}` relative to the config's folder (.json/.yaml). */
 const jsonSchemaSource = z.union(
-  [z.strictObject({ file: z.string().min(1) }), z.record(z.string(), z.unknown())],
+  [
+    z.strictObject({ file: z.string().min(1).describe("a file, relative to the config's folder") }),
+    z.record(z.string(), z.unknown()),
+  ],
   { error: 'must be a JSON Schema object or {file: path}' },
 );
 
@@ -199,7 +248,11 @@ export const scorerSchema = z.discriminatedUnion('type', [
   simpleScorer('icontains'),
   simpleScorer('starts_with'),
   z
-    .strictObject({ type: z.literal('regex'), ...scorerCommon, flags: z.string().optional() })
+    .strictObject({
+      type: z.literal('regex'),
+      ...scorerCommon,
+      flags: z.string().optional().describe('regular expression flags, e.g. i'),
+    })
     // Compile the pattern now: a bad one is bad input, not a scorer error in every case of a run.
     .superRefine((spec, ctx) => {
       const flags = (spec.flags ?? '').replace(/g/g, '');
@@ -230,120 +283,259 @@ export const scorerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('numeric'),
     ...scorerCommon,
-    tolerance: z.number().min(0).optional(),
+    tolerance: z.number().min(0).optional().describe('absolute tolerance (default 0)'),
     /** Relative tolerance: passes when |got − want| ≤ max(tolerance, rel_tolerance·|want|). */
-    rel_tolerance: z.number().min(0).optional(),
+    rel_tolerance: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        'relative tolerance: passes when |got − want| ≤ max(tolerance, rel_tolerance·|want|)',
+      ),
   }),
-  z.strictObject({ type: z.literal('json_schema'), ...scorerCommon, schema: jsonSchemaSource }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    ...scorerCommon,
+    schema: jsonSchemaSource.describe('an inline JSON Schema, or {file: path} (.json or .yaml)'),
+  }),
   simpleScorer('rouge_l'),
   simpleScorer('bleu'),
-  z.strictObject({ type: z.literal('llm_judge'), ...scorerCommon, rubric: templateSource }),
+  z.strictObject({
+    type: z.literal('llm_judge'),
+    ...scorerCommon,
+    rubric: templateSource.describe('what the judge grades against, or {file: path}'),
+  }),
   simpleScorer('embedding_similarity'),
   z.strictObject({
     type: z.literal('classification'),
     ...scorerCommon,
-    labels: z.array(z.string().min(1)).min(1).optional(),
+    labels: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'the allowed labels: an expected label outside them is bad input, a predicted one counts as other (default: any)',
+      ),
   }),
-  z.strictObject({ type: z.literal('custom'), ...scorerCommon, module: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('custom'),
+    ...scorerCommon,
+    module: z
+      .string()
+      .min(1)
+      .describe('a JS/TS file whose default export is (output, case) => score or {score, reason}'),
+  }),
 ]);
 
+const maxDrop = absoluteShare.describe(
+  'the largest drop allowed, absolute on 0..1 (0.02 = 2 points)',
+);
+const maxIncrease = fraction.describe('the largest increase allowed, relative: 0.2 or "20%"');
 const budgets = z.strictObject({
-  quality: z.strictObject({ max_drop: absoluteShare }).optional(),
-  pass_rate: z.strictObject({ max_drop: absoluteShare }).optional(),
-  latency_p95: z.strictObject({ max_increase: fraction }).optional(),
-  cost: z.strictObject({ max_increase: fraction }).optional(),
-  error_rate: z.strictObject({ max: absoluteShare }).optional(),
+  quality: z.strictObject({ max_drop: maxDrop }).optional().describe('the mean case score (0..1)'),
+  pass_rate: z
+    .strictObject({ max_drop: maxDrop })
+    .optional()
+    .describe('the share of cases that pass'),
+  latency_p95: z
+    .strictObject({ max_increase: maxIncrease })
+    .optional()
+    .describe('the 95th percentile of latency'),
+  cost: z
+    .strictObject({ max_increase: maxIncrease })
+    .optional()
+    .describe("the run's total cost (the targets need a price)"),
+  error_rate: z
+    .strictObject({
+      max: absoluteShare.describe("the candidate's highest share of failed calls, 0..1"),
+    })
+    .optional()
+    .describe('the share of calls that failed'),
   /** Streaming targets: time to first token and time per output token, p95, relative. */
-  ttft_p95: z.strictObject({ max_increase: fraction }).optional(),
-  tpot_p95: z.strictObject({ max_increase: fraction }).optional(),
+  ttft_p95: z
+    .strictObject({ max_increase: maxIncrease })
+    .optional()
+    .describe('time to first token, p95 (targets with stream: true)'),
+  tpot_p95: z
+    .strictObject({ max_increase: maxIncrease })
+    .optional()
+    .describe('time per output token, p95 (targets with stream: true)'),
   /** Population stability index of the score (and, for classification, label) distribution. */
   drift: z
     .strictObject({
-      max_psi: z.number().min(0, 'must not be negative').max(10, 'is implausibly large'),
+      max_psi: z
+        .number()
+        .min(0, 'must not be negative')
+        .max(10, 'is implausibly large')
+        .describe('the largest population stability index allowed (0.2 is a common choice)'),
     })
-    .optional(),
+    .optional()
+    .describe('how far the score (and predicted label) distribution moved'),
 });
 
 const sliceKey = z
   .string()
-  .regex(/^(tags|metadata\.[A-Za-z0-9_.-]+)$/, 'must be "tags" or "metadata.<key>"');
+  .regex(/^(tags|metadata\.[A-Za-z0-9_.-]+)$/, 'must be "tags" or "metadata.<key>"')
+  .describe('"tags" or "metadata.<key>"');
 
 export const configSchema = z.strictObject({
-  version: z.literal(1, { message: 'must be 1' }),
-  dataset: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
-    error: 'must be a path, a glob, or a list of them',
-  }),
-  targets: z.strictObject({ baseline: targetSchema, candidate: targetSchema }),
+  version: z.literal(1, { message: 'must be 1' }).describe('the config format; always 1'),
+  dataset: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+      error: 'must be a path, a glob, or a list of them',
+    })
+    .describe('the golden set: a path, a glob, or a list of them (.jsonl .json .yaml .yml .csv)'),
+  targets: z
+    .strictObject({
+      baseline: targetSchema.describe('what the candidate is compared against'),
+      candidate: targetSchema.describe('the change under test'),
+    })
+    .describe('the two endpoints every case is sent to'),
   // The judge speaks a chat dialect; embeddings speak OpenAI's /embeddings.
-  judge: z.discriminatedUnion('type', [openaiTarget, anthropicTarget]).optional(),
+  judge: z
+    .discriminatedUnion('type', [openaiTarget, anthropicTarget])
+    .optional()
+    .describe('the endpoint llm_judge scorers call'),
   embeddings: openaiTarget
-    .extend({ batch_size: z.number().int().min(1).max(2048).optional() })
-    .optional(),
-  scorers: z.array(scorerSchema).default([]),
-  budgets: budgets.default({}),
+    .extend({
+      batch_size: z
+        .number()
+        .int()
+        .min(1)
+        .max(2048)
+        .optional()
+        .describe('texts per /embeddings request'),
+    })
+    .optional()
+    .describe('the /embeddings endpoint embedding_similarity calls'),
+  scorers: z
+    .array(scorerSchema)
+    .default([])
+    .describe('applied to every case; a case may add its own under `assert`'),
+  budgets: budgets.default({}).describe('what the candidate may lose before the gate blocks it'),
   slices: z
     .strictObject({
-      by: z.array(sliceKey).min(1),
-      min_cases: z.number().int().min(1).default(20),
-      budgets: budgets.default({}),
+      by: z.array(sliceKey).min(1).describe('what to slice by'),
+      min_cases: z
+        .number()
+        .int()
+        .min(1)
+        .default(20)
+        .describe('smaller slices are reported, not gated'),
+      budgets: budgets.default({}).describe('budgets for each slice'),
     })
-    .optional(),
+    .optional()
+    .describe(
+      'per-slice checks: a regression in one segment blocks even when the whole set is fine',
+    ),
   gate: z
     .strictObject({
-      confidence: z.number().gt(0.5).lt(1).default(0.95),
-      min_cases: z.number().int().min(1).default(30),
-      on_inconclusive: z.enum(['pass', 'fail']).default('pass'),
+      confidence: z
+        .number()
+        .gt(0.5)
+        .lt(1)
+        .default(0.95)
+        .describe('confidence of the intervals the verdicts rest on'),
+      min_cases: z
+        .number()
+        .int()
+        .min(1)
+        .default(30)
+        .describe('fewer usable pairs is inconclusive, never pass'),
+      on_inconclusive: z
+        .enum(['pass', 'fail'])
+        .default('pass')
+        .describe('the exit code of an inconclusive decision: 0 (pass) or 1 (fail)'),
       /** Cases sharing this metadata value are one cluster: cluster-robust intervals. */
       cluster_by: z
         .string()
         .regex(/^metadata\.[A-Za-z0-9_.-]+$/, 'must be "metadata.<key>"')
-        .optional(),
+        .optional()
+        .describe(
+          '"metadata.<key>": cases sharing its value are one cluster (cluster-robust intervals)',
+        ),
     })
-    .default({ confidence: 0.95, min_cases: 30, on_inconclusive: 'pass' }),
+    .default({ confidence: 0.95, min_cases: 30, on_inconclusive: 'pass' })
+    .describe('how sure the gate must be'),
   run: z
     .strictObject({
-      concurrency: z.number().int().min(1).max(1024).default(16),
-      timeout_ms: timeoutMs.default(60_000),
-      retries: z.number().int().min(0).max(20).default(4),
-      repeats: z.number().int().min(1).max(100).default(1),
-      seed: z.number().int().default(1),
+      concurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .default(16)
+        .describe('calls in flight per target'),
+      timeout_ms: timeoutMs.default(60_000).describe('per attempt'),
+      retries: z
+        .number()
+        .int()
+        .min(0)
+        .max(20)
+        .default(4)
+        .describe('on 408/429/5xx, network errors, timeouts and malformed replies'),
+      repeats: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(1)
+        .describe('calls per case per target; above 1, scores are means and stability is reported'),
+      seed: z.number().int().default(1).describe('same seed, same case order and same decision'),
       /** First retry waits about this long; each later one doubles it (with jitter). */
-      backoff_ms: z.number().int().min(0).max(60_000).default(500),
+      backoff_ms: z
+        .number()
+        .int()
+        .min(0)
+        .max(60_000)
+        .default(500)
+        .describe('the first retry waits about this long; each later one doubles it'),
       /**
        * This many failed cases in a row on one target (after retries, in the order they were sent)
        * means it is down: stop. Never fewer than twice the target's concurrency (targets/outage.ts).
        */
-      max_consecutive_errors: z.number().int().min(1).default(5),
+      max_consecutive_errors: z
+        .number()
+        .int()
+        .min(1)
+        .default(5)
+        .describe('this many failed cases in a row (at least 2 × concurrency) means down: exit 3'),
       /** Stop (exit 3) before the run's calls cost more than this, in US dollars. */
       max_cost_usd: z
         .number()
         .positive()
         .max(MAX_RUN_COST_USD, `must be at most ${MAX_RUN_COST_USD} USD`)
-        .optional(),
+        .optional()
+        .describe("stop (exit 3) before the run's calls cost more than this, in US dollars"),
       /** A reply (or a whole stream) larger than this fails the call as `too_large`. */
       max_response_bytes: z
         .number()
         .int()
         .min(1024, 'must be at least 1024 bytes')
         .max(MAX_RESPONSE_BYTES, `must be at most ${MAX_RESPONSE_BYTES} bytes (256 MiB)`)
-        .default(DEFAULT_MAX_RESPONSE_BYTES),
+        .default(DEFAULT_MAX_RESPONSE_BYTES)
+        .describe('a longer reply or stream fails the call as too_large'),
       /** A stream that sends nothing for this long is cut (`stream_cut`), whatever timeout_ms says. */
-      stream_idle_timeout_ms: timeoutMs.default(DEFAULT_STREAM_IDLE_TIMEOUT_MS),
+      stream_idle_timeout_ms: timeoutMs
+        .default(DEFAULT_STREAM_IDLE_TIMEOUT_MS)
+        .describe('a stream silent this long is cut (stream_cut)'),
       /** One scorer on one answer may take this long; past it the answer fails as `scorer_timeout`. */
       scorer_timeout_ms: z
         .number()
         .int()
         .min(10)
         .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (one hour)`)
-        .default(DEFAULT_SCORER_TIMEOUT_MS),
+        .default(DEFAULT_SCORER_TIMEOUT_MS)
+        .describe('one scorer on one answer; past it the answer fails as scorer_timeout'),
       /** An on-disk cache of successful answers; on for the baseline only unless said otherwise. */
       cache: z
         .strictObject({
-          dir: z.string().min(1).default('.evalgate-cache'),
-          baseline: z.boolean().default(true),
-          candidate: z.boolean().default(false),
+          dir: z.string().min(1).default('.evalgate-cache').describe('where the answers are kept'),
+          baseline: z.boolean().default(true).describe("reuse the baseline's answers"),
+          candidate: z.boolean().default(false).describe("reuse the candidate's answers"),
         })
-        .optional(),
+        .optional()
+        .describe('an on-disk cache of successful answers (the baseline only, unless said)'),
     })
     .default({
       concurrency: 16,
@@ -356,7 +548,8 @@ export const configSchema = z.strictObject({
       max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
       stream_idle_timeout_ms: DEFAULT_STREAM_IDLE_TIMEOUT_MS,
       scorer_timeout_ms: DEFAULT_SCORER_TIMEOUT_MS,
-    }),
+    })
+    .describe('how the calls are made: concurrency, timeouts, retries, repeats, limits'),
 });
 
 export type Config = z.output<typeof configSchema>;

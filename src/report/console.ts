@@ -68,13 +68,16 @@ function fill(text: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
-interface Column {
+export interface Column {
   header: string;
   right?: boolean;
 }
 
-/** Aligned rows; `style` picks a colour for a cell (around the text only, so widths hold). */
-function grid(
+/**
+ * Aligned rows (also the CLI's `--show` table); `style` picks a colour for a cell (around the
+ * text only, so widths hold).
+ */
+export function grid(
   columns: Column[],
   rows: string[][],
   paint: (s: string, style: Style | undefined) => string,

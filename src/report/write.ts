@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Report } from '../types.js';
 import { writeFileAtomic, writeFileAtomicChunks } from '../util/atomic-write.js';
 import { jsonChunks } from '../util/json-chunks.js';
+import { renderCsv } from './csv.js';
 import { renderJunit } from './junit.js';
 import { JOB_SUMMARY_MAX_CHARS, type MarkdownOptions, renderMarkdown } from './markdown.js';
 import { OutputWriteError } from './output-paths.js';
@@ -11,6 +12,8 @@ export interface OutputPaths {
   report?: string;
   junit?: string;
   summary?: string;
+  /** The per-case results as CSV (`run --csv`). */
+  csv?: string;
 }
 
 // Every output replaces its file atomically (src/util/atomic-write.ts): a run killed mid-write
@@ -60,4 +63,5 @@ export function writeOutputs(
   if (paths.report) writeJson(paths.report, report);
   if (paths.junit) write(paths.junit, () => renderJunit(report));
   if (paths.summary) write(paths.summary, () => renderSummary(report, markdown));
+  if (paths.csv) write(paths.csv, () => renderCsv(report));
 }

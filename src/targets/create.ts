@@ -20,6 +20,8 @@ export interface TargetContext {
   env: NodeJS.ProcessEnv;
   /** The run's settings; a target's own concurrency and timeout_ms win. */
   defaults: CallLimits;
+  /** Set by `validate` without --strict: an unset key variable is a note, not a problem. */
+  missingKey?: (note: InputProblem) => void;
 }
 
 function readTemplate(
@@ -53,7 +55,10 @@ function readTemplate(
   }
 }
 
-/** Reads the key a target needs; an unset variable is bad input, caught before any request. */
+/**
+ * Reads the key a target needs; an unset variable is bad input, caught before any request
+ * (or a note, for `validate`, which sends nothing).
+ */
 function readKey(
   name: string | undefined,
   field: string,
@@ -63,11 +68,13 @@ function readKey(
   if (!name) return undefined;
   const key = ctx.env[name];
   if (!key) {
-    problems.push({
+    const problem = {
       file: ctx.configFile,
       path: `${field}.api_key_env`,
       message: `environment variable ${name} is not set (it should hold the API key)`,
-    });
+    };
+    if (ctx.missingKey) ctx.missingKey(problem);
+    else problems.push(problem);
   }
   return key;
 }

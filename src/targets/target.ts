@@ -1,3 +1,4 @@
+import { notFoundHint } from '../config/base-url.js';
 import type { CallError, CallResult, GoldenCase } from '../types.js';
 import { type Excerpt, maskingExcerpt } from '../util/quoted-error.js';
 import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } from './dialect.js';
@@ -60,11 +61,17 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** `excerpt` masks the body's secrets before it cuts: a key across the cut must not show. */
-function httpErrorMessage(role: string, status: number, body: string, excerpt: Excerpt): string {
+function httpErrorMessage(
+  role: string,
+  status: number,
+  body: string,
+  excerpt: Excerpt,
+  url: URL,
+): string {
   if (status === 401 || status === 403) {
     return `the key for target ${role} was rejected (${status}); check the variable named by api_key_env`;
   }
-  if (status === 404) return `target ${role} answered 404: check base_url/url and the model name`;
+  if (status === 404) return `target ${role} answered 404: ${notFoundHint(url)}`;
   // `[^<>]`, not `[^>]`: a body of 4 MB of `<` would make the latter quadratic.
   const detail = excerpt(body.replace(/<[^<>]*>/g, ' '), 160);
   return `target ${role} answered ${status}${detail ? `: ${detail}` : ''}`;
@@ -124,7 +131,7 @@ export async function callTarget(
       }
       lastError = {
         kind: kindForStatus(status),
-        message: httpErrorMessage(t.role, status, res.body, excerpt),
+        message: httpErrorMessage(t.role, status, res.body, excerpt, req.url),
       };
       waitMs = retryAfterMs(res.headers['retry-after']);
     } catch (err) {

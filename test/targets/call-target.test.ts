@@ -154,7 +154,7 @@ describe('callTarget against a loopback server', () => {
   it.each([
     [400, /^target candidate answered 400: bad param temperature/],
     [403, /^the key for target candidate was rejected \(403\)/],
-    [404, /^target candidate answered 404: check base_url\/url and the model name/],
+    [404, /^target candidate answered 404: .*base_url.*model name/],
     [422, /^target candidate answered 422/],
   ])('does not retry a %d', async (code, message) => {
     const { server, target } = await scripted([status(code, 'bad param temperature')], {
