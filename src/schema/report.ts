@@ -110,6 +110,14 @@ const targetMetrics = z.strictObject({
     })
     .optional(),
   cached: z.number().optional(),
+  no_data: z
+    .strictObject({
+      tokens: z.string().optional(),
+      cost_usd: z.string().optional(),
+      ttft_ms: z.string().optional(),
+      tpot_ms: z.string().optional(),
+    })
+    .optional(),
 });
 
 const check = z.strictObject({
@@ -134,12 +142,15 @@ const powerEntry = z.strictObject({
   metric,
   slice: z.string().nullable(),
   n: z.number(),
-  sd: z.number(),
-  se: z.number(),
-  mde: z.number(),
-  detectable_drop: z.number(),
+  sd: z.number().optional(),
+  se: z.number().optional(),
+  mde: z.number().optional(),
+  detectable_drop: z.number().optional(),
   budget: z.number(),
+  cases_to_pass: z.number().nullable(),
+  cases_to_fail: z.number().nullable(),
   cases_needed: z.number().nullable(),
+  note: z.string().optional(),
 });
 
 const meta = z.strictObject({
@@ -186,6 +197,8 @@ export const reportSchema = z.strictObject({
   cases: z.array(caseReport),
   targets: perSide(targetMetrics),
   checks: z.array(check),
+  blocked: z.boolean().optional(),
+  blocked_by: z.enum(['budget', 'on_inconclusive']).optional(),
   power: z
     .strictObject({ power: z.number(), confidence: z.number(), checks: z.array(powerEntry) })
     .optional(),
