@@ -17,7 +17,7 @@ import type {
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
-import { applyHolm, type Judged } from './multiplicity.js';
+import { applyMultiplicity, type Judged } from './multiplicity.js';
 import { POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
 
@@ -270,7 +270,7 @@ function checksFor(
   const hasLabels = cases.some((c) => c.baseline?.label && c.candidate?.label);
   const metrics = budgetList(budgets, hasLabels);
   const { comparisons, binary } = comparisonsFor(cases, slice, metrics, s);
-  // With 0/1 scores and equal budgets the two checks are one test: one place in Holm's family.
+  // With 0/1 scores and equal budgets the two checks are one test: one place in the family.
   const same =
     binary &&
     budgets.quality !== undefined &&
@@ -313,8 +313,9 @@ function sameTest(c: Comparison, other: string): Comparison {
 
 /**
  * Every budget becomes a check on the whole set, and each slice's budgets a check per slice;
- * then Holm's correction across all of them decides which failures stand, and the power of the
- * quality and pass-rate checks says what the run could have caught.
+ * then the multiplicity procedure across all of them decides which failures stand (and at what
+ * level each interval is shown), and the power of the quality and pass-rate checks says what the
+ * run could have caught.
  */
 export function buildChecks(
   cases: CaseReport[],
@@ -376,7 +377,7 @@ export function buildChecks(
       );
     }
   }
-  const checks = applyHolm(judged, 1 - s.confidence);
+  const checks = applyMultiplicity(judged, s.confidence);
   const power: PowerReport = { power: POWER, confidence: s.confidence, checks: entries };
   // A check that already failed detected its regression; its paired differences include that
   // regression, so a "too few cases" estimate from them would only confuse.
