@@ -12,10 +12,14 @@ export function sortReplicates(samples: Float64Array | readonly number[]): Float
   return Float64Array.from(samples, (v) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v)).sort();
 }
 
-/** The 1-based order statistic k = ⌊(1 − level)(B + 1)⌋ that both bounds below read. */
+/**
+ * The 1-based order statistic k = ⌊(1 − level)(B + 1)⌋ that both bounds below read. A level made
+ * as 1 − a carries a's rounding, so a tail of exactly 25/1000 can come back as 24.999…/1000: a
+ * relative 1e-9 allowance lets it read 25, as the p-value (25/1000 ≤ a) does.
+ */
 function tailRank(B: number, level: number, fn: string): number {
   assertInRange(level, 0, 1, 'level', fn, true);
-  return Math.floor((1 - level) * (B + 1));
+  return Math.floor((1 - level) * (B + 1) * (1 + 1e-9));
 }
 
 /**
