@@ -203,6 +203,14 @@ export type MetricName =
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type Decision = Verdict;
 
+export interface CheckAdjustment {
+  method: 'weighted Holm';
+  /** Tests in the family (quality and pass rate on the same 0/1 scores count once). */
+  tests: number;
+  /** The one-sided confidence level of the interval's optimistic end. */
+  level: number;
+}
+
 export interface Check {
   metric: MetricName;
   slice: string | null;
@@ -210,7 +218,12 @@ export interface Check {
   candidate: number | null;
   /** candidate − baseline for absolute metrics; candidate / baseline − 1 for relative ones. */
   delta: number | null;
-  /** [lower, upper]: each end is a one-sided bound at the gate's confidence. */
+  /**
+   * [lower, upper]: the interval the verdict is based on (null without enough data). Each end is
+   * a one-sided bound at the gate's confidence, except that where `adjustment` is present the
+   * optimistic end (the one a fail is decided on) is at `adjustment.level`. The check fails
+   * exactly when the whole interval is past the budget and passes exactly when it is within.
+   */
   ci: [number, number] | null;
   /** The budget as configured: an absolute amount or a relative fraction (0.2 = 20%). */
   budget: number;
@@ -219,8 +232,13 @@ export interface Check {
   n: number;
   verdict: Verdict;
   reason: string;
-  /** Holm-adjusted p_value across every check that can fail (null when this one cannot). */
+  /**
+   * The multiplicity-adjusted p_value (weighted Holm across every check that can fail; null when
+   * this one cannot): at most 1 − confidence exactly when the check fails.
+   */
   p_adjusted?: number | null;
+  /** How `ci` was adjusted for multiplicity, when the family holds more than one test. */
+  adjustment?: CheckAdjustment;
   /** Quality and pass rate: the smallest change this run detects at 80% power, as a share. */
   mde?: number;
   /** How the interval was computed ("paired t", "exact McNemar", "cluster-robust t", …). */

@@ -12,6 +12,14 @@ export interface Comparison {
   regression: [number, number] | null;
   /** Evidence that the regression exceeds the budget (small = strong). */
   p_value: number | null;
+  /**
+   * The optimistic end of `regression` at any one-sided level at or above the confidence, built
+   * so that `p_value ≤ a` exactly when `optimisticAt(1 − a)` exceeds the budget (up to
+   * rounding): the multiplicity procedure tests a check at a share of α and shows the bound it
+   * tested, so the interval and the verdict cannot disagree. Present whenever `regression` is;
+   * `optimisticAt(confidence)` is `regression[0]`.
+   */
+  optimisticAt?: (level: number) => number;
   /** Usable pairs (or calls, for a ceiling). */
   n: number;
   /** How the bounds were computed, in a few words ("paired t", "exact McNemar", …). */

@@ -1,7 +1,9 @@
 import {
   bootstrapPValueBelow,
-  percentileBounds,
+  lowerOrderBound,
   populationStabilityIndex,
+  sortReplicates,
+  upperOrderBound,
 } from '../stats/index.js';
 import { emptyComparison } from './comparison.js';
 import type { Resampled } from './resampled.js';
@@ -47,6 +49,7 @@ function histogramDrift(
         ci: none,
         regression: none,
         p_value: 1,
+        optimisticAt: () => 0,
         method: 'PSI',
         note,
       },
@@ -94,9 +97,12 @@ function histogramDrift(
       return populationStabilityIndex(hb, hc);
     },
     finish: (replicates) => {
-      const [qLow, qHigh] = percentileBounds(replicates, confidence);
-      const lower = Math.max(0, 2 * psi - qHigh);
-      const upper = Math.max(0, 2 * psi - qLow);
+      // The k-th largest replicate falls below 2·PSI − budget exactly when the p-value below is
+      // at most 1 − level (k = ⌊(1 − level)(B + 1)⌋), so bound and p-value agree at any level.
+      const sorted = sortReplicates(replicates);
+      const lowerAt = (level: number) => Math.max(0, 2 * psi - upperOrderBound(sorted, level));
+      const lower = lowerAt(confidence);
+      const upper = Math.max(0, 2 * psi - lowerOrderBound(sorted, confidence));
       return {
         baseline: null,
         candidate: null,
@@ -104,6 +110,7 @@ function histogramDrift(
         ci: [lower, upper],
         regression: [lower, upper],
         p_value: bootstrapPValueBelow(replicates, 2 * psi - maxPsi),
+        optimisticAt: lowerAt,
         n: used,
         method: 'PSI, paired bootstrap',
         note,

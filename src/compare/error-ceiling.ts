@@ -54,8 +54,11 @@ export function compareErrorCeiling(
     delta: baseRate === null ? null : rate - baseRate,
     ci: [lower, upper],
     regression: [lower, upper],
-    // P(at least this many errors | the true rate sits exactly at the ceiling).
+    // P(at least this many errors | the true rate sits exactly at the ceiling): the
+    // Clopper–Pearson lower bound at a level passes the ceiling exactly when this is at most
+    // 1 − level.
     p_value: errors === 0 ? 1 : binomialSurvival(errors - 1, n, max),
+    optimisticAt: (level) => clopperPearsonLower(errors, n, level),
     n,
     method: 'Clopper–Pearson',
     ...(note ? { note } : {}),

@@ -44,12 +44,21 @@ export function compareDiscordant(
     note: `${m} discordant ${m === 1 ? 'pair' : 'pairs'}`,
   };
   if (m === 0) {
-    return { ...base, delta: 0, ci: [0, 0], regression: [0, 0], p_value: 1 };
+    return {
+      ...base,
+      delta: 0,
+      ci: [0, 0],
+      regression: [0, 0],
+      p_value: 1,
+      optimisticAt: () => 0,
+    };
   }
   const share = m / n;
-  const thetaLow = clopperPearsonLower(losses, m, confidence);
+  // The Clopper–Pearson lower bound on θ at a level exceeds θ0 exactly when the binomial tail
+  // p below is at most 1 − level, so this bound and that p-value always agree.
+  const optimisticAt = (level: number) => share * (2 * clopperPearsonLower(losses, m, level) - 1);
   const thetaHigh = clopperPearsonUpper(losses, m, confidence);
-  const optimistic = share * (2 * thetaLow - 1);
+  const optimistic = optimisticAt(confidence);
   const pessimistic = share * (2 * thetaHigh - 1);
   const theta0 = (1 + (maxDrop * n) / m) / 2;
   // With θ0 ≥ 1 even m losses of m could not drop the rate past the budget.
@@ -60,5 +69,6 @@ export function compareDiscordant(
     ci: [-pessimistic, -optimistic],
     regression: [optimistic, pessimistic],
     p_value: p,
+    optimisticAt,
   };
 }

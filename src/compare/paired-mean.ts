@@ -5,6 +5,7 @@ import {
   pValueBelow,
   type Rng,
   tCdf,
+  tQuantile,
 } from '../stats/index.js';
 import { type Comparison, emptyComparison } from './comparison.js';
 import { compareDiscordant, EXACT_DISCORDANT_BELOW } from './paired-binary.js';
@@ -36,6 +37,11 @@ function isBinary(values: ArrayLike<number>): boolean {
     if (v !== 0 && v !== 1) return false;
   }
   return true;
+}
+
+/** The optimistic end of a t interval's regression (minus its upper bound), at any level. */
+function tOptimisticAt(mean: number, se: number, df: number): (level: number) => number {
+  return (level) => -(mean + tQuantile(level, df) * se);
 }
 
 function distinctCount(clusters: Uint32Array): number {
@@ -97,6 +103,7 @@ export function comparePairedMeans(
       ci: [r.lower, r.upper],
       regression: [-r.upper, -r.lower],
       p_value: p,
+      optimisticAt: tOptimisticAt(r.mean, r.se, r.df),
       n,
       method: 'cluster-robust t',
       note: `${g} clusters`,
@@ -113,6 +120,7 @@ export function comparePairedMeans(
     ci: [iid.lower, iid.upper],
     regression: [-iid.upper, -iid.lower],
     p_value: pValueBelow(diffs, -maxDrop),
+    optimisticAt: tOptimisticAt(iid.mean, iid.se, iid.df),
     n,
     method: 'paired t',
     ...(options.unit ? { note: options.unit } : {}),
@@ -138,7 +146,9 @@ export function comparePairedMeans(
       delta: iid.mean,
       ci: [0 - pessimistic, 0 - optimistic], // 0 − x: no negative zero for an exact 0
       regression: [optimistic, pessimistic],
+      // Fails only where both fail: the smaller bound, as the p-value is the larger of the two.
       p_value: Math.max(exact.p_value!, tBounds.p_value!),
+      optimisticAt: (at) => Math.min(exact.optimisticAt!(at), tBounds.optimisticAt!(at)),
       n,
       method: 'exact McNemar + t',
       note: exact.note!,
@@ -157,6 +167,7 @@ export function comparePairedMeans(
       ci: [r.lower, r.upper],
       regression: [-r.upper, -r.lower],
       p_value: r.pBelow,
+      optimisticAt: (at) => -r.upperAt(at),
       n,
       method: 'bootstrap-t',
       note: `${n} pairs`,

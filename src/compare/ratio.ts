@@ -1,9 +1,11 @@
 import {
   bootstrapPValueAbove,
-  percentileBounds,
+  lowerOrderBound,
   quantileUnsorted,
   type Rng,
   selectKth,
+  sortReplicates,
+  upperOrderBound,
   weightedQuantile,
 } from '../stats/index.js';
 import { type Comparison, emptyComparison } from './comparison.js';
@@ -145,7 +147,11 @@ export function ratioResampling(
   return {
     statistic,
     finish: (replicates) => {
-      const [lower, upper] = percentileBounds(replicates, confidence);
+      // Order statistics rather than interpolated quantiles: the k-th smallest replicate is the
+      // bound that the (count + 1)/(B + 1) p-value matches exactly, at any level.
+      const sorted = sortReplicates(replicates);
+      const lower = lowerOrderBound(sorted, confidence);
+      const upper = upperOrderBound(sorted, confidence);
       return {
         baseline: b,
         candidate: c,
@@ -153,6 +159,7 @@ export function ratioResampling(
         ci: [lower, upper],
         regression: [lower, upper],
         p_value: bootstrapPValueAbove(replicates, maxIncrease),
+        optimisticAt: (level) => lowerOrderBound(sorted, level),
         n,
         method: 'paired bootstrap',
       };

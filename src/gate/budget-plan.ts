@@ -5,6 +5,7 @@ import { escapeTerminal } from '../report/escape.js';
 import { checkName, formatBudget } from '../report/format.js';
 import type { GoldenCase, MetricName, Side } from '../types.js';
 import { budgetList } from './checks.js';
+import { initialShare } from './multiplicity.js';
 import {
   type CasesToDecide,
   casesToDecide,
@@ -121,6 +122,22 @@ export function buildBudgetPlan(input: PlanInput): BudgetPlan {
   const notes: string[] = [];
   const spread: Spread =
     input.baselineErrorRate !== undefined ? { errorRate: input.baselineErrorRate } : {};
+  // The whole-set and slice tests the run will have, for each check's least share of α.
+  const sliceSizes = new Map<string, number>();
+  const slicing = config.slices;
+  if (slicing)
+    for (const c of cases)
+      for (const label of caseSlices(c, slicing.by))
+        sliceSizes.set(label, (sliceSizes.get(label) ?? 0) + 1);
+  const wholeTests = budgetEntries(config.budgets).length;
+  const sliceTests = slicing
+    ? [...sliceSizes.values()].filter((size) => size >= slicing.min_cases).length *
+      budgetEntries(slicing.budgets).length
+    : 0;
+  const failAlpha =
+    input.failAlpha ??
+    ((slice: string | null) =>
+      (1 - confidence) * initialShare(slice === null, wholeTests, sliceTests));
   const add = (
     budgets: Budgets,
     slice: string | null,
@@ -133,7 +150,7 @@ export function buildBudgetPlan(input: PlanInput): BudgetPlan {
       const need = casesToDecide(metric, budget, spread, {
         confidence,
         minCases,
-        ...(input.failAlpha ? { failAlpha: input.failAlpha(slice) } : {}),
+        failAlpha: failAlpha(slice),
       });
       const row: PlanRow = { metric, slice, budget, path, n, minCases, need };
       if (metric === 'error_rate') {
@@ -158,9 +175,7 @@ export function buildBudgetPlan(input: PlanInput): BudgetPlan {
 
   const slices = config.slices;
   if (slices && budgetEntries(slices.budgets).length > 0) {
-    const sizes = new Map<string, number>();
-    for (const c of cases)
-      for (const label of caseSlices(c, slices.by)) sizes.set(label, (sizes.get(label) ?? 0) + 1);
+    const sizes = sliceSizes;
     const small: string[] = [];
     for (const [label, size] of [...sizes].sort(([a], [b]) => a.localeCompare(b))) {
       if (size < slices.min_cases) small.push(`${label} (${size})`);

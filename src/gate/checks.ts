@@ -19,7 +19,7 @@ import type {
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
-import { applyHolm, type Judged } from './multiplicity.js';
+import { applyMultiplicity, initialShare, type Judged } from './multiplicity.js';
 import { noDataCheck } from './no-data.js';
 import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
@@ -281,7 +281,7 @@ function checksFor(
   const hasLabels = cases.some((c) => c.baseline?.label && c.candidate?.label);
   const metrics = budgetList(budgets, hasLabels);
   const { comparisons, binary } = comparisonsFor(cases, slice, metrics, s);
-  // With 0/1 scores and equal budgets the two checks are one test: one place in Holm's family.
+  // With 0/1 scores and equal budgets the two checks are one test: one place in the family.
   const same =
     binary &&
     budgets.quality !== undefined &&
@@ -316,12 +316,6 @@ function checksFor(
     if (entry) {
       power.push(entry);
       if (entry.mde !== undefined && comparison.n >= minCases) check = { ...check, mde: entry.mde };
-      const clause = check.verdict === 'inconclusive' ? decideClause(entry) : undefined;
-      if (clause)
-        check = {
-          ...check,
-          reason: check.reason.replace(/(; more cases would)?\.?$/, `; ${clause}.`),
-        };
     }
     judged.push({ input, check, ...(twin ? { test: `quality=pass_rate|${slice ?? ''}` } : {}) });
   });
@@ -338,14 +332,45 @@ function sameTest(c: Comparison, other: string): Comparison {
 
 /**
  * Every budget becomes a check on the whole set, and each slice's budgets a check per slice;
- * then Holm's correction across all of them decides which failures stand, and the power entries
- * (cases needed per check, see power.ts) say what the run could have decided.
+ * then the multiplicity procedure across all of them decides which failures stand (and at what
+ * level each interval is shown), and the power entries (cases needed per check, see power.ts)
+ * say what the run could have decided.
  */
 export function buildChecks(
   cases: CaseReport[],
   s: CheckSettings,
 ): { checks: Check[]; warnings: string[]; power: PowerReport } {
-  const whole = checksFor(cases, null, s.budgets, s.minCases, s);
+  const bySlice = new Map<string, CaseReport[]>();
+  if (s.slices) {
+    for (const c of cases) {
+      for (const label of c.slices) {
+        const members = bySlice.get(label);
+        if (members) members.push(c);
+        else bySlice.set(label, [c]);
+      }
+    }
+  }
+  // The family is known before anything is compared: each check's least share of α sets the
+  // level its cases-needed figures plan for, and the resamples a bootstrap needs to reach it.
+  const alpha = 1 - s.confidence;
+  const hasLabels = cases.some((c) => c.baseline?.label && c.candidate?.label);
+  const wholeTests = budgetList(s.budgets, hasLabels).length;
+  const gatedSlices = s.slices
+    ? [...bySlice.values()].filter((m) => m.length >= s.slices!.min_cases).length
+    : 0;
+  const sliceTests = s.slices ? gatedSlices * budgetList(s.slices.budgets, hasLabels).length : 0;
+  const share = (whole: boolean) => initialShare(whole, wholeTests, sliceTests);
+  // At least two replicates beyond the bound at a check's least share, or a bootstrap check
+  // could never fail; whole-set and slice checks draw their own resamples.
+  const resamplesFor = (whole: boolean) =>
+    Math.max(s.resamples ?? 2000, Math.ceil(2 / (share(whole) * alpha)));
+  const planned: CheckSettings = {
+    ...s,
+    failAlpha: s.failAlpha ?? ((slice) => alpha * share(slice === null)),
+  };
+  const wholeSettings = { ...planned, resamples: resamplesFor(true) };
+  const sliceSettings = { ...planned, resamples: resamplesFor(false) };
+  const whole = checksFor(cases, null, s.budgets, s.minCases, wholeSettings);
   const judged = [...whole.judged];
   const entries = [...whole.power];
   const warnings: string[] = [];
@@ -377,21 +402,13 @@ export function buildChecks(
     if (hint) warnings.push(clusterWarning(hint));
   }
   if (s.slices) {
-    const bySlice = new Map<string, CaseReport[]>();
-    for (const c of cases) {
-      for (const label of c.slices) {
-        const members = bySlice.get(label);
-        if (members) members.push(c);
-        else bySlice.set(label, [c]);
-      }
-    }
     const small: string[] = [];
     for (const [label, members] of [...bySlice].sort(([a], [b]) => a.localeCompare(b))) {
       if (members.length < s.slices.min_cases) {
         small.push(`${label} (${members.length})`);
         continue;
       }
-      const gated = checksFor(members, label, s.slices.budgets, s.slices.min_cases, s);
+      const gated = checksFor(members, label, s.slices.budgets, s.slices.min_cases, sliceSettings);
       judged.push(...gated.judged);
       entries.push(...gated.power);
     }
@@ -401,7 +418,16 @@ export function buildChecks(
       );
     }
   }
-  const checks = applyHolm(judged, 1 - s.confidence);
+  const byKey = new Map(entries.map((e) => [`${e.metric}|${e.slice}`, e]));
+  // After the procedure, which writes each check's final reason: an inconclusive one then says
+  // how many cases would decide it.
+  const checks = applyMultiplicity(judged, s.confidence).map((c) => {
+    const entry = byKey.get(`${c.metric}|${c.slice}`);
+    const clause = c.verdict === 'inconclusive' && entry ? decideClause(entry) : undefined;
+    return clause
+      ? { ...c, reason: c.reason.replace(/(; more cases would)?\.?$/, `; ${clause}.`) }
+      : c;
+  });
   const power: PowerReport = { power: POWER, confidence: s.confidence, checks: entries };
   // A check that already failed detected its regression; its paired differences include that
   // regression, so a "too few cases" estimate from them would only confuse.

@@ -27,10 +27,12 @@ function short(c: Check, confidence: number): string {
       ? c.reason.replace(/\.$/, '')
       : `${name}: insufficient data`;
   }
+  const adjusted = c.adjustment ? ', adjusted' : ''; // for multiplicity: the reason says how
+  const ci = `(${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}${adjusted})`;
   if (c.metric === 'error_rate') {
-    return `${name} ${formatValue(c.metric, c.candidate)} (${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}) vs ceiling ${formatBudget(c.metric, c.budget).replace('≤ ', '')}`;
+    return `${name} ${formatValue(c.metric, c.candidate)} ${ci} vs ceiling ${formatBudget(c.metric, c.budget).replace('≤ ', '')}`;
   }
-  return `${name} ${formatDelta(c.metric, c.delta)} (${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}) vs the ${formatBudget(c.metric, c.budget)} budget`;
+  return `${name} ${formatDelta(c.metric, c.delta)} ${ci} vs the ${formatBudget(c.metric, c.budget)} budget`;
 }
 
 /**

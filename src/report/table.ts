@@ -45,7 +45,8 @@ export const CHECK_HEADERS = ['Metric', 'Baseline', 'Candidate', 'Change', 'Budg
 export function formatChange(check: Check, confidence: number): string {
   const delta = formatDelta(check.metric, check.delta);
   if (check.delta === null || !check.ci) return delta;
-  return `${delta} (${formatConfidence(confidence)} CI ${formatInterval(check.metric, check.ci)})`;
+  const adjusted = check.adjustment ? ', adjusted' : ''; // for multiplicity: see the reason
+  return `${delta} (${formatConfidence(confidence)} CI ${formatInterval(check.metric, check.ci)}${adjusted})`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { assertFinite, assertInRange, assertInteger } from './assert.js';
 import { meanAndSd } from './mean-sd.js';
+import { lowerOrderBound, upperOrderBound } from './order-bounds.js';
 import type { Rng } from './rng.js';
 
 export interface BootstrapTResult {
@@ -15,6 +16,11 @@ export interface BootstrapTResult {
   upper: number;
   /** Evidence that the true mean is below `threshold`: (#{t* ≤ t_obs} + 1) / (B + 1). */
   pBelow: number;
+  /**
+   * The upper bound at any one-sided level: mean − t*_(k)·se with k = ⌊(B + 1)(1 − level)⌋
+   * (+Infinity when k < 1). It falls below `threshold` exactly when `pBelow` ≤ 1 − level.
+   */
+  upperAt: (level: number) => number;
 }
 
 /**
@@ -51,7 +57,8 @@ export function pairedBootstrapT(
   const { n, mean, sd } = meanAndSd(values);
   const se = sd / Math.sqrt(n);
   if (sd === 0) {
-    return { n, mean, sd, se, lower: mean, upper: mean, pBelow: mean < threshold ? 0 : 1 };
+    const pBelow = mean < threshold ? 0 : 1;
+    return { n, mean, sd, se, lower: mean, upper: mean, pBelow, upperAt: () => mean };
   }
   const B = options.resamples;
   const rng = options.rng;
@@ -82,16 +89,15 @@ export function pairedBootstrapT(
     if (t <= tObserved) atOrBelow++;
   }
   tStar.sort();
-  const k = Math.floor((B + 1) * (1 - confidence)); // 1-based order statistic
-  const low = k >= 1 ? tStar[k - 1]! : Number.NEGATIVE_INFINITY;
-  const high = k >= 1 ? tStar[B - k]! : Number.POSITIVE_INFINITY;
+  const upperAt = (level: number) => mean - lowerOrderBound(tStar, level) * se;
   return {
     n,
     mean,
     sd,
     se,
-    lower: mean - high * se,
-    upper: mean - low * se,
+    lower: mean - upperOrderBound(tStar, confidence) * se,
+    upper: upperAt(confidence),
     pBelow: (atOrBelow + 1) / (B + 1),
+    upperAt,
   };
 }

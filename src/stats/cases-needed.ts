@@ -19,7 +19,8 @@ import { tQuantile } from './t-quantile.js';
  * @param confidence one-sided confidence level, in (0, 1).
  * @param power in (0, 1) (default 0.8).
  * @param sdAlt the spread at the true change (default sd).
- * @returns an integer >= 2 (2 when sd is 0).
+ * @returns an integer >= 2 (2 when sd is 0); the normal answer beyond 1e9 (Infinity past the
+ *   double range).
  * @throws {RangeError} when sd is negative, effect is not positive, or a level is outside (0, 1).
  * @example
  * casesNeeded(0.5, 0.02, 0.95); // 3866
@@ -45,6 +46,9 @@ export function casesNeeded(
   if (sd === 0 && sdAlt === 0) return 2;
   const z = normalQuantile(confidence) * sd + normalQuantile(power) * sdAlt;
   const n = Math.max(2, Math.ceil((z / effect) ** 2));
+  // Past a billion cases the t and normal quantiles differ by far less than one case, and near
+  // 2^53 whole numbers can no longer be stepped (the search below would never end).
+  if (!(n <= 1e9)) return n;
   const fits = (m: number) =>
     (tQuantile(confidence, m - 1) * sd + tQuantile(power, m - 1) * sdAlt) / Math.sqrt(m) <= effect;
   // t quantiles exceed normal ones, so the normal answer is a lower bound: gallop up from it

@@ -20,6 +20,7 @@ export { type MeanSd, meanAndSd } from './mean-sd.js';
 export { minimumDetectableEffect } from './minimum-detectable-effect.js';
 export { normalCdf } from './normal-cdf.js';
 export { normalQuantile } from './normal-quantile.js';
+export { lowerOrderBound, sortReplicates, upperOrderBound } from './order-bounds.js';
 export { type PairedMeanBounds, pairedMeanBounds } from './paired-mean-bounds.js';
 export { pValueAbove, pValueBelow } from './paired-t-p-value.js';
 export { percentileBounds } from './percentile-bounds.js';

@@ -30,8 +30,23 @@ export function tQuantile(p: number, df: number): number {
   const q = p < 0.5 ? p : 1 - p; // the tail beyond |t|, < 0.5 (1 − p is exact for p ≥ 0.5)
   if (df === 1) return sign / Math.tan(Math.PI * q);
   if (df === 2) return (sign * (1 - 2 * q)) / Math.sqrt(2 * q * (1 - q));
-  return sign * upperQuantile(q, df);
+  const key = `${q},${df}`;
+  let t = memo.get(key);
+  if (t === undefined) {
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    t = upperQuantile(q, df);
+    memo.set(key, t);
+  }
+  return sign * t;
 }
+
+/**
+ * Solved quantiles by (tail, df). A run asks for the same few (the confidence and each check's
+ * levels at each slice's df, again for power and cases needed), and each solve costs tens of
+ * tail evaluations; the function is pure, so a bounded memo changes nothing but the time.
+ */
+const memo = new Map<string, number>();
+const MEMO_SIZE = 4096;
 
 /** The t ≥ 0 with P(T > t) = q, for 0 < q < 0.5. */
 function upperQuantile(q: number, df: number): number {

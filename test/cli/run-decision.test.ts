@@ -7,7 +7,7 @@ import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-open
 import { baseConfig, workspace } from '../helpers/workspace.js';
 
 // The decision through the real front door (in process) against a loopback endpoint: clusters
-// from the dataset, Holm across slices, power in the report, drift, and bad input for a
+// from the dataset, weighted Holm across slices, power in the report, drift, and bad input for a
 // streaming budget on a target that does not stream.
 
 let server: FakeServer | undefined;
@@ -32,7 +32,7 @@ function golden(): string {
 }
 
 describe('evalgate run: the decision end to end', () => {
-  it('blocks a regression confined to one slice, with Holm, clusters and power in the report', async () => {
+  it('blocks a regression confined to one slice, with weighted Holm, clusters and power in the report', async () => {
     // The candidate gets billing wrong half the time; the baseline answers everything right.
     server = await startFakeOpenAI((req) => {
       const i = Number(userText(req).match(/q(\d+)/)?.[1] ?? 0);
@@ -63,7 +63,11 @@ describe('evalgate run: the decision end to end', () => {
     // One billing turn per conversation: within the slice no cluster is shared, so plain t.
     expect(billing).toMatchObject({ verdict: 'fail', method: 'paired t' });
     expect(billing.p_adjusted).toBeGreaterThanOrEqual(billing.p_value!);
-    expect(billing.reason).toMatch(/Holm-adjusted p [<=] [\d.]+ across \d+ (?:checks|tests)\)\.$/);
+    expect(billing.reason).toMatch(/\(weighted Holm, adjusted p [<=] [\d.]+\)\.$/);
+    // The interval it shows is the one it was tested with, labelled, and wholly past the budget.
+    expect(billing.adjustment).toMatchObject({ method: 'weighted Holm' });
+    expect(billing.reason).toMatch(/, adjusted for \d+ (?:checks|tests); paired t\)/);
+    expect(billing.ci![1]).toBeLessThan(-0.1);
     // Failing checks come first; every check that could fail carries its adjusted p-value.
     expect(report.checks[0]!.verdict).toBe('fail');
     for (const c of report.checks) expect(c).toHaveProperty('p_adjusted');

@@ -134,16 +134,16 @@ describe('buildChecks', () => {
   });
 
   it('catches a drop confined to one slice while the whole set passes, and skips small slices with a warning', () => {
-    // 1000 cases; `billing` holds 40 of them and the candidate loses 10 of those (−25 pts there,
-    // −1 pt overall). `rare` holds 5. (Issue 5: a failure must survive Holm's correction across
-    // the three checks, and with few discordant pairs the exact McNemar bound is used when it is
-    // the more cautious, so the slice loses 10 cases here rather than 8, whose exact p of 0.023
-    // is 0.07 after the correction.)
+    // 1000 cases; `billing` holds 40 of them and the candidate loses 12 of those (−30 pts there,
+    // −1.2 pts overall). `rare` holds 5. (A failure must survive the weighted Holm procedure: the
+    // two slices share 15% of α, 0.00375 each, and with few discordant pairs the exact McNemar
+    // bound is used when it is the more cautious, so the slice loses 12 cases here: exact p =
+    // (7/12)^12 = 0.0016, where 10 losses would give 0.6^10 = 0.006.)
     const slices = (i: number) => [
       i < 40 ? 'tags=billing' : 'tags=general',
       ...(i >= 40 && i < 45 ? ['tags=rare'] : []),
     ];
-    const all = flatCases(1000, (i) => i < 10, slices);
+    const all = flatCases(1000, (i) => i < 12, slices);
     const { checks, warnings } = buildChecks(
       all,
       settings(
@@ -157,10 +157,18 @@ describe('buildChecks', () => {
       ['tags=general', 'pass', 960],
     ]);
     const billing = find(checks, 'quality', 'tags=billing');
-    expect(billing.delta).toBeCloseTo(-0.25, 12);
+    expect(billing.delta).toBeCloseTo(-0.3, 12);
     expect(billing.budget).toBe(0.05);
     expect(billing.p_adjusted).toBeLessThanOrEqual(0.05);
-    expect(billing.reason).toMatch(/Holm-adjusted p = 0\.0\d\d across 3 checks\)\.$/);
+    // The first slice rejected, at its starting share of α: (1 − 0.85) / 2.
+    expect(billing.adjustment).toEqual({
+      method: 'weighted Holm',
+      tests: 3,
+      level: 1 - 0.0075 / 2,
+    });
+    expect(billing.reason).toMatch(
+      /^quality \[tags=billing\] -30\.0 pts \(95% CI -\d+\.\d\.\.-\d+\.\d, adjusted for 3 checks; exact McNemar \+ t, 12 discordant pairs\) exceeds .* \(weighted Holm, adjusted p = 0\.0\d\d\)\.$/,
+    );
     // The billing slice failed, so no "too small for its budget" warning is raised about it:
     // its paired differences hold the regression it detected.
     expect(warnings).toEqual([
@@ -337,9 +345,22 @@ describe('buildChecks', () => {
       const alone = buildChecks(all, settings(budgets, { seed: 7 })).checks;
       const withSlices = buildChecks(all, settings(budgets, { seed: 7, slices })).checks;
       expect(withSlices).toHaveLength(6);
-      // Issue 5: only Holm's adjusted p-value depends on the family (2 checks, then 6).
-      const drop = (checks: Check[]) => checks.map(({ p_adjusted: _, ...rest }) => rest);
+      // Only what the family decides depends on it (2 checks, then 6): the adjusted p-value and
+      // the level of the optimistic end (with the reason that states it); the pessimistic end,
+      // the p-value and the verdict stay.
+      const drop = (checks: Check[]) =>
+        checks.map(({ p_adjusted: _, adjustment: __, reason: ___, ci, ...rest }) => ({
+          ...rest,
+          pessimistic: ci![1],
+        }));
       expect(drop(withSlices.slice(0, 2))).toEqual(drop(alone));
+      expect(alone.map((c) => c.adjustment?.level)).toEqual([0.975, 0.975]);
+      expect(withSlices.slice(0, 2).map((c) => c.adjustment?.level)).toEqual([
+        1 - (0.85 / 2) * 0.05,
+        1 - (0.85 / 2) * 0.05,
+      ]);
+      for (const [a, w] of alone.map((c, i) => [c, withSlices[i]!] as const))
+        expect(w.ci![0]).toBeLessThanOrEqual(a.ci![0]);
     });
   });
 });

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Budgets } from '../../src/config/schema.js';
 import { buildChecks, type CheckSettings } from '../../src/gate/checks.js';
 import { decide, summarize } from '../../src/gate/decide.js';
-import { applyHolm, type Judged } from '../../src/gate/multiplicity.js';
+import { applyMultiplicity } from '../../src/gate/multiplicity.js';
 import { powerEntry, powerWarnings } from '../../src/gate/power.js';
 import { judge } from '../../src/gate/verdict.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { CaseReport, Check, MetricName, SideResult } from '../../src/types.js';
+import { judgedDrop } from './judged.js';
 
-// The decision's additions for issue 5: streaming latencies, drift, clusters, Holm, power.
+// The decision's additions for issue 5: streaming latencies, drift, clusters, multiplicity,
+// power.
 
 function side(o: Partial<SideResult> = {}): SideResult {
   return {
@@ -57,7 +59,7 @@ describe('streaming latencies', () => {
     });
     expect(find(checks, 'ttft_p95').delta).toBeCloseTo(0.5, 12);
     expect(find(checks, 'ttft_p95').reason).toMatch(
-      /^TTFT p95 \+50\.0% \(95% CI \+50\.0%\.\.\+50\.0%; paired bootstrap\) exceeds the \+20% budget/,
+      /^TTFT p95 \+50\.0% \(95% CI \+50\.0%\.\.\+50\.0%, adjusted for 2 checks; paired bootstrap\) exceeds the \+20% budget/,
     );
     expect(find(checks, 'tpot_p95')).toMatchObject({ verdict: 'pass', delta: 0 });
   });
@@ -95,7 +97,7 @@ describe('drift', () => {
     expect(checks.map((c) => c.metric)).toEqual(['drift', 'label_drift']);
     expect(find(checks, 'label_drift')).toMatchObject({ verdict: 'fail', n: 300 });
     expect(find(checks, 'label_drift').reason).toMatch(
-      /^label drift PSI 0\.\d{3} \(95% CI 0\.\d{3}\.\.0\.\d{3}; PSI, paired bootstrap, 3 labels\) exceeds the PSI ≤ 0\.05 budget: even the optimistic bound is a larger shift than allowed \(Holm-adjusted p [<=] [\d.]+ across 2 checks\)\.$/,
+      /^label drift PSI 0\.\d{3} \(95% CI 0\.\d{3}\.\.0\.\d{3}, adjusted for 2 checks; PSI, paired bootstrap, 3 labels\) exceeds the PSI ≤ 0\.05 budget: even the optimistic bound is a larger shift than allowed \(weighted Holm, adjusted p [<=] [\d.]+\)\.$/,
     );
     // Without labels there is no label check.
     const bare = cases.map((c) => ({ ...c, baseline: side(), candidate: side() }));
@@ -128,54 +130,65 @@ describe('clusters', () => {
   });
 });
 
-describe("Holm's correction", () => {
-  const judged = (p: number, regression: [number, number], slice: string): Judged => {
-    const input = {
-      metric: 'quality' as const,
-      slice,
-      budget: 0.02,
-      confidence: 0.95,
-      minCases: 30,
-      comparison: {
-        baseline: 0.9,
-        candidate: 0.85,
-        delta: -(regression[0] + regression[1]) / 2,
-        ci: [-regression[1], -regression[0]] as [number, number],
-        regression,
-        p_value: p,
-        n: 300,
-        method: 'paired t',
-      },
-    };
-    return { input, check: judge(input) };
-  };
+const judged = (p: number, slice: string | null) => judgedDrop(p, slice);
 
-  it('keeps a failure Holm rejects, and turns one it does not into an explained inconclusive', () => {
-    const out = applyHolm(
-      [
-        judged(0.01, [0.03, 0.08], 'tags=a'),
-        judged(0.04, [0.021, 0.07], 'tags=b'),
-        judged(0.5, [-0.01, 0.01], 'tags=c'),
-      ],
-      0.05,
+describe('the multiplicity procedure', () => {
+  it('is Holm among slices alone; a fail it rejects stands, one it does not is an explained inconclusive', () => {
+    const out = applyMultiplicity(
+      [judged(0.01, 'tags=a'), judged(0.04, 'tags=b'), judged(0.999, 'tags=c')],
+      0.95,
     );
-    // statsmodels.stats.multitest.multipletests([0.01, 0.04, 0.5], method='holm')[1]
-    expect(out.map((c) => c.p_adjusted)).toEqual([0.03, 0.08, 0.5]);
+    // statsmodels.stats.multitest.multipletests([0.01, 0.04, 0.999], method='holm')[1]
+    expect(out.map((c) => c.p_adjusted)).toEqual(
+      [0.03, 0.08, 0.999].map((p) => expect.closeTo(p, 12)),
+    );
     expect(out.map((c) => c.verdict)).toEqual(['fail', 'inconclusive', 'pass']);
-    expect(out[0]!.reason).toMatch(/\(Holm-adjusted p = 0\.030 across 3 checks\)\.$/);
-    expect(out[1]!.reason).toBe(
-      "quality [tags=b] -4.6 pts (95% CI -7.0..-2.1; paired t) exceeds the 2 pts budget on its own (p = 0.040), but not after Holm's correction across 3 checks (adjusted p = 0.080), so it does not block.",
+    // Rejected first, at a third of α; the others end at half of it.
+    expect(out.map((c) => c.adjustment?.level)).toEqual(
+      [1 - 0.05 / 3, 0.975, 0.975].map((l) => expect.closeTo(l, 12)),
     );
+    expect(out[0]!.reason).toBe(
+      'quality [tags=a] -4.3 pts (95% CI -6.0..-2.2, adjusted for 3 checks; paired t) exceeds the 2 pts budget: even the optimistic bound is a larger drop than allowed (weighted Holm, adjusted p = 0.030).',
+    );
+    expect(out[1]!.reason).toBe(
+      'quality [tags=b] -3.8 pts exceeds the 2 pts budget on its own (unadjusted 95% bound -2.1 pts, p = 0.040; paired t), but not once adjusted for 3 checks (95% CI -5.4..-1.8; weighted Holm, adjusted p = 0.080), so it does not block.',
+    );
+    // The shown interval straddles the budget: its upper end is above -2 pts.
+    expect(out[1]!.ci![1]).toBeGreaterThan(-0.02);
     expect(decide(out)).toBe('fail');
   });
 
+  it('gives the whole set its fixed share of α, however many slices there are', () => {
+    // The whole-set check at p = 0.04 fails with ten slices beside it (0.04 ≤ 0.85·α), where
+    // Holm over eleven checks would need 0.05 / 11.
+    const slices = Array.from({ length: 10 }, (_, i) => judged(0.3 + i / 20, `tags=s${i}`));
+    const out = applyMultiplicity([judged(0.04, null), ...slices], 0.95);
+    expect(out[0]).toMatchObject({
+      verdict: 'fail',
+      adjustment: {
+        method: 'weighted Holm',
+        tests: 11,
+        level: expect.closeTo(1 - 0.85 * 0.05, 12),
+      },
+    });
+    expect(out[0]!.p_adjusted).toBeCloseTo(0.04 / 0.85, 12);
+    // Once the whole set is rejected its share passes to the slices: each is tested at α / 10.
+    expect(out.slice(1).map((c) => c.adjustment!.level)).toEqual(
+      slices.map(() => expect.closeTo(1 - 0.05 / 10, 12)),
+    );
+  });
+
   it('leaves checks without evidence out of the family', () => {
-    const tooFew = judged(0.001, [0.05, 0.09], 'tags=x');
+    const tooFew = judged(0.001, 'tags=x');
     tooFew.input.minCases = 500; // n = 300: insufficient data
     tooFew.check = judge(tooFew.input);
-    const out = applyHolm([tooFew, judged(0.03, [0.021, 0.07], 'tags=y')], 0.05);
-    expect(out[0]).toMatchObject({ verdict: 'inconclusive', p_adjusted: null });
+    const out = applyMultiplicity([tooFew, judged(0.03, 'tags=y')], 0.95);
+    expect(out[0]).toMatchObject({ verdict: 'inconclusive', p_adjusted: null, ci: null });
+    expect(out[0]).not.toHaveProperty('adjustment');
+    // Alone in the family: no adjustment, the interval at the confidence.
     expect(out[1]).toMatchObject({ verdict: 'fail', p_adjusted: 0.03 });
+    expect(out[1]).not.toHaveProperty('adjustment');
+    expect(out[1]!.reason).not.toMatch(/adjust|Holm/);
   });
 });
 

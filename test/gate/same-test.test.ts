@@ -1,63 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import type { Budgets } from '../../src/config/schema.js';
 import { buildChecks, type CheckSettings } from '../../src/gate/checks.js';
-import { applyHolm, type Judged } from '../../src/gate/multiplicity.js';
-import { judge } from '../../src/gate/verdict.js';
+import { applyMultiplicity, type Judged } from '../../src/gate/multiplicity.js';
 import { holmAdjust } from '../../src/stats/holm.js';
 import type { CaseReport, MetricName, SideResult } from '../../src/types.js';
 import { side as answer } from '../report/fixture.js';
+import { judgedDrop } from './judged.js';
 
-// On 0/1 scores quality and pass rate are one test: it takes one place in Holm's family.
+// On 0/1 scores quality and pass rate are one test: it takes one place in the family.
 
-const judged = (metric: MetricName, p: number, slice: string, test?: string): Judged => {
-  const input = {
-    metric,
-    slice,
-    budget: 0.02,
-    confidence: 0.95,
-    minCases: 30,
-    comparison: {
-      baseline: 0.9,
-      candidate: 0.85,
-      delta: -0.05,
-      ci: [-0.08, -0.03] as [number, number],
-      regression: [0.03, 0.08] as [number, number],
-      p_value: p,
-      n: 300,
-      method: 'paired t',
-    },
-  };
-  return { input, check: judge(input), ...(test ? { test } : {}) };
-};
+const judged = (metric: MetricName, p: number, slice: string, test?: string): Judged =>
+  judgedDrop(p, slice, { metric, ...(test ? { test } : {}) });
 
-/** The family size Holm used, read from a failing check's reason. */
-const familySize = (reason: string) => Number(/across (\d+) (?:check|test)s?\b/.exec(reason)?.[1]);
+/** The family size the procedure used, read from a check's reason. */
+const familySize = (reason: string) =>
+  Number(/adjusted for (\d+) (?:check|test)s?\b/.exec(reason)?.[1]);
 
-describe("the same test counts once in Holm's family", () => {
+describe('the same test counts once in the family', () => {
   // Two slices, each with quality and pass rate on the same 0/1 data, and one latency check.
   const family = (shared: number): Judged[] => [
     judged('quality', 0.012, 'tags=a', shared >= 1 ? 'a' : undefined),
     judged('pass_rate', 0.012, 'tags=a', shared >= 1 ? 'a' : undefined),
     judged('quality', 0.02, 'tags=b', shared >= 2 ? 'b' : undefined),
     judged('pass_rate', 0.02, 'tags=b', shared >= 2 ? 'b' : undefined),
-    judged('latency_p95', 0.03, 'tags=a'),
+    judged('latency_p95', 0.03, 'tags=a'), // worded as a drop, which does not matter here
   ];
 
   it('drops m by one per duplicated pair', () => {
-    expect(applyHolm(family(0), 0.5).map((c) => familySize(c.reason))).toEqual([5, 5, 5, 5, 5]);
-    expect(familySize(applyHolm(family(1), 0.5)[0]!.reason)).toBe(4);
-    expect(familySize(applyHolm(family(2), 0.5)[0]!.reason)).toBe(3);
-    expect(applyHolm(family(2), 0.5)[0]!.reason).toMatch(/across 3 tests\)\.$/);
+    const at = (shared: number) => applyMultiplicity(family(shared), 0.5);
+    expect(at(0).map((c) => familySize(c.reason))).toEqual([5, 5, 5, 5, 5]);
+    expect(at(0).map((c) => c.adjustment?.tests)).toEqual([5, 5, 5, 5, 5]);
+    expect(familySize(at(1)[0]!.reason)).toBe(4);
+    expect(familySize(at(2)[0]!.reason)).toBe(3);
+    expect(at(2)[0]!.reason).toMatch(/, adjusted for 3 tests;/);
   });
 
   it("gives each pair the adjusted p Holm gives the de-duplicated family, and the pair's verdicts follow", () => {
-    const out = applyHolm(family(2), 0.05);
+    // Slices only: one group, so the procedure is Holm's.
+    const close = (ps: number[]) => ps.map((p) => expect.closeTo(p, 12));
+    const out = applyMultiplicity(family(2), 0.95);
     const [a, b, lat] = holmAdjust([0.012, 0.02, 0.03]); // [0.036, 0.04, 0.04]
-    expect(out.map((c) => c.p_adjusted)).toEqual([a, a, b, b, lat]);
+    expect(out.map((c) => c.p_adjusted)).toEqual(close([a!, a!, b!, b!, lat!]));
     expect(out.every((c) => c.verdict === 'fail')).toBe(true);
     // Counted twice, the same data would have been held back: Holm over five gives 0.06 each.
-    const twice = applyHolm(family(0), 0.05);
-    expect(twice.map((c) => c.p_adjusted)).toEqual(holmAdjust([0.012, 0.012, 0.02, 0.02, 0.03]));
+    const twice = applyMultiplicity(family(0), 0.95);
+    expect(twice.map((c) => c.p_adjusted)).toEqual(
+      close(holmAdjust([0.012, 0.012, 0.02, 0.02, 0.03])),
+    );
     expect(twice.every((c) => c.verdict === 'inconclusive')).toBe(true);
   });
 });
@@ -98,7 +87,7 @@ describe('buildChecks marks quality and pass rate as one test only when they are
       expect(p.verdict).toBe(q.verdict);
     }
     const failing = checks.find((c) => c.verdict === 'fail')!;
-    expect(failing.reason).toMatch(/across 3 tests\)\.$/);
+    expect(failing.reason).toMatch(/, adjusted for 3 tests;/);
     expect(failing.reason).toMatch(/; paired t, the same test as (quality|pass rate)\)/);
   });
 

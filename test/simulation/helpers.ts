@@ -6,7 +6,7 @@ import type { Rng } from '../../src/stats/rng.js';
 import type { CaseReport, Decision, SideResult } from '../../src/types.js';
 
 // Seeded simulations of the gate's error rates. They drive the real decision (buildChecks →
-// Holm → decide) on synthetic case reports; no HTTP, so thousands of runs take seconds.
+// weighted Holm → decide) on synthetic case reports; no HTTP, so thousands of runs take seconds.
 
 export const ALPHA = 0.05;
 
@@ -63,4 +63,9 @@ export function expectAtMostAlpha(blocks: number, runs: number, label: string): 
     blocks / runs,
     `${label}: ${blocks} false blocks in ${runs} runs (limit ${limit.toFixed(4)})`,
   ).toBeLessThanOrEqual(limit);
+}
+
+/** Prints a simulation's figures when EVALGATE_SIM_REPORT is set (for the issue's notes). */
+export function report(line: string): void {
+  if (process.env.EVALGATE_SIM_REPORT) console.log(line);
 }

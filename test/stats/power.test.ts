@@ -54,4 +54,14 @@ describe('casesNeeded', () => {
     expect(() => casesNeeded(0.3, 0, 0.95)).toThrow(/effect/);
     expect(() => casesNeeded(-0.3, 0.1, 0.95)).toThrow(/sd/);
   });
+
+  it('answers (and ends) for budgets too small for any golden set', () => {
+    // It used to search forever once n passed 2^53, where n + 1 === n.
+    expect(casesNeeded(0.3, 1e-65, 0.95)).toBeGreaterThan(1e129);
+    expect(casesNeeded(0.3, 1e-300, 0.95)).toBe(Number.POSITIVE_INFINITY);
+    // Past 1e9 cases: the normal answer, ((z₀.₉₅ + z₀.₈) · sd / effect)², about 1.55e10 here.
+    const big = casesNeeded(0.5, 1e-5, 0.95);
+    expect(Number.isInteger(big)).toBe(true);
+    expect(big / ((2.486475 * 0.5) / 1e-5) ** 2).toBeCloseTo(1, 5);
+  });
 });
