@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { DispatchOrder, type LaneState } from '../../src/runner/dispatch-order.js';
+import { type RunOptions, runPairs } from '../../src/runner/run-pairs.js';
+import { shuffledIndices } from '../../src/runner/shuffle.js';
+import { buildScorer } from '../../src/scorers/build.js';
+import { scoreCall } from '../../src/scorers/score-case.js';
+import { createRng } from '../../src/stats/rng.js';
+import type { Target } from '../../src/targets/target.js';
+import type { Side } from '../../src/types.js';
+import { type ChatRequest, type FakeReply, userText } from '../helpers/fake-openai.js';
+import { goldenCases } from '../helpers/golden-case.js';
+import { afterThisTest, serveForTest } from '../helpers/per-test.js';
+import { type TestTargetOptions, testTarget } from '../helpers/test-target.js';
+
+// Neither side of a pair may be favoured by when its call goes out: the lanes send call by call,
+// a seeded coin per case says which side goes first, and neither lane runs far ahead.
+
+const exact = [buildScorer({ type: 'exact' }, 'exact')];
+const answer = (req: ChatRequest) => userText(req).replace(/^q/, 'a');
+const lane = (cursor: number, room = true): LaneState => ({ cursor, room });
+
+describe('DispatchOrder', () => {
+  it('sends the lane that is behind first', () => {
+    const order = new DispatchOrder(10, 2, 4, createRng(1));
+    expect(order.next([lane(3), lane(2)])).toBe(1);
+    expect(order.next([lane(2), lane(3)])).toBe(0);
+  });
+
+  it('lets a seeded coin per job pick the side that goes first when both are at that job', () => {
+    const firsts = (seed: number) => {
+      const order = new DispatchOrder(200, 2, 4, createRng(seed));
+      return Array.from({ length: 200 }, (_, j) => order.next([lane(j), lane(j)]));
+    };
+    const coins = firsts(7);
+    const candidateFirst = coins.filter((i) => i === 1).length;
+    // Fair coins: about half each way (200 draws: 100 ± 3 SD is 79..121).
+    expect(candidateFirst).toBeGreaterThan(79);
+    expect(candidateFirst).toBeLessThan(121);
+    expect(firsts(7)).toEqual(coins);
+    expect(firsts(8)).not.toEqual(coins);
+  });
+
+  it('holds a lane `lead` jobs ahead of another until that one moves or is done', () => {
+    const order = new DispatchOrder(20, 2, 5, createRng(1));
+    // The candidate is 5 ahead and the baseline has no room: nobody may send.
+    expect(order.next([lane(2, false), lane(7)])).toBe(-1);
+    expect(order.next([lane(3, false), lane(7)])).toBe(1);
+    // A lane that has sent everything holds nobody back.
+    expect(order.next([lane(20), lane(19)])).toBe(1);
+    expect(order.next([lane(20, false), lane(20)])).toBe(-1);
+  });
+
+  it('never picks a lane without room, and serves a lone lane in order', () => {
+    const order = new DispatchOrder(3, 1, 1, createRng(1));
+    expect(order.next([lane(0)])).toBe(0);
+    expect(order.next([lane(1, false)])).toBe(-1);
+    expect(order.next([lane(3)])).toBe(-1);
+  });
+});
+
+/** A target whose every send is logged as `side:input`, in the order the runner sends. */
+function logged(url: string, side: Side, log: string[], o: TestTargetOptions = {}): Target {
+  const t = testTarget(url, {
+    role: side,
+    model: side === 'baseline' ? 'base-model' : 'cand-model',
+    ...o,
+  });
+  afterThisTest(() => t.transport.close());
+  const inner = t.transport;
+  return {
+    ...t,
+    transport: {
+      send(req) {
+        const body = JSON.parse(req.body!) as ChatRequest;
+        log.push(`${side}:${userText(body)}`);
+        return inner.send(req);
+      },
+      close: () => inner.close(),
+    },
+  };
+}
+
+function options(o: Partial<RunOptions> & Pick<RunOptions, 'cases' | 'targets'>): RunOptions {
+  return {
+    score: async (c, _side, call) => scoreCall(call, c, exact),
+    rng: createRng(1),
+    maxConsecutiveErrors: 5,
+    ...o,
+  };
+}
+
+describe('runPairs: fair dispatch', () => {
+  it('sends the first wave pair by pair, the side that goes first varying by case', async () => {
+    const server = await serveForTest(answer);
+    const n = 60;
+    const log: string[] = [];
+    await runPairs(
+      options({
+        cases: goldenCases(n),
+        targets: {
+          baseline: logged(server.url, 'baseline', log, { concurrency: n }),
+          candidate: logged(server.url, 'candidate', log, { concurrency: n }),
+        },
+        rng: createRng(3),
+      }),
+    );
+    // The whole run is one wave: before, the baseline sent all 60, then the candidate.
+    const order = shuffledIndices(n, createRng(3));
+    let candidateFirst = 0;
+    for (let m = 0; m < n; m++) {
+      const pair = log.slice(2 * m, 2 * m + 2);
+      const q = `q${order[m]}`;
+      expect(new Set(pair)).toEqual(new Set([`baseline:${q}`, `candidate:${q}`]));
+      if (pair[0]!.startsWith('candidate')) candidateFirst++;
+    }
+    expect(candidateFirst).toBeGreaterThan(15);
+    expect(candidateFirst).toBeLessThan(45);
+  });
+
+  it('holds the faster side within a lead of the slower one, then lets both finish', async () => {
+    // The baseline's first two calls are held until the candidate is as far ahead as it may
+    // go: with concurrency 2 and max_consecutive_errors 5, the lead is max(5, 2 × 2) = 5.
+    const lead = 5;
+    const n = 20;
+    const held: (() => void)[] = [];
+    let holding = true;
+    const server = await serveForTest((req) => {
+      if (req.model === 'cand-model' || !holding) return answer(req);
+      return new Promise<FakeReply>((resolve) => held.push(() => resolve(answer(req))));
+    });
+    const log: string[] = [];
+    const sent = { baseline: 0, candidate: 0 };
+    let widest = 0;
+    let scored = 0;
+    const release = () => {
+      holding = false;
+      for (const go of held.splice(0)) go();
+    };
+    const results = await runPairs(
+      options({
+        cases: goldenCases(n),
+        targets: {
+          baseline: logged(server.url, 'baseline', log, { concurrency: 2 }),
+          candidate: logged(server.url, 'candidate', log, { concurrency: 2 }),
+        },
+        score: async (c, side, call) => {
+          for (const entry of log.splice(0)) {
+            sent[entry.startsWith('baseline') ? 'baseline' : 'candidate']++;
+            widest = Math.max(widest, sent.candidate - sent.baseline);
+          }
+          // Scoring runs after the runner started whatever it could: the candidate is stuck.
+          if (side === 'candidate' && ++scored === sent.candidate && holding) {
+            if (sent.candidate === sent.baseline + lead || sent.candidate === n) release();
+          }
+          return scoreCall(call, c, exact);
+        },
+      }),
+    );
+    expect(widest).toBe(lead);
+    expect(results.baseline!.every((r) => r?.pass)).toBe(true);
+    expect(results.candidate!.every((r) => r?.pass)).toBe(true);
+  });
+
+  it('keeps the wait for a rate-limit slot out of latency_ms', async () => {
+    // rpm 60: one call at once, the next a second later. Both answers come back at once.
+    const arrivals: number[] = [];
+    const server = await serveForTest((req) => {
+      arrivals.push(performance.now());
+      return answer(req);
+    });
+    const started = performance.now();
+    const results = await runPairs(
+      options({
+        cases: goldenCases(2),
+        targets: { candidate: logged(server.url, 'candidate', [], { concurrency: 2 }) },
+        sides: { candidate: { limits: { rpm: 60 } } },
+      }),
+    );
+    const waited = arrivals[1]! - started;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    for (const r of results.candidate!) expect(r!.latency_ms).toBeLessThan(waited / 2);
+  });
+});
