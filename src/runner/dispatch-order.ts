@@ -2,42 +2,52 @@
  * Which lane sends its next call, so that neither side of a pair is favoured by when it goes out.
  *
  * The paired comparisons assume the two calls of a case are exchangeable: sent under the same
- * conditions, in no fixed order. Lanes that each filled their window in turn broke that twice
- * over. On an endpoint both sides share (an A/A run, two models on one inference box) the side
- * sent first was served first, and the other side's first wave queued behind it: that wave made
- * up its p95 tail. And a side that finished early left the endpoint to the other, whose last
- * calls then ran faster. So:
+ * conditions, in no fixed order. Lanes that each filled their window in turn broke that on an
+ * endpoint both sides share (an A/A run, two models on one inference box): the side sent first
+ * was served first, and the other side's first wave queued behind it and made up its p95 tail.
+ * So:
  *
  * - the lane that is behind (the lower job number) goes first, which interleaves the lanes call
  *   by call rather than window by window;
  * - when both are at the same job, a seeded coin per job says which side goes first;
- * - no lane runs more than `lead` jobs ahead of another that still has jobs: both sides stay on
- *   the same stretch of the run, under the same load. The run's length is the slower side's
- *   either way, so holding the faster one back costs next to nothing.
+ * - no lane runs more than `lead` jobs ahead of another lane still sending. On one endpoint the
+ *   runner uses a lead of 1: the two calls of a case go out one right after the other, into the
+ *   same queue, under the same load, and a side that is faster does not finish first and leave
+ *   the other the endpoint to itself (whose last calls would then run faster). The run's length
+ *   is the slower side's either way. On two endpoints the lead is wide: holding one side back
+ *   there would only lighten the load on its endpoint, and on an endpoint that queues, lighter
+ *   load is a shorter wait, so the held side would look faster than it is;
+ * - a failing lane (its last answer was a failure that says "unreachable") may run `slack` jobs
+ *   ahead, so that a side that is down can send the run of failures that shows it
+ *   (targets/outage.ts) even while the other side's calls hang.
  */
 export interface LaneState {
   /** The lane's next job (jobs before it were sent or answered from the cache). */
   cursor: number;
   /** Whether the lane may start a call now (its concurrency allows it). */
   room: boolean;
+  /** Whether the lane's last answered call failed as an unreachable endpoint's do. */
+  failing: boolean;
 }
 
 export class DispatchOrder {
   /** Per job: the lane that goes first when every lane is at that job. */
   private readonly first: Uint8Array;
 
+  private readonly jobs: number;
+  private readonly lead: number;
+  private readonly slack: number;
+
   /**
    * Draws one coin per job from `rng`: call it after the case order is drawn, so the order a
    * seed gives stays what it was.
    */
-  constructor(
-    private readonly jobs: number,
-    lanes: number,
-    private readonly lead: number,
-    rng: () => number,
-  ) {
-    this.first = new Uint8Array(lanes > 1 ? jobs : 0);
-    for (let j = 0; j < this.first.length; j++) this.first[j] = Math.floor(rng() * lanes);
+  constructor(o: { jobs: number; lanes: number; lead: number; slack: number; rng: () => number }) {
+    this.jobs = o.jobs;
+    this.lead = Math.max(1, o.lead);
+    this.slack = Math.max(this.lead, o.slack);
+    this.first = new Uint8Array(o.lanes > 1 ? o.jobs : 0);
+    for (let j = 0; j < this.first.length; j++) this.first[j] = Math.floor(o.rng() * o.lanes);
   }
 
   /** The lane to send next, or -1 when none may. */
@@ -62,8 +72,9 @@ export class DispatchOrder {
   }
 
   private tooFarAhead(l: LaneState, lanes: readonly LaneState[]): boolean {
+    const lead = l.failing ? this.slack : this.lead;
     for (const other of lanes) {
-      if (other.cursor < this.jobs && l.cursor >= other.cursor + this.lead) return true;
+      if (other.cursor < this.jobs && l.cursor >= other.cursor + lead) return true;
     }
     return false;
   }

@@ -87,15 +87,21 @@ const OUTAGE_KINDS = new Set([
 const usd = (x: number) =>
   `$${x >= 0.01 || x === 0 ? x.toFixed(2) : String(Number(x.toPrecision(2)))}`;
 
+/** Whether every lane calls one host: then they share its queue (see DispatchOrder). */
+function sharedHost(lanes: Lane[]): boolean {
+  const host = lanes[0]?.target.host;
+  return host !== undefined && lanes.every((l) => l.target.host === host);
+}
+
 /**
  * Runs every case against every given target at the same time, in one seeded random order
  * shared by both sides so a slowdown mid-run hits both alike. With `repeats: k` each case's k
  * calls follow one another in that order, on both sides alike.
  *
  * Each target has its own lane: at most `concurrency` calls in flight (fewer while the endpoint
- * answers 429), its rpm/tpm allowance, and its cache. The lanes send in step, call by call, and
- * a seeded coin per case says which side goes first (see dispatch-order.ts), so neither side is
- * the one an endpoint they share serves first. Dispatch is event-driven: a call that settles
+ * answers 429), its rpm/tpm allowance, and its cache. The lanes send in step: the two calls of a
+ * case go out one right after the other, a seeded coin per case saying which side goes first
+ * (see dispatch-order.ts), so neither side is the one an endpoint they share serves first. Dispatch is event-driven: a call that settles
  * starts the next one, and nothing is queued ahead, so memory does not grow with the size of the
  * golden set.
  */
@@ -131,15 +137,18 @@ class PairedRun {
       const lane = createLane(side, target, o.cases.length, o.sides?.[side] ?? {}, o.cache);
       this.lanes.push(lane);
     }
-    // How far one lane may run ahead of the other: an outage window (two windows of calls, or
-    // max_consecutive_errors), so a lane with room is rarely held back, a side that is down can
-    // always send enough calls to show it while the other hangs, and both sides still share
-    // the same stretch of the run.
-    const lead = Math.max(
+    // A failing lane may run an outage window ahead: enough failures in a row to show it is down.
+    const slack = Math.max(
       1,
       ...this.lanes.map((l) => outageWindow(o.maxConsecutiveErrors, l.concurrency.max)),
     );
-    this.dispatchOrder = new DispatchOrder(this.jobsOf(), this.lanes.length, lead, o.rng);
+    this.dispatchOrder = new DispatchOrder({
+      jobs: this.jobsOf(),
+      lanes: this.lanes.length,
+      lead: sharedHost(this.lanes) ? 1 : slack,
+      slack,
+      rng: o.rng,
+    });
     this.stats = {
       planned: o.cases.length * this.k * this.lanes.length,
       done: 0,
@@ -179,7 +188,11 @@ class PairedRun {
   private pump(): void {
     while (this.stop === undefined) {
       const next = this.dispatchOrder.next(
-        this.lanes.map((l) => ({ cursor: l.cursor, room: l.inFlight < l.concurrency.limit })),
+        this.lanes.map((l) => ({
+          cursor: l.cursor,
+          room: l.inFlight < l.concurrency.limit,
+          failing: l.failing,
+        })),
       );
       if (next < 0 || !this.start(this.lanes[next]!)) return;
     }
@@ -275,6 +288,7 @@ class PairedRun {
       return;
     }
     this.stats.retries += call.attempts - 1;
+    lane.failing = call.error !== null && OUTAGE_KINDS.has(call.error.kind);
     if (call.error) {
       this.stats.failed++;
       if (OUTAGE_KINDS.has(call.error.kind)) {

@@ -28,6 +28,12 @@ export interface Target extends CallLimits {
   role: string;
   /** What the user calls it: the model name or the app URL's host. */
   label: string;
+  /**
+   * The host its calls go to. Two targets on one host are taken to share an endpoint and its
+   * queue (two models on one inference box, an A/A run), which decides how closely the runner
+   * keeps their calls together (runner/dispatch-order.ts).
+   */
+  host?: string;
   dialect: Dialect;
   price?: Price;
   transport: Transport;

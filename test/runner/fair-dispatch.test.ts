@@ -13,22 +13,33 @@ import { afterThisTest, serveForTest } from '../helpers/per-test.js';
 import { type TestTargetOptions, testTarget } from '../helpers/test-target.js';
 
 // Neither side of a pair may be favoured by when its call goes out: the lanes send call by call,
-// a seeded coin per case says which side goes first, and neither lane runs far ahead.
+// a seeded coin per case says which side goes first, and neither lane runs ahead of the other
+// (unless it is failing: then it may run ahead far enough to show it is down).
 
 const exact = [buildScorer({ type: 'exact' }, 'exact')];
 const answer = (req: ChatRequest) => userText(req).replace(/^q/, 'a');
-const lane = (cursor: number, room = true): LaneState => ({ cursor, room });
+const lane = (cursor: number, room = true, failing = false): LaneState => ({
+  cursor,
+  room,
+  failing,
+});
 
 describe('DispatchOrder', () => {
   it('sends the lane that is behind first', () => {
-    const order = new DispatchOrder(10, 2, 4, createRng(1));
+    const order = new DispatchOrder({ jobs: 10, lanes: 2, lead: 1, slack: 4, rng: createRng(1) });
     expect(order.next([lane(3), lane(2)])).toBe(1);
     expect(order.next([lane(2), lane(3)])).toBe(0);
   });
 
   it('lets a seeded coin per job pick the side that goes first when both are at that job', () => {
     const firsts = (seed: number) => {
-      const order = new DispatchOrder(200, 2, 4, createRng(seed));
+      const order = new DispatchOrder({
+        jobs: 200,
+        lanes: 2,
+        lead: 1,
+        slack: 4,
+        rng: createRng(seed),
+      });
       return Array.from({ length: 200 }, (_, j) => order.next([lane(j), lane(j)]));
     };
     const coins = firsts(7);
@@ -40,18 +51,28 @@ describe('DispatchOrder', () => {
     expect(firsts(8)).not.toEqual(coins);
   });
 
-  it('holds a lane `lead` jobs ahead of another until that one moves or is done', () => {
-    const order = new DispatchOrder(20, 2, 5, createRng(1));
-    // The candidate is 5 ahead and the baseline has no room: nobody may send.
-    expect(order.next([lane(2, false), lane(7)])).toBe(-1);
-    expect(order.next([lane(3, false), lane(7)])).toBe(1);
+  it('holds a lane `lead` jobs ahead of another until that one sends or is done', () => {
+    const order = new DispatchOrder({ jobs: 20, lanes: 2, lead: 1, slack: 5, rng: createRng(1) });
+    // The candidate has sent job 2, the baseline has no room to: nobody may send.
+    expect(order.next([lane(2, false), lane(3)])).toBe(-1);
+    expect(order.next([lane(3, false), lane(3)])).toBe(1);
     // A lane that has sent everything holds nobody back.
     expect(order.next([lane(20), lane(19)])).toBe(1);
     expect(order.next([lane(20, false), lane(20)])).toBe(-1);
+    const wide = new DispatchOrder({ jobs: 20, lanes: 2, lead: 5, slack: 5, rng: createRng(1) });
+    expect(wide.next([lane(2, false), lane(6)])).toBe(1);
+    expect(wide.next([lane(2, false), lane(7)])).toBe(-1);
+  });
+
+  it('lets a failing lane run up to its slack ahead, to show it is down', () => {
+    const order = new DispatchOrder({ jobs: 20, lanes: 2, lead: 1, slack: 5, rng: createRng(1) });
+    expect(order.next([lane(2, false), lane(3, true, true)])).toBe(1);
+    expect(order.next([lane(2, false), lane(6, true, true)])).toBe(1);
+    expect(order.next([lane(2, false), lane(7, true, true)])).toBe(-1);
   });
 
   it('never picks a lane without room, and serves a lone lane in order', () => {
-    const order = new DispatchOrder(3, 1, 1, createRng(1));
+    const order = new DispatchOrder({ jobs: 3, lanes: 1, lead: 1, slack: 1, rng: createRng(1) });
     expect(order.next([lane(0)])).toBe(0);
     expect(order.next([lane(1, false)])).toBe(-1);
     expect(order.next([lane(3)])).toBe(-1);
@@ -117,49 +138,57 @@ describe('runPairs: fair dispatch', () => {
     expect(candidateFirst).toBeLessThan(45);
   });
 
-  it('holds the faster side within a lead of the slower one, then lets both finish', async () => {
-    // The baseline's first two calls are held until the candidate is as far ahead as it may
-    // go: with concurrency 2 and max_consecutive_errors 5, the lead is max(5, 2 × 2) = 5.
-    const lead = 5;
-    const n = 20;
-    const held: (() => void)[] = [];
-    let holding = true;
-    const server = await serveForTest((req) => {
-      if (req.model === 'cand-model' || !holding) return answer(req);
-      return new Promise<FakeReply>((resolve) => held.push(() => resolve(answer(req))));
+  // The baseline's first two calls are held until the candidate is as far ahead as it may go;
+  // then they are answered and both sides finish. The widest lead seen is the one the runner
+  // allows: 1 on one host; on two, an outage window, max(5, 2 × concurrency 2) = 5.
+  for (const [hosts, lead] of [
+    ['one host', 1],
+    ['two hosts', 5],
+  ] as const) {
+    it(`holds the faster side ${lead} call(s) ahead of the slower one on ${hosts}, then lets both finish`, async () => {
+      const n = 20;
+      const held: (() => void)[] = [];
+      let holding = true;
+      const server = await serveForTest((req) => {
+        if (req.model === 'cand-model' || !holding) return answer(req);
+        return new Promise<FakeReply>((resolve) => held.push(() => resolve(answer(req))));
+      });
+      const log: string[] = [];
+      const sent = { baseline: 0, candidate: 0 };
+      let widest = 0;
+      let scored = 0;
+      const release = () => {
+        holding = false;
+        for (const go of held.splice(0)) go();
+      };
+      const candidate = logged(server.url, 'candidate', log, { concurrency: 2 });
+      // Both servers are on loopback: the runner knows hosts only by the targets' `host`.
+      if (hosts === 'two hosts') candidate.host = 'candidate.example';
+      const results = await runPairs(
+        options({
+          cases: goldenCases(n),
+          targets: {
+            baseline: logged(server.url, 'baseline', log, { concurrency: 2 }),
+            candidate,
+          },
+          score: async (c, side, call) => {
+            for (const entry of log.splice(0)) {
+              sent[entry.startsWith('baseline') ? 'baseline' : 'candidate']++;
+              widest = Math.max(widest, sent.candidate - sent.baseline);
+            }
+            // Scoring runs after the runner started whatever it could: the candidate is stuck.
+            if (side === 'candidate' && ++scored === sent.candidate && holding) {
+              if (sent.candidate === sent.baseline + lead || sent.candidate === n) release();
+            }
+            return scoreCall(call, c, exact);
+          },
+        }),
+      );
+      expect(widest).toBe(lead);
+      expect(results.baseline!.every((r) => r?.pass)).toBe(true);
+      expect(results.candidate!.every((r) => r?.pass)).toBe(true);
     });
-    const log: string[] = [];
-    const sent = { baseline: 0, candidate: 0 };
-    let widest = 0;
-    let scored = 0;
-    const release = () => {
-      holding = false;
-      for (const go of held.splice(0)) go();
-    };
-    const results = await runPairs(
-      options({
-        cases: goldenCases(n),
-        targets: {
-          baseline: logged(server.url, 'baseline', log, { concurrency: 2 }),
-          candidate: logged(server.url, 'candidate', log, { concurrency: 2 }),
-        },
-        score: async (c, side, call) => {
-          for (const entry of log.splice(0)) {
-            sent[entry.startsWith('baseline') ? 'baseline' : 'candidate']++;
-            widest = Math.max(widest, sent.candidate - sent.baseline);
-          }
-          // Scoring runs after the runner started whatever it could: the candidate is stuck.
-          if (side === 'candidate' && ++scored === sent.candidate && holding) {
-            if (sent.candidate === sent.baseline + lead || sent.candidate === n) release();
-          }
-          return scoreCall(call, c, exact);
-        },
-      }),
-    );
-    expect(widest).toBe(lead);
-    expect(results.baseline!.every((r) => r?.pass)).toBe(true);
-    expect(results.candidate!.every((r) => r?.pass)).toBe(true);
-  });
+  }
 
   it('keeps the wait for a rate-limit slot out of latency_ms', async () => {
     // rpm 60: one call at once, the next a second later. Both answers come back at once.

@@ -153,8 +153,10 @@ export function simulateRun(m: MeasurementModel, policy: Policy, rng: Rng): Meas
     inFlight: 0,
     endpoint: m.endpoints.shared ? one : new Endpoint(m.endpoints.slots),
   }));
-  // As the runner sets it, with the default run.max_consecutive_errors (5).
-  const order = new DispatchOrder(m.n, 2, outageWindow(5, m.concurrency), rng);
+  // As the runner sets them, with the default run.max_consecutive_errors (5).
+  const slack = outageWindow(5, m.concurrency);
+  const lead = m.endpoints.shared ? 1 : slack;
+  const order = new DispatchOrder({ jobs: m.n, lanes: 2, lead, slack, rng });
 
   // One synchronous pump: the calls it starts are built one after another on the client's
   // thread, and go out together once it is done.
@@ -194,7 +196,7 @@ export function simulateRun(m: MeasurementModel, policy: Policy, rng: Rng): Meas
     lane.cursor < m.n && lane.inFlight < m.concurrency ? lane : undefined;
   const afterNext = () => {
     const next = order.next(
-      lanes.map((l) => ({ cursor: l.cursor, room: l.inFlight < m.concurrency })),
+      lanes.map((l) => ({ cursor: l.cursor, room: l.inFlight < m.concurrency, failing: false })),
     );
     return next < 0 ? undefined : lanes[next];
   };
