@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { DispatchOrder, type LaneState } from '../../src/runner/dispatch-order.js';
-import { type RunOptions, runPairs } from '../../src/runner/run-pairs.js';
+import { runPairs } from '../../src/runner/run-pairs.js';
 import { shuffledIndices } from '../../src/runner/shuffle.js';
-import { buildScorer } from '../../src/scorers/build.js';
-import { scoreCall } from '../../src/scorers/score-case.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { Target } from '../../src/targets/target.js';
 import type { Side } from '../../src/types.js';
 import { type ChatRequest, type FakeReply, userText } from '../helpers/fake-openai.js';
 import { goldenCases } from '../helpers/golden-case.js';
 import { afterThisTest, serveForTest } from '../helpers/per-test.js';
+import { runOptions as options, scoreExact } from '../helpers/run-options.js';
 import { type TestTargetOptions, testTarget } from '../helpers/test-target.js';
 
 // Neither side of a pair may be favoured by when its call goes out: the lanes send call by call,
 // a seeded coin per case says which side goes first, and neither lane runs ahead of the other
 // (unless it is failing: then it may run ahead far enough to show it is down).
 
-const exact = [buildScorer({ type: 'exact' }, 'exact')];
 const answer = (req: ChatRequest) => userText(req).replace(/^q/, 'a');
 const lane = (cursor: number, room = true, failing = false): LaneState => ({
   cursor,
@@ -101,15 +99,6 @@ function logged(url: string, side: Side, log: string[], o: TestTargetOptions = {
   };
 }
 
-function options(o: Partial<RunOptions> & Pick<RunOptions, 'cases' | 'targets'>): RunOptions {
-  return {
-    score: async (c, _side, call) => scoreCall(call, c, exact),
-    rng: createRng(1),
-    maxConsecutiveErrors: 5,
-    ...o,
-  };
-}
-
 describe('runPairs: fair dispatch', () => {
   it('sends the first wave pair by pair, the side that goes first varying by case', async () => {
     const server = await serveForTest(answer);
@@ -180,7 +169,7 @@ describe('runPairs: fair dispatch', () => {
             if (side === 'candidate' && ++scored === sent.candidate && holding) {
               if (sent.candidate === sent.baseline + lead || sent.candidate === n) release();
             }
-            return scoreCall(call, c, exact);
+            return scoreExact(c, call);
           },
         }),
       );
@@ -189,24 +178,4 @@ describe('runPairs: fair dispatch', () => {
       expect(results.candidate!.every((r) => r?.pass)).toBe(true);
     });
   }
-
-  it('keeps the wait for a rate-limit slot out of latency_ms', async () => {
-    // rpm 60: one call at once, the next a second later. Both answers come back at once.
-    const arrivals: number[] = [];
-    const server = await serveForTest((req) => {
-      arrivals.push(performance.now());
-      return answer(req);
-    });
-    const started = performance.now();
-    const results = await runPairs(
-      options({
-        cases: goldenCases(2),
-        targets: { candidate: logged(server.url, 'candidate', [], { concurrency: 2 }) },
-        sides: { candidate: { limits: { rpm: 60 } } },
-      }),
-    );
-    const waited = arrivals[1]! - started;
-    expect(waited).toBeGreaterThanOrEqual(900);
-    for (const r of results.candidate!) expect(r!.latency_ms).toBeLessThan(waited / 2);
-  });
 });
