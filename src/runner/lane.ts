@@ -38,6 +38,8 @@ export interface Lane {
   outputGuess: number;
   /** Failed calls in send order: how the run tells an endpoint that is down (targets/outage.ts). */
   failures: FailureRuns;
+  /** The last answered call failed as an unreachable endpoint's do (see DispatchOrder). */
+  failing: boolean;
   /** Answered calls so far and their output tokens: the cost estimate for the next call. */
   answered: number;
   outputTokens: number;
@@ -113,6 +115,7 @@ export function createLane(
     salt: so.cacheSalt ?? '',
     outputGuess: so.outputTokensGuess ?? 256,
     failures: new FailureRuns(),
+    failing: false,
     answered: 0,
     outputTokens: 0,
     partial: new Map(),

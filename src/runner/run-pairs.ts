@@ -5,6 +5,7 @@ import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
 import type { ResponseCache } from './cache.js';
 import { CostBudget } from './cost-budget.js';
+import { DispatchOrder } from './dispatch-order.js';
 import { costEstimate, createLane, type Lane, type SideOptions, tokenEstimate } from './lane.js';
 import { combineRepeats } from './repeats.js';
 import { shuffledIndices } from './shuffle.js';
@@ -86,15 +87,23 @@ const OUTAGE_KINDS = new Set([
 const usd = (x: number) =>
   `$${x >= 0.01 || x === 0 ? x.toFixed(2) : String(Number(x.toPrecision(2)))}`;
 
+/** Whether every lane calls one host: then they share its queue (see DispatchOrder). */
+function sharedHost(lanes: Lane[]): boolean {
+  const host = lanes[0]?.target.host;
+  return host !== undefined && lanes.every((l) => l.target.host === host);
+}
+
 /**
  * Runs every case against every given target at the same time, in one seeded random order
  * shared by both sides so a slowdown mid-run hits both alike. With `repeats: k` each case's k
  * calls follow one another in that order, on both sides alike.
  *
  * Each target has its own lane: at most `concurrency` calls in flight (fewer while the endpoint
- * answers 429), its rpm/tpm allowance, and its cache. Dispatch is event-driven: a call that
- * settles starts the next one, and nothing is queued ahead, so memory does not grow with the
- * size of the golden set.
+ * answers 429), its rpm/tpm allowance, and its cache. The lanes send in step: the two calls of a
+ * case go out one right after the other, a seeded coin per case saying which side goes first
+ * (see dispatch-order.ts), so neither side is the one an endpoint they share serves first. Dispatch is event-driven: a call that settles
+ * starts the next one, and nothing is queued ahead, so memory does not grow with the size of the
+ * golden set.
  */
 export function runPairs(o: RunOptions): Promise<RunResults> {
   return new PairedRun(o).run();
@@ -104,6 +113,7 @@ class PairedRun {
   private readonly k: number;
   private readonly order: number[];
   private readonly lanes: Lane[] = [];
+  private readonly dispatchOrder: DispatchOrder;
   private readonly abort = new AbortController();
   private readonly budget?: CostBudget;
   private readonly stats: RunStats;
@@ -127,6 +137,18 @@ class PairedRun {
       const lane = createLane(side, target, o.cases.length, o.sides?.[side] ?? {}, o.cache);
       this.lanes.push(lane);
     }
+    // A failing lane may run an outage window ahead: enough failures in a row to show it is down.
+    const slack = Math.max(
+      1,
+      ...this.lanes.map((l) => outageWindow(o.maxConsecutiveErrors, l.concurrency.max)),
+    );
+    this.dispatchOrder = new DispatchOrder({
+      jobs: this.jobsOf(),
+      lanes: this.lanes.length,
+      lead: sharedHost(this.lanes) ? 1 : slack,
+      slack,
+      rng: o.rng,
+    });
     this.stats = {
       planned: o.cases.length * this.k * this.lanes.length,
       done: 0,
@@ -150,7 +172,7 @@ class PairedRun {
       this.o.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
       // An already-aborted signal never fires 'abort': without this, every case would be sent.
       if (this.o.signal?.aborted) this.cancelled();
-      for (const lane of this.lanes) this.pump(lane);
+      this.pump();
       this.maybeFinish();
     });
   }
@@ -159,81 +181,92 @@ class PairedRun {
     return this.o.cases.length * this.k;
   }
 
-  /** Starts calls on `lane` while it has room: concurrency, budget, and jobs left. */
-  private pump(lane: Lane): void {
-    const jobs = this.jobsOf();
-    const k = this.k;
-    while (
-      this.stop === undefined &&
-      lane.cursor < jobs &&
-      lane.inFlight < lane.concurrency.limit
-    ) {
-      const j = lane.cursor;
-      const at = k === 1 ? j : Math.floor(j / k);
-      const repeat = j - at * k;
-      const i = this.order[at]!;
-      const c = this.o.cases[i]!;
-      let req: ReturnType<Target['dialect']['buildRequest']>;
-      try {
-        req = lane.target.dialect.buildRequest(c);
-      } catch (err) {
-        // prepare() rendered every request already; reaching this is a bug, not bad input.
-        this.crashed(err);
-        return;
-      }
-      let key: string | undefined;
-      if (lane.cached) {
-        key = this.o.cache!.key(req, repeat, lane.salt);
-        const hit = this.o.cache!.get(key);
-        if (hit) {
-          lane.cursor++;
-          this.stats.cached++;
-          const call: CallResult = {
-            output: hit.output,
-            latency_ms: hit.latency_ms,
-            input_tokens: hit.input_tokens,
-            output_tokens: hit.output_tokens,
-            // What the answer costs at the target's price, so a cost comparison against a
-            // fresh side stays fair; the run itself spent nothing on it.
-            cost_usd: costUsd(lane.target.price, hit.input_tokens, hit.output_tokens),
-            error: null,
-            attempts: 0,
-          };
-          if (hit.ttft_ms !== undefined) call.ttft_ms = hit.ttft_ms;
-          if (hit.tpot_ms !== undefined) call.tpot_ms = hit.tpot_ms;
-          this.record(lane, i, repeat, c, call, true);
-          continue;
-        }
-      }
-      let estimate = 0;
-      if (this.budget) {
-        estimate = costEstimate(lane, req.body);
-        if (!this.budget.admit(estimate)) {
-          // Calls in flight may cost less than committed: wait for them before giving up.
-          if (this.budget.callsInFlight > 0) return;
-          this.halt('budget', this.budgetMessage(estimate), false);
-          return;
-        }
-      }
-      lane.cursor++;
-      lane.inFlight++;
-      const ticket = lane.failures.sent();
-      callTarget(lane.target, c, this.abort.signal, req).then(
-        (call) => {
-          try {
-            this.settled(lane, i, repeat, c, estimate, key, req.body, ticket, call);
-          } catch (err) {
-            this.crashed(err);
-          }
-        },
-        (err) => {
-          // The call is over even though it threw: counted in flight, the run would wait forever.
-          lane.inFlight--;
-          this.budget?.settle(estimate, 0);
-          this.crashed(err);
-        },
+  /**
+   * Starts calls while a lane has room (concurrency, budget, jobs left), one call at a time in
+   * the order DispatchOrder gives: never one lane's whole window before the other's.
+   */
+  private pump(): void {
+    while (this.stop === undefined) {
+      const next = this.dispatchOrder.next(
+        this.lanes.map((l) => ({
+          cursor: l.cursor,
+          room: l.inFlight < l.concurrency.limit,
+          failing: l.failing,
+        })),
       );
+      if (next < 0 || !this.start(this.lanes[next]!)) return;
     }
+  }
+
+  /** Starts `lane`'s next job (or answers it from the cache); false when dispatch must wait. */
+  private start(lane: Lane): boolean {
+    const k = this.k;
+    const j = lane.cursor;
+    const at = k === 1 ? j : Math.floor(j / k);
+    const repeat = j - at * k;
+    const i = this.order[at]!;
+    const c = this.o.cases[i]!;
+    let req: ReturnType<Target['dialect']['buildRequest']>;
+    try {
+      req = lane.target.dialect.buildRequest(c);
+    } catch (err) {
+      // prepare() rendered every request already; reaching this is a bug, not bad input.
+      this.crashed(err);
+      return false;
+    }
+    let key: string | undefined;
+    if (lane.cached) {
+      key = this.o.cache!.key(req, repeat, lane.salt);
+      const hit = this.o.cache!.get(key);
+      if (hit) {
+        lane.cursor++;
+        this.stats.cached++;
+        const call: CallResult = {
+          output: hit.output,
+          latency_ms: hit.latency_ms,
+          input_tokens: hit.input_tokens,
+          output_tokens: hit.output_tokens,
+          // What the answer costs at the target's price, so a cost comparison against a
+          // fresh side stays fair; the run itself spent nothing on it.
+          cost_usd: costUsd(lane.target.price, hit.input_tokens, hit.output_tokens),
+          error: null,
+          attempts: 0,
+        };
+        if (hit.ttft_ms !== undefined) call.ttft_ms = hit.ttft_ms;
+        if (hit.tpot_ms !== undefined) call.tpot_ms = hit.tpot_ms;
+        this.record(lane, i, repeat, c, call, true);
+        return true;
+      }
+    }
+    let estimate = 0;
+    if (this.budget) {
+      estimate = costEstimate(lane, req.body);
+      if (!this.budget.admit(estimate)) {
+        // Calls in flight may cost less than committed: wait for them before giving up.
+        if (this.budget.callsInFlight > 0) return false;
+        this.halt('budget', this.budgetMessage(estimate), false);
+        return false;
+      }
+    }
+    lane.cursor++;
+    lane.inFlight++;
+    const ticket = lane.failures.sent();
+    callTarget(lane.target, c, this.abort.signal, req).then(
+      (call) => {
+        try {
+          this.settled(lane, i, repeat, c, estimate, key, req.body, ticket, call);
+        } catch (err) {
+          this.crashed(err);
+        }
+      },
+      (err) => {
+        // The call is over even though it threw: counted in flight, the run would wait forever.
+        lane.inFlight--;
+        this.budget?.settle(estimate, 0);
+        this.crashed(err);
+      },
+    );
+    return true;
   }
 
   private settled(
@@ -255,6 +288,7 @@ class PairedRun {
       return;
     }
     this.stats.retries += call.attempts - 1;
+    lane.failing = call.error !== null && OUTAGE_KINDS.has(call.error.kind);
     if (call.error) {
       this.stats.failed++;
       if (OUTAGE_KINDS.has(call.error.kind)) {
@@ -279,8 +313,8 @@ class PairedRun {
       if (key) this.o.cache!.put(key, call);
     }
     // Start the next call before scoring this one: the endpoint's time is the scarce resource.
-    if (this.budget) for (const l of this.lanes) this.pump(l);
-    else this.pump(lane);
+    // Every lane: this answer may be what another lane was held back for (see DispatchOrder).
+    this.pump();
     this.record(lane, i, repeat, c, call, false);
   }
 

@@ -172,6 +172,7 @@ export function createTarget(
   checkHeaders(cfg, apiKey || undefined, field, ctx, problems);
   let dialect: Dialect;
   let label: string;
+  let host: string;
   if (cfg.type === 'http') {
     const method = cfg.method ?? 'POST';
     if (method === 'GET') checkGet(cfg.url, cfg.body, field, ctx, problems);
@@ -186,6 +187,7 @@ export function createTarget(
       usage: cfg.usage,
     });
     label = new URL(cfg.url).host;
+    host = new URL(cfg.url).hostname;
   } else {
     const templates: ResolvedTemplates = {
       prompt: readTemplate(cfg.prompt, `${field}.prompt`, ctx, problems),
@@ -213,6 +215,7 @@ export function createTarget(
     }
     dialect = cfg.type === 'openai' ? openAiDialect(options) : anthropicDialect(options);
     label = cfg.model;
+    host = new URL(cfg.base_url).hostname;
   }
   if (problems.length) throw new InputError(problems);
   const concurrency = cfg.concurrency ?? ctx.defaults.concurrency;
@@ -220,6 +223,7 @@ export function createTarget(
     ...ctx.defaults,
     role,
     label,
+    host,
     dialect,
     price: cfg.price,
     concurrency,

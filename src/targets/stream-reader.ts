@@ -6,7 +6,7 @@ import type { BodySink } from './transport.js';
 
 /** Streaming timings of one call, in ms; each is absent when it cannot be measured. */
 export interface StreamTimings {
-  /** Request start to the first non-empty piece of answer text. */
+  /** Request sent to the arrival of the chunk that held the first non-empty answer text. */
   ttft_ms?: number;
   /** (latency − ttft) / (output tokens − 1): the pace after the first token. */
   tpot_ms?: number;
@@ -20,22 +20,20 @@ export interface StreamTimings {
  */
 export class StreamReader {
   private readonly sse: SseParser;
+  /** When the chunk being parsed arrived: the first token is timed at its byte, not its parse. */
+  private chunkAt = 0;
   private firstTokenAt: number | undefined;
   /** True once a 2xx event stream was handed to this reader. */
   used = false;
 
-  /**
-   * `maxBytes` is run.max_response_bytes, which also bounds any one line or event. `now` must be
-   * the clock the caller measures `started` and the latency with.
-   */
+  /** `maxBytes` is run.max_response_bytes, which also bounds any one line or event. */
   constructor(
     private readonly decoder: StreamDecoder,
     maxBytes = DEFAULT_MAX_RESPONSE_BYTES,
-    now: () => number = () => performance.now(),
   ) {
     this.sse = new SseParser((type, data) => {
       if (this.decoder.event(type, data) && this.firstTokenAt === undefined)
-        this.firstTokenAt = now();
+        this.firstTokenAt = this.chunkAt;
     }, maxBytes);
   }
 
@@ -43,7 +41,10 @@ export class StreamReader {
   readonly consume = (status: number, headers: http.IncomingHttpHeaders): BodySink | undefined => {
     if (status < 200 || status >= 300 || /json/i.test(headers['content-type'] ?? '')) return;
     this.used = true;
-    return (chunk) => this.sse.push(chunk);
+    return (chunk, at) => {
+      this.chunkAt = at;
+      this.sse.push(chunk);
+    };
   };
 
   /** After the body ended: the reply, or StreamError `stream_cut` without the terminator. */
@@ -52,7 +53,7 @@ export class StreamReader {
     return this.decoder.finish();
   }
 
-  /** `started` and `latencyMs` as measured by the caller, on the performance.now() clock. */
+  /** `started` (when the request was sent) and `latencyMs` on the transport's clock. */
   timings(started: number, latencyMs: number, outputTokens: number): StreamTimings {
     if (this.firstTokenAt === undefined) return {};
     // Both ends come from one monotonic clock, so ttft <= latency holds by construction.

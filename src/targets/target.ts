@@ -29,6 +29,12 @@ export interface Target extends CallLimits {
   role: string;
   /** What the user calls it: the model name or the app URL's host. */
   label: string;
+  /**
+   * The host its calls go to. Two targets on one host are taken to share an endpoint and its
+   * queue (two models on one inference box, an A/A run), which decides how closely the runner
+   * keeps their calls together (runner/dispatch-order.ts).
+   */
+  host?: string;
   dialect: Dialect;
   price?: Price;
   transport: Transport;
@@ -104,6 +110,9 @@ export async function callTarget(
     const stream = t.dialect.openStream
       ? new StreamReader(t.dialect.openStream(), t.maxResponseBytes)
       : undefined;
+    // The endpoint's time runs from the request leaving on a connected socket to the last byte,
+    // both stamped by the transport: a rate-limit wait, connection set-up and this function's
+    // own work (awaiting, parsing) are the client's time, not the endpoint's.
     const started = performance.now();
     try {
       const res = await t.transport.send({
@@ -114,14 +123,15 @@ export async function callTarget(
         signal,
         consume: stream?.consume,
       });
-      lastLatency = performance.now() - started;
+      const sent = res.sentAt ?? started;
+      lastLatency = (res.doneAt ?? performance.now()) - sent;
       status = res.status;
       if (status >= 200 && status < 300) {
         const reply = stream?.used ? stream.finish() : t.dialect.parseReply(res.body);
         return {
           output: reply.output,
           latency_ms: lastLatency,
-          ...stream?.timings(started, lastLatency, reply.output_tokens),
+          ...stream?.timings(sent, lastLatency, reply.output_tokens),
           input_tokens: reply.input_tokens,
           output_tokens: reply.output_tokens,
           cost_usd: costUsd(t.price, reply.input_tokens, reply.output_tokens),

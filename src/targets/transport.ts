@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../config/schema.js';
 
 // node:http with a keep-alive agent instead of fetch: at thousands of calls per run the CPU cost
@@ -25,12 +26,21 @@ export interface HttpRequest {
   idleTimeoutMs?: number;
 }
 
-export type BodySink = (chunk: Buffer) => void;
+/** Receives each chunk of a streamed body with the moment it arrived (performance.now()). */
+export type BodySink = (chunk: Buffer, at: number) => void;
 
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /**
+   * performance.now() when the request went out on a connected socket: a reused one at once, a
+   * new one once its TCP (and TLS) set-up was done. Waiting for a rate-limit slot, a free socket
+   * or the connection itself comes before it, so none of that is counted as the endpoint's time.
+   */
+  sentAt?: number;
+  /** performance.now() when the last byte of the body arrived, before anything parsed it. */
+  doneAt?: number;
 }
 
 export type TransportErrorKind = 'timeout' | 'network' | 'aborted' | 'stream_cut' | 'too_large';
@@ -80,6 +90,8 @@ export function createTransport(maxSockets: number): Transport {
   };
   const httpAgent = new http.Agent(options);
   const httpsAgent = new https.Agent(options);
+  // TLS sockets whose handshake is done: a reused socket is ready at once, a new one is not.
+  const secured = new WeakSet<Socket>();
 
   return {
     send(req) {
@@ -93,6 +105,9 @@ export function createTransport(maxSockets: number): Transport {
         const headers: Record<string, string | number> = { ...req.headers };
         if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
         let settled = false;
+        // When the request went out on a connected socket (see HttpResponse.sentAt); until then
+        // the moment it was handed to node:http, in case no 'socket' event ever says more.
+        let sentAt = performance.now();
         let idle: NodeJS.Timeout | undefined;
         // Set once a sink consumes the body: from then on a break is a cut stream, whichever
         // object (request, response, socket) reports it first.
@@ -160,6 +175,7 @@ export function createTransport(maxSockets: number): Transport {
             );
             res.on('data', (c: Buffer) => {
               if (settled) return;
+              const at = performance.now();
               received += c.length;
               if (received > maxBytes) {
                 fail(tooLarge(maxBytes));
@@ -167,15 +183,16 @@ export function createTransport(maxSockets: number): Transport {
               }
               idle?.refresh();
               try {
-                into(c);
+                into(c, at);
               } catch (e) {
                 fail(e as Error);
               }
             });
             res.on('end', () => {
               if (settled) return;
+              const doneAt = performance.now();
               settle();
-              resolve({ status, headers: res.headers, body: '' });
+              resolve({ status, headers: res.headers, body: '', sentAt, doneAt });
             });
             // Whatever else ends a stream early (a break only the socket saw) must not leave it
             // to the idle timer. Not on whole replies: this listener costs about 15% of the
@@ -186,9 +203,10 @@ export function createTransport(maxSockets: number): Transport {
             const limit = ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_BYTES);
             const chunks: Buffer[] = [];
             const done = () => {
+              const doneAt = performance.now();
               settle();
               const body = Buffer.concat(chunks).toString('utf8');
-              resolve({ status, headers: res.headers, body });
+              resolve({ status, headers: res.headers, body, sentAt, doneAt });
             };
             res.on('data', (c: Buffer) => {
               if (settled) return;
@@ -214,6 +232,18 @@ export function createTransport(maxSockets: number): Transport {
           res.on('error', (e) => fail(broke(`connection broke while reading: ${e.message}`)));
           res.on('aborted', () => fail(broke('connection closed mid-response')));
         }
+        request.on('socket', (socket: Socket) => {
+          const ready = () => {
+            sentAt = performance.now();
+          };
+          if (!socket.connecting && (!isHttps || secured.has(socket))) ready();
+          else if (isHttps) {
+            socket.once('secureConnect', () => {
+              secured.add(socket);
+              ready();
+            });
+          } else socket.once('connect', ready);
+        });
         const timer = setTimeout(
           () =>
             fail(new TransportError('timeout', `no complete response within ${req.timeoutMs} ms`)),

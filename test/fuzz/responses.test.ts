@@ -489,9 +489,9 @@ describe('stream decoders', () => {
         );
         if (junk) bytes = Buffer.concat([bytes, Buffer.from(junk)]);
         const read = (chunks: Buffer[]) => {
-          const reader = new StreamReader(make().openStream!(), undefined, () => 0);
+          const reader = new StreamReader(make().openStream!());
           const sink = reader.consume(200, { 'content-type': 'text/event-stream' })!;
-          for (const c of chunks) sink(c);
+          for (const c of chunks) sink(c, 0);
           return reader.finish();
         };
         const settle = (chunks: Buffer[]) => {

@@ -24,6 +24,7 @@ export function testTarget(baseUrl: string, o: TestTargetOptions = {}): Target {
   return {
     role: o.role ?? 'candidate',
     label: model,
+    host: new URL(baseUrl).hostname,
     dialect: openAiDialect({ baseUrl, model, apiKey: o.apiKey ?? 'sk-test', templates: {} }),
     price: o.price,
     concurrency,

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../src/errors.js';
-import { type RunOptions, runPairs } from '../../src/runner/run-pairs.js';
+import { runPairs } from '../../src/runner/run-pairs.js';
 import { shuffledIndices } from '../../src/runner/shuffle.js';
-import { buildScorer } from '../../src/scorers/build.js';
-import { scoreCall } from '../../src/scorers/score-case.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { Target } from '../../src/targets/target.js';
 import type { Side } from '../../src/types.js';
@@ -15,12 +13,12 @@ import {
 } from '../helpers/fake-openai.js';
 import { goldenCases } from '../helpers/golden-case.js';
 import { afterThisTest, serveForTest } from '../helpers/per-test.js';
+import { runOptions as options } from '../helpers/run-options.js';
 import { type TestTargetOptions, testTarget } from '../helpers/test-target.js';
 
 // runPairs against a real OpenAI-compatible server on loopback. The two sides are told apart at
 // the server by model name: baseline is `base-model`, candidate is `cand-model`.
 
-const exact = [buildScorer({ type: 'exact' }, 'exact')];
 const serve = serveForTest;
 
 function targets(
@@ -37,15 +35,6 @@ function targets(
     t.candidate.transport.close();
   });
   return t;
-}
-
-function options(o: Partial<RunOptions> & Pick<RunOptions, 'cases' | 'targets'>): RunOptions {
-  return {
-    score: async (c, _side, call) => scoreCall(call, c, exact),
-    rng: createRng(1),
-    maxConsecutiveErrors: 5,
-    ...o,
-  };
 }
 
 const modelOf = (server: FakeServer, model: string) =>

@@ -212,28 +212,26 @@ describe('streamErrorKind', () => {
 });
 
 describe('StreamReader', () => {
-  /** A reader on a clock the test moves by hand. */
+  /** A reader whose chunks arrive at the times the test gives. */
   function reader(d: Dialect) {
-    const clock = { t: 0 };
-    const r = new StreamReader(d.openStream!(), undefined, () => clock.t);
-    return { r, clock };
+    return { r: new StreamReader(d.openStream!()) };
   }
 
   const event = (content: string) =>
     Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
 
   it('times the first non-empty text, not the first event, and derives tpot from it', () => {
-    const { r, clock } = reader(openai);
+    const { r } = reader(openai);
     const sink = r.consume(200, { 'content-type': 'text/event-stream' })!;
     expect(r.used).toBe(true);
-    clock.t = 110;
-    sink(event('')); // the role-only opening chunk carries no text
-    clock.t = 140;
-    sink(event('Hel'));
-    clock.t = 170;
-    sink(event('lo'));
-    sink(Buffer.from('data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":4}}\n\n'));
-    sink(Buffer.from('data: [DONE]\n\n'));
+    sink(event(''), 110); // the role-only opening chunk carries no text
+    sink(event('Hel'), 140);
+    sink(event('lo'), 170);
+    sink(
+      Buffer.from('data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":4}}\n\n'),
+      171,
+    );
+    sink(Buffer.from('data: [DONE]\n\n'), 172);
     const reply = r.finish();
     expect(reply).toEqual({ output: 'Hello', input_tokens: 5, output_tokens: 4 });
     // Started at 100, done at 100 + 250: ttft 40, then (250 - 40) / (4 - 1) per token.
@@ -242,13 +240,12 @@ describe('StreamReader', () => {
 
   it('gives ttft without tpot for a one-token answer, and nothing for an empty one', () => {
     const one = reader(openai);
-    one.clock.t = 30;
-    one.r.consume(200, {})!(event('A'));
+    one.r.consume(200, {})!(event('A'), 30);
     expect(one.r.timings(0, 50, 1)).toEqual({ ttft_ms: 30 });
     expect(one.r.timings(0, 50, 0)).toEqual({ ttft_ms: 30 });
 
     const none = reader(openai);
-    none.r.consume(200, {})!(event(''));
+    none.r.consume(200, {})!(event(''), 0);
     expect(none.r.timings(0, 50, 3)).toEqual({});
   });
 
