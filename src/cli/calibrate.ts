@@ -1,4 +1,5 @@
 import { type EngineHooks, type EngineOptions, execute, prepare } from '../engine.js';
+import { planFailAlpha } from '../gate/budget-plan.js';
 import {
   type Calibration,
   type CalibrationRun,
@@ -130,6 +131,7 @@ export async function runCalibration(
     seed: plan.seed,
     ...calibrate(collected, config.budgets, config.gate.confidence, plan.seed, 2000, {
       minCases: config.gate.min_cases,
+      failAlpha: planFailAlpha(config, plan.cases)(null),
     }),
   };
   writeJson(o.out, result);

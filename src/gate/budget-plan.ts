@@ -109,6 +109,35 @@ function pct(v: number): string {
   return `${Number((v * 100).toFixed(1))}%`;
 }
 
+function sliceSizesOf(config: Config, cases: readonly GoldenCase[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  const slicing = config.slices;
+  if (slicing)
+    for (const c of cases)
+      for (const label of caseSlices(c, slicing.by)) sizes.set(label, (sizes.get(label) ?? 0) + 1);
+  return sizes;
+}
+
+/**
+ * Each check's least share of α under the multiplicity procedure (see multiplicity.ts), from the
+ * whole-set and slice tests this config and these cases make: the one-sided level the fail side
+ * of a cases-needed figure plans for, the same in the plan, the run and calibrate.
+ */
+export function planFailAlpha(
+  config: Config,
+  cases: readonly GoldenCase[],
+  sizes: Map<string, number> = sliceSizesOf(config, cases),
+): (slice: string | null) => number {
+  const slicing = config.slices;
+  const wholeTests = budgetEntries(config.budgets).length;
+  const sliceTests = slicing
+    ? [...sizes.values()].filter((size) => size >= slicing.min_cases).length *
+      budgetEntries(slicing.budgets).length
+    : 0;
+  const alpha = 1 - config.gate.confidence;
+  return (slice) => alpha * initialShare(slice === null, wholeTests, sliceTests);
+}
+
 /**
  * The plan for every configured check: each budget on the whole set, each slice budget on each
  * slice the dataset has (slices below `slices.min_cases` are not gated: a note). Pure: reads
@@ -122,22 +151,8 @@ export function buildBudgetPlan(input: PlanInput): BudgetPlan {
   const notes: string[] = [];
   const spread: Spread =
     input.baselineErrorRate !== undefined ? { errorRate: input.baselineErrorRate } : {};
-  // The whole-set and slice tests the run will have, for each check's least share of α.
-  const sliceSizes = new Map<string, number>();
-  const slicing = config.slices;
-  if (slicing)
-    for (const c of cases)
-      for (const label of caseSlices(c, slicing.by))
-        sliceSizes.set(label, (sliceSizes.get(label) ?? 0) + 1);
-  const wholeTests = budgetEntries(config.budgets).length;
-  const sliceTests = slicing
-    ? [...sliceSizes.values()].filter((size) => size >= slicing.min_cases).length *
-      budgetEntries(slicing.budgets).length
-    : 0;
-  const failAlpha =
-    input.failAlpha ??
-    ((slice: string | null) =>
-      (1 - confidence) * initialShare(slice === null, wholeTests, sliceTests));
+  const sliceSizes = sliceSizesOf(config, cases);
+  const failAlpha = input.failAlpha ?? planFailAlpha(config, cases, sliceSizes);
   const add = (
     budgets: Budgets,
     slice: string | null,

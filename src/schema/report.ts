@@ -133,6 +133,9 @@ const check = z.strictObject({
   verdict,
   reason: z.string(),
   p_adjusted: z.number().nullable().optional(),
+  adjustment: z
+    .strictObject({ method: z.literal('weighted Holm'), tests: z.number(), level: z.number() })
+    .optional(),
   mde: z.number().optional(),
   method: z.string().optional(),
   clusters: z.number().optional(),

@@ -87,7 +87,12 @@ describe('buildChecks', () => {
       ['cost', 'pass'],
       ['error_rate', 'pass'],
     ]);
-    expect(warnings).toEqual([]);
+    // Five whole-set checks each plan for a fifth of α: only the 5% ceiling wants more than 200.
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^the golden set is too small for the error rate ceiling of 5%: with 200 calls/,
+      ),
+    ]);
     for (const metric of ['quality', 'pass_rate', 'latency_p95', 'cost'] as const) {
       const c = find(checks, metric);
       expect(c.delta).toBe(0);
@@ -190,7 +195,7 @@ describe('buildChecks', () => {
     }
     expect(decide(checks)).toBe('inconclusive');
     expect(summarize('inconclusive', checks, 0.95)).toMatch(
-      /^inconclusive: quality: insufficient data: 10 usable pairs, fewer than the 30 required \(min_cases\) \(and 4 more\)$/,
+      /^inconclusive: quality: insufficient data: 10 usable pairs, fewer than the 30 required \(min_cases\); about 30 cases would decide it \(and 4 more\)$/,
     );
   });
 
