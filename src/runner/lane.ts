@@ -42,6 +42,8 @@ export interface Lane {
   failing: boolean;
   /** Answered calls so far and their output tokens: the cost estimate for the next call. */
   answered: number;
+  /** The last outage-kind failure's message: a lane that never got an answer ends with it. */
+  lastFailure?: string;
   outputTokens: number;
   /** With repeats: a case's results until all of them are in. */
   partial: Map<number, { results: SideResult[]; n: number }>;

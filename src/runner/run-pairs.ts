@@ -292,6 +292,7 @@ class PairedRun {
     if (call.error) {
       this.stats.failed++;
       if (OUTAGE_KINDS.has(call.error.kind)) {
+        lane.lastFailure = call.error.message;
         const run = lane.failures.failed(ticket);
         if (run >= outageWindow(this.o.maxConsecutiveErrors, lane.concurrency.max)) {
           const what = this.k === 1 ? 'cases' : 'calls';
@@ -415,12 +416,37 @@ class PairedRun {
     if (cancelCalls) this.abort.abort();
   }
 
+  /**
+   * A baseline that failed every call (a wrong key, a wrong path) on a set smaller than the
+   * outage window was never seen "down", yet the candidate has nothing to be compared with: the
+   * gate could not judge. (A candidate that fails every call is judged: its error rate and
+   * quality block it.)
+   */
+  private noAnswerAtAll(): void {
+    if (this.lanes.length < 2) return;
+    for (const lane of this.lanes) {
+      if (lane.side !== 'baseline') continue;
+      const got = lane.out.filter((r) => r !== undefined);
+      if (got.length === 0 || got.some((r) => !r.error || !OUTAGE_KINDS.has(r.error.kind)))
+        continue;
+      this.halt(
+        'errors',
+        `stopped: every call to target ${lane.side} (${lane.target.label}) failed after retries` +
+          `${lane.lastFailure ? `; last error: ${lane.lastFailure}` : ''}. ` +
+          'An endpoint that never answered is not judged as a regression.',
+        false,
+      );
+      return;
+    }
+  }
+
   private maybeFinish(): void {
     if (this.finished || this.scoring > 0) return;
     for (const lane of this.lanes) {
       if (lane.inFlight > 0) return;
       if (this.stop === undefined && lane.cursor < this.jobsOf()) return;
     }
+    if (!this.stop && !this.fatal) this.noAnswerAtAll();
     this.finished = true;
     this.o.signal?.removeEventListener('abort', this.onOuterAbort);
     for (const lane of this.lanes) lane.limiter?.close();

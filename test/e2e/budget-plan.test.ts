@@ -45,11 +45,11 @@ describe('the up-front plan', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(server.requests).toHaveLength(0);
     const out = r.stdout;
-    expect(out).toMatch(/^\s+quality\s+5 pts\s+60\s+≥ 30\s+≥ 2\d\d\s+assumes no noise/m);
+    expect(out).toMatch(/^\s+quality\s+5 pts\s+60\s+≥ 30\s+≥ \d{3}\s+assumes no noise/m);
     expect(out).toMatch(
       /^\s+latency p95\s+\+20%\s+60\s+depends on the spread\s+–\s+run `evalgate calibrate`/m,
     );
-    expect(out).toMatch(/^\s+error rate\s+≤ 1%\s+60\s+≥ 299\s+905\s+cannot pass at this size$/m);
+    expect(out).toMatch(/^\s+error rate\s+≤ 1%\s+60\s+≥ 299\s+[\d,]+\s+cannot pass at this size$/m);
     expect(out).toMatch(/^\s+pass rate \[tags=common\]\s+10 pts\s+54\s+≥ 20\s+≥ \d+/m);
     expect(out).toMatch(/will not be gated: tags=rare \(6\)/);
     expect(out).toMatch(
@@ -87,14 +87,15 @@ describe('the up-front plan', () => {
     const report = JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8'));
     const ceiling = report.checks.find((c: { metric: string }) => c.metric === 'error_rate');
     expect(ceiling.verdict).toBe('inconclusive');
-    expect(ceiling.reason).toMatch(/about 905 calls would decide it\.$/);
     const entry = report.power.checks.find((e: { metric: string }) => e.metric === 'error_rate');
-    expect(entry).toMatchObject({
-      n: 60,
-      cases_to_pass: 299,
-      cases_to_fail: 905,
-      cases_needed: 905,
-    });
+    // Alone, a 1% ceiling blocks a 2% rate from 905 calls; one of four whole-set checks plans
+    // for its share of α (multiplicity.ts), so it needs more, and the reason gives that figure.
+    expect(entry).toMatchObject({ n: 60, cases_to_pass: 299 });
+    expect(entry.cases_to_fail).toBeGreaterThan(905);
+    expect(entry.cases_needed).toBe(entry.cases_to_fail);
+    expect(ceiling.reason).toContain(
+      `about ${entry.cases_needed.toLocaleString('en-US')} calls would decide it.`,
+    );
     const latency = report.power.checks.find((e: { metric: string }) => e.metric === 'latency_p95');
     expect(latency.cases_to_pass).toBeGreaterThanOrEqual(30);
   });

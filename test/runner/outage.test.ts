@@ -28,11 +28,11 @@ function candidateRun(
   afterThisTest(() => candidate.transport.close());
   return runPairs({
     cases: goldenCases(n),
-    targets: { candidate },
     score: async (c, _side, call) => scoreCall(call, c, exact),
     rng: createRng(SEED),
     maxConsecutiveErrors: 5,
     ...o,
+    targets: { ...o.targets, candidate },
   });
 }
 
@@ -127,6 +127,35 @@ describe('an endpoint that is down still stops the run', () => {
     expect(server.requests.length).toBeLessThanOrEqual(64 + 32);
   });
 
+  it('a baseline that refused every call on a set smaller than the window (a wrong key): could not judge', async () => {
+    const base = await serveForTest(() => ({ status: 401, body: 'Unauthorized' }));
+    const cand = await serveForTest((req) => userText(req).replace(/^q/, 'a'));
+    const baseline = testTarget(base.url, { model: 'base-model', retries: 0, concurrency: 16 });
+    afterThisTest(() => baseline.transport.close());
+    const run = candidateRun(cand.url, 6, { concurrency: 16 }, { targets: { baseline } });
+    await expect(run).rejects.toMatchObject({
+      reason: 'errors',
+      message: expect.stringMatching(
+        /^stopped: every call to target baseline \(base-model\) failed after retries; last error: .*401/,
+      ),
+    });
+    expect(base.requests).toHaveLength(6);
+  });
+
+  it('a candidate that refused every call is judged (the run completes), and one baseline answer is enough', async () => {
+    const server = await serveForTest(() => ({ status: 401, body: 'Unauthorized' }));
+    const results = await candidateRun(server.url, 6, { concurrency: 16 });
+    expect(results.candidate!.filter((r) => r?.error?.kind === 'http_4xx')).toHaveLength(6);
+    const base = await serveForTest((req) =>
+      userText(req) === 'q3' ? 'a3' : { status: 401, body: 'Unauthorized' },
+    );
+    const cand = await serveForTest((req) => userText(req).replace(/^q/, 'a'));
+    const baseline = testTarget(base.url, { model: 'base-model', retries: 0, concurrency: 16 });
+    afterThisTest(() => baseline.transport.close());
+    const paired = await candidateRun(cand.url, 6, { concurrency: 16 }, { targets: { baseline } });
+    expect(paired.baseline!.filter((r) => r?.pass)).toHaveLength(1);
+  });
+
   it('hanging (never answers): timed-out calls count, so it stops after two rounds of timeouts', async () => {
     const server = await serveForTest(() => ({ hang: true }));
     const run = candidateRun(server.url, 200, { concurrency: 4, timeoutMs: 200 });
@@ -157,8 +186,9 @@ describe('an endpoint that is down still stops the run', () => {
     // Retried calls take longer than fresh ones; what counts is the order the cases went out.
     const server = await serveForTest(() => ({ status: 500, body: 'boom' }));
     const run = candidateRun(server.url, 100, { concurrency: 2, retries: 2 });
+    // 5, or 6 when the sixth case's failure came back before the fifth's closed the run.
     await expect(run).rejects.toMatchObject({
-      message: expect.stringMatching(/^stopped: 5 cases in a row failed/),
+      message: expect.stringMatching(/^stopped: [56] cases in a row failed/),
     });
     // 5 cases (plus at most one more in flight) of 3 attempts each.
     expect(server.requests.length).toBeLessThanOrEqual(6 * 3);
