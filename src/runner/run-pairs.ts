@@ -420,15 +420,18 @@ class PairedRun {
    * A baseline that failed every call (a wrong key, a wrong path) on a set smaller than the
    * outage window was never seen "down", yet the candidate has nothing to be compared with: the
    * gate could not judge. (A candidate that fails every call is judged: its error rate and
-   * quality block it.)
+   * quality block it; so is one that fails every call alongside such a baseline.)
    */
   private noAnswerAtAll(): void {
     if (this.lanes.length < 2) return;
-    for (const lane of this.lanes) {
-      if (lane.side !== 'baseline') continue;
+    const silent = (lane: Lane) => {
       const got = lane.out.filter((r) => r !== undefined);
-      if (got.length === 0 || got.some((r) => !r.error || !OUTAGE_KINDS.has(r.error.kind)))
-        continue;
+      return got.length > 0 && got.every((r) => r.error && OUTAGE_KINDS.has(r.error.kind));
+    };
+    // When the candidate failed every call too, its own errors are the finding (error_rate).
+    if (this.lanes.some((l) => l.side === 'candidate' && silent(l))) return;
+    for (const lane of this.lanes) {
+      if (lane.side !== 'baseline' || !silent(lane)) continue;
       this.halt(
         'errors',
         `stopped: every call to target ${lane.side} (${lane.target.label}) failed after retries` +
