@@ -144,9 +144,16 @@ async function preparePlan(
   const env = options.env ?? process.env;
   // A `${VAR}` value may be a credential (a function key in a url): known before any message.
   const substituted: Substitution[] = [];
+  // validate without --strict: an unset `${VAR}` (a secret a fork does not get) is a note too.
+  const unsetNotes: InputProblem[] = [];
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfig(options.configPath, env, substituted);
+    loaded = loadConfig(
+      options.configPath,
+      env,
+      substituted,
+      options.keysOptional ? (n) => unsetNotes.push(n) : undefined,
+    );
   } finally {
     for (const v of secretValues(substituted)) hooks.secret?.(v);
   }
@@ -202,7 +209,7 @@ async function preparePlan(
       ? ['candidate']
       : ['baseline', 'candidate'];
   const targets: Partial<Record<Side, Target>> = {};
-  const notes: InputProblem[] = [];
+  const notes: InputProblem[] = [...unsetNotes];
   const ctx = {
     ...(options.keysOptional ? { missingKey: (n: InputProblem) => notes.push(n) } : {}),
     configFile: file,

@@ -21,31 +21,51 @@ export function interpolateEnv(
   path: (string | number)[] = [],
   problems: (InputProblem & { at: (string | number)[] })[] = [],
   substituted: Substitution[] = [],
+  unset?: (problem: InputProblem & { at: (string | number)[] }) => void,
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(VAR, (whole, name: string | undefined, fallback: string | undefined) => {
-      if (whole === '$$') return '$';
-      const v = env[name!];
-      if (v !== undefined && v !== '') {
-        substituted.push({ at: path, value: v });
-        return v;
-      }
-      if (fallback !== undefined) return fallback;
-      problems.push({
-        at: path,
-        path: path.join('.'),
-        message: `environment variable ${name} is not set (used as \${${name}})`,
-      });
-      return '';
-    });
+    return value.replace(
+      VAR,
+      (whole, name: string | undefined, fallback: string | undefined, offset: number) => {
+        if (whole === '$$') return '$';
+        const v = env[name!];
+        if (v !== undefined && v !== '') {
+          substituted.push({ at: path, value: v });
+          return v;
+        }
+        if (fallback !== undefined) return fallback;
+        const problem = {
+          at: path,
+          path: path.join('.'),
+          message: `environment variable ${name} is not set (used as \${${name}})`,
+        };
+        if (!unset) {
+          problems.push(problem);
+          return '';
+        }
+        unset(problem);
+        return placeholder(path, offset);
+      },
+    );
   }
   if (Array.isArray(value))
-    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems, substituted));
+    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems, substituted, unset));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value))
-      out[k] = interpolateEnv(v, env, [...path, k], problems, substituted);
+      out[k] = interpolateEnv(v, env, [...path, k], problems, substituted, unset);
     return out;
   }
   return value;
+}
+
+/**
+ * What stands in for an unset variable when the caller only checks the config (validate on a
+ * fork, which gets no secrets): a value every field accepts, a whole URL where a URL starts.
+ */
+function placeholder(path: (string | number)[], offset: number): string {
+  const field = path.at(-1);
+  return offset === 0 && (field === 'url' || field === 'base_url')
+    ? 'http://unset.invalid'
+    : 'unset';
 }

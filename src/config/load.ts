@@ -29,6 +29,7 @@ export function loadConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
   substituted?: Substitution[],
+  unsetEnv?: (note: InputProblem) => void,
 ): LoadedConfig {
   let text: string;
   try {
@@ -43,7 +44,7 @@ export function loadConfig(
           : readErrorMessage('config file', file, err),
     });
   }
-  return parseConfig(text, file, env, substituted);
+  return parseConfig(text, file, env, substituted, unsetEnv);
 }
 
 export function parseConfig(
@@ -51,6 +52,8 @@ export function parseConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
   substituted: Substitution[] = [],
+  /** Given: an unset `${VAR}` is a note (with its file and line) and a placeholder, not an error. */
+  unsetEnv?: (note: InputProblem) => void,
 ): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -134,7 +137,14 @@ export function parseConfig(
 
   const envProblems: (InputProblem & { at: (string | number)[] })[] = [];
   const firstSubstituted = substituted.length;
-  const interpolated = interpolateEnv(raw, env, [], envProblems, substituted);
+  const interpolated = interpolateEnv(
+    raw,
+    env,
+    [],
+    envProblems,
+    substituted,
+    unsetEnv ? ({ at, ...p }) => unsetEnv({ ...p, file, line: lineOf(at) }) : undefined,
+  );
   problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
   const fromEnv = substituted.slice(firstSubstituted);
 

@@ -151,6 +151,36 @@ describe('validate without the API keys (a fork: no secrets)', () => {
     expectBadInput(await runKind(server(), kind, 'validate'), kind);
   });
 
+  it('an unset variable in the config (a secret URL) is a note too, with a placeholder; --strict and run refuse it', async () => {
+    const secretUrl: Kind = {
+      name: 'an unset CANARY_URL',
+      env: {},
+      files: (url) => ({
+        [CONFIG]: cfg(url, [
+          `  candidate:\n    type: openai\n    base_url: ${url}`,
+          `  candidate:\n    type: openai\n    base_url: \${CANARY_URL}`,
+        ]),
+      }),
+      where: [],
+      says: [],
+    };
+    const r = await runKind(server(), secretUrl, 'validate');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.sent).toBe(0);
+    expect(r.stderr).toMatch(
+      /note: evalgate\.yaml:\d+ \(targets\.candidate\.base_url\): environment variable CANARY_URL is not set/,
+    );
+    const strict: Kind = {
+      ...secretUrl,
+      args: ['--strict'],
+      where: [`${CONFIG}`],
+      says: [/CANARY_URL is not set/],
+    };
+    expectBadInput(await runKind(server(), strict, 'validate'), strict);
+    const run: Kind = { ...strict, args: [], env: { TEST_KEY: 'k' } };
+    expectBadInput(await runKind(server(), run, 'run'), run);
+  });
+
   it('still reports every other problem, and no note hides them', async () => {
     const kind: Kind = {
       name: 'no keys and a typo',
