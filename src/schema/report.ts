@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import type { Report } from '../types.js';
+import type {
+  CaseReport,
+  Check,
+  PowerEntry,
+  Report,
+  ReportMeta,
+  SideResult,
+  TargetMetrics,
+} from '../types.js';
 
 // The report's shape as data, so it can be published as JSON Schema (schema/report.schema.json)
 // and checked against real reports. src/types.ts stays the source the code is written against;
@@ -229,3 +237,16 @@ export const reportSchema = z.strictObject({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Parsed = z.output<typeof reportSchema>;
 export const REPORT_SCHEMA_MATCHES_TYPE: Same<Parsed, Report> = true;
+
+// Assignability alone lets an OPTIONAL field exist on one side only (an object without it is
+// assignable to one with it). The same keys, object by object, close that gap.
+type SameKeys<A, B> = Same<keyof A, keyof B>;
+export const REPORT_SCHEMA_KEYS_MATCH: [
+  SameKeys<Parsed, Report>,
+  SameKeys<z.output<typeof caseReport>, CaseReport>,
+  SameKeys<z.output<typeof sideResult>, SideResult>,
+  SameKeys<z.output<typeof targetMetrics>, TargetMetrics>,
+  SameKeys<z.output<typeof check>, Check>,
+  SameKeys<z.output<typeof powerEntry>, PowerEntry>,
+  SameKeys<z.output<typeof meta>, ReportMeta>,
+] = [true, true, true, true, true, true, true];
