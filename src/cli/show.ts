@@ -1,6 +1,6 @@
 import { grid } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
-import { allRegressions } from '../report/regressions.js';
+import { allRegressions, improvedCases } from '../report/regressions.js';
 import { formatMs, formatScore, formatScoreDelta } from '../report/table.js';
 import type { CaseReport, Report, SideResult } from '../types.js';
 
@@ -11,36 +11,19 @@ import type { CaseReport, Report, SideResult } from '../types.js';
 export const SHOW_CHOICES = ['all', 'regressed', 'improved'] as const;
 export type ShowChoice = (typeof SHOW_CHOICES)[number];
 
-/** Score changes smaller than this are float noise (as in src/report/regressions.ts). */
-const EPSILON = 1e-9;
 const ID_CHARS = 40;
 const SLICE_CHARS = 30;
 const OUTPUT_CHARS = 40;
 const ERROR_CHARS = 60;
 
+/** The score column's change: candidate − baseline, as reported. */
 function gain(c: CaseReport): number {
   return (c.candidate?.score ?? 0) - (c.baseline?.score ?? 0);
 }
 
-/**
- * Cases where the candidate did better than the baseline, largest gain first: a higher score,
- * a case it passes that the baseline failed, or an answer where the baseline's call failed.
- * Mirrors `regressionOf`; helper D adds `improvedCases` to src/report/regressions.ts, and this
- * selection should become that one when both are on main.
- */
-export function improvedCases(report: Pick<Report, 'cases'>): CaseReport[] {
-  return report.cases
-    .filter((c) => {
-      const { baseline: b, candidate: k } = c;
-      if (!b || !k || k.error) return false;
-      return gain(c) > EPSILON || (!b.pass && k.pass) || b.error !== null;
-    })
-    .sort((a, b) => gain(b) - gain(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
 function selected(report: Report, show: ShowChoice): CaseReport[] {
   if (show === 'regressed') return allRegressions(report).map((r) => r.case);
-  if (show === 'improved') return improvedCases(report);
+  if (show === 'improved') return improvedCases(report).map((r) => r.case);
   return report.cases;
 }
 

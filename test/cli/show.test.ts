@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { improvedCases, renderCaseTable } from '../../src/cli/show.js';
+import { renderCaseTable } from '../../src/cli/show.js';
+import { improvedCases } from '../../src/report/regressions.js';
 import { HOSTILE_OUTPUT, makeReport, side } from '../report/fixture.js';
 
 const report = makeReport({
@@ -64,7 +65,7 @@ describe('--show', () => {
   });
 
   it('improved: the improved cases, largest gain first', () => {
-    expect(improvedCases(report).map((c) => c.id)).toEqual(['better', 'slightly-better']);
+    expect(improvedCases(report).map((r) => r.case.id)).toEqual(['better', 'slightly-better']);
     const t = renderCaseTable(report, 'improved');
     expect(t.split('\n')[0]).toBe('Improved cases (2 of 5):');
     expect(idsOf(t)).toEqual(['better', 'slightly-better']);
