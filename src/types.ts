@@ -9,6 +9,71 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * A tool (function) call as evalgate records it, whatever the dialect: OpenAI `tool_calls`,
+ * Anthropic `tool_use` blocks, or an http app's output path.
+ */
+export interface ToolCall {
+  name: string;
+  /** The parsed arguments (an object for a well-formed call); null when they were not valid JSON. */
+  arguments: unknown;
+  /** The provider's call id, when it sent one (an agent loop answers each call by it). */
+  id?: string;
+  /** Set only when the arguments were not valid JSON: the raw text as sent (masked, bounded). */
+  invalid_arguments?: string;
+}
+
+/** One part of a message's content in the OpenAI chat shape (`{type: 'text', text}` and others). */
+export interface ContentPart {
+  type: string;
+  text?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * One turn of a conversation in the OpenAI chat shape: system, user, assistant (optionally with
+ * tool_calls) and tool turns (answering a call by `tool_call_id`).
+ */
+export interface ConversationTurn {
+  role: 'system' | 'user' | 'assistant' | 'tool' | 'developer';
+  content: string | ContentPart[] | null;
+  /** Assistant turns: the calls the model made (arguments parsed; the wire form is a JSON string). */
+  tool_calls?: ToolCall[];
+  /** Tool turns: the id of the call this answers. */
+  tool_call_id?: string;
+  /** Tool turns (optional): the tool's name. */
+  name?: string;
+}
+
+/** A canned tool result an agent loop feeds back, matched by name and (when given) arguments. */
+export interface ToolResult {
+  name: string;
+  /** Matched as a subset of the call's arguments; absent matches any call of this name. */
+  arguments?: Record<string, unknown>;
+  /** What the tool returns: a string is sent as is, anything else as JSON. */
+  result: unknown;
+}
+
+/** One model call of an agent loop (target `max_steps` above 1 with the case's `tool_results`). */
+export interface AgentStep {
+  /** The step's text answer (null when the step only called tools or failed). */
+  output: string | null;
+  tool_calls: ToolCall[];
+  latency_ms: number;
+  ttft_ms?: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** Why the loop stopped after this step, on the last step only. */
+  stop?: AgentStop;
+}
+
+/**
+ * Why an agent loop ended: the model answered without calling a tool (`answered`), it called a
+ * tool the case has no canned result for (`no_result`), it reached the target's `max_steps`
+ * (`max_steps`), or a call failed (`error`).
+ */
+export type AgentStop = 'answered' | 'no_result' | 'max_steps' | 'error';
+
 /** Where a case came from, so errors and annotations can point at the file and line. */
 export interface CaseSource {
   file: string;
@@ -35,6 +100,19 @@ export interface GoldenCase {
   metadata: Record<string, unknown>;
   assert: ScorerSpec[];
   source: CaseSource;
+  /**
+   * The conversation so far (OpenAI chat shape, tool turns included): sent as the history
+   * instead of a rendered prompt. With `input` as well, `input` is a last user turn after it.
+   */
+  messages?: ConversationTurn[];
+  /** The tool calls a right answer makes (the default for `tool_call`, `tool_call_f1`, `trajectory`). */
+  expected_tool_calls?: ToolCall[];
+  /** Canned results for an agent loop. */
+  tool_results?: ToolResult[];
+  /** RAG: the retrieved passages the answer should rest on (a string becomes one passage). */
+  context?: string[];
+  /** RAG: ids of the sources a good retrieval finds (`context_recall`). */
+  expected_sources?: string[];
 }
 
 export type ErrorKind =
@@ -70,6 +148,14 @@ export interface CallResult {
   cost_usd: number;
   error: CallError | null;
   attempts: number;
+  /** The calls the answer made (the last step's, for an agent loop; every step's are in `steps`). */
+  tool_calls?: ToolCall[];
+  /** Agent loops: each model call in order (latency, tokens and cost above are their sums). */
+  steps?: AgentStep[];
+  /** RAG: passages the target returned (an http app's `context` output path). */
+  context?: string[];
+  /** RAG: ids of the sources the target returned with its passages, when it names them. */
+  sources?: string[];
 }
 
 /** A side of a case in the report: the call plus its scores. */
@@ -101,6 +187,12 @@ export interface SideResult {
   judge?: ScoringUsage;
   /** The classification scorer's labels for this answer, after normalisation. */
   label?: { expected: string; predicted: string };
+  /** The tool calls the answer made (every step's, in order, for an agent loop). */
+  tool_calls?: ToolCall[];
+  /** Agent loops: each model call in order, and why the loop stopped. */
+  steps?: AgentStep[];
+  /** RAG: passages the target returned itself (an http app's `context` output path). */
+  context?: string[];
 }
 
 /** Calls made to a scoring endpoint (judge or embeddings) and what they cost. */
@@ -131,6 +223,12 @@ export interface CaseReport {
   /** Additive to the contract: what was asked and expected, so summaries can show the case. */
   input?: string | ChatMessage[];
   expected?: unknown;
+  /** The case's conversation (its `messages`), as sent before any agent steps. */
+  messages?: ConversationTurn[];
+  /** The tool calls the case expects. */
+  expected_tool_calls?: ToolCall[];
+  /** RAG: the case's own passages (a target may return its own: SideResult.context). */
+  context?: string[];
   baseline?: SideResult;
   candidate?: SideResult;
   /** With gate.cluster_by: the case's cluster, e.g. `metadata.conversation_id=c17`. */

@@ -47,6 +47,33 @@ const perSide = <T extends z.ZodType>(value: T) =>
 
 const chatMessage = z.strictObject({ role: z.string(), content: z.string() });
 
+const toolCall = z.strictObject({
+  name: z.string(),
+  arguments: z.unknown(),
+  id: z.string().optional(),
+  invalid_arguments: z.string().optional(),
+});
+
+const conversationTurn = z.strictObject({
+  role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
+  content: z
+    .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
+    .nullable(),
+  tool_calls: z.array(toolCall).optional(),
+  tool_call_id: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const agentStep = z.strictObject({
+  output: z.string().nullable(),
+  tool_calls: z.array(toolCall),
+  latency_ms: z.number(),
+  ttft_ms: z.number().optional(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  stop: z.enum(['answered', 'no_result', 'max_steps', 'error']).optional(),
+});
+
 const scoringUsage = z.strictObject({
   calls: z.number(),
   input_tokens: z.number(),
@@ -74,6 +101,9 @@ const sideResult = z.strictObject({
   reasons: z.record(z.string(), z.string()).optional(),
   judge: scoringUsage.optional(),
   label: z.strictObject({ expected: z.string(), predicted: z.string() }).optional(),
+  tool_calls: z.array(toolCall).optional(),
+  steps: z.array(agentStep).optional(),
+  context: z.array(z.string()).optional(),
 });
 
 const caseReport = z.strictObject({
@@ -82,6 +112,9 @@ const caseReport = z.strictObject({
   source: z.string().optional(),
   input: z.union([z.string(), z.array(chatMessage)]).optional(),
   expected: z.unknown().optional(),
+  messages: z.array(conversationTurn).optional(),
+  expected_tool_calls: z.array(toolCall).optional(),
+  context: z.array(z.string()).optional(),
   baseline: sideResult.optional(),
   candidate: sideResult.optional(),
   cluster: z.string().optional(),
