@@ -148,7 +148,7 @@ export interface CallResult {
   cost_usd: number;
   error: CallError | null;
   attempts: number;
-  /** The calls the answer made (the last step's, for an agent loop; every step's are in `steps`). */
+  /** Every tool call the answer made, in order (across all steps of an agent loop; per step in `steps`). */
   tool_calls?: ToolCall[];
   /** Agent loops: each model call in order (latency, tokens and cost above are their sums). */
   steps?: AgentStep[];
