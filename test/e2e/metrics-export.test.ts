@@ -14,7 +14,7 @@ import {
   until,
 } from '../helpers/prometheus-stack.js';
 import { needTools } from '../helpers/system-tools.js';
-import { baseConfig, CLI, runNode, workspace } from '../helpers/workspace.js';
+import { ACTION, baseConfig, CLI, runNode, workspace } from '../helpers/workspace.js';
 
 // `evalgate run --metrics --pushgateway` as a deploy pipeline runs it: the bundle as a process,
 // a real Pushgateway, and a real Prometheus scraping it, asked by PromQL for what was pushed.
@@ -166,6 +166,56 @@ describe('bad --pushgateway and --metrics-label input', () => {
     expect(r.stderr).toContain('--pushgateway');
     expect(r.stderr).toMatch(says);
     expect(r.stderr).not.toContain('hunter22');
+    expect(llm.requests.length).toBe(before);
+  });
+});
+
+/** The Action bundle as GitHub runs it, with `with:` inputs as INPUT_* variables. */
+async function runAction(inputs: Record<string, string>) {
+  const dir = project();
+  const runner = workspace({ 'output.txt': '', 'summary.md': '' });
+  const actionEnv: NodeJS.ProcessEnv = {
+    ...env,
+    GITHUB_OUTPUT: path.join(runner, 'output.txt'),
+    GITHUB_STEP_SUMMARY: path.join(runner, 'summary.md'),
+    INPUT_CONFIG: 'evalgate.yaml',
+    'INPUT_WORKING-DIRECTORY': dir,
+    INPUT_COMMENT: 'false',
+  };
+  for (const [k, v] of Object.entries(inputs)) actionEnv[`INPUT_${k.toUpperCase()}`] = v;
+  return { ...(await runNode(ACTION, [], { cwd: runner, env: actionEnv })), dir };
+}
+
+describe.skipIf(tools.skip)('the Action with metrics and pushgateway', () => {
+  it('writes the metrics file and pushes to the group its labels name', async () => {
+    const r = await runAction({
+      metrics: 'out/metrics.om',
+      pushgateway: pushgateway!.url,
+      'metrics-labels': 'job=evalgate-action\nservice=support-bot\n',
+    });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).not.toMatch(/::warning::[^\n]*(push|Pushgateway)/);
+    const text = readFileSync(path.join(r.dir, 'out/metrics.om'), 'utf8');
+    expect(text).toContain('evalgate_decision{service="support-bot",state="fail"} 1');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    // The Pushgateway's own API: the group this push made, with its grouping labels.
+    const api = (await (await fetch(`${pushgateway!.url}/api/v1/metrics`)).json()) as {
+      data: { labels: Record<string, string>; evalgate_decision?: unknown }[];
+    };
+    const group = api.data.find((g) => g.labels.job === 'evalgate-action');
+    expect(group?.labels).toEqual({ job: 'evalgate-action', service: 'support-bot' });
+    expect(group?.evalgate_decision).toBeDefined();
+  }, 60_000);
+});
+
+describe('the Action with a bad pushgateway input', () => {
+  it('is bad input naming with.pushgateway: exit 2, nothing sent, the password never shown', async () => {
+    const before = llm.requests.length;
+    const r = await runAction({ pushgateway: 'ftp://ci:hunter22@gw:9091' });
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stdout).toContain('with.pushgateway');
+    expect(r.stdout).toContain('ftp://***@gw:9091');
+    expect(r.stdout).not.toContain('hunter22');
     expect(llm.requests.length).toBe(before);
   });
 });
