@@ -173,9 +173,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw err;
         }
         writeOutputs(result, paths, { runUrl });
-        await pushReport(result, exported, hooks.warning, io.signal);
         io.stdout(renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }));
         if (show) io.stdout(`\n${renderCaseTable(result, show)}`);
+        await pushReport(result, exported, hooks.warning, io.signal);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
