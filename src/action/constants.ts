@@ -10,6 +10,9 @@ export const Inputs = {
   only: 'only',
   baseRef: 'base-ref',
   allowOutsideRepo: 'allow-outside-repo',
+  metrics: 'metrics',
+  pushgateway: 'pushgateway',
+  metricsLabels: 'metrics-labels',
 } as const;
 
 export const Outputs = {

@@ -5,6 +5,7 @@ import { progressReporter } from '../cli/progress.js';
 import { type CrashWatch, installCrashGuard } from '../crash-guard.js';
 import { type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
+import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
 import { blocks } from '../gate/exit-code.js';
 import { regressionAnnotations } from '../report/annotations.js';
 import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
@@ -38,8 +39,32 @@ function readInputs() {
     only: only as Side | undefined,
     baseRef: core.getInput(Inputs.baseRef).trim() || undefined,
     allowOutsideRepo: booleanInput(Inputs.allowOutsideRepo, false),
+    exported: readMetricsExport({
+      metrics: given(Inputs.metrics),
+      pushgateway: given(Inputs.pushgateway),
+      labels: {
+        values: core.getMultilineInput(Inputs.metricsLabels),
+        field: `with.${Inputs.metricsLabels}`,
+      },
+    }),
   };
 }
+
+function given(name: string): { value: string; field: string } | undefined {
+  const value = core.getInput(name).trim();
+  return value ? { value, field: `with.${name}` } : undefined;
+}
+
+/** The files every write makes: the report, JUnit and OpenMetrics when asked for. */
+function outputFiles(inputs: ActionInputs) {
+  return {
+    report: inputs.report,
+    junit: inputs.junit,
+    metrics: metricsOutput(inputs.exported),
+  };
+}
+
+const warn = (m: string) => core.warning(escapeTerminal(m));
 
 /**
  * core.getBooleanInput's YAML 1.2 core-schema words, with a default for an empty input. Anything
@@ -109,6 +134,7 @@ export async function run(): Promise<void> {
   let inputs: ActionInputs | undefined;
   let report: Report | undefined;
   let written = false;
+  let pushed = false;
   let summarized = false;
   let problem: { title: string; message: string } | undefined;
   const runUrl = runUrlFromEnv(process.env);
@@ -132,20 +158,23 @@ export async function run(): Promise<void> {
     report = partial;
     if (!inputs) return;
     written = true;
-    writeOutputs(partial, { report: inputs.report, junit: inputs.junit });
+    writeOutputs(partial, outputFiles(inputs));
     setOutputs(partial, inputs.report);
   };
   try {
     inputs = readInputs();
-    if (inputs.token) {
-      core.setSecret(inputs.token);
-      guard.watch.secret(inputs.token);
+    for (const s of [inputs.token, ...(inputs.exported?.push?.secrets ?? [])]) {
+      if (!s) continue;
+      core.setSecret(s);
+      guard.watch.secret(s);
     }
     if (inputs.workingDirectory) changeDirectory(inputs.workingDirectory);
     // Relative to the working directory, and checked before anything is paid for.
     const outputs: OutputPath[] = [{ file: inputs.report, field: `with.${Inputs.report}` }];
     if (inputs.junit !== undefined)
       outputs.push({ file: inputs.junit, field: `with.${Inputs.junit}` });
+    if (inputs.exported?.file)
+      outputs.push({ file: inputs.exported.file, field: `with.${Inputs.metrics}` });
     checkOutputPaths(outputs);
     const h = hooks(guard.watch, writePartial);
     const plan = await prepare(
@@ -163,9 +192,11 @@ export async function run(): Promise<void> {
       h,
     );
     report = await execute(plan, h);
-    writeOutputs(report, { report: inputs.report, junit: inputs.junit });
+    writeOutputs(report, outputFiles(inputs));
     written = true;
     setOutputs(report, inputs.report);
+    pushed = true;
+    await pushReport(report, inputs.exported, warn, controller.signal);
     core.info(escapeTerminal(report.summary));
     const failing = blocks(report.decision, plan.config.gate.on_inconclusive);
     annotate(report, failing);
@@ -204,6 +235,9 @@ export async function run(): Promise<void> {
     }
   } finally {
     if (report && !written && inputs) tryWritePartial(report, inputs);
+    // A stopped run's figures go to the Pushgateway too: "could not judge" is worth an alert.
+    if (report && !pushed && inputs)
+      await pushReport(report, inputs.exported, warn, controller.signal);
     if (!summarized) {
       summarized = true;
       writeJobSummary(report, problem, runUrl);
@@ -234,7 +268,7 @@ function changeDirectory(dir: string): void {
 /** What a stopped run managed to measure still goes to the report file and the outputs. */
 function tryWritePartial(report: Report, inputs: ActionInputs): void {
   try {
-    writeOutputs(report, { report: inputs.report, junit: inputs.junit });
+    writeOutputs(report, outputFiles(inputs));
     setOutputs(report, inputs.report);
   } catch (err) {
     core.warning(`could not write the partial report: ${errorMessage(err)}`);

@@ -12,7 +12,7 @@ import {
   synopsis,
 } from './commands.js';
 
-export type FlagValues = Partial<Record<FlagName, string | boolean>>;
+export type FlagValues = Partial<Record<FlagName, string | boolean | string[]>>;
 
 /** What the command line asks for; bad flags have already thrown InputError. */
 export type CommandLine =

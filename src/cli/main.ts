@@ -1,6 +1,7 @@
 import { type CrashWatch, debugEnabled } from '../crash-guard.js';
 import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
+import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
 import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
@@ -120,12 +121,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'run': {
         const show = showFlag(str('show'));
         const report = str('report') ?? DEFAULT_REPORT;
-        const paths = { report, junit: str('junit'), summary: str('summary'), csv: str('csv') };
+        const given = (name: FlagName) => {
+          const value = str(name);
+          return value === undefined ? undefined : { value, field: `--${name}` };
+        };
+        const exported = readMetricsExport({
+          metrics: given('metrics'),
+          pushgateway: given('pushgateway'),
+          labels: { values: (values['metrics-label'] as string[]) ?? [], field: '--metrics-label' },
+        });
+        for (const s of exported?.push?.secrets ?? []) hooks.secret?.(s);
+        const paths = {
+          report,
+          junit: str('junit'),
+          summary: str('summary'),
+          csv: str('csv'),
+          metrics: metricsOutput(exported),
+        };
         const outputs: OutputPath[] = [{ file: report, field: '--report' }];
         for (const flag of ['junit', 'summary', 'csv'] as const) {
           const file = paths[flag];
           if (file !== undefined) outputs.push({ file, field: `--${flag}` });
         }
+        if (exported?.file) outputs.push({ file: exported.file, field: '--metrics' });
         // Before prepare(): a path that cannot be written is found before anything is paid for.
         checkOutputPaths(outputs);
         const plan = await prepare({ ...options, outputs }, hooks);
@@ -148,12 +166,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         try {
           result = await execute(plan, runHooks);
         } catch (err) {
-          if (err instanceof IncompleteRunError) writePartial(err.report);
+          if (err instanceof IncompleteRunError) {
+            writePartial(err.report);
+            await pushReport(err.report, exported, hooks.warning, io.signal);
+          }
           throw err;
         }
         writeOutputs(result, paths, { runUrl });
         io.stdout(renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }));
         if (show) io.stdout(`\n${renderCaseTable(result, show)}`);
+        await pushReport(result, exported, hooks.warning, io.signal);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);

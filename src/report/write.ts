@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { type MetricLabels, renderOpenMetrics } from '../export/openmetrics.js';
 import type { Report } from '../types.js';
 import { writeFileAtomic, writeFileAtomicChunks } from '../util/atomic-write.js';
 import { jsonChunks } from '../util/json-chunks.js';
@@ -14,6 +15,8 @@ export interface OutputPaths {
   summary?: string;
   /** The per-case results as CSV (`run --csv`). */
   csv?: string;
+  /** The run's figures as OpenMetrics text (`run --metrics`), with the run's labels on each sample. */
+  metrics?: { file: string; labels: MetricLabels };
 }
 
 // Every output replaces its file atomically (src/util/atomic-write.ts): a run killed mid-write
@@ -64,4 +67,6 @@ export function writeOutputs(
   if (paths.junit) write(paths.junit, () => renderJunit(report));
   if (paths.summary) write(paths.summary, () => renderSummary(report, markdown));
   if (paths.csv) write(paths.csv, () => renderCsv(report));
+  const metrics = paths.metrics;
+  if (metrics) write(metrics.file, () => renderOpenMetrics(report, metrics.labels));
 }

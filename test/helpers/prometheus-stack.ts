@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+// A real Pushgateway and a real Prometheus scraping it (Debian's binaries; tests find them with
+// needTools), on free loopback ports, for tests that push metrics and read them back by PromQL.
+
+export interface Service {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A loopback port nothing listened on a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value, up to `limitMs` (a bound on hanging, not a timing guess). */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  limitMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not there after ${limitMs} ms (${String(last ?? '')})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startService(
+  name: string,
+  binary: string,
+  args: (listen: string) => string[],
+  cleanup: () => void = () => {},
+): Promise<Service> {
+  // The port is free when picked; another process could take it before ours binds, so a start
+  // that exits early is tried again on a new port.
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const listen = `127.0.0.1:${port}`;
+    const child: ChildProcess = spawn(binary, args(listen), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr?.on('data', (c) => {
+      log = (log + c).slice(-4000);
+    });
+    let exited = false;
+    const gone = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        exited = true;
+        resolve();
+      }),
+    );
+    const url = `http://${listen}`;
+    const stop = async () => {
+      if (!exited) child.kill('SIGTERM');
+      await gone;
+      cleanup();
+    };
+    try {
+      await until(`${name} ready`, async () => {
+        if (exited) throw new Error(`${name} exited: ${log}`);
+        const r = await fetch(`${url}/-/ready`);
+        return r.ok ? true : undefined;
+      });
+      return { url, stop };
+    } catch (err) {
+      await stop();
+      if (attempt >= 2 || !exited) throw err;
+    }
+  }
+}
+
+export function startPushgateway(binary: string): Promise<Service> {
+  return startService('pushgateway', binary, (listen) => [`--web.listen-address=${listen}`]);
+}
+
+/** Prometheus scraping `targets` (host:port) every second, keeping pushed job/instance labels. */
+export function startPrometheus(binary: string, targets: string[]): Promise<Service> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-prom-'));
+  const config = path.join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global: {scrape_interval: 1s, evaluation_interval: 1s}',
+      'scrape_configs:',
+      '  - job_name: pushgateway',
+      '    honor_labels: true',
+      `    static_configs: [{targets: ${JSON.stringify(targets)}}]`,
+      '',
+    ].join('\n'),
+  );
+  return startService(
+    'prometheus',
+    binary,
+    (listen) => [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=${listen}`,
+    ],
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
+}
+
+/** Instant-query results: each series' labels and value. */
+export async function promQuery(
+  prometheus: string,
+  query: string,
+): Promise<{ metric: Record<string, string>; value: number }[]> {
+  const r = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await r.json()) as {
+    status: string;
+    data?: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    error?: string;
+  };
+  if (body.status !== 'success') throw new Error(`query ${query}: ${body.error}`);
+  return body.data!.result.map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+}
