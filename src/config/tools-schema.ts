@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SchemaCache } from '../scorers/json-schema.js';
 
 // The target keys for tool use and structured output. They are checked as config, before
 // anything is sent: a broken JSON Schema in a tool definition would otherwise come back as a 400
@@ -21,18 +20,6 @@ const toolName = z
   .string()
   .regex(TOOL_NAME, 'must be 1 to 64 letters, digits, _ or -, as the providers require');
 
-// One validator cache for the config: identical schemas compile once.
-const schemas = new SchemaCache();
-
-/** A JSON Schema that must compile (ajv, the draft its `$schema` names, 2020-12 by default). */
-function compiles(schema: Record<string, unknown>, ctx: z.RefinementCtx, path: PropertyKey[]) {
-  try {
-    schemas.compile(schema);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', path, message: (err as Error).message });
-  }
-}
-
 const jsonSchemaObject = z.record(z.string(), z.unknown(), {
   error: 'must be a JSON Schema object',
 });
@@ -40,14 +27,20 @@ const jsonSchemaObject = z.record(z.string(), z.unknown(), {
 const tool = z
   .strictObject({
     type: z.literal('function', { message: 'must be "function"' }),
-    function: z.strictObject({
-      name: toolName.describe('the name the model calls it by'),
-      description: z.string().max(10_000).optional().describe('what the tool does, for the model'),
-      parameters: jsonSchemaObject
-        .optional()
-        .describe('a JSON Schema of type object for the arguments (default: no arguments)'),
-      strict: z.boolean().optional().describe('openai: ask for arguments that match exactly'),
-    }),
+    function: z
+      .strictObject({
+        name: toolName.describe('the name the model calls it by'),
+        description: z
+          .string()
+          .max(10_000)
+          .optional()
+          .describe('what the tool does, for the model'),
+        parameters: jsonSchemaObject
+          .optional()
+          .describe('a JSON Schema of type object for the arguments (default: no arguments)'),
+        strict: z.boolean().optional().describe('openai: ask for arguments that match exactly'),
+      })
+      .describe('the function: name, description, parameters'),
   })
   .superRefine((t, ctx) => {
     const p = t.function.parameters;
@@ -58,9 +51,8 @@ const tool = z
         path: ['function', 'parameters', 'type'],
         message: 'the arguments are a JSON object: the schema needs type: object',
       });
-      return;
     }
-    compiles(p, ctx, ['function', 'parameters']);
+    // Whether it compiles is checked after parsing (compile-tool-schemas.ts): ajv stays out of here.
   });
 
 const toolChoice = z.union(
@@ -68,7 +60,9 @@ const toolChoice = z.union(
     z.enum(['auto', 'none', 'required']),
     z.strictObject({
       type: z.literal('function'),
-      function: z.strictObject({ name: toolName }),
+      function: z
+        .strictObject({ name: toolName.describe('the tool the model must call') })
+        .describe('the one tool to call'),
     }),
   ],
   { error: 'must be auto, none, required or {type: function, function: {name}}' },
@@ -77,19 +71,17 @@ const toolChoice = z.union(
 const responseFormat = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text') }),
   z.strictObject({ type: z.literal('json_object') }),
-  z
-    .strictObject({
-      type: z.literal('json_schema'),
-      json_schema: z.strictObject({
-        name: toolName,
-        description: z.string().optional(),
-        schema: jsonSchemaObject.optional(),
-        strict: z.boolean().optional(),
-      }),
-    })
-    .superRefine((f, ctx) => {
-      if (f.json_schema.schema) compiles(f.json_schema.schema, ctx, ['json_schema', 'schema']);
-    }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    json_schema: z
+      .strictObject({
+        name: toolName.describe('a name for the format'),
+        description: z.string().optional().describe('what the answer is, for the model'),
+        schema: jsonSchemaObject.optional().describe('the JSON Schema the answer must match'),
+        strict: z.boolean().optional().describe('ask for an answer that matches exactly'),
+      })
+      .describe('the schema and its name'),
+  }),
 ]);
 
 /** The keys, spread into the openai and anthropic target schemas (not the judge's). */

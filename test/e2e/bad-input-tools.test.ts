@@ -114,6 +114,20 @@ const KINDS: Kind[] = [
     says: [/anthropic dialect has no response_format/],
   },
   {
+    name: 'a response_format schema that does not compile',
+    files: (url) =>
+      withCandidate(
+        url,
+        `    response_format:
+      type: json_schema
+      json_schema:
+        name: answer
+        schema: {type: object, properties: {n: {minimum: "one"}}}`,
+      ),
+    where: at('        schema:', 'targets.candidate.response_format.json_schema.schema'),
+    says: [/is not a valid JSON Schema/],
+  },
+  {
     name: 'max_steps out of range',
     files: (url) => withCandidate(url, '    max_steps: 500'),
     where: at('max_steps:', 'targets.candidate.max_steps'),
