@@ -30,12 +30,15 @@ const body = Buffer.from(
     usage: { prompt_tokens: 20, completion_tokens: 6 },
   }),
 );
-const response = Buffer.concat([
-  Buffer.from(
-    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n`,
-  ),
-  body,
-]);
+/** The whole HTTP response for a JSON body, written in one go. */
+const httpResponse = (json) =>
+  Buffer.concat([
+    Buffer.from(
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\nconnection: keep-alive\r\n\r\n`,
+    ),
+    json,
+  ]);
+const response = httpResponse(body);
 const toolCall = Buffer.from(
   JSON.stringify({
     choices: [
@@ -58,12 +61,7 @@ const toolCall = Buffer.from(
     usage: { prompt_tokens: 30, completion_tokens: 12 },
   }),
 );
-const callResponse = Buffer.concat([
-  Buffer.from(
-    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${toolCall.length}\r\nconnection: keep-alive\r\n\r\n`,
-  ),
-  toolCall,
-]);
+const callResponse = httpResponse(toolCall);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 

@@ -54,20 +54,9 @@ export function anthropicStream(
   shape: StreamShape = {},
 ): string {
   const eol = shape.eol ?? '\n';
-  const ev = (type: string, data: unknown) =>
-    frame([`event: ${type}`, `data: ${JSON.stringify({ type, ...(data as object) })}`], eol);
+  const ev = anthropicEvent(eol);
   const out = [
-    ev('message_start', {
-      message: {
-        id: 'msg_1',
-        type: 'message',
-        role: 'assistant',
-        content: [],
-        model: 'claude-test',
-        stop_reason: null,
-        usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
-      },
-    }),
+    anthropicStart(ev, usage.input_tokens),
     ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     ev('ping', {}),
   ];
@@ -84,6 +73,29 @@ export function anthropicStream(
   );
   if (!shape.cut) out.push(ev('message_stop', {}));
   return out.join('');
+}
+
+type AnthropicEvent = (type: string, data: unknown) => string;
+
+/** Writes one Anthropic event: `event:` and a `data:` that repeats the type, as Anthropic does. */
+function anthropicEvent(eol: string): AnthropicEvent {
+  return (type, data) =>
+    frame([`event: ${type}`, `data: ${JSON.stringify({ type, ...(data as object) })}`], eol);
+}
+
+/** message_start: the message shell and its input token count. */
+function anthropicStart(ev: AnthropicEvent, inputTokens: number): string {
+  return ev('message_start', {
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'claude-test',
+      stop_reason: null,
+      usage: { input_tokens: inputTokens, output_tokens: 1 },
+    },
+  });
 }
 
 /** `text` cut into pieces of `size` bytes: with size 3, every 4-byte character is split. */
@@ -176,22 +188,8 @@ export function anthropicToolStream(
   usage = { input_tokens: 21, output_tokens: 9 },
   shape: StreamShape = {},
 ): string {
-  const eol = shape.eol ?? '\n';
-  const ev = (type: string, data: unknown) =>
-    frame([`event: ${type}`, `data: ${JSON.stringify({ type, ...(data as object) })}`], eol);
-  const out = [
-    ev('message_start', {
-      message: {
-        id: 'msg_2',
-        type: 'message',
-        role: 'assistant',
-        content: [],
-        model: 'claude-test',
-        stop_reason: null,
-        usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
-      },
-    }),
-  ];
+  const ev = anthropicEvent(shape.eol ?? '\n');
+  const out = [anthropicStart(ev, usage.input_tokens)];
   let index = 0;
   if (text.length) {
     out.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }));
