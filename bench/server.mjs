@@ -14,6 +14,10 @@
 import net from 'node:net';
 
 const latency = Number(process.argv[2] ?? 50);
+// `agent`: play a one-tool agent. A request without a tool turn gets a tool call, one with a
+// tool result gets the answer, so every case of an agent golden set takes two model calls.
+const agent = process.argv[3] === 'agent';
+const TOOL_TURN = Buffer.from('"role":"tool"');
 const body = Buffer.from(
   JSON.stringify({
     choices: [
@@ -26,12 +30,38 @@ const body = Buffer.from(
     usage: { prompt_tokens: 20, completion_tokens: 6 },
   }),
 );
-const response = Buffer.concat([
-  Buffer.from(
-    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n`,
-  ),
-  body,
-]);
+/** The whole HTTP response for a JSON body, written in one go. */
+const httpResponse = (json) =>
+  Buffer.concat([
+    Buffer.from(
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\nconnection: keep-alive\r\n\r\n`,
+    ),
+    json,
+  ]);
+const response = httpResponse(body);
+const toolCall = Buffer.from(
+  JSON.stringify({
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'add', arguments: '{"a":40,"b":2}' },
+            },
+          ],
+        },
+        finish_reason: 'tool_calls',
+      },
+    ],
+    usage: { prompt_tokens: 30, completion_tokens: 12 },
+  }),
+);
+const callResponse = httpResponse(toolCall);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
@@ -44,9 +74,9 @@ function release() {
   armed = false;
   const now = performance.now();
   while (head < due.length && due[head].at <= now) {
-    const { socket } = due[head];
+    const { socket, reply } = due[head];
     due[head++] = undefined;
-    if (!socket.destroyed) socket.write(response);
+    if (!socket.destroyed) socket.write(reply);
   }
   if (head === due.length) {
     due.length = 0;
@@ -81,9 +111,11 @@ const server = net.createServer((socket) => {
       const m = CONTENT_LENGTH.exec(pending.toString('latin1', 0, end));
       const total = end + 4 + (m ? Number(m[1]) : 0);
       if (pending.length < total) return;
+      const reply =
+        agent && pending.subarray(end, total).indexOf(TOOL_TURN) < 0 ? callResponse : response;
       pending = pending.subarray(total);
       const now = performance.now();
-      due.push({ at: now + latency, socket });
+      due.push({ at: now + latency, socket, reply });
       arm(now);
     }
   });

@@ -9,6 +9,9 @@
 //   npm run bench -- --runs 5          more runs
 //   npm run bench -- --only 2000       one scenario (by case count)
 //   npm run bench -- --profile DIR     also write a CPU profile per run (node --cpu-prof)
+//   npm run bench -- --agent           agent cases instead: each case a two-step tool-calling
+//                                      loop (a tool call, its canned result, the answer), so
+//                                      twice the model calls; CPU is per model call
 //   EVALGATE_BENCH_CLI=path            bench another bundle (default dist/cli.js)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,14 +32,20 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
     profile: { type: 'string' },
+    agent: { type: 'boolean', default: false },
   },
 });
 const runs = Math.max(1, Number(flags.runs));
 
 function startServer() {
-  const child = spawn(process.execPath, [path.join(root, 'bench/server.mjs'), String(LATENCY_MS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const mode = flags.agent ? ['agent'] : [];
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bench/server.mjs'), String(LATENCY_MS), ...mode],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve) =>
     child.stdout.once('data', (d) => resolve({ url: String(d).trim(), child })),
   );
@@ -87,13 +96,28 @@ function floor(s, url) {
 function workspaceFor(s, url) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-'));
   const lines = [];
+  // Agent cases carry the canned result of the one tool the bench endpoint calls.
+  const results = flags.agent ? { tool_results: [{ name: 'add', result: 42 }] } : {};
   for (let i = 0; i < s.cases; i++)
-    lines.push(JSON.stringify({ id: `c${i}`, input: `What is ${i} + 42 - ${i}?`, expected: '42' }));
+    lines.push(
+      JSON.stringify({
+        id: `c${i}`,
+        input: `What is ${i} + 42 - ${i}?`,
+        expected: '42',
+        ...results,
+      }),
+    );
   writeFileSync(path.join(dir, 'golden.jsonl'), lines.join('\n'));
   const target = (model) => `    type: openai
     base_url: ${url}
     model: ${model}
-    price: {input_per_mtok: 1, output_per_mtok: 2}`;
+    price: {input_per_mtok: 1, output_per_mtok: 2}${
+      flags.agent
+        ? `
+    tools: [{type: function, function: {name: add, parameters: {type: object, properties: {a: {type: number}, b: {type: number}}}}}]
+    max_steps: 3`
+        : ''
+    }`;
   writeFileSync(
     path.join(dir, 'evalgate.yaml'),
     `version: 1
@@ -124,8 +148,9 @@ console.log(
 let failed = false;
 for (const s of scenarios) {
   if (flags.only && Number(flags.only) !== s.cases) continue;
-  const calls = s.cases * 2;
-  const ideal = (s.cases / s.concurrency) * LATENCY_MS;
+  const calls = s.cases * 2 * (flags.agent ? 2 : 1);
+  // An agent case waits for its two steps one after the other.
+  const ideal = (s.cases / s.concurrency) * LATENCY_MS * (flags.agent ? 2 : 1);
   const results = [];
   for (let i = 0; i < runs; i++) {
     const dir = workspaceFor(s, server.url);
@@ -142,7 +167,7 @@ for (const s of scenarios) {
     }
     const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
     const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
-    const bare = s.floor ? await floor(s, server.url) : undefined;
+    const bare = s.floor && !flags.agent ? await floor(s, server.url) : undefined;
     results.push({
       wall,
       floor: bare?.wall_ms,
@@ -158,9 +183,9 @@ for (const s of scenarios) {
   const runMs = median(results.map((r) => r.run));
   const cpu = median(results.map((r) => r.cpu));
   const rss = median(results.map((r) => r.rss));
-  const bare = s.floor ? median(results.map((r) => r.floor)) : undefined;
+  const bare = s.floor && !flags.agent ? median(results.map((r) => r.floor)) : undefined;
   console.log(
-    `${s.cases} paired cases, concurrency ${s.concurrency}/target (ideal ${(ideal / 1000).toFixed(3)} s):\n` +
+    `${s.cases} paired ${flags.agent ? 'agent cases (2 steps each)' : 'cases'}, concurrency ${s.concurrency}/target (ideal ${(ideal / 1000).toFixed(3)} s):\n` +
       (bare
         ? `  floor   ${(bare / 1000).toFixed(2)} s = ${(bare / ideal).toFixed(3)}x ideal (bare node:http, the same calls, nothing else)\n`
         : '') +

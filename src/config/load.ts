@@ -7,6 +7,7 @@ import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
 import { aliasLimit, firstAliasLine } from '../util/yaml-aliases.js';
 import { baseUrlProblems } from './base-url.js';
+import { toolSchemaProblems } from './compile-tool-schemas.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { readErrorMessage } from './project-files.js';
 import { type Config, configSchema } from './schema.js';
@@ -161,7 +162,10 @@ export function parseConfig(
     );
   }
   if (parsed.success) {
-    for (const { at, message } of baseUrlProblems(parsed.data)) {
+    for (const { at, message } of [
+      ...baseUrlProblems(parsed.data),
+      ...toolSchemaProblems(parsed.data),
+    ]) {
       problems.push({ file, line: lineOf(at), path: at.join('.'), message });
     }
   }

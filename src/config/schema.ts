@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkToolKeys, toolKeys } from './tools-schema.js';
 
 // Every object is strict: a typo such as `qualty:` or `budget:` must be an error, never a budget
 // that silently stops gating.
@@ -176,6 +177,9 @@ const llmTarget = {
 
 const openaiTarget = z.strictObject({ type: z.literal('openai'), ...llmTarget });
 const anthropicTarget = z.strictObject({ type: z.literal('anthropic'), ...llmTarget });
+// Tools, structured output and agent loops belong to the targets under test, not the judge.
+const openaiToolTarget = openaiTarget.extend(toolKeys).superRefine(checkToolKeys);
+const anthropicToolTarget = anthropicTarget.extend(toolKeys).superRefine(checkToolKeys);
 const httpTarget = z.strictObject({
   type: z.literal('http'),
   url: httpUrl.describe("your app's endpoint; templated, each value URL-encoded"),
@@ -195,8 +199,8 @@ const httpTarget = z.strictObject({
 });
 
 export const targetSchema = z.discriminatedUnion('type', [
-  openaiTarget,
-  anthropicTarget,
+  openaiToolTarget,
+  anthropicToolTarget,
   httpTarget,
 ]);
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { CallResult } from '../types.js';
+import { MAX_TOOL_CALLS } from '../targets/tool-calls.js';
+import type { CallResult, ToolCall } from '../types.js';
 import { writeFileAtomicAsync } from '../util/atomic-write.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
 import { createRedactor, type Redact } from '../util/redact.js';
@@ -23,6 +24,8 @@ export interface CachedReply {
   latency_ms: number;
   ttft_ms?: number;
   tpot_ms?: number;
+  /** The answer's tool calls (the tool keys are in the request body, so in the key). */
+  tool_calls?: ToolCall[];
 }
 
 // Headers and query parameters that carry credentials stay out of the key: a key must never
@@ -55,6 +58,17 @@ const entrySchema = z.strictObject({
   latency_ms: ms,
   ttft_ms: ms.optional(),
   tpot_ms: ms.optional(),
+  tool_calls: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        arguments: z.unknown(),
+        id: z.string().optional(),
+        invalid_arguments: z.string().optional(),
+      }),
+    )
+    .max(MAX_TOOL_CALLS)
+    .optional(),
 });
 
 type Entry = z.infer<typeof entrySchema>;
@@ -174,7 +188,11 @@ export class ResponseCache {
   /** Stores a successful call; anything else, or an answer quoting a secret, is never cached. */
   put(key: string, call: CallResult): void {
     if (call.error !== null || call.output === null) return;
-    if (this.containsSecret(call.output)) {
+    const calls = call.tool_calls?.length ? call.tool_calls : undefined;
+    if (
+      this.containsSecret(call.output) ||
+      (calls !== undefined && this.containsSecret(JSON.stringify(calls)))
+    ) {
       this.warnOnce(
         'secret',
         'an answer quoted a secret (an API key or a value read from the environment), so it was not cached: the response cache never stores one',
@@ -190,6 +208,7 @@ export class ResponseCache {
     };
     if (call.ttft_ms !== undefined) entry.ttft_ms = call.ttft_ms;
     if (call.tpot_ms !== undefined) entry.tpot_ms = call.tpot_ms;
+    if (calls !== undefined) entry.tool_calls = calls;
     // What we would refuse to read back (a fractional token count from a lax endpoint) is not
     // worth writing.
     if (entryProblem(entry)) return;

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { RunAbortedError } from '../errors.js';
+import { callAgent, runsAgentLoop } from '../targets/agent-loop.js';
 import { outageWindow } from '../targets/outage.js';
 import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
@@ -214,8 +215,11 @@ class PairedRun {
       this.crashed(err);
       return false;
     }
+    // An agent loop is many calls whose later requests depend on earlier answers: the cache,
+    // keyed by one request, would replay its first step only. Loops are always called.
+    const agent = runsAgentLoop(lane.target, c);
     let key: string | undefined;
-    if (lane.cached) {
+    if (lane.cached && !agent) {
       key = this.o.cache!.key(req, repeat, lane.salt);
       const hit = this.o.cache!.get(key);
       if (hit) {
@@ -234,6 +238,7 @@ class PairedRun {
         };
         if (hit.ttft_ms !== undefined) call.ttft_ms = hit.ttft_ms;
         if (hit.tpot_ms !== undefined) call.tpot_ms = hit.tpot_ms;
+        if (hit.tool_calls !== undefined) call.tool_calls = hit.tool_calls;
         this.record(lane, i, repeat, c, call, true);
         return true;
       }
@@ -251,7 +256,7 @@ class PairedRun {
     lane.cursor++;
     lane.inFlight++;
     const ticket = lane.failures.sent();
-    callTarget(lane.target, c, this.abort.signal, req).then(
+    (agent ? callAgent : callTarget)(lane.target, c, this.abort.signal, req).then(
       (call) => {
         try {
           this.settled(lane, i, repeat, c, estimate, key, req.body, ticket, call);
@@ -287,7 +292,8 @@ class PairedRun {
       this.maybeFinish();
       return;
     }
-    this.stats.retries += call.attempts - 1;
+    // An agent loop's attempts are summed over its steps, each of which had a first attempt.
+    this.stats.retries += call.attempts - (call.steps?.length || 1);
     lane.failing = call.error !== null && OUTAGE_KINDS.has(call.error.kind);
     if (call.error) {
       this.stats.failed++;

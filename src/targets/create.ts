@@ -1,11 +1,12 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { InputFileError, ProjectFiles } from '../config/project-files.js';
 import type { TargetConfig, TemplateSource } from '../config/schema.js';
+import { DEFAULT_MAX_STEPS } from '../config/tools-schema.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { GitRefError, readFileAtRef } from '../git/read-at-ref.js';
 import { FILE_LIMITS } from '../util/read-bounded.js';
 import { anthropicDialect } from './anthropic.js';
-import type { Dialect, ResolvedTemplates } from './dialect.js';
+import type { Dialect, ResolvedTemplates, ToolOptions } from './dialect.js';
 import { httpAppDialect } from './http-app.js';
 import { openAiDialect } from './openai.js';
 import type { CallLimits, Target } from './target.js';
@@ -173,6 +174,7 @@ export function createTarget(
   let dialect: Dialect;
   let label: string;
   let host: string;
+  let maxSteps: number | undefined;
   if (cfg.type === 'http') {
     const method = cfg.method ?? 'POST';
     if (method === 'GET') checkGet(cfg.url, cfg.body, field, ctx, problems);
@@ -203,6 +205,7 @@ export function createTarget(
       stream: cfg.stream ?? false,
       apiVersion: cfg.api_version,
       keyHeader: cfg.key_header,
+      tools: toolOptions(cfg),
     };
     // `stream` decides how the reply is read, so it must come from the target's own key: sent
     // through params alone, the endpoint would stream and the reply would not parse.
@@ -216,6 +219,8 @@ export function createTarget(
     dialect = cfg.type === 'openai' ? openAiDialect(options) : anthropicDialect(options);
     label = cfg.model;
     host = new URL(cfg.base_url).hostname;
+    // Only targets under test run agent loops; the judge answers in one call.
+    if (role !== 'judge' && role !== 'embeddings') maxSteps = cfg.max_steps ?? DEFAULT_MAX_STEPS;
   }
   if (problems.length) throw new InputError(problems);
   const concurrency = cfg.concurrency ?? ctx.defaults.concurrency;
@@ -229,5 +234,16 @@ export function createTarget(
     concurrency,
     timeoutMs: cfg.timeout_ms ?? ctx.defaults.timeoutMs,
     transport: createTransport(concurrency),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
   };
+}
+
+/** The tool keys a target set (none for the judge and embeddings, whose schema has none). */
+function toolOptions(cfg: TargetConfig): ToolOptions | undefined {
+  if (cfg.type === 'http') return undefined;
+  const o: ToolOptions = {};
+  if (cfg.tools !== undefined) o.tools = cfg.tools;
+  if (cfg.tool_choice !== undefined) o.tool_choice = cfg.tool_choice;
+  if (cfg.response_format !== undefined) o.response_format = cfg.response_format;
+  return Object.keys(o).length > 0 ? o : undefined;
 }

@@ -1,4 +1,5 @@
-import type { ErrorKind, GoldenCase } from '../types.js';
+import type { ResponseFormat, ToolChoice, ToolDefinition } from '../config/tools-schema.js';
+import type { ConversationTurn, ErrorKind, GoldenCase, ToolCall } from '../types.js';
 import { type Composed, type Excerpt, QuotingError } from '../util/quoted-error.js';
 
 /** What a dialect needs to know about its target, with prompt files already read. */
@@ -20,6 +21,14 @@ export interface ChatDialectOptions {
   apiVersion?: string;
   /** The header that carries the key; `authorization` sends `Bearer <key>`. */
   keyHeader?: string;
+  /** The target's `tools`, `tool_choice` and `response_format`, validated by the config schema. */
+  tools?: ToolOptions;
+}
+
+export interface ToolOptions {
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  response_format?: ResponseFormat;
 }
 
 export interface OutgoingRequest {
@@ -33,6 +42,8 @@ export interface ParsedReply {
   output: string;
   input_tokens: number;
   output_tokens: number;
+  /** The tool calls the answer made, in order; absent when it made none. */
+  tool_calls?: ToolCall[];
 }
 
 /**
@@ -68,7 +79,8 @@ export interface StreamDecoder {
 
 /** One endpoint dialect: how to ask, and how to read the answer. Pure; the runner does the I/O. */
 export interface Dialect {
-  buildRequest(c: GoldenCase): OutgoingRequest;
+  /** `extra`: turns an agent loop added after the case's own (tool calls and their results). */
+  buildRequest(c: GoldenCase, extra?: readonly ConversationTurn[]): OutgoingRequest;
   parseReply(body: string): ParsedReply;
   /** Present when the target streams (`stream: true`). */
   openStream?(): StreamDecoder;

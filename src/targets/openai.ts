@@ -1,4 +1,5 @@
-import type { GoldenCase } from '../types.js';
+import type { ConversationTurn, GoldenCase, ToolCall } from '../types.js';
+import { caseHistory, openAiMessages } from './conversation.js';
 import {
   BadResponseError,
   type ChatDialectOptions,
@@ -13,6 +14,7 @@ import {
   tokenCount,
 } from './dialect.js';
 import { buildMessages } from './template.js';
+import { callFromText, MAX_TOOL_CALLS, tooManyToolCalls } from './tool-calls.js';
 
 /** `apiVersion` is Azure OpenAI's `api-version` query; the key goes in `Authorization: Bearer` unless `keyHeader` says otherwise. */
 export type OpenAiOptions = ChatDialectOptions;
@@ -22,8 +24,14 @@ interface Usage {
   completion_tokens?: unknown;
 }
 
+interface WireCall {
+  index?: unknown;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown };
+}
+
 interface Chunk {
-  choices?: { index?: unknown; delta?: { content?: unknown } }[];
+  choices?: { index?: unknown; delta?: { content?: unknown; tool_calls?: unknown } }[];
   usage?: Usage | null;
   error?: unknown;
 }
@@ -36,6 +44,23 @@ function openAiStream(): StreamDecoder {
   let output = '';
   let usage: Usage | undefined;
   let done = false;
+  // Streamed tool calls arrive as fragments keyed by `index`: the id and name in the first, the
+  // arguments' JSON text cut anywhere (mid-string, mid-escape) over the rest.
+  let calls: { id: string; name: string; args: string }[] | undefined;
+  const callDeltas = (deltas: unknown): boolean => {
+    if (!Array.isArray(deltas) || deltas.length === 0) return false;
+    calls ??= [];
+    for (const d of deltas as WireCall[]) {
+      const at = typeof d?.index === 'number' ? d.index : calls.length - 1;
+      if (!Number.isInteger(at) || at < 0 || at >= MAX_TOOL_CALLS) throw tooManyToolCalls();
+      while (calls.length <= at) calls.push({ id: '', name: '', args: '' });
+      const call = calls[at]!;
+      if (typeof d.id === 'string') call.id = d.id;
+      if (typeof d.function?.name === 'string') call.name += d.function.name;
+      if (typeof d.function?.arguments === 'string') call.args += d.function.arguments;
+    }
+    return true;
+  };
   return {
     event(type, data) {
       if (done) return false;
@@ -53,21 +78,27 @@ function openAiStream(): StreamDecoder {
       // With `n` > 1 choices interleave; the answer we score is choice 0, as in a whole reply.
       for (const choice of choices) {
         if ((choice?.index ?? 0) !== 0) continue;
-        const text = choice?.delta?.content;
+        const delta = choice?.delta;
+        // A tool call counts as the first token: for a tool-only answer it is the answer.
+        const called = delta?.tool_calls !== undefined && callDeltas(delta.tool_calls);
+        const text = delta?.content;
         if (typeof text === 'string' && text.length > 0) {
           output += text;
           return true;
         }
+        return called;
       }
       return false;
     },
     finish(): ParsedReply {
       if (!done) throw streamCut('[DONE]');
-      return {
+      const reply: ParsedReply = {
         output,
         input_tokens: tokenCount(usage?.prompt_tokens, 'usage.prompt_tokens'),
         output_tokens: tokenCount(usage?.completion_tokens, 'usage.completion_tokens'),
       };
+      if (calls) reply.tool_calls = calls.map((c) => callFromText(c.name, c.args, c.id));
+      return reply;
     },
   };
 }
@@ -84,20 +115,27 @@ export function openAiDialect(o: OpenAiOptions): Dialect {
     ...(o.params?.stream_options as Record<string, unknown> | undefined),
     include_usage: true,
   };
+  // The target's tool keys go out as they are: the config holds them in the wire shape.
+  const head = { model: o.model, ...o.params, ...o.tools };
   const dialect: Dialect = {
-    buildRequest(c: GoldenCase) {
-      const messages = buildMessages(c, o.templates.prompt, o.templates.system);
+    buildRequest(c: GoldenCase, extra?: readonly ConversationTurn[]) {
+      // A plain case's messages are already in the wire shape; a conversation is translated.
+      const messages =
+        c.messages || extra
+          ? openAiMessages(caseHistory(c, o.templates, extra))
+          : buildMessages(c, o.templates.prompt, o.templates.system);
       const body = o.stream
-        ? { model: o.model, ...o.params, messages, stream: true, stream_options: streamOptions }
-        : { model: o.model, ...o.params, messages };
+        ? { ...head, messages, stream: true, stream_options: streamOptions }
+        : { ...head, messages };
       return { url, method: 'POST', headers, body: JSON.stringify(body) };
     },
     parseReply(body: string): ParsedReply {
       const json = parseJson(body) as {
-        choices?: { message?: { content?: unknown } }[];
+        choices?: { message?: { content?: unknown; tool_calls?: unknown } }[];
         usage?: Usage;
       };
-      const content = json?.choices?.[0]?.message?.content;
+      const message = json?.choices?.[0]?.message;
+      const content = message?.content;
       let output: string;
       if (typeof content === 'string') output = content;
       else if (content === null) output = '';
@@ -105,14 +143,26 @@ export function openAiDialect(o: OpenAiOptions): Dialect {
         output = content
           .map((p: { text?: unknown }) => (typeof p?.text === 'string' ? p.text : ''))
           .join('');
-      } else throw new BadResponseError('the reply has no choices[0].message.content');
-      return {
+      } else if (content === undefined && message?.tool_calls !== undefined) output = '';
+      else throw new BadResponseError('the reply has no choices[0].message.content');
+      const reply: ParsedReply = {
         output,
         input_tokens: tokenCount(json.usage?.prompt_tokens, 'usage.prompt_tokens'),
         output_tokens: tokenCount(json.usage?.completion_tokens, 'usage.completion_tokens'),
       };
+      const calls = message?.tool_calls;
+      if (Array.isArray(calls) && calls.length > 0) reply.tool_calls = wholeCalls(calls);
+      return reply;
     },
   };
   if (o.stream) dialect.openStream = openAiStream;
   return dialect;
+}
+
+/** `message.tool_calls` of a whole reply: `{id, type: 'function', function: {name, arguments}}`. */
+function wholeCalls(calls: unknown[]): ToolCall[] {
+  if (calls.length > MAX_TOOL_CALLS) throw tooManyToolCalls();
+  return (calls as WireCall[]).map((c) =>
+    callFromText(c?.function?.name, c?.function?.arguments, c?.id),
+  );
 }

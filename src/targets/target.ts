@@ -4,6 +4,7 @@ import { type Excerpt, maskingExcerpt } from '../util/quoted-error.js';
 import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } from './dialect.js';
 import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
 import { StreamReader } from './stream-reader.js';
+import { boundInvalidArguments } from './tool-calls.js';
 import { type Transport, TransportError } from './transport.js';
 
 export interface Price {
@@ -43,6 +44,11 @@ export interface Target extends CallLimits {
    * API key provided: sk-…"), and the error goes on to the report, summary and PR comment.
    */
   redact?: (text: string) => string;
+  /**
+   * Model calls per case of an agent loop (a case with `tool_results`; see agent-loop.ts). Set on
+   * the chat targets under test; 1, or absent, means one call per case.
+   */
+  maxSteps?: number;
 }
 
 export function costUsd(
@@ -128,7 +134,7 @@ export async function callTarget(
       status = res.status;
       if (status >= 200 && status < 300) {
         const reply = stream?.used ? stream.finish() : t.dialect.parseReply(res.body);
-        return {
+        const result: CallResult = {
           output: reply.output,
           latency_ms: lastLatency,
           ...stream?.timings(sent, lastLatency, reply.output_tokens),
@@ -138,6 +144,8 @@ export async function callTarget(
           error: null,
           attempts: attempt + 1,
         };
+        if (reply.tool_calls) result.tool_calls = boundInvalidArguments(reply.tool_calls, t.redact);
+        return result;
       }
       lastError = {
         kind: kindForStatus(status),

@@ -189,7 +189,7 @@ export function redactTree<T>(value: T, redact: Redact): T {
 }
 
 /** `text` cut to at most `max` UTF-16 units, `…` included, without splitting a surrogate pair. */
-function cut(text: string, max: number): string {
+export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max < 1) return '';
   let end = max - 1;
@@ -204,5 +204,5 @@ function cut(text: string, max: number): string {
  * cut through a key show all of it but the tail.
  */
 export function maskedExcerpt(text: string, max: number, redact: Redact): string {
-  return cut(redact(text).replace(/\s+/g, ' ').trim(), max);
+  return cutText(redact(text).replace(/\s+/g, ' ').trim(), max);
 }

@@ -71,3 +71,56 @@ export function openAiReply(content: unknown, usage = { prompt_tokens: 12, compl
     usage,
   };
 }
+
+/** A tool call as the OpenAI wire carries it: `arguments` is JSON text (or whatever the model wrote). */
+export interface WireToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** An OpenAI reply that calls tools: `content` null (tool calls only) or text alongside. */
+export function openAiToolReply(
+  calls: WireToolCall[],
+  content: string | null = null,
+  usage = { prompt_tokens: 12, completion_tokens: 5 },
+) {
+  return {
+    id: 'chatcmpl-tools',
+    object: 'chat.completion',
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content,
+          tool_calls: calls.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        },
+        finish_reason: 'tool_calls',
+      },
+    ],
+    usage,
+  };
+}
+
+/** An Anthropic Messages reply with the given content blocks (text and tool_use). */
+export function anthropicReply(
+  content: Record<string, unknown>[],
+  usage = { input_tokens: 14, output_tokens: 6 },
+) {
+  const tools = content.some((b) => b.type === 'tool_use');
+  return {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-test',
+    content,
+    stop_reason: tools ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage,
+  };
+}

@@ -54,20 +54,9 @@ export function anthropicStream(
   shape: StreamShape = {},
 ): string {
   const eol = shape.eol ?? '\n';
-  const ev = (type: string, data: unknown) =>
-    frame([`event: ${type}`, `data: ${JSON.stringify({ type, ...(data as object) })}`], eol);
+  const ev = anthropicEvent(eol);
   const out = [
-    ev('message_start', {
-      message: {
-        id: 'msg_1',
-        type: 'message',
-        role: 'assistant',
-        content: [],
-        model: 'claude-test',
-        stop_reason: null,
-        usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
-      },
-    }),
+    anthropicStart(ev, usage.input_tokens),
     ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     ev('ping', {}),
   ];
@@ -84,6 +73,29 @@ export function anthropicStream(
   );
   if (!shape.cut) out.push(ev('message_stop', {}));
   return out.join('');
+}
+
+type AnthropicEvent = (type: string, data: unknown) => string;
+
+/** Writes one Anthropic event: `event:` and a `data:` that repeats the type, as Anthropic does. */
+function anthropicEvent(eol: string): AnthropicEvent {
+  return (type, data) =>
+    frame([`event: ${type}`, `data: ${JSON.stringify({ type, ...(data as object) })}`], eol);
+}
+
+/** message_start: the message shell and its input token count. */
+function anthropicStart(ev: AnthropicEvent, inputTokens: number): string {
+  return ev('message_start', {
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'claude-test',
+      stop_reason: null,
+      usage: { input_tokens: inputTokens, output_tokens: 1 },
+    },
+  });
 }
 
 /** `text` cut into pieces of `size` bytes: with size 3, every 4-byte character is split. */
@@ -116,4 +128,97 @@ export async function writePieces(
   }
   if (ending === 'end') res.end();
   else if (ending === 'destroy') res.socket?.destroy();
+}
+
+/** A streamed tool call: its arguments' JSON text in the fragments the server sends them in. */
+export interface StreamedToolCall {
+  id: string;
+  name: string;
+  fragments: string[];
+}
+
+/**
+ * An OpenAI stream that calls tools, as OpenAI sends it: per call a first delta with `index`,
+ * `id`, `type` and the name (arguments ''), then one delta per arguments fragment carrying only
+ * `index` and `function.arguments`; finish_reason `tool_calls`, the usage chunk, `[DONE]`.
+ * `text` pieces, if any, come first as content deltas.
+ */
+export function openAiToolStream(
+  calls: StreamedToolCall[],
+  text: string[] = [],
+  usage = { prompt_tokens: 11, completion_tokens: 9 },
+  shape: StreamShape = {},
+): string {
+  const eol = shape.eol ?? '\n';
+  const base = { id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1, model: 'm' };
+  const chunk = (delta: unknown, finish: string | null = null) =>
+    frame(
+      [
+        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null })}`,
+      ],
+      eol,
+    );
+  const out = [chunk({ role: 'assistant', content: text.length ? '' : null })];
+  for (const p of text) out.push(chunk({ content: p }));
+  calls.forEach((c, index) => {
+    out.push(
+      chunk({
+        tool_calls: [
+          { index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } },
+        ],
+      }),
+    );
+    for (const f of c.fragments)
+      out.push(chunk({ tool_calls: [{ index, function: { arguments: f } }] }));
+  });
+  out.push(chunk({}, 'tool_calls'));
+  out.push(frame([`data: ${JSON.stringify({ ...base, choices: [], usage })}`], eol));
+  if (!shape.cut) out.push(frame(['data: [DONE]'], eol));
+  return out.join('');
+}
+
+/**
+ * An Anthropic stream that calls tools, as Anthropic sends it: an optional text block, then per
+ * tool a content_block_start (tool_use with `input: {}`), one input_json_delta per fragment and
+ * content_block_stop; message_delta with stop_reason `tool_use`, message_stop.
+ */
+export function anthropicToolStream(
+  calls: StreamedToolCall[],
+  text: string[] = [],
+  usage = { input_tokens: 21, output_tokens: 9 },
+  shape: StreamShape = {},
+): string {
+  const ev = anthropicEvent(shape.eol ?? '\n');
+  const out = [anthropicStart(ev, usage.input_tokens)];
+  let index = 0;
+  if (text.length) {
+    out.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+    for (const p of text)
+      out.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: p } }));
+    out.push(ev('content_block_stop', { index }));
+    index++;
+  }
+  for (const c of calls) {
+    out.push(
+      ev('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} },
+      }),
+    );
+    out.push(ev('ping', {}));
+    for (const f of c.fragments)
+      out.push(
+        ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: f } }),
+      );
+    out.push(ev('content_block_stop', { index }));
+    index++;
+  }
+  out.push(
+    ev('message_delta', {
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
+  );
+  if (!shape.cut) out.push(ev('message_stop', {}));
+  return out.join('');
 }

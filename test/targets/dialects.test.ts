@@ -197,7 +197,7 @@ describe('anthropic dialect', () => {
     expect(body(d.buildRequest(goldenCase()).body)).not.toHaveProperty('system');
   });
 
-  it('joins the text blocks and skips the others (tool_use, thinking)', () => {
+  it('joins the text blocks, records tool_use blocks as tool calls, skips thinking', () => {
     const reply = dialect.parseReply(
       JSON.stringify({
         content: [
@@ -209,7 +209,12 @@ describe('anthropic dialect', () => {
         usage: { input_tokens: 31, output_tokens: 4 },
       }),
     );
-    expect(reply).toEqual({ output: 'Hello, world', input_tokens: 31, output_tokens: 4 });
+    expect(reply).toEqual({
+      output: 'Hello, world',
+      input_tokens: 31,
+      output_tokens: 4,
+      tool_calls: [{ name: 'f', arguments: {}, id: 't' }],
+    });
   });
 
   it.each([

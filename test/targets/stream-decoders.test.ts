@@ -139,7 +139,7 @@ describe('anthropic stream decoder', () => {
     }
   });
 
-  it('skips thinking and tool-input deltas, keeps every text block', () => {
+  it('skips thinking deltas, keeps every text block, records tool input apart from the text', () => {
     const ev = (type: string, data: object) =>
       `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}`;
     const text = sse(
@@ -158,7 +158,13 @@ describe('anthropic stream decoder', () => {
       ev('message_delta', { usage: { output_tokens: 12 } }),
       ev('message_stop', {}),
     );
-    expect(decode(anthropic, text)).toEqual({ output: 'ABC', input_tokens: 3, output_tokens: 12 });
+    expect(decode(anthropic, text)).toEqual({
+      output: 'ABC',
+      input_tokens: 3,
+      output_tokens: 12,
+      // The stream never finished the tool's JSON: recorded as such, not crashed on.
+      tool_calls: [{ name: 'f', arguments: null, invalid_arguments: '{' }],
+    });
   });
 
   it('reads events by the type in their data when the event line is missing', () => {
