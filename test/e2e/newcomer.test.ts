@@ -47,8 +47,10 @@ beforeAll(async () => {
   expect(packed.code, packed.stderr).toBe(0);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = info!.filename;
-  // The package is the bundles, the Action and the schemas: no sources, tests or lock file.
+  // The package is the bundles, the Action and the schemas (and the licence npm always adds):
+  // no sources, tests or lock file.
   expect(info!.files.map((f) => f.path).sort()).toEqual([
+    'LICENSE',
     'README.md',
     'action.yml',
     'dist/cli.js',
