@@ -12,6 +12,7 @@ import {
   planProblems,
   renderBudgetPlan,
 } from './gate/budget-plan.js';
+import { sequentialPlanLine } from './gate/sequential.js';
 import { sequentialRun } from './gate/sequential-run.js';
 import { BASE_REF_ENV } from './git/base-ref.js';
 import { guardHooks, redactError } from './guard-secrets.js';
@@ -462,6 +463,7 @@ async function executePlan(
   const scorerIndex = new Map(cases.map((c, i) => [c, plan.scorers[i]!]));
   // gate.sequential: the runner looks at planned case counts and stops once every check settled.
   const sequential = sequentialRun(plan, started);
+  if (sequential) hooks.info(sequentialPlanLine(sequential.gate.looks));
   try {
     ({ stats, ...results } = await runPairs({
       ...runSettings(config, sides, plan.loaded.dir, plan.secrets, hooks.warning, plan.redact),

@@ -199,6 +199,13 @@ export class SequentialGate {
   }
 }
 
+/** What the run says as it starts, e.g. `gate.sequential: looks at 500, 1000, 1500 and 2000 cases…`. */
+export function sequentialPlanLine(looks: readonly number[]): string {
+  const at =
+    looks.length > 1 ? `${looks.slice(0, -1).join(', ')} and ${looks.at(-1)}` : `${looks[0]}`;
+  return `gate.sequential: looks at ${at} cases; stops once every check has failed or passed`;
+}
+
 /** What the summary line adds when the run stopped early, e.g. `; stopped at 500 of 2000 cases…`. */
 export function sequentialClause(meta: SequentialMeta): string {
   if (meta.stopped_at_case >= meta.planned_cases) return '';

@@ -70,6 +70,7 @@ describe('gate.sequential', () => {
     );
     expect(readFileSync(path.join(dir, 's.md'), 'utf8')).toMatch(/stopped at \d+ of 400 cases/);
     expect(r.stdout + r.stderr).toMatch(/stopped at \d+ of 400 cases/);
+    expect(r.stderr).toMatch(/gate\.sequential: looks at 100, 200, 300 and 400 cases/);
   });
 
   it('stops an unchanged candidate early too, and passes', async () => {
