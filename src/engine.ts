@@ -12,6 +12,8 @@ import {
   planProblems,
   renderBudgetPlan,
 } from './gate/budget-plan.js';
+import { sequentialPlanLine } from './gate/sequential.js';
+import { sequentialRun } from './gate/sequential-run.js';
 import { BASE_REF_ENV } from './git/base-ref.js';
 import { guardHooks, redactError } from './guard-secrets.js';
 import { isEndpointError } from './metrics/target-metrics.js';
@@ -459,6 +461,9 @@ async function executePlan(
   // A run stopped early (cancelled, cost budget, endpoint down) still reports what it measured.
   let stop: Stop | undefined;
   const scorerIndex = new Map(cases.map((c, i) => [c, plan.scorers[i]!]));
+  // gate.sequential: the runner looks at planned case counts and stops once every check settled.
+  const sequential = sequentialRun(plan, started);
+  if (sequential) hooks.info(sequentialPlanLine(sequential.gate.looks));
   try {
     ({ stats, ...results } = await runPairs({
       ...runSettings(config, sides, plan.loaded.dir, plan.secrets, hooks.warning, plan.redact),
@@ -473,6 +478,7 @@ async function executePlan(
         : plan.scoring.outage,
       onProgress: hooks.progress,
       watch,
+      ...(sequential ? { looks: sequential.looks } : {}),
     }));
   } catch (err) {
     if (!(err instanceof RunStoppedError)) throw err;
@@ -490,7 +496,14 @@ async function executePlan(
   const final: RunResults = { ...results, stats };
   watch(() => final);
 
-  const { report, warnings } = buildReport(plan, started, results, stats, stop);
+  const { report, warnings } = buildReport(
+    plan,
+    started,
+    results,
+    stats,
+    stop,
+    sequential ? { sequential: { gate: sequential.gate, final: true } } : {},
+  );
   for (const w of warnings) hooks.warning(w);
   if (stop) throw new IncompleteRunError(stop.message, report);
   return report;

@@ -309,6 +309,19 @@ export interface CheckAdjustment {
   level: number;
 }
 
+/** The look of a sequential run (`gate.sequential`) a check was judged at. */
+export interface CheckLook {
+  /** 1-based, of `looks`. */
+  look: number;
+  looks: number;
+  /** Cases in the look (the first of the seeded shuffled order). */
+  cases: number;
+  /** One-sided confidence level of the interval's optimistic end (the fail side). */
+  level: number;
+  /** One-sided confidence level of the interval's pessimistic end (the pass side). */
+  pass_level: number;
+}
+
 export interface Check {
   metric: MetricName;
   slice: string | null;
@@ -337,6 +350,11 @@ export interface Check {
   p_adjusted?: number | null;
   /** How `ci` was adjusted for multiplicity, when the family holds more than one test. */
   adjustment?: CheckAdjustment;
+  /**
+   * `gate.sequential`: the look the check was settled at (or, when it never settled, the last
+   * look); `ci` is at this look's levels rather than the gate's confidence.
+   */
+  look?: CheckLook;
   /** Quality and pass rate: the smallest change this run detects at 80% power, as a share. */
   mde?: number;
   /** How the interval was computed ("paired t", "exact McNemar", "cluster-robust t", …). */
@@ -437,6 +455,34 @@ export interface ReportMeta {
   repeats?: number;
   /** What the runner did: calls planned and done, answered from cache, retried, failed. */
   calls?: { planned: number; done: number; cached: number; retries: number; failed: number };
+  /** `gate.sequential`: how many cases were used and why the run stopped there. */
+  sequential?: SequentialMeta;
+}
+
+/** One look of a sequential run, as it was evaluated. */
+export interface SequentialLookRecord {
+  cases: number;
+  /** The one-sided level of a fail at a check's full share of α at this look. */
+  fail_level: number;
+  /** The one-sided level of a pass at this look. */
+  pass_level: number;
+  failed: number;
+  passed: number;
+  /** Checks not yet settled. */
+  open: number;
+}
+
+export interface SequentialMeta {
+  /** How the looks are tested, in a few words. */
+  method: string;
+  planned_cases: number;
+  /** The case counts the run planned to look at (the last is every case). */
+  planned_looks: number[];
+  /** Cases evaluated: `planned_cases` unless the run stopped early. */
+  stopped_at_case: number;
+  /** `settled: every check …` when it stopped early, else `all cases used`. */
+  reason: string;
+  looks: SequentialLookRecord[];
 }
 
 /** `sha256:<hex>` digests; never the content itself, never a secret. */

@@ -458,8 +458,14 @@ export const configSchema = z.strictObject({
         .describe(
           '"metadata.<key>": cases sharing its value are one cluster (cluster-robust intervals)',
         ),
+      sequential: z
+        .boolean()
+        .default(false)
+        .describe(
+          'stop once every check has failed or passed: looks at 25/50/75/100% of the cases in the seeded order, with group-sequential bounds (docs/sequential.md)',
+        ),
     })
-    .default({ confidence: 0.95, min_cases: 30, on_inconclusive: 'pass' })
+    .default({ confidence: 0.95, min_cases: 30, on_inconclusive: 'pass', sequential: false })
     .describe('how sure the gate must be'),
   run: z
     .strictObject({

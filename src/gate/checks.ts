@@ -19,7 +19,7 @@ import type {
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
-import { applyMultiplicity, initialShare, type Judged } from './multiplicity.js';
+import { applyMultiplicity, initialShare, type Judged, type LookLevels } from './multiplicity.js';
 import { noDataCheck } from './no-data.js';
 import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
@@ -43,7 +43,18 @@ export interface CheckSettings {
   failAlpha?: (slice: string | null) => number;
   /** Figures a side never measured (no token counts, no stream): their checks say so. */
   noData?: Partial<Record<Side, NoData>>;
+  /**
+   * One look of a sequential run (gate/sequential.ts): `confidence` is then the look's pass-side
+   * level, and each check's fail side is tested at these levels.
+   */
+  look?: LookLevels;
 }
+
+/**
+ * At a look, a bootstrap check whose level would need more resamples than this waits for a later
+ * look (its bound at that level is infinite, so it neither fails nor passes early).
+ */
+const MAX_LOOK_RESAMPLES = 20_000;
 
 type Pair = { b: SideResult; c: SideResult; cluster: string | undefined };
 
@@ -363,7 +374,12 @@ export function buildChecks(
   // At least two replicates beyond the bound at a check's least share, or a bootstrap check
   // could never fail; whole-set and slice checks draw their own resamples.
   const resamplesFor = (whole: boolean) =>
-    Math.max(s.resamples ?? 2000, Math.ceil(2 / (share(whole) * alpha)));
+    Math.max(
+      s.resamples ?? 2000,
+      s.look
+        ? Math.min(MAX_LOOK_RESAMPLES, Math.ceil(2 / (1 - s.look.failLevel(share(whole)))))
+        : Math.ceil(2 / (share(whole) * alpha)),
+    );
   const planned: CheckSettings = {
     ...s,
     failAlpha: s.failAlpha ?? ((slice) => alpha * share(slice === null)),
@@ -421,7 +437,7 @@ export function buildChecks(
   const byKey = new Map(entries.map((e) => [`${e.metric}|${e.slice}`, e]));
   // After the procedure, which writes each check's final reason: an inconclusive one then says
   // how many cases would decide it.
-  const checks = applyMultiplicity(judged, s.confidence).map((c) => {
+  const checks = applyMultiplicity(judged, s.confidence, s.look).map((c) => {
     const entry = byKey.get(`${c.metric}|${c.slice}`);
     const clause = c.verdict === 'inconclusive' && entry ? decideClause(entry) : undefined;
     return clause

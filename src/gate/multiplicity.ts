@@ -1,5 +1,21 @@
-import type { Check } from '../types.js';
+import type { Check, MetricName, Verdict } from '../types.js';
 import { judge, type VerdictInput } from './verdict.js';
+
+/**
+ * How the family is tested at one look of a sequential run (see gate/sequential.ts): each check
+ * at its group-sequential level for its share of α, a check settled at an earlier look as it was.
+ */
+export interface LookLevels {
+  /** The design's α (1 − the gate's confidence): what adjusted p-values are compared with. */
+  alpha: number;
+  /** The one-sided level of a check's optimistic end at a share `weight` of α at this look. */
+  failLevel(weight: number): number;
+  /**
+   * A check settled at an earlier look: `fail` stays rejected (its share of α passes on, as in
+   * Maurer & Bretz 2013), `pass` stays open and never rejects (it keeps its share).
+   */
+  settled?(metric: MetricName, slice: string | null): Verdict | undefined;
+}
 
 export interface Judged {
   input: VerdictInput;
@@ -138,12 +154,18 @@ function next(x: number): number {
  * that check alone; requiring all of them can only make it rarer (the intersection–union
  * principle, Berger 1982). Correcting there would only make real passes harder to reach.
  */
-export function applyMultiplicity(judged: Judged[], confidence: number): Check[] {
-  const alpha = 1 - confidence;
-  // A check already judged without an interval (no data for it) stays out, as it is.
-  const family = judged.filter(({ input: { comparison: c, minCases }, check }) => {
-    return c.regression !== null && c.p_value !== null && c.n >= minCases && check.ci !== null;
-  });
+export function applyMultiplicity(
+  judged: Judged[],
+  confidence: number,
+  look?: LookLevels,
+): Check[] {
+  const alpha = look ? look.alpha : 1 - confidence;
+  const testable = ({ input: { comparison: c, minCases }, check }: Judged) =>
+    c.regression !== null && c.p_value !== null && c.n >= minCases && check.ci !== null;
+  // A check already judged without an interval (no data for it) stays out, as it is. At a look
+  // it stays in, never rejecting: the family is the one the whole run plans for, so a check
+  // still short of data does not hand its share of α to the others at an early look.
+  const family = look ? judged : judged.filter(testable);
   const slots = new Map<string | Judged, Judged[]>();
   for (const j of family) {
     const key = j.test ?? j;
@@ -153,10 +175,19 @@ export function applyMultiplicity(judged: Judged[], confidence: number): Check[]
   }
   const members = [...slots.values()];
   // Weight 1 is the unadjusted test: its level is the confidence itself, not 1 − (1 − confidence).
-  const levelOf = (weight: number) => (weight >= 1 ? confidence : 1 - weight * alpha);
+  const levelOf = look
+    ? look.failLevel
+    : (weight: number) => (weight >= 1 ? confidence : 1 - weight * alpha);
   const outcomes = weightedHolm(
     members.map((t) => {
-      const { comparison: c, budget, slice } = t[0]!.input;
+      const { comparison: c, budget, slice, metric } = t[0]!.input;
+      const settled = look?.settled?.(metric, slice);
+      if (settled || !testable(t[0]!))
+        return {
+          whole: slice === null,
+          p: settled === 'fail' ? 0 : 1,
+          rejects: () => settled === 'fail',
+        };
       return {
         whole: slice === null,
         p: c.p_value!,
@@ -179,7 +210,7 @@ export function applyMultiplicity(judged: Judged[], confidence: number): Check[]
   );
   return judged.map((j) => {
     const t = tested.get(j);
-    if (!t) return { ...j.check, p_adjusted: null };
+    if (!t || !testable(j)) return { ...j.check, p_adjusted: null };
     const { adjustment, ...rejudged } = judge(j.input, { ...t, tests: m, unit });
     return {
       ...j.check,

@@ -6,6 +6,7 @@ import { buildChecks } from '../gate/checks.js';
 import { decide, sortChecks, summarize } from '../gate/decide.js';
 import { blocks } from '../gate/exit-code.js';
 import { type SideSource, sideGaps, targetSource } from '../gate/no-data.js';
+import { type SequentialGate, sequentialClause } from '../gate/sequential.js';
 import { targetMetrics } from '../metrics/target-metrics.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import { scoringWarnings } from '../scorers/usage.js';
@@ -43,7 +44,14 @@ export function buildReport(
   results: SideResults,
   stats: RunStats,
   stop: Stop | undefined,
-  { minimal = false } = {},
+  {
+    minimal = false,
+    sequential,
+  }: {
+    minimal?: boolean;
+    /** `gate.sequential`: checks judged at a look (`final`: the report of the run's last one). */
+    sequential?: { gate: SequentialGate; final: boolean };
+  } = {},
 ): { report: Report; warnings: string[] } {
   const { config, cases } = plan;
   const warnings: string[] = [];
@@ -66,18 +74,21 @@ export function buildReport(
     return r;
   });
   // A stopped run reports only the cases it answered on at least one side.
-  const reports = stop
-    ? all.filter((_, i) => results.baseline?.[i] || results.candidate?.[i])
-    : all;
+  // So does a sequential run that stopped early; its looks see every case, answered or not.
+  const reports =
+    stop || sequential?.final
+      ? all.filter((_, i) => results.baseline?.[i] || results.candidate?.[i])
+      : all;
   const datasetNames = plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
-  const fingerprints = minimal
-    ? undefined
-    : {
-        datasets: datasetFingerprints(
-          plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
-        ),
-        config: configFingerprint(config),
-      };
+  const fingerprints =
+    minimal || (sequential && !sequential.final)
+      ? undefined
+      : {
+          datasets: datasetFingerprints(
+            plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
+          ),
+          config: configFingerprint(config),
+        };
   let storedMatch: StoredBaselineMatch | undefined;
   const stored = plan.storedBaseline;
   if (stored && fingerprints) {
@@ -114,7 +125,7 @@ export function buildReport(
     power,
   } = only || stop
     ? { checks: [], warnings: [], power: undefined }
-    : buildChecks(reports, {
+    : (sequential?.gate.judge ?? buildChecks)(reports, {
         budgets: config.budgets,
         slices: config.slices,
         confidence: config.gate.confidence,
@@ -128,11 +139,13 @@ export function buildReport(
     warnings.push('no budgets are configured: the gate compares but blocks nothing');
   if (stop) warnings.unshift(`this report is incomplete: ${stop.message}`);
   const decision = stop ? 'inconclusive' : only ? 'pass' : decide(checks);
+  const sequentialMeta = sequential?.final && !stop ? sequential.gate.meta() : undefined;
   const summary = stop
     ? stop.summary
     : only
       ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
-      : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive);
+      : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive) +
+        (sequentialMeta ? sequentialClause(sequentialMeta) : '');
   // Only a judged comparison blocks: a recording passes, a stopped run could not judge (exit 3).
   const judged = !stop && !only;
   const blocked = judged && blocks(decision, config.gate.on_inconclusive);
@@ -172,6 +185,7 @@ export function buildReport(
       ...(storedMatch ? { stored_baseline: storedMatch } : {}),
       ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
       calls: stats,
+      ...(sequentialMeta ? { sequential: sequentialMeta } : {}),
     },
   };
   return { report, warnings };

@@ -44,6 +44,12 @@ export interface RunOptions {
    * (a case missing some of its repeats is left out): a crash guard writes it as a partial report.
    */
   watch?: (snapshot: () => RunResults) => void;
+  /**
+   * `gate.sequential`: case counts (in the run's order) at which dispatch waits until every case
+   * before it is answered and scored, then asks `look` whether to go on; `true` ends the run
+   * there, as finished, with the later cases never sent.
+   */
+  looks?: { at: readonly number[]; look: (cases: number, results: RunResults) => boolean };
 }
 
 export type { SideOptions } from './lane.js';
@@ -122,6 +128,9 @@ class PairedRun {
   private fatal?: { error: unknown };
   private scoring = 0;
   private finished = false;
+  /** Jobs dispatch may reach before the next look (all of them without looks). */
+  private limit: number;
+  private nextLook = 0;
   private settle!: (r: RunResults) => void;
   private fail!: (e: unknown) => void;
   private readonly onOuterAbort = () => this.cancelled();
@@ -157,7 +166,28 @@ class PairedRun {
       retries: 0,
       failed: 0,
     };
+    this.limit = this.lookLimit();
     o.watch?.(() => this.results());
+  }
+
+  /** The next look's job count, or every job when no look is left before the end. */
+  private lookLimit(): number {
+    const at = this.o.looks?.at[this.nextLook];
+    return at !== undefined && at * this.k < this.jobsOf() ? at * this.k : this.jobsOf();
+  }
+
+  /**
+   * Dispatch reached a look and everything before it is scored: ask whether to go on. Returns
+   * whether dispatch resumed (false: finish now).
+   */
+  private atLook(): boolean {
+    if (!this.o.looks || this.limit >= this.jobsOf() || this.stop || this.fatal) return false;
+    const cases = this.limit / this.k;
+    if (this.o.looks.look(cases, this.results())) return false;
+    this.nextLook++;
+    this.limit = this.lookLimit();
+    this.pump();
+    return true;
   }
 
   private results(): RunResults {
@@ -195,7 +225,8 @@ class PairedRun {
           failing: l.failing,
         })),
       );
-      if (next < 0 || !this.start(this.lanes[next]!)) return;
+      if (next < 0 || this.lanes[next]!.cursor >= this.limit || !this.start(this.lanes[next]!))
+        return;
     }
   }
 
@@ -453,7 +484,17 @@ class PairedRun {
     if (this.finished || this.scoring > 0) return;
     for (const lane of this.lanes) {
       if (lane.inFlight > 0) return;
-      if (this.stop === undefined && lane.cursor < this.jobsOf()) return;
+      if (this.stop === undefined && lane.cursor < this.limit) return;
+    }
+    let resumed = false;
+    try {
+      resumed = this.atLook();
+    } catch (err) {
+      this.fatal ??= { error: err };
+    }
+    if (resumed) {
+      this.maybeFinish();
+      return;
     }
     if (!this.stop && !this.fatal) this.noAnswerAtAll();
     this.finished = true;

@@ -180,6 +180,15 @@ const check = z.strictObject({
   mde: z.number().optional(),
   method: z.string().optional(),
   clusters: z.number().optional(),
+  look: z
+    .strictObject({
+      look: z.number(),
+      looks: z.number(),
+      cases: z.number(),
+      level: z.number(),
+      pass_level: z.number(),
+    })
+    .optional(),
 });
 
 const powerEntry = z.strictObject({
@@ -230,6 +239,25 @@ const meta = z.strictObject({
       cached: z.number(),
       retries: z.number(),
       failed: z.number(),
+    })
+    .optional(),
+  sequential: z
+    .strictObject({
+      method: z.string(),
+      planned_cases: z.number(),
+      planned_looks: z.array(z.number()),
+      stopped_at_case: z.number(),
+      reason: z.string(),
+      looks: z.array(
+        z.strictObject({
+          cases: z.number(),
+          fail_level: z.number(),
+          pass_level: z.number(),
+          failed: z.number(),
+          passed: z.number(),
+          open: z.number(),
+        }),
+      ),
     })
     .optional(),
 });

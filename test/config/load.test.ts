@@ -20,7 +20,12 @@ import {
 describe('defaults', () => {
   it('fills gate, run, scorers and budgets when they are left out', () => {
     const { config } = parse(MINIMAL);
-    expect(config.gate).toEqual({ confidence: 0.95, min_cases: 30, on_inconclusive: 'pass' });
+    expect(config.gate).toEqual({
+      confidence: 0.95,
+      min_cases: 30,
+      on_inconclusive: 'pass',
+      sequential: false,
+    });
     expect(config.run).toEqual({
       concurrency: 16,
       timeout_ms: 60_000,
@@ -41,7 +46,12 @@ describe('defaults', () => {
 
   it('fills the rest of a partly written gate and run', () => {
     const { config } = parse(`${MINIMAL}gate:\n  confidence: 0.9\nrun:\n  concurrency: 4\n`);
-    expect(config.gate).toEqual({ confidence: 0.9, min_cases: 30, on_inconclusive: 'pass' });
+    expect(config.gate).toEqual({
+      confidence: 0.9,
+      min_cases: 30,
+      on_inconclusive: 'pass',
+      sequential: false,
+    });
     expect(config.run).toMatchObject({ concurrency: 4, timeout_ms: 60_000, retries: 4, seed: 1 });
   });
 
