@@ -437,6 +437,20 @@ export interface ReportMeta {
   repeats?: number;
   /** What the runner did: calls planned and done, answered from cache, retried, failed. */
   calls?: { planned: number; done: number; cached: number; retries: number; failed: number };
+  /** A shard report (`run --shard I/N`): one part of a run, no decision of its own. */
+  shard?: ShardMeta;
+  /** A report merged from shard reports (`evalgate merge`). */
+  merged?: { shards: number; reports: string[] };
+}
+
+/** Which part of a sharded run a report holds, and what `evalgate merge` checks it against. */
+export interface ShardMeta {
+  index: number;
+  count: number;
+  /** Cases in this shard. */
+  cases: number;
+  /** `sha256:` of the config file as written: every shard must have run the same config. */
+  config_file: string;
 }
 
 /** `sha256:<hex>` digests; never the content itself, never a secret. */

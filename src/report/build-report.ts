@@ -9,6 +9,8 @@ import { type SideSource, sideGaps, targetSource } from '../gate/no-data.js';
 import { targetMetrics } from '../metrics/target-metrics.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import { scoringWarnings } from '../scorers/usage.js';
+import { shardMeta } from '../shard/meta.js';
+import { shardSummary } from '../shard/select.js';
 import { targetLabel } from '../targets/label.js';
 import {
   type CaseReport,
@@ -91,6 +93,8 @@ export function buildReport(
   }
 
   const only = plan.options.only;
+  // A shard measures; only the merge of every shard decides.
+  const shard = plan.options.shard;
   const targets: Report['targets'] = {};
   const noData: Partial<Record<Side, NoData>> = {};
   for (const side of SIDES) {
@@ -112,7 +116,7 @@ export function buildReport(
     checks,
     warnings: checkWarnings,
     power,
-  } = only || stop
+  } = only || stop || shard
     ? { checks: [], warnings: [], power: undefined }
     : buildChecks(reports, {
         budgets: config.budgets,
@@ -124,17 +128,19 @@ export function buildReport(
         ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
-  if (!only && !stop && checks.length === 0)
+  if (!only && !stop && !shard && checks.length === 0)
     warnings.push('no budgets are configured: the gate compares but blocks nothing');
   if (stop) warnings.unshift(`this report is incomplete: ${stop.message}`);
-  const decision = stop ? 'inconclusive' : only ? 'pass' : decide(checks);
+  const decision = stop ? 'inconclusive' : only ? 'pass' : shard ? 'inconclusive' : decide(checks);
   const summary = stop
     ? stop.summary
     : only
       ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
-      : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive);
+      : shard
+        ? shardSummary(shard, cases.length)
+        : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive);
   // Only a judged comparison blocks: a recording passes, a stopped run could not judge (exit 3).
-  const judged = !stop && !only;
+  const judged = !stop && !only && !shard;
   const blocked = judged && blocks(decision, config.gate.on_inconclusive);
   const usage = plan.scoring.usage();
 
@@ -172,6 +178,7 @@ export function buildReport(
       ...(storedMatch ? { stored_baseline: storedMatch } : {}),
       ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
       calls: stats,
+      ...(shard ? { shard: shardMeta(plan) } : {}),
     },
   };
   return { report, warnings };
