@@ -59,6 +59,8 @@ export interface CostEstimate {
   /** llm_judge calls (one per answer and judge scorer): counted, not priced. */
   judgeCalls: number;
   maxCostUsd?: number;
+  /** run.cache is on: some calls may be answered from disk (counted as sent all the same). */
+  cached: boolean;
 }
 
 type PlanInput = Pick<Plan, 'config' | 'cases' | 'targets' | 'scorers'>;
@@ -130,6 +132,7 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
       : {}),
     durationMs: Math.max(0, ...estimates.map((e) => e.durationMs)),
     judgeCalls,
+    cached: config.run.cache !== undefined,
     ...(config.run.max_cost_usd !== undefined ? { maxCostUsd: config.run.max_cost_usd } : {}),
   };
 }

@@ -12,8 +12,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-const LIMITED = { concurrency: 'concurrency', rpm: 'rpm quota', tpm: 'tpm quota' } as const;
-
 /** The plan as `evalgate plan` and `run --dry-run` print it: a table, then where figures come from. */
 export function renderPlan(e: CostEstimate): string {
   const rows = [['', 'calls', 'input tokens', 'output tokens', 'cost', 'duration']];
@@ -24,7 +22,7 @@ export function renderPlan(e: CostEstimate): string {
       formatCount(s.inputTokens),
       formatCount(s.outputTokens),
       s.costUsd === undefined ? 'no price' : formatUsd(s.costUsd),
-      `${formatDuration(s.durationMs)} (${LIMITED[s.limitedBy]} ${s.limitedBy === 'concurrency' ? s.concurrency : 'bound'})`,
+      `${formatDuration(s.durationMs)} (${s.limitedBy === 'concurrency' ? `concurrency ${s.concurrency}` : `${s.limitedBy} limit`})`,
     ]);
   }
   rows.push([
@@ -53,7 +51,8 @@ export function renderPlan(e: CostEstimate): string {
     lines.push(`Output tokens (${s.side}): ${s.outputSource}.`);
     lines.push(`Latency (${s.side}): ${s.latencySource}.`);
   }
-  lines.push('The response cache may answer some calls; they are counted here as sent.');
+  if (e.cached)
+    lines.push('run.cache may answer some calls from disk; they are counted here as sent.');
   if (e.judgeCalls > 0)
     lines.push(`Judge: ${formatCount(e.judgeCalls)} llm_judge calls, not included in the cost.`);
   if (e.maxCostUsd !== undefined && e.costUsd !== undefined) {
