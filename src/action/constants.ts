@@ -10,6 +10,8 @@ export const Inputs = {
   only: 'only',
   baseRef: 'base-ref',
   allowOutsideRepo: 'allow-outside-repo',
+  shard: 'shard',
+  merge: 'merge',
 } as const;
 
 export const Outputs = {

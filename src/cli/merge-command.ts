@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { EngineHooks, EngineOptions } from '../engine.js';
 import { InputError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
-import { checkOutputPaths, type OutputPath, outputCollisions } from '../report/output-paths.js';
+import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { writeOutputs } from '../report/write.js';
 import { mergeShards } from '../shard/merge.js';
@@ -36,12 +35,6 @@ export async function runMerge(
     throw new InputError({ path: '--html', message: 'the HTML report is not in this build yet' });
   }
   checkOutputPaths(outputs);
-  // The shard reports are inputs here: the merged report must not overwrite one of them.
-  const collisions = outputCollisions(
-    outputs,
-    files.map((f) => ({ abs: path.resolve(f), label: 'a shard report' })),
-  );
-  if (collisions.length) throw new InputError(collisions);
   const { report, onInconclusive } = await mergeShards(files, { ...options, outputs }, hooks);
   writeOutputs(report, paths, { runUrl: runUrlFromEnv(io.env) });
   io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));

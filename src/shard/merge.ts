@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { closePlan, type EngineHooks, type EngineOptions, prepare } from '../engine.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { buildReport } from '../report/build-report.js';
 import { escapeTerminal } from '../report/escape.js';
+import { outputCollisions } from '../report/output-paths.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import type { Report, SideResult } from '../types.js';
+import type { Redact } from '../util/redact.js';
 import { configFileDigest } from './meta.js';
 import { readShards, type ShardReport } from './read-shards.js';
 import { caseShard } from './select.js';
@@ -41,7 +44,13 @@ export async function mergeShards(
   files: string[],
   options: EngineOptions,
   hooks: EngineHooks,
-): Promise<{ report: Report; onInconclusive: 'pass' | 'fail' }> {
+): Promise<{ report: Report; onInconclusive: 'pass' | 'fail'; redact: Redact }> {
+  // The shard reports are inputs: the merged report must not overwrite one of them.
+  const collisions = outputCollisions(
+    options.outputs ?? [],
+    files.map((f) => ({ abs: path.resolve(f), label: 'a shard report' })),
+  );
+  if (collisions.length) throw new InputError(collisions);
   const shards = readShards(files);
   const first = shards[0]!;
   const meta = first.report.meta;
@@ -148,7 +157,7 @@ export async function mergeShards(
     if (scoring) report.scoring = scoring;
     else delete report.scoring;
     report.meta.merged = { shards: count, reports: shards.map((s) => s.file) };
-    return { report, onInconclusive: config.gate.on_inconclusive };
+    return { report, onInconclusive: config.gate.on_inconclusive, redact: plan.redact };
   } finally {
     closePlan(plan);
   }
