@@ -95,55 +95,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
     exits:
       '0 pass (or inconclusive; a shard run: answered), 1 blocked, 2 bad input (nothing sent), 3 could not judge (a partial report is written)',
   },
-  plan: {
-    summary: 'estimate the calls, tokens, cost and duration of a run; sends nothing',
-    about: [
-      'Renders every request as run would and adds up what the run will cost: calls per side,',
-      'input tokens (characters / 4), output tokens and latency (from --from-report or',
-      "--baseline-report when given, else a stated assumption), cost from each target's price",
-      'and duration from concurrency and rate limits. The same as run --dry-run.',
-    ].join('\n'),
-    flags: {
-      config,
-      'baseline-report': {
-        value: 'PATH',
-        help: 'plan a run against a recorded baseline (only the candidate is called)',
-      },
-      'from-report': {
-        value: 'PATH',
-        help: "output tokens and latency per call from a stored report's answers",
-      },
-      only: { value: 'candidate|baseline', help: 'plan one side only, as run --only would' },
-      shard: { value: 'I/N', help: 'plan one shard, as run --shard would' },
-      concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
-      'base-ref': baseRef,
-      'allow-outside-repo': outsideRepo,
-    },
-    exits: '0 planned, 2 bad input (or the plan exceeds run.max_cost_usd)',
-  },
-  merge: {
-    summary: 'merge shard reports into one report and decide, as one unsharded run would',
-    about: [
-      'Checks that the shard reports belong together (same config, dataset and seed, every',
-      'shard once, every case once), then judges every check over all pairs with the engine an',
-      'unsharded run uses: the same decision, intervals and p-values. Reads the config and the',
-      'golden set (not the API keys): it needs the same checkout as the shards.',
-    ].join('\n'),
-    operands: { value: 'REPORT...', help: 'the shard reports (run --shard I/N), one per shard' },
-    flags: {
-      config,
-      report: { value: 'PATH', help: 'the merged JSON report (default evalgate-report.json)' },
-      junit: { value: 'PATH', help: 'also write JUnit XML, one testcase per golden case' },
-      summary: { value: 'PATH', help: 'also write the Markdown summary (as in the job summary)' },
-      html: { value: 'PATH', help: 'also write the HTML report' },
-      'baseline-report': {
-        value: 'PATH',
-        help: 'the recorded baseline the shards were run against, if any',
-      },
-      'allow-outside-repo': outsideRepo,
-    },
-    exits: '0 pass (or inconclusive), 1 blocked, 2 bad input (shards that do not belong together)',
-  },
   validate: {
     summary: 'check the config and the golden set; sends nothing, needs no API key',
     about: [
@@ -191,6 +142,55 @@ export const COMMANDS: Record<string, CommandSpec> = {
       dir: { value: 'PATH', help: 'the project folder to write into (default: the current one)' },
     },
     exits: '0 written, 2 bad input (a file exists or a flag is wrong)',
+  },
+  plan: {
+    summary: 'estimate the calls, tokens, cost and duration of a run; sends nothing',
+    about: [
+      'Renders every request as run would and adds up what the run will cost: calls per side,',
+      'input tokens (characters / 4), output tokens and latency (from --from-report or',
+      "--baseline-report when given, else a stated assumption), cost from each target's price",
+      'and duration from concurrency and rate limits. The same as run --dry-run.',
+    ].join('\n'),
+    flags: {
+      config,
+      'baseline-report': {
+        value: 'PATH',
+        help: 'plan a run against a recorded baseline (only the candidate is called)',
+      },
+      'from-report': {
+        value: 'PATH',
+        help: "output tokens and latency per call from a stored report's answers",
+      },
+      only: { value: 'candidate|baseline', help: 'plan one side only, as run --only would' },
+      shard: { value: 'I/N', help: 'plan one shard, as run --shard would' },
+      concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
+      'base-ref': baseRef,
+      'allow-outside-repo': outsideRepo,
+    },
+    exits: '0 planned, 2 bad input (or the plan exceeds run.max_cost_usd)',
+  },
+  merge: {
+    summary: 'merge shard reports into one report and decide, as one unsharded run would',
+    about: [
+      'Checks that the shard reports belong together (same config, dataset and seed, every',
+      'shard once, every case once), then judges every check over all pairs with the engine an',
+      'unsharded run uses: the same decision, intervals and p-values. Reads the config and the',
+      'golden set (not the API keys): it needs the same checkout as the shards.',
+    ].join('\n'),
+    operands: { value: 'REPORT...', help: 'the shard reports, one per shard, in any order' },
+    flags: {
+      config,
+      report: { value: 'PATH', help: 'the merged JSON report (default evalgate-report.json)' },
+      junit: { value: 'PATH', help: 'also write JUnit XML, one testcase per golden case' },
+      summary: { value: 'PATH', help: 'also write the Markdown summary (as in the job summary)' },
+      html: { value: 'PATH', help: 'also write the HTML report' },
+      'baseline-report': {
+        value: 'PATH',
+        help: 'the recorded baseline the shards were run against, if any',
+      },
+      'allow-outside-repo': outsideRepo,
+    },
+    exits: '0 pass (or inconclusive), 1 blocked, 2 bad input (shards that do not belong together)',
   },
 };
 
