@@ -187,7 +187,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw err;
         }
         writeOutputs(result, paths, { runUrl });
-        io.stdout(renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }));
+        // A shard's verdict would read as the result: it says what it is, and nothing more.
+        io.stdout(
+          shard
+            ? `${escapeTerminal(result.summary)}\n`
+            : renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }),
+        );
         if (show) io.stdout(`\n${renderCaseTable(result, show)}`);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);

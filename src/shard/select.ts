@@ -60,5 +60,5 @@ export function selectShard(cases: GoldenCase[], config: Config, shard: Shard): 
 
 /** How a shard report says what it is: never a decision of its own. */
 export function shardSummary(shard: Shard, cases: number): string {
-  return `shard ${shard.index}/${shard.count}: ${cases} cases answered; not a decision — merge the shard reports with evalgate merge`;
+  return `shard ${shard.index}/${shard.count}: ${cases} case${cases === 1 ? '' : 's'} answered; not a decision — merge the shard reports with evalgate merge`;
 }
