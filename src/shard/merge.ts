@@ -157,6 +157,9 @@ export async function mergeShards(
     if (scoring) report.scoring = scoring;
     else delete report.scoring;
     report.meta.merged = { shards: count, reports: shards.map((s) => s.file) };
+    // The models as the shards saw them: a `${VAR}` model name is unset in a merge job without
+    // the shards' environment, and would read "unset" here.
+    report.meta.models = meta.models;
     return { report, onInconclusive: config.gate.on_inconclusive, redact: plan.redact };
   } finally {
     closePlan(plan);

@@ -64,6 +64,7 @@ describe('merge with a recorded baseline', () => {
     expect(b.checks).toEqual(a.checks);
     expect(b.summary).toBe(a.summary);
     expect(b.meta.stored_baseline).toEqual(a.meta.stored_baseline);
+    expect(b.meta.models).toEqual(a.meta.models);
     expect(b.cases.map((c) => c.baseline?.output)).toEqual(a.cases.map((c) => c.baseline?.output));
   });
 });
