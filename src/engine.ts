@@ -12,11 +12,12 @@ import {
   planProblems,
   renderBudgetPlan,
 } from './gate/budget-plan.js';
-import { sequentialPlanLine } from './gate/sequential.js';
+import { sequentialPlanLine, sequentialShardProblem } from './gate/sequential.js';
 import { sequentialRun } from './gate/sequential-run.js';
 import { BASE_REF_ENV } from './git/base-ref.js';
 import { guardHooks, redactError } from './guard-secrets.js';
 import { isEndpointError } from './metrics/target-metrics.js';
+import { costRefusal } from './plan/refuse.js';
 import { buildReport, type Stop } from './report/build-report.js';
 import { type OutputPath, outputCollisions } from './report/output-paths.js';
 import { parseStoredBaseline, type StoredBaseline } from './report/stored-baseline.js';
@@ -34,6 +35,7 @@ import { createJudgeTarget } from './scorers/judge.js';
 import { prepareScorers, type ScoringResources } from './scorers/prepare.js';
 import { scoreCall } from './scorers/score-case.js';
 import type { Scorer } from './scorers/scorer.js';
+import { type Shard, selectShard } from './shard/select.js';
 import { createRng } from './stats/rng.js';
 import { createTarget } from './targets/create.js';
 import type { Target } from './targets/target.js';
@@ -82,6 +84,8 @@ export interface EngineOptions {
    * instead of bad input, so a fork's pull request (no secrets) can be linted. Never for a run.
    */
   keysOptional?: boolean;
+  /** `--shard I/N`: evaluate only this part of the golden set (see src/shard/select.ts). */
+  shard?: Shard;
 }
 
 /** Everything validated and ready to send; nothing has been sent. */
@@ -170,6 +174,12 @@ async function preparePlan(
   if (options.only && options.baselineReportPath) {
     problems.push({ message: '--only and --baseline-report cannot be combined' });
   }
+  const sequentialShard = sequentialShardProblem(
+    config.gate.sequential,
+    options.shard && `${options.shard.index}/${options.shard.count}`,
+    file,
+  );
+  if (sequentialShard) problems.push(sequentialShard);
 
   // A broken dataset must not hide the config's other problems (an unset key, a missing price):
   // collect them all, then stop before anything is sent.
@@ -182,6 +192,9 @@ async function preparePlan(
     // "matched no files" and the like come from the config's `dataset` key: name the config.
     problems.push(...err.problems.map((p) => (p.file ? p : { ...p, file })));
   }
+  // A shard's budget plan is the whole run's: the merge decides over every case, not this part.
+  const allCases = cases;
+  if (options.shard) cases = selectShard(cases, config, options.shard);
 
   let storedBaseline: StoredBaseline | undefined;
   if (options.baselineReportPath) {
@@ -334,10 +347,10 @@ async function preparePlan(
   // decide would, under on_inconclusive: fail, block an unchanged candidate — bad input, found
   // before anything is paid for. Otherwise run warns as it starts and validate prints it.
   let budgetPlan: BudgetPlan | undefined;
-  if (!options.only && cases.length > 0) {
+  if (!options.only && allCases.length > 0) {
     budgetPlan = buildBudgetPlan({
       config,
-      cases,
+      cases: allCases,
       sides,
       ...(storedBaseline ? { baselineErrorRate: storedErrorRate(storedBaseline) } : {}),
     });
@@ -391,6 +404,11 @@ export type Snapshot = (reason: string) => Report;
  * may echo a key in an error body or an answer.
  */
 export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
+  const overBudget = costRefusal(plan);
+  if (overBudget) {
+    closePlan(plan);
+    throw redactError(new InputError(overBudget), plan.redact);
+  }
   const started = Date.now();
   let progress: () => RunResults | undefined = () => undefined;
   const snapshot: Snapshot = (reason) =>

@@ -457,6 +457,10 @@ export interface ReportMeta {
   calls?: { planned: number; done: number; cached: number; retries: number; failed: number };
   /** `gate.sequential`: how many cases were used and why the run stopped there. */
   sequential?: SequentialMeta;
+  /** A shard report (`run --shard I/N`): one part of a run, no decision of its own. */
+  shard?: ShardMeta;
+  /** A report merged from shard reports (`evalgate merge`). */
+  merged?: { shards: number; reports: string[] };
 }
 
 /** One look of a sequential run, as it was evaluated. */
@@ -483,6 +487,16 @@ export interface SequentialMeta {
   /** `settled: every check …` when it stopped early, else `all cases used`. */
   reason: string;
   looks: SequentialLookRecord[];
+}
+
+/** Which part of a sharded run a report holds, and what `evalgate merge` checks it against. */
+export interface ShardMeta {
+  index: number;
+  count: number;
+  /** Cases in this shard. */
+  cases: number;
+  /** `sha256:` of the config file as written: every shard must have run the same config. */
+  config_file: string;
 }
 
 /** `sha256:<hex>` digests; never the content itself, never a secret. */

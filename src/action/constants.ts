@@ -13,6 +13,8 @@ export const Inputs = {
   metrics: 'metrics',
   pushgateway: 'pushgateway',
   metricsLabels: 'metrics-labels',
+  shard: 'shard',
+  merge: 'merge',
 } as const;
 
 export const Outputs = {

@@ -14,7 +14,12 @@ import { runUrlFromEnv } from '../report/run-url.js';
 import { renderSummary, writeOutputs } from '../report/write.js';
 import { boundHeapGrowth } from '../runner/heap.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
+import { shardReportFiles } from '../shard/glob-reports.js';
+import { shardJobSummary } from '../shard/job-summary.js';
+import { mergeShards } from '../shard/merge.js';
+import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
+import type { Redact } from '../util/redact.js';
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
 
@@ -28,7 +33,19 @@ function readInputs() {
       message: `must be "candidate" or "baseline" (the side to record as a baseline report), got "${only}"`,
     });
   }
+  const shardInput = core.getInput(Inputs.shard).trim();
+  const merge = core.getInput(Inputs.merge).trim() || undefined;
+  const modes = [only && Inputs.only, shardInput && Inputs.shard, merge && Inputs.merge];
+  const set = modes.filter(Boolean);
+  if (set.length > 1) {
+    throw new InputError({
+      path: `with.${set[1]}`,
+      message: `cannot be combined with ${set[0]}: record a side, run a shard, or merge shards`,
+    });
+  }
   return {
+    shard: shardInput ? parseShard(shardInput, `with.${Inputs.shard}`) : undefined,
+    merge,
     config: core.getInput(Inputs.config) || 'evals/evalgate.yaml',
     report: core.getInput(Inputs.report) || 'evalgate-report.json',
     baselineReport: core.getInput(Inputs.baselineReport) || undefined,
@@ -177,36 +194,46 @@ export async function run(): Promise<void> {
       outputs.push({ file: inputs.exported.file, field: `with.${Inputs.metrics}` });
     checkOutputPaths(outputs);
     const h = hooks(guard.watch, writePartial);
-    const plan = await prepare(
-      {
-        configPath: inputs.config,
-        baselineReportPath: inputs.baselineReport,
-        only: inputs.only,
-        baseRef: inputs.baseRef,
-        allowOutsideRepo: inputs.allowOutsideRepo,
-        outputs,
-        signal: controller.signal,
-        // Masked in the report and comment too, not only in the log as setSecret does.
-        ...(inputs.token ? { secrets: [inputs.token] } : {}),
-      },
-      h,
-    );
-    report = await execute(plan, h);
+    const options = {
+      configPath: inputs.config,
+      baselineReportPath: inputs.baselineReport,
+      only: inputs.only,
+      baseRef: inputs.baseRef,
+      allowOutsideRepo: inputs.allowOutsideRepo,
+      outputs,
+      signal: controller.signal,
+      // Masked in the report and comment too, not only in the log as setSecret does.
+      ...(inputs.token ? { secrets: [inputs.token] } : {}),
+      ...(inputs.shard ? { shard: inputs.shard } : {}),
+    };
+    // Merge mode (the fan-in job): the shard reports instead of calls, then as a run.
+    let onInconclusive: 'pass' | 'fail';
+    let redact: Redact;
+    if (inputs.merge) {
+      const files = await shardReportFiles(inputs.merge, `with.${Inputs.merge}`);
+      ({ report, onInconclusive, redact } = await mergeShards(files, options, h));
+    } else {
+      const plan = await prepare(options, h);
+      report = await execute(plan, h);
+      ({ redact } = plan);
+      onInconclusive = plan.config.gate.on_inconclusive;
+    }
     writeOutputs(report, outputFiles(inputs));
     written = true;
     setOutputs(report, inputs.report);
     pushed = true;
     await pushReport(report, inputs.exported, warn, controller.signal);
     core.info(escapeTerminal(report.summary));
-    const failing = blocks(report.decision, plan.config.gate.on_inconclusive);
-    annotate(report, failing);
-    if (inputs.comment) {
+    // A shard decides nothing: it neither fails the step nor comments (the merge job does both).
+    const failing = !inputs.shard && blocks(report.decision, onInconclusive);
+    if (!inputs.shard) annotate(report, failing);
+    if (inputs.comment && !inputs.shard) {
       await upsertPrComment(report, {
         configPath: inputs.config,
         token: inputs.token,
         runUrl,
         signal: controller.signal,
-        redact: plan.redact,
+        redact,
       });
     }
     if (failing) core.setFailed(escapeTerminal(report.summary));
@@ -291,7 +318,8 @@ function writeJobSummary(
     if (problem && !report?.incomplete) {
       parts.push(`## ⚠️ ${problem.title}\n\n<pre>${escapeCodeBlock(problem.message)}</pre>\n`);
     }
-    if (report) parts.push(renderSummary(report, { runUrl }));
+    if (report?.meta.shard) parts.push(shardJobSummary(report));
+    else if (report) parts.push(renderSummary(report, { runUrl }));
     if (parts.length === 0) parts.push('## evalgate stopped before it could report\n');
     appendFileSync(file, parts.join('\n'));
   } catch (err) {

@@ -23,6 +23,10 @@ export const FLAGS = {
   'metrics-label': { type: 'string', multiple: true },
   provider: { type: 'string' },
   dir: { type: 'string' },
+  shard: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'from-report': { type: 'string' },
+  html: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -38,6 +42,8 @@ export interface CommandSpec {
   flags: Partial<Record<FlagName, { value?: string; help: string }>>;
   /** What its exit codes mean. */
   exits: string;
+  /** Arguments that are not flags (`merge REPORT...`): their placeholder and help line. */
+  operands?: { value: string; help: string };
 }
 
 export const DEFAULT_CONFIG = 'evals/evalgate.yaml';
@@ -86,11 +92,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
       concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
       seed: { value: 'N', help: 'the seed for order and resampling (overrides run.seed)' },
+      shard: {
+        value: 'I/N',
+        help: 'evaluate shard I of N and write a shard report (no decision: see merge)',
+      },
+      'dry-run': { help: 'print the plan (calls, tokens, cost, duration) and send nothing' },
+      'from-report': {
+        value: 'PATH',
+        help: "with --dry-run: output tokens and latency from a stored report's answers",
+      },
       'base-ref': baseRef,
       'allow-outside-repo': outsideRepo,
     },
     exits:
-      '0 pass (or inconclusive), 1 blocked, 2 bad input (nothing sent), 3 could not judge (a partial report is written)',
+      '0 pass (or inconclusive; a shard run: answered), 1 blocked, 2 bad input (nothing sent), 3 could not judge (a partial report is written)',
   },
   validate: {
     summary: 'check the config and the golden set; sends nothing, needs no API key',
@@ -140,6 +155,55 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     exits: '0 written, 2 bad input (a file exists or a flag is wrong)',
   },
+  plan: {
+    summary: 'estimate the calls, tokens, cost and duration of a run; sends nothing',
+    about: [
+      'Renders every request as run would and adds up what the run will cost: calls per side,',
+      'input tokens (characters / 4), output tokens and latency (from --from-report or',
+      "--baseline-report when given, else a stated assumption), cost from each target's price",
+      'and duration from concurrency and rate limits. The same as run --dry-run.',
+    ].join('\n'),
+    flags: {
+      config,
+      'baseline-report': {
+        value: 'PATH',
+        help: 'plan a run against a recorded baseline (only the candidate is called)',
+      },
+      'from-report': {
+        value: 'PATH',
+        help: "output tokens and latency per call from a stored report's answers",
+      },
+      only: { value: 'candidate|baseline', help: 'plan one side only, as run --only would' },
+      shard: { value: 'I/N', help: 'plan one shard, as run --shard would' },
+      concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
+      'base-ref': baseRef,
+      'allow-outside-repo': outsideRepo,
+    },
+    exits: '0 planned, 2 bad input (or the plan exceeds run.max_cost_usd)',
+  },
+  merge: {
+    summary: 'merge shard reports into one report and decide, as one unsharded run would',
+    about: [
+      'Checks that the shard reports belong together (same config, dataset and seed, every',
+      'shard once, every case once), then judges every check over all pairs with the engine an',
+      'unsharded run uses: the same decision, intervals and p-values. Reads the config and the',
+      'golden set (not the API keys): it needs the same checkout as the shards.',
+    ].join('\n'),
+    operands: { value: 'REPORT...', help: 'the shard reports, one per shard, in any order' },
+    flags: {
+      config,
+      report: { value: 'PATH', help: 'the merged JSON report (default evalgate-report.json)' },
+      junit: { value: 'PATH', help: 'also write JUnit XML, one testcase per golden case' },
+      summary: { value: 'PATH', help: 'also write the Markdown summary (as in the job summary)' },
+      html: { value: 'PATH', help: 'also write the HTML report' },
+      'baseline-report': {
+        value: 'PATH',
+        help: 'the recorded baseline the shards were run against, if any',
+      },
+      'allow-outside-repo': outsideRepo,
+    },
+    exits: '0 pass (or inconclusive), 1 blocked, 2 bad input (shards that do not belong together)',
+  },
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
@@ -161,7 +225,8 @@ function flagLines(spec: CommandSpec): string[] {
  * wrapped at 96 columns, and where the full help is.
  */
 export function synopsis(name: string): string {
-  const lead = `Usage: evalgate ${name}`;
+  const operands = COMMANDS[name]!.operands;
+  const lead = `Usage: evalgate ${name}${operands ? ` ${operands.value}` : ''}`;
   const lines = [lead];
   for (const [flag, f] of Object.entries(COMMANDS[name]!.flags)) {
     const part = ` [--${flag}${f.value ? ` ${f.value}` : ''}]`;
@@ -174,8 +239,10 @@ export function synopsis(name: string): string {
 /** `evalgate <command> --help`: what it does, every flag it takes, its exit codes. */
 export function commandHelp(name: string): string {
   const spec = COMMANDS[name]!;
+  const operands = spec.operands;
   return [
-    `Usage: evalgate ${name} [options]`,
+    `Usage: evalgate ${name}${operands ? ` ${operands.value}` : ''} [options]`,
+    ...(operands ? ['', `${INDENT}${operands.value}  ${operands.help}`] : []),
     '',
     spec.about,
     '',

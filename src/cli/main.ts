@@ -10,12 +10,15 @@ import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { writeOutputs } from '../report/write.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
+import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
 import { DEFAULT_CONFIG, type FlagName } from './commands.js';
 import { runInit } from './init.js';
+import { runMerge } from './merge-command.js';
+import { runPlan } from './plan-command.js';
 import { progressReporter } from './progress.js';
 import { renderCaseTable, SHOW_CHOICES, type ShowChoice } from './show.js';
 import { formatNotes, formatProblemsForTerminal, inertLines } from './stderr-text.js';
@@ -91,6 +94,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         message: `must be candidate or baseline, got "${escapeTerminal(only, 40)}"`,
       });
     }
+    const shardFlag = str('shard');
+    const shard = shardFlag === undefined ? undefined : parseShard(shardFlag, '--shard');
+    if (shard && only) {
+      throw new InputError({
+        path: '--shard',
+        message: 'a shard is part of a comparison; --only records one whole side',
+      });
+    }
     const options = {
       configPath: str('config') ?? DEFAULT_CONFIG,
       baselineReportPath: str('baseline-report'),
@@ -101,6 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       signal: io.signal,
       baseRef: str('base-ref'),
       allowOutsideRepo: values['allow-outside-repo'] === true,
+      ...(shard ? { shard } : {}),
     };
 
     switch (command) {
@@ -118,7 +130,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (plan.notes.length) io.stderr(`${formatNotes(plan.notes)}\n`);
         return EXIT.pass;
       }
+      case 'plan':
+        return await runPlan(options, str('from-report'), hooks, io);
+      case 'merge':
+        return await runMerge(
+          line.operands,
+          {
+            report: str('report') ?? DEFAULT_REPORT,
+            junit: str('junit'),
+            summary: str('summary'),
+            html: str('html'),
+          },
+          options,
+          hooks,
+          io,
+        );
       case 'run': {
+        if (values['dry-run'] === true)
+          return await runPlan(options, str('from-report'), hooks, io);
+        if (str('from-report') !== undefined) {
+          throw new InputError({
+            path: '--from-report',
+            message: 'only plans read a stored report for estimates: add --dry-run',
+          });
+        }
         const show = showFlag(str('show'));
         const report = str('report') ?? DEFAULT_REPORT;
         const given = (name: FlagName) => {
@@ -173,11 +208,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw err;
         }
         writeOutputs(result, paths, { runUrl });
-        io.stdout(renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }));
+        // A shard's verdict would read as the result: it says what it is, and nothing more.
+        io.stdout(
+          shard
+            ? `${escapeTerminal(result.summary)}\n`
+            : renderConsole(result, { color: io.isTty && !io.env.NO_COLOR }),
+        );
         if (show) io.stdout(`\n${renderCaseTable(result, show)}`);
         await pushReport(result, exported, hooks.warning, io.signal);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
+        // A shard decides nothing (the merge does): answered is all it can say.
+        if (shard) return EXIT.pass;
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
       }
       case 'calibrate': {

@@ -10,6 +10,8 @@ import { type SequentialGate, sequentialClause } from '../gate/sequential.js';
 import { targetMetrics } from '../metrics/target-metrics.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import { scoringWarnings } from '../scorers/usage.js';
+import { shardMeta } from '../shard/meta.js';
+import { shardSummary } from '../shard/select.js';
 import { targetLabel } from '../targets/label.js';
 import {
   type CaseReport,
@@ -102,6 +104,8 @@ export function buildReport(
   }
 
   const only = plan.options.only;
+  // A shard measures; only the merge of every shard decides.
+  const shard = plan.options.shard;
   const targets: Report['targets'] = {};
   const noData: Partial<Record<Side, NoData>> = {};
   for (const side of SIDES) {
@@ -123,7 +127,7 @@ export function buildReport(
     checks,
     warnings: checkWarnings,
     power,
-  } = only || stop
+  } = only || stop || shard
     ? { checks: [], warnings: [], power: undefined }
     : (sequential?.gate.judge ?? buildChecks)(reports, {
         budgets: config.budgets,
@@ -135,19 +139,21 @@ export function buildReport(
         ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
-  if (!only && !stop && checks.length === 0)
+  if (!only && !stop && !shard && checks.length === 0)
     warnings.push('no budgets are configured: the gate compares but blocks nothing');
   if (stop) warnings.unshift(`this report is incomplete: ${stop.message}`);
-  const decision = stop ? 'inconclusive' : only ? 'pass' : decide(checks);
+  const decision = stop ? 'inconclusive' : only ? 'pass' : shard ? 'inconclusive' : decide(checks);
   const sequentialMeta = sequential?.final && !stop ? sequential.gate.meta() : undefined;
   const summary = stop
     ? stop.summary
     : only
       ? `recorded: ${cases.length} cases on the ${only} side, to serve as --baseline-report`
-      : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive) +
-        (sequentialMeta ? sequentialClause(sequentialMeta) : '');
+      : shard
+        ? shardSummary(shard, cases.length)
+        : summarize(decision, checks, config.gate.confidence, config.gate.on_inconclusive) +
+          (sequentialMeta ? sequentialClause(sequentialMeta) : '');
   // Only a judged comparison blocks: a recording passes, a stopped run could not judge (exit 3).
-  const judged = !stop && !only;
+  const judged = !stop && !only && !shard;
   const blocked = judged && blocks(decision, config.gate.on_inconclusive);
   const usage = plan.scoring.usage();
 
@@ -186,6 +192,7 @@ export function buildReport(
       ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
       calls: stats,
       ...(sequentialMeta ? { sequential: sequentialMeta } : {}),
+      ...(shard ? { shard: shardMeta(plan) } : {}),
     },
   };
   return { report, warnings };

@@ -11,7 +11,8 @@ const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
 /** Output tokens assumed per call when nothing bounds them, until replies show the average. */
 const DEFAULT_OUTPUT_GUESS = 256;
 
-function outputTokensGuess(cfg: TargetConfig): number {
+/** Output tokens per call before any reply says: the max_tokens sent, else a round guess. */
+export function outputTokensGuess(cfg: TargetConfig): number {
   if (cfg.type !== 'http') {
     const p = cfg.params ?? {};
     for (const name of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {

@@ -260,6 +260,15 @@ const meta = z.strictObject({
       ),
     })
     .optional(),
+  shard: z
+    .strictObject({
+      index: z.number(),
+      count: z.number(),
+      cases: z.number(),
+      config_file: z.string(),
+    })
+    .optional(),
+  merged: z.strictObject({ shards: z.number(), reports: z.array(z.string()) }).optional(),
 });
 
 export const reportSchema = z.strictObject({

@@ -41,11 +41,11 @@ describe('parseCommandLine', () => {
 
   it("refuses another command's flag, naming whose it is", () => {
     expect(problem(['validate', '--junit', 'j.xml'])).toMatch(
-      /^validate does not take --junit; it is an option of run\n/,
+      /^validate does not take --junit; it is an option of run, merge\n/,
     );
     expect(problem(['calibrate', '--junit', 'j.xml'])).toMatch(/calibrate does not take --junit/);
     expect(problem(['calibrate', '--only', 'candidate'])).toMatch(
-      /calibrate does not take --only; it is an option of run, validate/,
+      /calibrate does not take --only; it is an option of run, validate, plan/,
     );
     expect(problem(['run', '--strict'])).toMatch(
       /run does not take --strict; it is an option of validate/,
@@ -78,6 +78,11 @@ describe('parseCommandLine', () => {
       kind: 'command',
       command: 'run',
       values: { show: 'regressed', csv: 'c.csv' },
+      operands: [],
+    });
+    expect(parseCommandLine(['merge', 'a.json', 'b.json', '--report', 'm.json'])).toMatchObject({
+      operands: ['a.json', 'b.json'],
+      values: { report: 'm.json' },
     });
     expect(parseCommandLine(['validate', '--strict'])).toMatchObject({ values: { strict: true } });
   });

@@ -3,7 +3,7 @@
 // caught before anything is sent. The real bundle, as a process, against a counting endpoint.
 
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES } from '../../src/cli/commands.js';
+import { COMMAND_NAMES, COMMANDS } from '../../src/cli/commands.js';
 import {
   CONFIG,
   cfg,
@@ -113,7 +113,9 @@ describe('evalgate <command> --help', () => {
     for (const name of COMMAND_NAMES) {
       const r = await runNode(CLI, [name, '--help'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^Usage: evalgate ${name} \\[options\\]\\n`));
+      const operands = COMMANDS[name]!.operands;
+      const usage = `^Usage: evalgate ${name} ${operands ? `${operands.value.replace(/\./g, '\\.')} ` : ''}\\[options\\]\\n`;
+      expect(r.stdout).toMatch(new RegExp(usage));
       texts.add(r.stdout);
     }
     expect(texts.size).toBe(COMMAND_NAMES.length);

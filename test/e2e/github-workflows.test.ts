@@ -85,6 +85,7 @@ describe('documented workflows', () => {
       'pr-gate.yml',
       'prompt-change.yml',
       'prompt-gate.evalgate.yaml',
+      'sharded.yml',
       'stored-baseline.yml',
     ]);
     for (const f of docs) expect(readme, f).toContain(`\`\`\`yaml\n${read(`${DOCS}/${f}`)}\`\`\``);
@@ -150,5 +151,28 @@ describe('documented workflows', () => {
       needs: 'gate',
       if: "needs.gate.outputs.decision == 'fail'",
     });
+  });
+
+  it('fan out over a matrix of shards and fan in to one merge job that decides', () => {
+    const wf = workflow(`${DOCS}/sharded.yml`);
+    const shard = wf.jobs.shard! as Job & { strategy: { matrix: { shard: string[] } } };
+    expect(shard.strategy.matrix.shard).toEqual(['1/3', '2/3', '3/3']);
+    const run = shard.steps!.find(isEvalgate)!.with!;
+    expect(run.shard).toBe('${{ matrix.shard }}');
+    const upload = shard.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with!;
+    expect(upload.path).toBe(run.report);
+    expect(String(upload.name)).toMatch(/^evalgate-shard-\$\{\{ strategy\.job-index \}\}$/);
+
+    const merge = wf.jobs.merge!;
+    expect(merge.needs).toBe('shard');
+    const steps = merge.steps!;
+    expect(steps.some((s) => s.uses?.startsWith('actions/checkout'))).toBe(true);
+    const download = steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!.with!;
+    expect(download.pattern).toBe('evalgate-shard-*');
+    const merged = steps.find(isEvalgate)!.with!;
+    // download-artifact puts each artifact in a folder of its own name under `path`.
+    expect(merged.merge).toBe(`${download.path}/*/${run.report}`);
+    expect(merged.config).toBe(run.config);
+    expect(merged.shard).toBeUndefined();
   });
 });

@@ -16,6 +16,8 @@ beforeAll(async () => {
   server = await startFakeOpenAI((req) => {
     const q = userText(req);
     const right = q.replace(/^q/, 'a');
+    // Far longer answers than a plan assumes: 2000 output tokens each.
+    if (req.model === 'verbose-model') return 'word '.repeat(2000).trim();
     if (req.model !== 'flaky-model') return right;
     const k = `${req.model}:${q}`;
     const n = (seen.get(k) ?? 0) + 1;
@@ -40,12 +42,14 @@ function files(dir: string): { name: string; text: string }[] {
 
 describe('run options through the CLI', () => {
   it('run.max_cost_usd: stops before the budget is spent, exit 3, a partial report, no verdict', async () => {
-    // 10 prompt tokens at $10/Mtok and 1 output token at $20/Mtok: $0.00012 a call.
-    const cfg = baseConfig(server.url, '  max_cost_usd: 0.003\n')
+    // The plan (256 output tokens a call assumed) fits in $1.5: 200 calls at about $0.0053. The
+    // answers are 2000 tokens, $0.0401 a call: only the running cost stop can catch that.
+    const cfg = baseConfig(server.url, '  max_cost_usd: 1.5\n')
       .replaceAll(
         'price: {input_per_mtok: 1, output_per_mtok: 2}',
-        'price: {input_per_mtok: 10, output_per_mtok: 20}\n    params: {max_tokens: 1}',
+        'price: {input_per_mtok: 10, output_per_mtok: 20}',
       )
+      .replace(/model: (base|cand)-model/g, 'model: verbose-model')
       .replace('concurrency: 8', 'concurrency: 2');
     const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(100) });
     const before = server.requests.length;
@@ -55,7 +59,7 @@ describe('run options through the CLI', () => {
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(
-      /could not judge: stopped before run\.max_cost_usd \(\$0\.003\) was spent: \$0\.00\d+ spent so far/,
+      /could not judge: stopped before run\.max_cost_usd \(\$1\.50\) was spent: \$1\.\d+ spent so far/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const report = readReport(dir);
@@ -67,8 +71,8 @@ describe('run options through the CLI', () => {
       (s, c) => s + (c.baseline?.cost_usd ?? 0) + (c.candidate?.cost_usd ?? 0),
       0,
     );
-    expect(spent).toBeLessThanOrEqual(0.003);
-    expect(spent).toBeGreaterThan(0.003 - 0.00012 * 5); // it used the budget, within a few calls
+    expect(spent).toBeLessThanOrEqual(1.5);
+    expect(spent).toBeGreaterThan(1.5 - 0.0401 * 5); // it used the budget, within a few calls
     const sent = server.requests.length - before;
     expect(sent).toBeLessThan(200);
     expect(report.meta.calls?.done).toBe(sent);

@@ -63,7 +63,7 @@ function writtenReport(
   let name: string | undefined;
   let dir = cwd;
   if (kind === 'cli') {
-    if (args[0] !== 'run') return undefined;
+    if (args[0] !== 'run' && args[0] !== 'merge') return undefined;
     const at = args.indexOf('--report');
     const eq = args.find((a) => a.startsWith('--report='));
     name = at >= 0 ? args[at + 1] : eq?.slice('--report='.length);

@@ -1,0 +1,143 @@
+import type { Plan } from '../engine.js';
+import { isEndpointError } from '../metrics/target-metrics.js';
+import { estimatePromptTokens } from '../runner/rate-limit.js';
+import { outputTokensGuess } from '../runner/settings.js';
+import { costUsd } from '../targets/target.js';
+import type { Side, SideResult } from '../types.js';
+
+/** A call's latency when no stored report says: a chat answer of a few hundred tokens. */
+export const ASSUMED_LATENCY_MS = 2000;
+
+/** What earlier answers measured, per side: mean output tokens and latency per answered call. */
+export interface Observed {
+  file: string;
+  sides: Partial<Record<Side, { outputTokens: number; latencyMs: number; answers: number }>>;
+}
+
+/** Means over answered calls (failed ones used no output and say nothing of latency). */
+export function observe(file: string, sides: Partial<Record<Side, SideResult[]>>): Observed {
+  const out: Observed = { file, sides: {} };
+  for (const [side, results] of Object.entries(sides) as [Side, SideResult[]][]) {
+    const ok = results.filter((r) => !isEndpointError(r.error?.kind));
+    if (ok.length === 0) continue;
+    const mean = (f: (r: SideResult) => number) => ok.reduce((a, r) => a + f(r), 0) / ok.length;
+    out.sides[side] = {
+      outputTokens: mean((r) => r.output_tokens),
+      latencyMs: mean((r) => r.latency_ms),
+      answers: ok.length,
+    };
+  }
+  return out;
+}
+
+export interface SideEstimate {
+  side: Side;
+  calls: number;
+  inputTokens: number;
+  outputTokensPerCall: number;
+  /** Where the output tokens per call come from: a stored report, or the assumption named. */
+  outputSource: string;
+  outputTokens: number;
+  /** Absent when the target has no `price`. */
+  costUsd?: number;
+  latencyMs: number;
+  latencySource: string;
+  concurrency: number;
+  durationMs: number;
+  /** What bounds the duration: calls in flight, or a per-minute quota. */
+  limitedBy: 'concurrency' | 'rpm' | 'tpm';
+}
+
+export interface CostEstimate {
+  cases: number;
+  repeats: number;
+  sides: SideEstimate[];
+  /** Sum over sides; absent when some side has no price. */
+  costUsd?: number;
+  /** The sides run at once: the slower one. */
+  durationMs: number;
+  /** llm_judge calls (one per answer and judge scorer): counted, not priced. */
+  judgeCalls: number;
+  maxCostUsd?: number;
+  /** run.cache is on: some calls may be answered from disk (counted as sent all the same). */
+  cached: boolean;
+}
+
+type PlanInput = Pick<Plan, 'config' | 'cases' | 'targets' | 'scorers'>;
+
+/**
+ * What a run of `plan` will send and cost, from the requests rendered exactly as the run renders
+ * them: input tokens are the request body's characters / 4 (the estimator the rate limiter uses;
+ * within about 20% for English text, less close for code or other scripts). Nothing is sent.
+ */
+export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate {
+  const { config, cases } = plan;
+  const repeats = config.run.repeats;
+  const sides = Object.keys(plan.targets) as Side[];
+  const estimates = sides.map((side): SideEstimate => {
+    const target = plan.targets[side]!;
+    const cfg = config.targets[side];
+    let perCaseInput = 0;
+    for (const c of cases)
+      perCaseInput += estimatePromptTokens(target.dialect.buildRequest(c).body);
+    const calls = cases.length * repeats;
+    const inputTokens = perCaseInput * repeats;
+    // A stored report's figures for this side, else for the side it has (a recording's candidate).
+    const seen = observed?.sides[side] ?? Object.values(observed?.sides ?? {})[0];
+    const guess = outputTokensGuess(cfg);
+    const outputTokensPerCall = seen ? seen.outputTokens : guess;
+    const outputSource = seen
+      ? `mean of ${seen.answers} answers in ${observed!.file}`
+      : cfg.type !== 'http' && guess !== 256
+        ? `assumed: the max_tokens sent (${guess})`
+        : `assumed: ${guess} per call`;
+    const outputTokens = Math.round(outputTokensPerCall * calls);
+    const latencyMs = seen ? seen.latencyMs : ASSUMED_LATENCY_MS;
+    const latencySource = seen
+      ? `mean of ${seen.answers} answers in ${observed!.file}`
+      : `assumed: ${ASSUMED_LATENCY_MS / 1000} s per call`;
+    const concurrency = cfg.concurrency ?? config.run.concurrency;
+    const bounds: [SideEstimate['limitedBy'], number][] = [
+      ['concurrency', Math.ceil(calls / concurrency) * latencyMs],
+    ];
+    if (cfg.rpm) bounds.push(['rpm', (calls / cfg.rpm) * 60_000]);
+    if (cfg.tpm) bounds.push(['tpm', ((inputTokens + outputTokens) / cfg.tpm) * 60_000]);
+    const [limitedBy, durationMs] = bounds.reduce((a, b) => (b[1] > a[1] ? b : a));
+    return {
+      side,
+      calls,
+      inputTokens,
+      outputTokensPerCall,
+      outputSource,
+      outputTokens,
+      ...(cfg.price ? { costUsd: costUsd(cfg.price, inputTokens, outputTokens) } : {}),
+      latencyMs,
+      latencySource,
+      concurrency,
+      durationMs,
+      limitedBy,
+    };
+  });
+  const priced = estimates.every((e) => e.costUsd !== undefined);
+  let judgeCalls = 0;
+  for (const list of plan.scorers) {
+    judgeCalls += list.filter((s) => s.type === 'llm_judge').length * repeats * sides.length;
+  }
+  return {
+    cases: cases.length,
+    repeats,
+    sides: estimates,
+    ...(priced && estimates.length > 0
+      ? { costUsd: estimates.reduce((a, e) => a + (e.costUsd ?? 0), 0) }
+      : {}),
+    durationMs: Math.max(0, ...estimates.map((e) => e.durationMs)),
+    judgeCalls,
+    cached: config.run.cache !== undefined,
+    ...(config.run.max_cost_usd !== undefined ? { maxCostUsd: config.run.max_cost_usd } : {}),
+  };
+}
+
+/** True when the estimate already costs more than `run.max_cost_usd` allows. */
+export function overBudget(e: CostEstimate): boolean {
+  return e.maxCostUsd !== undefined && e.costUsd !== undefined && e.costUsd > e.maxCostUsd;
+}

@@ -1,0 +1,167 @@
+import path from 'node:path';
+import { closePlan, type EngineHooks, type EngineOptions, prepare } from '../engine.js';
+import { InputError, type InputProblem } from '../errors.js';
+import { buildReport } from '../report/build-report.js';
+import { escapeTerminal } from '../report/escape.js';
+import { outputCollisions } from '../report/output-paths.js';
+import type { RunStats, SideResults } from '../runner/run-pairs.js';
+import type { Report, SideResult } from '../types.js';
+import type { Redact } from '../util/redact.js';
+import { configFileDigest } from './meta.js';
+import { readShards, type ShardReport } from './read-shards.js';
+import { caseShard } from './select.js';
+
+/** Problems about single cases listed before the rest is counted: enough to see the pattern. */
+const MAX_LISTED = 20;
+
+/** Adds the numbers of like-shaped objects, field by field (call counts, tokens, cost). */
+function sumTree(parts: unknown[]): unknown {
+  const present = parts.filter((p) => p !== undefined);
+  if (present.length === 0) return undefined;
+  if (present.every((p) => typeof p === 'number')) return present.reduce((a, b) => a + b, 0);
+  if (present.every((p) => p !== null && typeof p === 'object' && !Array.isArray(p))) {
+    const keys = new Set(present.flatMap((p) => Object.keys(p as object)));
+    return Object.fromEntries(
+      [...keys].map((k) => [k, sumTree(present.map((p) => (p as Record<string, unknown>)[k]))]),
+    );
+  }
+  return present[0];
+}
+
+function sumStats(shards: ShardReport[]): RunStats {
+  const zero: RunStats = { planned: 0, done: 0, cached: 0, retries: 0, failed: 0 };
+  return (sumTree(shards.map((s) => s.report.meta.calls ?? zero)) as RunStats) ?? zero;
+}
+
+/**
+ * Merges shard reports into the report one unsharded run would have written: the config and
+ * the golden set are read again (as `prepare` reads them for a run, API keys not needed), every
+ * shard's answers go back to their case's place in dataset order, and `buildReport` judges every
+ * check over all pairs with the shards' seed — the very code and inputs of an unsharded run, so
+ * the decision, intervals and p-values are the same. Nothing is averaged across shards.
+ */
+export async function mergeShards(
+  files: string[],
+  options: EngineOptions,
+  hooks: EngineHooks,
+): Promise<{ report: Report; onInconclusive: 'pass' | 'fail'; redact: Redact }> {
+  // The shard reports are inputs: the merged report must not overwrite one of them.
+  const collisions = outputCollisions(
+    options.outputs ?? [],
+    files.map((f) => ({ abs: path.resolve(f), label: 'a shard report' })),
+  );
+  if (collisions.length) throw new InputError(collisions);
+  const shards = readShards(files);
+  const first = shards[0]!;
+  const meta = first.report.meta;
+  const recorded = meta.baseline_report;
+  if (meta.only) {
+    throw new InputError({
+      file: first.file,
+      message: `a recording of one side (--only ${meta.only}) has nothing to merge into a decision`,
+    });
+  }
+  if (recorded && !options.baselineReportPath) {
+    throw new InputError({
+      path: '--baseline-report',
+      message: `the shards took their baseline from ${recorded}: give the same file to merge`,
+    });
+  }
+  if (!recorded && options.baselineReportPath) {
+    throw new InputError({
+      path: '--baseline-report',
+      message: 'the shards called the baseline target; they were not run against a recording',
+    });
+  }
+
+  const plan = await prepare({ ...options, seed: meta.seed, keysOptional: true }, hooks);
+  try {
+    const { config, cases } = plan;
+    const count = first.shard.count;
+    const problems: InputProblem[] = [];
+    if (configFileDigest(plan.loaded.file) !== first.shard.config_file) {
+      throw new InputError({
+        file: plan.loaded.file,
+        message:
+          'this config file is not the one the shards ran (meta.shard.config_file differs): merge from the same commit',
+      });
+    }
+    const index = new Map(cases.map((c, i) => [c.id, i]));
+    const from: (ShardReport | undefined)[] = new Array(cases.length);
+    const results: Required<SideResults> = {
+      baseline: new Array<SideResult | undefined>(cases.length),
+      candidate: new Array<SideResult | undefined>(cases.length),
+    };
+    let caseProblems = 0;
+    const problem = (p: InputProblem) => {
+      if (caseProblems++ < MAX_LISTED) problems.push(p);
+    };
+    for (const s of shards) {
+      const name = `shard ${s.shard.index}/${count}`;
+      for (const r of s.report.cases) {
+        const id = escapeTerminal(r.id, 80);
+        const i = index.get(r.id);
+        if (i === undefined) {
+          problem({ file: s.file, message: `case "${id}" of ${name} is not in the golden set` });
+          continue;
+        }
+        const seen = from[i];
+        if (seen) {
+          problem({
+            file: s.file,
+            message: `case "${id}" is in ${name} and in shard ${seen.shard.index}/${count} (${seen.file})`,
+          });
+          continue;
+        }
+        const belongs = caseShard(cases[i]!, config, count);
+        if (belongs !== s.shard.index) {
+          problem({
+            file: s.file,
+            message: `case "${id}" ran in ${name} but belongs in shard ${belongs}/${count}: the shards were cut differently (another evalgate version or config?)`,
+          });
+          continue;
+        }
+        from[i] = s;
+        if (r.baseline && !recorded) results.baseline[i] = r.baseline;
+        if (r.candidate) results.candidate[i] = r.candidate;
+      }
+    }
+    cases.forEach((c, i) => {
+      if (from[i]) return;
+      problem({
+        file: c.source.file,
+        line: c.source.line,
+        message: `case "${escapeTerminal(c.id, 80)}" is in no shard report (it belongs in shard ${caseShard(c, config, count)}/${count})`,
+      });
+    });
+    if (caseProblems > MAX_LISTED)
+      problems.push({ message: `…and ${caseProblems - MAX_LISTED} more problems with cases` });
+    if (problems.length) throw new InputError(problems);
+
+    const starts = shards.map((s) => Date.parse(s.report.meta.started_at));
+    const started = Math.min(...starts);
+    const ended = Math.max(...shards.map((s, k) => starts[k]! + s.report.meta.duration_ms));
+    const { report, warnings } = buildReport(plan, started, results, sumStats(shards), undefined);
+
+    const fp = report.meta.fingerprints;
+    if (JSON.stringify(fp?.datasets) !== JSON.stringify(meta.fingerprints?.datasets)) {
+      throw new InputError({
+        message:
+          'the golden set here is not the one the shards ran (meta.fingerprints.datasets differs): merge from the same commit',
+      });
+    }
+    for (const w of warnings) hooks.warning(w);
+    // Time: from the first shard's start to the last one's end. Scoring calls: all shards'.
+    report.meta.duration_ms = ended - started;
+    const scoring = sumTree(shards.map((s) => s.report.scoring)) as Report['scoring'];
+    if (scoring) report.scoring = scoring;
+    else delete report.scoring;
+    report.meta.merged = { shards: count, reports: shards.map((s) => s.file) };
+    // The models as the shards saw them: a `${VAR}` model name is unset in a merge job without
+    // the shards' environment, and would read "unset" here.
+    report.meta.models = meta.models;
+    return { report, onInconclusive: config.gate.on_inconclusive, redact: plan.redact };
+  } finally {
+    closePlan(plan);
+  }
+}
