@@ -83,7 +83,9 @@ function checkTurn(t: unknown, fault: Report): ConversationTurn | undefined {
       if (r.calls && r.calls.length > 0) toolCalls = r.calls;
     }
   }
-  const content = checkContent(t.content, role, toolCalls !== undefined, bad);
+  // Calls that were given but are faulty still excuse a null content: one problem, not two.
+  const callsGiven = role === 'assistant' && Array.isArray(t.tool_calls) && t.tool_calls.length > 0;
+  const content = checkContent(t.content, role, callsGiven, bad);
   const turn: ConversationTurn = { role: role as Role, content: content ?? null };
   if (toolCalls) turn.tool_calls = toolCalls;
   if (role === 'tool') {
