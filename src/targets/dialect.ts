@@ -1,4 +1,4 @@
-import type { ErrorKind, GoldenCase } from '../types.js';
+import type { ErrorKind, GoldenCase, ToolCall } from '../types.js';
 import { type Composed, type Excerpt, QuotingError } from '../util/quoted-error.js';
 
 /** What a dialect needs to know about its target, with prompt files already read. */
@@ -33,6 +33,11 @@ export interface ParsedReply {
   output: string;
   input_tokens: number;
   output_tokens: number;
+  /** Every tool call the reply made, in order. */
+  tool_calls?: ToolCall[];
+  /** RAG: passages the reply returned, and the ids of their sources when it named them. */
+  context?: string[];
+  sources?: string[];
 }
 
 /**
