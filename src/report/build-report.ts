@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { caseCluster } from '../compare/clusters.js';
+import { conversationClusters, withoutConversationKey } from '../compare/conversations.js';
 import { caseSlices } from '../compare/slices.js';
 import type { Plan } from '../engine.js';
 import { buildChecks } from '../gate/checks.js';
@@ -12,6 +13,7 @@ import { scoringWarnings } from '../scorers/usage.js';
 import { targetLabel } from '../targets/label.js';
 import {
   type CaseReport,
+  type GoldenCase,
   type NoData,
   type Report,
   SIDES,
@@ -49,14 +51,21 @@ export function buildReport(
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
   const metadata = new Map<CaseReport, Record<string, unknown>>();
+  // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
+  // cases cut from one conversation are one cluster (src/compare/conversations.ts).
+  const clusterBy = config.gate.cluster_by;
+  const clusters = clusterBy
+    ? cases.map((c) => caseCluster(c, clusterBy))
+    : conversationClusters(cases);
   const all: CaseReport[] = cases.map((c, i) => {
     const r: CaseReport = {
       id: c.id,
       slices: caseSlices(c, by),
-      ...(config.gate.cluster_by ? { cluster: caseCluster(c, config.gate.cluster_by) } : {}),
+      ...(clusters[i] !== undefined ? { cluster: clusters[i] } : {}),
       source: `${c.source.file}:${c.source.line}`,
       input: c.input,
       ...(c.expected !== undefined ? { expected: c.expected } : {}),
+      ...caseFields(c),
     };
     const base = plan.storedBaseline ? plan.storedBaseline.byId.get(c.id) : results.baseline?.[i];
     if (base) r.baseline = base;
@@ -121,7 +130,9 @@ export function buildReport(
         minCases: config.gate.min_cases,
         seed: plan.seed,
         noData,
-        ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
+        ...(clusterBy
+          ? {}
+          : { metadata: (r: CaseReport) => withoutConversationKey(metadata.get(r)) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && checks.length === 0)
@@ -175,4 +186,17 @@ export function buildReport(
     },
   };
   return { report, warnings };
+}
+
+/**
+ * The conversation, expected calls and passages of a case, as the report shows them. Like `input`
+ * they are copied whole (the dataset file's size bounds them, and the loader each list) and masked
+ * with the rest of the report.
+ */
+function caseFields(c: GoldenCase): Partial<CaseReport> {
+  const out: Partial<CaseReport> = {};
+  if (c.messages) out.messages = c.messages;
+  if (c.expected_tool_calls) out.expected_tool_calls = c.expected_tool_calls;
+  if (c.context) out.context = c.context;
+  return out;
 }
