@@ -459,4 +459,6 @@ export interface StoredBaselineMatch {
   not_recorded: string[];
   /** Ids in the recording that this run's dataset no longer has. */
   not_in_dataset: string[];
+  /** Ids whose input, conversation or passages changed since the recording: not compared. */
+  changed?: string[];
 }

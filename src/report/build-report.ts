@@ -20,9 +20,10 @@ import {
   type Side,
   type StoredBaselineMatch,
 } from '../types.js';
+import type { Redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { configFingerprint, datasetFingerprints, fingerprintWarnings } from './fingerprint.js';
-import { matchStoredBaseline } from './stored-baseline.js';
+import { askedDigest, matchStoredBaseline } from './stored-baseline.js';
 
 // The report of a run, built from the plan and what the runner measured: the last step of the
 // pipeline before the outputs are written, shared by a finished run, a stopped one and the
@@ -57,6 +58,14 @@ export function buildReport(
   const clusters = clusterBy
     ? cases.map((c) => caseCluster(c, clusterBy))
     : conversationClusters(cases);
+  const stored = plan.storedBaseline;
+  const storedMatch = stored
+    ? matchStoredBaseline(
+        stored,
+        cases.map((c) => c.id),
+        askedNow(cases, plan.redact),
+      )
+    : undefined;
   const all: CaseReport[] = cases.map((c, i) => {
     const r: CaseReport = {
       id: c.id,
@@ -67,7 +76,11 @@ export function buildReport(
       ...(c.expected !== undefined ? { expected: c.expected } : {}),
       ...caseFields(c),
     };
-    const base = plan.storedBaseline ? plan.storedBaseline.byId.get(c.id) : results.baseline?.[i];
+    const base = stored
+      ? storedMatch!.changed.has(c.id)
+        ? undefined
+        : stored.byId.get(c.id)
+      : results.baseline?.[i];
     if (base) r.baseline = base;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
@@ -87,14 +100,11 @@ export function buildReport(
         ),
         config: configFingerprint(config),
       };
-  let storedMatch: StoredBaselineMatch | undefined;
-  const stored = plan.storedBaseline;
-  if (stored && fingerprints) {
-    const ids = cases.map((c) => c.id);
-    const m = matchStoredBaseline(stored, ids);
-    storedMatch = m.match;
+  let matched: StoredBaselineMatch | undefined;
+  if (stored && storedMatch && fingerprints) {
+    matched = storedMatch.match;
     warnings.push(
-      ...m.warnings,
+      ...storedMatch.warnings,
       ...fingerprintWarnings(stored.fingerprints, fingerprints, stored.file),
     );
   }
@@ -180,7 +190,7 @@ export function buildReport(
       },
       warnings,
       ...(fingerprints ? { fingerprints } : {}),
-      ...(storedMatch ? { stored_baseline: storedMatch } : {}),
+      ...(matched ? { stored_baseline: matched } : {}),
       ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
       calls: stats,
     },
@@ -199,4 +209,13 @@ function caseFields(c: GoldenCase): Partial<CaseReport> {
   if (c.expected_tool_calls) out.expected_tool_calls = c.expected_tool_calls;
   if (c.context) out.context = c.context;
   return out;
+}
+
+/**
+ * What each case sends now, masked as a recording's cases are, so an edited conversation is told
+ * from a recorded one (stored-baseline.ts).
+ */
+function askedNow(cases: readonly GoldenCase[], redact: Redact): (id: string) => string {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return (id) => redact(askedDigest(byId.get(id)!));
 }
