@@ -28,12 +28,25 @@ function turnsOf(c: GoldenCase): readonly (ConversationTurn | ChatMessage)[] | u
   return Array.isArray(c.input) ? c.input : undefined;
 }
 
+/**
+ * A turn as it bears on being the same turn: role, text and the calls made (arguments with their
+ * keys sorted). Call ids are left out: a replay of one conversation may number its calls anew.
+ */
+function turnKey(t: ConversationTurn | ChatMessage): string {
+  const calls = 'tool_calls' in t ? t.tool_calls : undefined;
+  return JSON.stringify([
+    t.role,
+    t.content,
+    calls ? calls.map((c) => [c.name, canonicalJson(c.arguments ?? null)]) : 0,
+  ]);
+}
+
 /** Keys of each prefix of `turns` (1 turn, 2 turns, ...): a hash chain, O(total turns). */
 function prefixKeys(turns: readonly (ConversationTurn | ChatMessage)[]): string[] {
   const keys: string[] = [];
   let key = '';
   for (const t of turns) {
-    key = createHash('sha256').update(key).update('\n').update(canonicalJson(t)).digest('base64');
+    key = createHash('sha1').update(key).update(turnKey(t)).digest('base64');
     keys.push(key);
   }
   return keys;
