@@ -1,4 +1,5 @@
 import { MAX_LIST_ITEMS } from '../dataset/rag-fields.js';
+import { describeValue } from '../dataset/raw.js';
 import { readToolCall } from '../dataset/tool-call.js';
 import type { ConversationTurn, GoldenCase, ToolCall } from '../types.js';
 import { getPath } from '../util/dot-path.js';
@@ -138,7 +139,9 @@ function readCalls(json: unknown, path: string): ToolCall[] {
   if (v === undefined) throw new BadResponseError(`the reply has no tool calls at "${path}"`);
   if (v === null) return [];
   if (!Array.isArray(v))
-    throw new BadResponseError(`the tool calls at "${path}" are not a list (got ${kindOf(v)})`);
+    throw new BadResponseError(
+      `the tool calls at "${path}" are not a list (got ${describeValue(v)})`,
+    );
   if (v.length > MAX_LIST_ITEMS)
     throw new BadResponseError(
       `the reply has ${v.length} tool calls at "${path}"; more than ${MAX_LIST_ITEMS} is not read`,
@@ -168,7 +171,9 @@ function readContext(json: unknown, path: string): { context: string[]; sources?
   if (v === null) return { context: [] };
   const list = typeof v === 'string' ? [v] : v;
   if (!Array.isArray(list))
-    throw new BadResponseError(`the passages at "${path}" are not a list (got ${kindOf(v)})`);
+    throw new BadResponseError(
+      `the passages at "${path}" are not a list (got ${describeValue(v)})`,
+    );
   if (list.length > MAX_LIST_ITEMS)
     throw new BadResponseError(
       `the reply has ${list.length} passages at "${path}"; more than ${MAX_LIST_ITEMS} is not read`,
@@ -187,7 +192,7 @@ function readContext(json: unknown, path: string): { context: string[]; sources?
     const text = fields && TEXT_KEYS.map((k) => fields[k]).find((t) => typeof t === 'string');
     if (typeof text !== 'string') {
       throw new BadResponseError(
-        `the passage at "${path}.${i}" is ${kindOf(p)} without text: give a string, or an object with "text" or "content"`,
+        `the passage at "${path}.${i}" is ${describeValue(p)} without text: give a string, or an object with "text" or "content"`,
       );
     }
     context.push(text);
@@ -198,10 +203,4 @@ function readContext(json: unknown, path: string): { context: string[]; sources?
     if (id !== undefined) sources.push(String(id));
   });
   return sources.length > 0 ? { context, sources } : { context };
-}
-
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
