@@ -99,11 +99,15 @@ export function httpAppDialect(o: HttpAppOptions): Dialect {
     ? { 'content-type': 'application/json', ...o.headers }
     : { ...o.headers };
   setKeyHeader(headers, o.apiKey, o.keyHeader);
-  const bodyTemplate = o.body ?? { input: '{{input}}' };
+  // Without a body of its own, an app is sent the question, and the conversation when the
+  // case has one: a conversation that never reached the app would be scored as if it had.
+  const bodyFor = (c: GoldenCase) =>
+    o.body ??
+    (c.messages ? { input: '{{input}}', messages: '{{messages}}' } : { input: '{{input}}' });
   return {
     buildRequest(c: GoldenCase) {
       const url = fixedUrl ?? renderUrl(o.url, c);
-      const body = hasBody ? JSON.stringify(renderBody(bodyTemplate, c)) : undefined;
+      const body = hasBody ? JSON.stringify(renderBody(bodyFor(c), c)) : undefined;
       return { url, method: o.method, headers, body };
     },
     parseReply(body: string): ParsedReply {

@@ -204,4 +204,25 @@ describe('http target body: {{messages}} and {{context}}', () => {
       { history: [{ role: 'user', content: 'Plain?' }], passages: [], q: 'Q: Plain?' },
     ]);
   });
+
+  it('without a body, a case with messages sends them along with its input', async () => {
+    const bodies: Received[] = [];
+    const server = await startLoopback((req, res) => {
+      bodies.push(req);
+      sendJson(res, { a: 'ok' });
+    });
+    const target = createTarget(
+      targetSchema.parse({ type: 'http', url: `${server.url}/chat`, output: 'a' }),
+      'candidate',
+      ctx,
+    );
+    open.push({ server, target });
+    const messages = [{ role: 'user' as const, content: 'Hi' }];
+    await call(target, goldenCase({ input: 'Hi', messages }));
+    await call(target, goldenCase({ input: 'Plain?' }));
+    expect(bodies.map((b) => JSON.parse(b.body))).toEqual([
+      { input: 'Hi', messages },
+      { input: 'Plain?' },
+    ]);
+  });
 });
