@@ -102,9 +102,8 @@ export interface GoldenCase {
   source: CaseSource;
   /**
    * The conversation so far (OpenAI chat shape, tool turns included): sent as the history
-   * instead of a rendered prompt. With `input` as well, the loader has already appended `input`
-   * as the last user turn, so this is the whole conversation to send; `input` is then the text of
-   * the last user turn either way (for templates, slices and reports), never sent a second time.
+   * instead of a rendered prompt. With `input` as well, `input` is a last user turn after it;
+   * a case with messages alone has `input: ''`.
    */
   messages?: ConversationTurn[];
   /** The tool calls a right answer makes (the default for `tool_call`, `tool_call_f1`, `trajectory`). */

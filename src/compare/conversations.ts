@@ -23,8 +23,13 @@ function explicitId(c: GoldenCase): string | undefined {
   return undefined;
 }
 
+/** The whole conversation a case sends: its messages and its input as a last user turn. */
 function turnsOf(c: GoldenCase): readonly (ConversationTurn | ChatMessage)[] | undefined {
-  if (c.messages) return c.messages;
+  if (c.messages) {
+    return typeof c.input === 'string' && c.input.trim() !== ''
+      ? [...c.messages, { role: 'user', content: c.input }]
+      : c.messages;
+  }
   return Array.isArray(c.input) ? c.input : undefined;
 }
 

@@ -14,7 +14,8 @@ type Report = (at: PropertyKey[], message: string) => void;
 
 /**
  * The turns of `v`, checked; undefined after reporting every problem. `input`, when the case has
- * one, is its last user turn: it is appended here, so `messages` is the whole conversation sent.
+ * one, is sent as a last user turn after them (src/targets/conversation.ts): it is checked as part
+ * of the conversation here, but not added to the turns returned.
  */
 export function checkMessages(
   v: unknown,
@@ -45,9 +46,10 @@ export function checkMessages(
     if (turn) turns.push(turn);
   });
   if (!ok) return undefined;
-  if (input !== undefined) turns.push({ role: 'user', content: input });
-  checkToolFlow(turns, (at, m) => fault(at, m));
-  if (ok && !turns.some((t) => t.role === 'user')) {
+  const sent: ConversationTurn[] =
+    input === undefined ? turns : [...turns, { role: 'user', content: input }];
+  checkToolFlow(sent, (at, m) => fault(at, m));
+  if (ok && !sent.some((t) => t.role === 'user')) {
     fault([], 'has no user turn: a conversation needs at least one (or give "input" as its last)');
   }
   return ok ? turns : undefined;
@@ -89,13 +91,10 @@ function checkTurn(t: unknown, fault: Report): ConversationTurn | undefined {
   const turn: ConversationTurn = { role: role as Role, content: content ?? null };
   if (toolCalls) turn.tool_calls = toolCalls;
   if (role === 'tool') {
-    if (typeof t.tool_call_id !== 'string' || t.tool_call_id === '') {
-      bad(
-        ['tool_call_id'],
-        t.tool_call_id === undefined
-          ? 'is required: the id of the assistant tool call this turn answers'
-          : `must be a non-empty string, got ${describeValue(t.tool_call_id)}`,
-      );
+    if (t.tool_call_id === undefined || t.tool_call_id === null) {
+      // Paired by position and name (checkToolFlow), as the wire does.
+    } else if (typeof t.tool_call_id !== 'string' || t.tool_call_id === '') {
+      bad(['tool_call_id'], `must be a non-empty string, got ${describeValue(t.tool_call_id)}`);
     } else turn.tool_call_id = t.tool_call_id;
   } else if (t.tool_call_id !== undefined && t.tool_call_id !== null) {
     bad(['tool_call_id'], 'only a tool turn answers a tool call');
@@ -157,68 +156,66 @@ function checkContent(
 
 /**
  * Every tool turn answers a call of the assistant turn just before it (tool turns in between
- * allowed), by `tool_call_id`; every call is answered before the conversation goes on. Both
- * providers refuse a conversation that breaks either rule.
+ * allowed), and every call is answered before the conversation goes on: both providers refuse a
+ * conversation that breaks either rule. A tool turn names its call by `tool_call_id`; without one
+ * it answers the earliest unanswered call (of its `name`, when it gives one), and a call without
+ * an `id` gets one on the wire: the pairing src/targets/conversation.ts sends.
  */
 function checkToolFlow(turns: ConversationTurn[], fault: Report): void {
   const seen = new Set<string>();
-  let open = new Map<string, (string | number)[]>();
+  let open: { id?: string; name: string; at: (string | number)[] }[] = [];
   const closeOpen = () => {
-    for (const [id, at] of open) {
+    for (const call of open) {
       fault(
-        at,
-        `is never answered: add a tool turn with tool_call_id "${id}" right after this turn`,
+        call.at,
+        call.id === undefined
+          ? `is never answered: add a tool turn answering this "${call.name}" call right after this turn`
+          : `is never answered: add a tool turn with tool_call_id "${call.id}" right after this turn`,
       );
     }
-    open = new Map();
+    open = [];
   };
   turns.forEach((t, i) => {
     if (t.role === 'tool') {
-      const id = t.tool_call_id!;
-      if (open.delete(id)) return;
-      fault(
-        [i, 'tool_call_id'],
-        seen.has(id)
-          ? `"${id}" was answered already or is not from the assistant turn just before this one`
-          : `"${id}" answers no earlier assistant tool call in this conversation`,
-      );
+      const id = t.tool_call_id;
+      const at =
+        id !== undefined
+          ? open.findIndex((c) => c.id === id)
+          : open.findIndex((c) => t.name === undefined || c.name === t.name);
+      if (at >= 0) {
+        open.splice(at, 1);
+        return;
+      }
+      if (id === undefined) {
+        fault(
+          [i],
+          `answers no call: the assistant turn before it has no unanswered${t.name === undefined ? '' : ` "${t.name}"`} call`,
+        );
+      } else {
+        fault(
+          [i, 'tool_call_id'],
+          seen.has(id)
+            ? `"${id}" was answered already or is not from the assistant turn just before this one`
+            : `"${id}" answers no earlier assistant tool call in this conversation`,
+        );
+      }
       return;
     }
     closeOpen();
     t.tool_calls?.forEach((call, j) => {
       const at = [i, 'tool_calls', j];
-      if (call.id === undefined) {
-        fault(
-          at,
-          'has no id, so no tool turn can answer it: give it an "id" and answer it with a tool turn',
-        );
-        return;
+      if (call.id !== undefined) {
+        if (seen.has(call.id)) {
+          fault(
+            [...at, 'id'],
+            `"${call.id}" is used by an earlier call; each call needs its own id`,
+          );
+          return;
+        }
+        seen.add(call.id);
       }
-      if (seen.has(call.id)) {
-        fault([...at, 'id'], `"${call.id}" is used by an earlier call; each call needs its own id`);
-        return;
-      }
-      seen.add(call.id);
-      open.set(call.id, at);
+      open.push({ ...(call.id !== undefined ? { id: call.id } : {}), name: call.name, at });
     });
   });
   closeOpen();
-}
-
-/** The text of a turn's content: a string, or its text parts joined by newlines. */
-export function turnText(content: ConversationTurn['content']): string {
-  if (typeof content === 'string') return content;
-  if (!content) return '';
-  return content
-    .filter((p) => p.type === 'text' && typeof p.text === 'string')
-    .map((p) => p.text)
-    .join('\n');
-}
-
-/** What a case asks: the text of the conversation's last user turn. */
-export function lastUserText(turns: readonly ConversationTurn[]): string {
-  for (let i = turns.length - 1; i >= 0; i--) {
-    if (turns[i]!.role === 'user') return turnText(turns[i]!.content);
-  }
-  return '';
 }

@@ -4,7 +4,7 @@ import { scorerSchema } from '../config/schema.js';
 import type { InputProblem } from '../errors.js';
 import type { ChatMessage, ConversationTurn, GoldenCase, ScorerSpec } from '../types.js';
 import { closest } from '../util/closest.js';
-import { checkMessages, lastUserText } from './conversation.js';
+import { checkMessages } from './conversation.js';
 import { checkContext, checkSources, MAX_LIST_ITEMS } from './rag-fields.js';
 import { describeValue, isPlainObject, type RawRecord } from './raw.js';
 import { readToolCalls, readToolResults, type ToolCallProblem } from './tool-call.js';
@@ -130,7 +130,8 @@ export function normalizeRecord(
   if (problems.length > before) return undefined;
   if (input === undefined) {
     if (messages === undefined) return undefined;
-    input = lastUserText(messages);
+    // No last user turn to add: the conversation is the whole question (hasInput on the wire).
+    input = '';
   }
 
   // Unknown fields are other tools' columns (inspect `choices`, Ragas `response`...): keep them

@@ -48,10 +48,14 @@ function outputText(out: unknown, path: string): string {
   return JSON.stringify(out);
 }
 
-/** The case as a conversation: its messages, or its input as the one user turn. */
+/** The conversation a case sends: its messages, then its input (when it has one) as a user turn. */
 function conversationOf(c: GoldenCase): readonly ConversationTurn[] | GoldenCase['input'] {
-  if (c.messages) return c.messages;
-  return typeof c.input === 'string' ? [{ role: 'user', content: c.input }] : c.input;
+  const last: ConversationTurn[] =
+    typeof c.input === 'string' && c.input.trim() !== ''
+      ? [{ role: 'user', content: c.input }]
+      : [];
+  if (c.messages) return [...c.messages, ...last];
+  return typeof c.input === 'string' ? last : c.input;
 }
 
 /** A whole-value placeholder: the string is exactly `{{name}}`. */

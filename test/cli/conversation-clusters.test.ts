@@ -20,14 +20,16 @@ const SYSTEM = { role: 'system', content: 'You are a support bot.' };
 const CONVERSATIONS = 60;
 const TURNS = 4;
 
-/** Turn t of conversation k, replayed with the whole history before it. */
+/** Turn t of conversation k, replayed with the whole history before it; its question is `input`. */
 function turnCase(k: number, t: number, extra: Record<string, unknown> = {}) {
   const messages: unknown[] = [SYSTEM];
-  for (let j = 0; j <= t; j++) {
-    messages.push({ role: 'user', content: `q${k}-${j}` });
-    if (j < t) messages.push({ role: 'assistant', content: `a${k}-${j}` });
+  for (let j = 0; j < t; j++) {
+    messages.push(
+      { role: 'user', content: `q${k}-${j}` },
+      { role: 'assistant', content: `a${k}-${j}` },
+    );
   }
-  return { id: `c${k}-t${t}`, messages, expected: `a${k}-${t}`, ...extra };
+  return { id: `c${k}-t${t}`, messages, input: `q${k}-${t}`, expected: `a${k}-${t}`, ...extra };
 }
 
 function conversations(extra: (k: number) => Record<string, unknown> = () => ({})): string {
@@ -86,7 +88,8 @@ describe('conversations are clusters without any config', () => {
         lines.push(
           JSON.stringify({
             id: `c${k}-t${t}`,
-            messages: [SYSTEM, { role: 'user', content: `q${k}-${t}` }],
+            messages: [SYSTEM],
+            input: `q${k}-${t}`,
             expected: `a${k}-${t}`,
             conversation_id: `conv-${k}`,
           }),
@@ -110,7 +113,8 @@ describe('conversations are clusters without any config', () => {
     const golden = Array.from({ length: 240 }, (_, i) =>
       JSON.stringify({
         id: `s${i}`,
-        messages: [...(i % 2 ? fewShot : [SYSTEM]), { role: 'user', content: `q${i}` }],
+        messages: i % 2 ? fewShot : [SYSTEM],
+        input: `q${i}`,
         expected: `a${i}`,
       }),
     ).join('\n');

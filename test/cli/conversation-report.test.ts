@@ -68,7 +68,6 @@ describe('conversation cases in the report', () => {
         tool_calls: [{ id: 't1', name: 'lookup', arguments: { customer: 1 } }],
       },
       { role: 'tool', tool_call_id: 't1', content: 'customer 1 exists' },
-      { role: 'user', content: 'q1' },
     ]);
     expect(c1.expected_tool_calls).toEqual([{ name: 'refund', arguments: { amount: 1 } }]);
     expect(c1.context).toEqual(['passage 1']);

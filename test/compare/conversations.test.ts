@@ -8,7 +8,7 @@ const a = (content: string): ConversationTurn => ({ role: 'assistant', content }
 const sys: ConversationTurn = { role: 'system', content: 'Be brief.' };
 
 const conv = (id: string, messages: ConversationTurn[], metadata: Record<string, unknown> = {}) =>
-  goldenCase({ id, input: 'x', messages, metadata });
+  goldenCase({ id, input: '', messages, metadata });
 
 describe('conversationClusters', () => {
   it('a case continuing another case’s whole conversation joins it, through any number of turns', () => {

@@ -53,8 +53,8 @@ describe('messages', () => {
       { role: 'tool', tool_call_id: 'call_1', name: 'get_weather', content: '18C, sunny' },
       { role: 'user', content: [{ type: 'text', text: 'And tomorrow?' }] },
     ]);
-    // Without input, the question is the last user turn's text.
-    expect(c!.input).toBe('And tomorrow?');
+    // Without input there is no last turn to add: the conversation is the whole question.
+    expect(c!.input).toBe('');
     expect(c!.metadata).toEqual({});
   });
 
@@ -78,9 +78,8 @@ describe('messages', () => {
       content: null,
       tool_calls: [{ id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }],
     });
-    // input is the last user turn: appended to the conversation, and the case's question.
-    expect(c!.messages!.at(-1)).toEqual({ role: 'user', content: 'Thanks. And Rome?' });
-    expect(c!.messages).toHaveLength(4);
+    // input stays apart: the wire sends it as the last user turn after the messages.
+    expect(c!.messages).toHaveLength(3);
     expect(c!.input).toBe('Thanks. And Rome?');
   });
 
@@ -106,7 +105,7 @@ describe('messages', () => {
     expect(new Set(cases.map((c) => c.id)).size).toBe(3);
     // A case without messages or context keeps the id it always had.
     expect(cases[2]!.id).toBe(hashId('Hi'));
-    expect(cases[0]!.id).toBe(hashId('Hi', { messages: cases[0]!.messages }));
+    expect(cases[0]!.id).toBe(hashId('', { messages: cases[0]!.messages }));
   });
 
   it('every mistake is named with its line and the path of the turn', async () => {
@@ -177,10 +176,10 @@ describe('messages', () => {
       'golden.jsonl:8 (messages): has no user turn: a conversation needs at least one (or give "input" as its last)',
       'golden.jsonl:9 (messages.0.tool_calls): only an assistant turn makes tool calls',
       'golden.jsonl:10 (messages.0.tool_call_id): only a tool turn answers a tool call',
-      'golden.jsonl:11 (messages.1.tool_call_id): is required: the id of the assistant tool call this turn answers',
+      'golden.jsonl:11 (messages.1): answers no call: the assistant turn before it has no unanswered call',
       'golden.jsonl:12 (messages.1.tool_call_id): "nope" answers no earlier assistant tool call in this conversation',
       'golden.jsonl:13 (messages.1.tool_calls.0): is never answered: add a tool turn with tool_call_id "call_1" right after this turn',
-      'golden.jsonl:14 (messages.1.tool_calls.0): has no id, so no tool turn can answer it: give it an "id" and answer it with a tool turn',
+      'golden.jsonl:14 (messages.1.tool_calls.0): is never answered: add a tool turn answering this "f" call right after this turn',
       'golden.jsonl:15 (messages.3.tool_call_id): "call_1" was answered already or is not from the assistant turn just before this one',
       'golden.jsonl:16 (input): must be a string when the case has "messages": it is sent as the last user turn (put the other turns in "messages")',
     ]);
@@ -212,6 +211,44 @@ describe('messages', () => {
         /^golden\.jsonl:4 \(messages\.1\.tool_calls\.0\.arguments\): is not valid JSON/,
       ),
       'golden.jsonl:4 (messages.1.tool_calls.0.id): must be a non-empty string, got a number',
+    ]);
+  });
+
+  it('a tool turn without tool_call_id answers the earliest open call (of its name), as the wire pairs them', async () => {
+    const [c] = await load(
+      'a.jsonl',
+      jsonl({
+        messages: [
+          { role: 'user', content: 'Weather in Paris and Rome?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { name: 'get_weather', arguments: { city: 'Paris' } },
+              { name: 'get_time', arguments: { city: 'Rome' } },
+            ],
+          },
+          { role: 'tool', name: 'get_time', content: '10:00' },
+          { role: 'tool', content: '18C' },
+        ],
+        input: 'Thanks',
+      }),
+    );
+    expect(c!.messages).toHaveLength(4);
+    expect(
+      await problems(
+        'b.jsonl',
+        jsonl({
+          messages: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: null, tool_calls: [{ name: 'f' }] },
+            { role: 'tool', name: 'g', content: 'r' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'b.jsonl:1 (messages.2): answers no call: the assistant turn before it has no unanswered "g" call',
+      'b.jsonl:1 (messages.1.tool_calls.0): is never answered: add a tool turn answering this "f" call right after this turn',
     ]);
   });
 
@@ -405,7 +442,7 @@ describe('every format carries the new fields', () => {
     };
     const [fromJson] = await load('a.json', JSON.stringify({ cases: [record] }, null, 2));
     expect(fromJson).toMatchObject(want);
-    expect(fromJson!.messages).toHaveLength(4);
+    expect(fromJson!.messages).toHaveLength(3);
     const yaml = [
       '- id: w',
       '  messages:',
@@ -444,7 +481,7 @@ describe('every format carries the new fields', () => {
       ...want,
       tool_results: [{ name: 'get_weather', result: '21C' }],
     });
-    expect(cases[0]!.messages).toHaveLength(4);
+    expect(cases[0]!.messages).toHaveLength(3);
     expect(cases[1]).toMatchObject({
       context: ['[1] is a footnote; one passage'],
       expected_sources: ['a', 'b'],

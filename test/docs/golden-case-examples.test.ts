@@ -21,7 +21,7 @@ describe('docs/golden-cases.md examples', () => {
       input: 'And in Rome?',
       expected_tool_calls: [{ name: 'get_weather', arguments: { city: 'Rome' } }],
     });
-    expect(byId.get('weather-2')!.messages).toHaveLength(6);
+    expect(byId.get('weather-2')!.messages).toHaveLength(5);
     expect(byId.get('refund-25')!.tool_results).toHaveLength(2);
     expect(byId.get('eiffel-1')).toMatchObject({ expected_sources: ['wiki/eiffel-tower'] });
     expect(byId.get('eiffel-1')!.context).toHaveLength(2);

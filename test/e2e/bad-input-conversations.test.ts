@@ -69,8 +69,8 @@ const kinds = (command: 'run' | 'validate'): Kind[] => [
         '  expected: a',
       ].join('\n'),
     }),
-    where: () => ['golden.yaml:4 (messages.1.tool_call_id)'],
-    says: [/is required: the id of the assistant tool call this turn answers/],
+    where: () => ['golden.yaml:4 (messages.1)'],
+    says: [/answers no call: the assistant turn before it has no unanswered call/],
   },
   {
     name: 'a CSV messages cell that is not JSON',

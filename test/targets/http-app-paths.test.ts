@@ -197,10 +197,13 @@ describe('http target body: {{messages}} and {{context}}', () => {
       { role: 'system' as const, content: 'Be brief.' },
       { role: 'user' as const, content: 'Hi' },
     ];
-    await call(target, goldenCase({ input: 'Hi', messages, context: ['p1'] }));
+    await call(target, goldenCase({ input: '', messages, context: ['p1'] }));
+    await call(target, goldenCase({ input: 'And?', messages }));
     await call(target, goldenCase({ input: 'Plain?' }));
     expect(bodies.map((b) => JSON.parse(b.body))).toEqual([
-      { history: messages, passages: ['p1'], q: 'Q: Hi' },
+      { history: messages, passages: ['p1'], q: 'Q: ' },
+      // The input is the conversation's last user turn.
+      { history: [...messages, { role: 'user', content: 'And?' }], passages: [], q: 'Q: And?' },
       { history: [{ role: 'user', content: 'Plain?' }], passages: [], q: 'Q: Plain?' },
     ]);
   });
@@ -218,10 +221,10 @@ describe('http target body: {{messages}} and {{context}}', () => {
     );
     open.push({ server, target });
     const messages = [{ role: 'user' as const, content: 'Hi' }];
-    await call(target, goldenCase({ input: 'Hi', messages }));
+    await call(target, goldenCase({ input: 'And?', messages }));
     await call(target, goldenCase({ input: 'Plain?' }));
     expect(bodies.map((b) => JSON.parse(b.body))).toEqual([
-      { input: 'Hi', messages },
+      { input: 'And?', messages: [...messages, { role: 'user', content: 'And?' }] },
       { input: 'Plain?' },
     ]);
   });
