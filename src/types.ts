@@ -102,7 +102,8 @@ export interface GoldenCase {
   source: CaseSource;
   /**
    * The conversation so far (OpenAI chat shape, tool turns included): sent as the history
-   * instead of a rendered prompt. With `input` as well, `input` is a last user turn after it.
+   * instead of a rendered prompt. With `input` as well, `input` is a last user turn after it;
+   * a case with messages alone has `input: ''`.
    */
   messages?: ConversationTurn[];
   /** The tool calls a right answer makes (the default for `tool_call`, `tool_call_f1`, `trajectory`). */
@@ -517,4 +518,6 @@ export interface StoredBaselineMatch {
   not_recorded: string[];
   /** Ids in the recording that this run's dataset no longer has. */
   not_in_dataset: string[];
+  /** Ids whose input, conversation or passages changed since the recording: not compared. */
+  changed?: string[];
 }

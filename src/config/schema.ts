@@ -195,6 +195,20 @@ const httpTarget = z.strictObject({
     })
     .optional()
     .describe('where the reply says how many tokens it used'),
+  tool_calls: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'dot path to the tool calls your app made, a list in the OpenAI or the plain {name, arguments} shape',
+    ),
+  context: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'dot path to the passages your app retrieved: strings, or objects with text/content and id/source',
+    ),
   ...commonTarget,
 });
 

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { errorMessage, type InputProblem } from '../errors.js';
 import { jsonParseMessage } from './json-error.js';
-import { isChatArray } from './normalize.js';
+import { ALIASES, isChatArray } from './normalize.js';
+import { pythonStringList } from './python-list.js';
 import { isPlainObject, type ParsedFile, type RawRecord } from './raw.js';
 
 const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
@@ -21,11 +22,26 @@ interface ParsedRow {
   fields?: string[];
 }
 
+/** Columns whose cell is JSON: a conversation, tool calls, canned results (aliases included). */
+const JSON_COLUMNS = new Set<string>([
+  'assert',
+  'vars',
+  'metadata',
+  ...['messages', 'expected_tool_calls', 'tool_results'].flatMap((f) => [
+    f,
+    ...ALIASES[f as keyof typeof ALIASES],
+  ]),
+]);
+const CONTEXT_COLUMNS = new Set<string>(['context', ...ALIASES.context]);
+const LIST_COLUMNS = new Set<string>(['tags', 'expected_sources', ...ALIASES.expected_sources]);
+
 /**
  * Rows with the header's column names. A cell is turned into the shape the other formats write
- * directly: `vars.x` / `metadata.x` columns into those objects, `tags` split on `;` or `,` (or
- * read as a JSON array), `assert` / `vars` / `metadata` read as JSON, and `input` read as a chat
- * message array when it is one. Everything else stays a string.
+ * directly: `vars.x` / `metadata.x` columns into those objects, `tags` and `expected_sources`
+ * split on `;` or `,` (or read as a JSON array), `assert` / `vars` / `metadata` / `messages` /
+ * `expected_tool_calls` / `tool_results` read as JSON, `context` as one passage or a list (JSON,
+ * or the Python list Ragas' CSV export writes), and `input` read as a chat message array when it
+ * is one. Everything else stays a string.
  */
 export function readCsv(text: string, file: string): ParsedFile {
   const problems: InputProblem[] = [];
@@ -98,14 +114,25 @@ function toRecord(
     if (name === '' || cell === '') return;
     if (name.startsWith('vars.')) vars[name.slice(5)] = cell;
     else if (name.startsWith('metadata.')) metadata[name.slice(9)] = cell;
-    else if (name === 'tags') record.tags = splitTags(cell);
+    else if (LIST_COLUMNS.has(name)) record[name] = splitTags(cell);
     else if (name === 'assert') {
       const parsed = json(name, cell);
       // One scorer per cell is the natural way to write it in a spreadsheet.
       if (parsed !== undefined) record.assert = Array.isArray(parsed) ? parsed : [parsed];
-    } else if (name === 'vars' || name === 'metadata') {
+    } else if (JSON_COLUMNS.has(name)) {
       const parsed = json(name, cell);
       if (parsed !== undefined) record[name] = parsed;
+    } else if (CONTEXT_COLUMNS.has(name)) {
+      const passages = contextCell(cell);
+      if (passages === undefined) {
+        problems.push({
+          file,
+          line,
+          path: name,
+          message:
+            'looks like a list but is not one: write the passages as a JSON list of strings, or one passage as plain text',
+        });
+      } else record[name] = passages;
     } else if ((name === 'input' || name === 'user_input') && cell.trimStart().startsWith('[')) {
       record[name] = chatOrString(cell);
     } else record[name] = cell;
@@ -128,6 +155,22 @@ function chatOrString(cell: string): unknown {
     return isChatArray(parsed) ? parsed : cell;
   } catch {
     return cell;
+  }
+}
+
+/**
+ * One passage, or a list of them when the cell is bracketed: JSON, or the Python repr pandas
+ * writes for a list column (`['a', "b's"]`). Undefined for a bracketed cell that is neither.
+ */
+function contextCell(cell: string): string | string[] | undefined {
+  const trimmed = cell.trim();
+  if (!(trimmed.startsWith('[') && trimmed.endsWith(']'))) return cell;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) return parsed;
+    return undefined;
+  } catch {
+    return pythonStringList(trimmed);
   }
 }
 

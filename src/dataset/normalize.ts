@@ -2,25 +2,44 @@ import { createHash } from 'node:crypto';
 import { zodProblems } from '../config/load.js';
 import { scorerSchema } from '../config/schema.js';
 import type { InputProblem } from '../errors.js';
-import type { ChatMessage, GoldenCase, ScorerSpec } from '../types.js';
+import type { ChatMessage, ConversationTurn, GoldenCase, ScorerSpec } from '../types.js';
 import { closest } from '../util/closest.js';
+import { checkMessages } from './conversation.js';
+import { checkContext, checkSources, MAX_LIST_ITEMS } from './rag-fields.js';
 import { describeValue, isPlainObject, type RawRecord } from './raw.js';
+import { readToolCalls, readToolResults, type ToolCallProblem } from './tool-call.js';
 
 // Other tools' names for our fields, so their files load as they are: OpenAI evals (`ideal`),
-// inspect (`target`), DeepEval (`expected_output`), Ragas (`reference`, `user_input`). In order of
-// preference when a file somehow has several; the canonical name always wins.
-const ALIASES = {
+// inspect (`target`), DeepEval (`expected_output`, `retrieval_context`, `expected_tools`), Ragas
+// (`reference`, `user_input`, `retrieved_contexts`, `reference_tool_calls`,
+// `reference_context_ids`; `contexts` before v0.2). In order of preference when a file somehow
+// has several; the canonical name always wins.
+export const ALIASES = {
   input: ['user_input'],
   expected: ['ideal', 'target', 'expected_output', 'reference'],
-} as const;
+  messages: [],
+  expected_tool_calls: ['expected_tools', 'reference_tool_calls'],
+  tool_results: [],
+  context: ['retrieved_contexts', 'retrieval_context', 'contexts'],
+  expected_sources: ['reference_context_ids'],
+} as const satisfies Record<string, readonly string[]>;
 
-const CANONICAL = new Set(['id', 'input', 'expected', 'tags', 'vars', 'metadata', 'assert']);
+type AliasedField = keyof typeof ALIASES;
+
+const CANONICAL = new Set([
+  'id',
+  'tags',
+  'vars',
+  'metadata',
+  'assert',
+  ...(Object.keys(ALIASES) as AliasedField[]),
+]);
 
 /**
- * Fields that record a past run rather than the golden case (DeepEval's `actual_output`): kept,
- * they would sit in metadata looking like a reference answer.
+ * Fields that record a past run rather than the golden case (DeepEval's `actual_output` and
+ * `tools_called`): kept, they would sit in metadata looking like a reference answer.
  */
-const IGNORED = new Set(['actual_output']);
+const IGNORED = new Set(['actual_output', 'tools_called']);
 
 export interface NormalizedCase {
   testCase: GoldenCase;
@@ -50,10 +69,12 @@ export function normalizeRecord(
   const report = (at: PropertyKey[], message: string) =>
     problems.push({ file, line: raw.lineOf?.(at) ?? raw.line, path: at.join('.'), message });
 
-  const inputKey = pick(rec, 'input');
-  const expectedKey = pick(rec, 'expected');
+  const keys = {} as Record<AliasedField, string | undefined>;
+  for (const field of Object.keys(ALIASES) as AliasedField[]) keys[field] = pick(rec, field);
+  const inputKey = keys.input;
+  const messagesKey = keys.messages;
   let input: GoldenCase['input'] | undefined;
-  if (inputKey === undefined) {
+  if (inputKey === undefined && messagesKey === undefined) {
     const hint = closest(
       'input',
       Object.keys(rec).filter((k) => !CANONICAL.has(k)),
@@ -62,12 +83,23 @@ export function normalizeRecord(
       file,
       line: raw.line,
       path: 'input',
-      message: `is required: the question or chat messages to send (alias: "user_input")${
+      message: `is required: the question or chat messages to send (alias: "user_input"), or the conversation as "messages"${
         hint ? `; did you mean "${hint}"?` : ''
       }`,
     });
-  } else {
-    input = checkInput(rec[inputKey], inputKey, report);
+  } else if (inputKey !== undefined) {
+    if (messagesKey !== undefined && typeof rec[inputKey] !== 'string') {
+      report(
+        [inputKey],
+        `must be a string when the case has "${messagesKey}": it is sent as the last user turn (put the other turns in "${messagesKey}")`,
+      );
+    } else input = checkInput(rec[inputKey], inputKey, report);
+  }
+  let messages: ConversationTurn[] | undefined;
+  if (messagesKey !== undefined) {
+    // An input that failed its own check still stands for a user turn: one problem, not two.
+    const last = inputKey === undefined ? undefined : typeof input === 'string' ? input : '';
+    messages = checkMessages(rec[messagesKey], messagesKey, last, report);
   }
 
   const id = checkId(rec.id, report);
@@ -75,21 +107,46 @@ export function normalizeRecord(
   const vars = checkObject(rec.vars, 'vars', report);
   const explicitMetadata = checkObject(rec.metadata, 'metadata', report);
   const assert = checkAssert(rec.assert, file, raw, problems);
+  const located = (key: string, found: ToolCallProblem[]) => {
+    for (const p of found) report([key, ...p.at], p.message);
+  };
+  const expectedCalls = keys.expected_tool_calls;
+  const calls =
+    expectedCalls === undefined
+      ? undefined
+      : readToolCalls(rec[expectedCalls], { argumentsOptional: true }, MAX_LIST_ITEMS);
+  if (calls && expectedCalls) located(expectedCalls, calls.problems);
+  const resultsKey = keys.tool_results;
+  const results =
+    resultsKey === undefined ? undefined : readToolResults(rec[resultsKey], MAX_LIST_ITEMS);
+  if (results && resultsKey) located(resultsKey, results.problems);
+  const contextKey = keys.context;
+  const context =
+    contextKey === undefined ? undefined : checkContext(rec[contextKey], contextKey, report);
+  const sourcesKey = keys.expected_sources;
+  const sources =
+    sourcesKey === undefined ? undefined : checkSources(rec[sourcesKey], sourcesKey, report);
 
-  if (problems.length > before || input === undefined) return undefined;
+  if (problems.length > before) return undefined;
+  if (input === undefined) {
+    if (messages === undefined) return undefined;
+    // No last user turn to add: the conversation is the whole question (hasInput on the wire).
+    input = '';
+  }
 
-  // Unknown fields are other tools' columns (Ragas `retrieved_contexts`, inspect `choices`...):
-  // keep them where templates and slices can reach them rather than reject the file.
+  // Unknown fields are other tools' columns (inspect `choices`, Ragas `response`...): keep them
+  // where templates and slices can reach them rather than reject the file.
+  const used = new Set(Object.values(keys));
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rec)) {
-    if (CANONICAL.has(key) || IGNORED.has(key) || key === inputKey || key === expectedKey) continue;
+    if (CANONICAL.has(key) || IGNORED.has(key) || used.has(key)) continue;
     if (value === undefined || value === null) continue;
     metadata[key] = value;
   }
   Object.assign(metadata, explicitMetadata);
 
   const testCase: GoldenCase = {
-    id: id ?? hashId(input),
+    id: id ?? hashId(input, { messages, context }),
     input,
     tags,
     vars,
@@ -97,13 +154,28 @@ export function normalizeRecord(
     assert,
     source: { file, line: raw.line },
   };
-  if (expectedKey !== undefined) testCase.expected = rec[expectedKey];
+  if (keys.expected !== undefined) testCase.expected = rec[keys.expected];
+  if (messages) testCase.messages = messages;
+  if (calls?.calls) testCase.expected_tool_calls = calls.calls;
+  if (results?.results) testCase.tool_results = results.results;
+  if (context) testCase.context = context;
+  if (sources) testCase.expected_sources = sources;
   return { testCase, generatedId: id === undefined };
 }
 
-/** `case-` and 12 hex digits of the input's hash: stable across runs, so reports pair up. */
-export function hashId(input: GoldenCase['input']): string {
-  return `case-${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 12)}`;
+/**
+ * `case-` and 12 hex digits of the hash of what the case sends: stable across runs, so reports
+ * pair up. The conversation and the passages are part of it, so two conversations that end in
+ * the same question never share an id; a case with neither hashes its input alone, as it always
+ * did, so existing ids stay.
+ */
+export function hashId(
+  input: GoldenCase['input'],
+  sent: Pick<GoldenCase, 'messages' | 'context'> = {},
+): string {
+  const { messages, context } = sent;
+  const what = messages || context ? { input, messages, context } : input;
+  return `case-${createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 12)}`;
 }
 
 function present(v: unknown): boolean {
@@ -111,7 +183,7 @@ function present(v: unknown): boolean {
 }
 
 /** The canonical field if given, else the first alias that is (DeepEval writes nulls for unset fields). */
-function pick(rec: Record<string, unknown>, field: keyof typeof ALIASES): string | undefined {
+function pick(rec: Record<string, unknown>, field: AliasedField): string | undefined {
   return [field, ...ALIASES[field]].find((k) => present(rec[k]));
 }
 

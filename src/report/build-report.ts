@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { caseCluster } from '../compare/clusters.js';
+import { conversationClusters, withoutConversationKey } from '../compare/conversations.js';
 import { caseSlices } from '../compare/slices.js';
 import type { Plan } from '../engine.js';
 import { buildChecks } from '../gate/checks.js';
@@ -15,15 +16,17 @@ import { shardSummary } from '../shard/select.js';
 import { targetLabel } from '../targets/label.js';
 import {
   type CaseReport,
+  type GoldenCase,
   type NoData,
   type Report,
   SIDES,
   type Side,
   type StoredBaselineMatch,
 } from '../types.js';
+import type { Redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { configFingerprint, datasetFingerprints, fingerprintWarnings } from './fingerprint.js';
-import { matchStoredBaseline } from './stored-baseline.js';
+import { askedDigest, matchStoredBaseline } from './stored-baseline.js';
 
 // The report of a run, built from the plan and what the runner measured: the last step of the
 // pipeline before the outputs are written, shared by a finished run, a stopped one and the
@@ -59,16 +62,35 @@ export function buildReport(
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
   const metadata = new Map<CaseReport, Record<string, unknown>>();
+  // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
+  // cases cut from one conversation are one cluster (src/compare/conversations.ts).
+  const clusterBy = config.gate.cluster_by;
+  const clusters = clusterBy
+    ? cases.map((c) => caseCluster(c, clusterBy))
+    : conversationClusters(cases);
+  const stored = plan.storedBaseline;
+  const storedMatch = stored
+    ? matchStoredBaseline(
+        stored,
+        cases.map((c) => c.id),
+        askedNow(cases, plan.redact),
+      )
+    : undefined;
   const all: CaseReport[] = cases.map((c, i) => {
     const r: CaseReport = {
       id: c.id,
       slices: caseSlices(c, by),
-      ...(config.gate.cluster_by ? { cluster: caseCluster(c, config.gate.cluster_by) } : {}),
+      ...(clusters[i] !== undefined ? { cluster: clusters[i] } : {}),
       source: `${c.source.file}:${c.source.line}`,
       input: c.input,
       ...(c.expected !== undefined ? { expected: c.expected } : {}),
+      ...caseFields(c),
     };
-    const base = plan.storedBaseline ? plan.storedBaseline.byId.get(c.id) : results.baseline?.[i];
+    const base = stored
+      ? storedMatch!.changed.has(c.id)
+        ? undefined
+        : stored.byId.get(c.id)
+      : results.baseline?.[i];
     if (base) r.baseline = base;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
@@ -91,14 +113,11 @@ export function buildReport(
           ),
           config: configFingerprint(config),
         };
-  let storedMatch: StoredBaselineMatch | undefined;
-  const stored = plan.storedBaseline;
-  if (stored && fingerprints) {
-    const ids = cases.map((c) => c.id);
-    const m = matchStoredBaseline(stored, ids);
-    storedMatch = m.match;
+  let matched: StoredBaselineMatch | undefined;
+  if (stored && storedMatch && fingerprints) {
+    matched = storedMatch.match;
     warnings.push(
-      ...m.warnings,
+      ...storedMatch.warnings,
       ...fingerprintWarnings(stored.fingerprints, fingerprints, stored.file),
     );
   }
@@ -136,7 +155,9 @@ export function buildReport(
         minCases: config.gate.min_cases,
         seed: plan.seed,
         noData,
-        ...(config.gate.cluster_by ? {} : { metadata: (r: CaseReport) => metadata.get(r) }),
+        ...(clusterBy
+          ? {}
+          : { metadata: (r: CaseReport) => withoutConversationKey(metadata.get(r)) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && !shard && checks.length === 0)
@@ -188,7 +209,7 @@ export function buildReport(
       },
       warnings,
       ...(fingerprints ? { fingerprints } : {}),
-      ...(storedMatch ? { stored_baseline: storedMatch } : {}),
+      ...(matched ? { stored_baseline: matched } : {}),
       ...(config.run.repeats > 1 ? { repeats: config.run.repeats } : {}),
       calls: stats,
       ...(sequentialMeta ? { sequential: sequentialMeta } : {}),
@@ -196,4 +217,26 @@ export function buildReport(
     },
   };
   return { report, warnings };
+}
+
+/**
+ * The conversation, expected calls and passages of a case, as the report shows them. Like `input`
+ * they are copied whole (the dataset file's size bounds them, and the loader each list) and masked
+ * with the rest of the report.
+ */
+function caseFields(c: GoldenCase): Partial<CaseReport> {
+  const out: Partial<CaseReport> = {};
+  if (c.messages) out.messages = c.messages;
+  if (c.expected_tool_calls) out.expected_tool_calls = c.expected_tool_calls;
+  if (c.context) out.context = c.context;
+  return out;
+}
+
+/**
+ * What each case sends now, masked as a recording's cases are, so an edited conversation is told
+ * from a recorded one (stored-baseline.ts).
+ */
+function askedNow(cases: readonly GoldenCase[], redact: Redact): (id: string) => string {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return (id) => redact(askedDigest(byId.get(id)!));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
+import { canonicalJson } from './fingerprint.js';
 
 export interface StoredBaseline {
   file: string;
@@ -12,6 +13,16 @@ export interface StoredBaseline {
   recordedAt?: string;
   /** Absent in reports written before evalgate recorded them. */
   fingerprints?: Fingerprints;
+  /** What each recorded case sent (askedDigest), by id: an edited case is a different question. */
+  asked: Map<string, string>;
+}
+
+/**
+ * What a case sends, as one string: its input, conversation and passages. A recording's cases
+ * carry them (masked); two digests differ exactly when the case asks something else now.
+ */
+export function askedDigest(c: { input?: unknown; messages?: unknown; context?: unknown }): string {
+  return canonicalJson([c.input ?? null, c.messages ?? null, c.context ?? null]);
 }
 
 function isFingerprints(v: unknown): v is Fingerprints {
@@ -56,7 +67,9 @@ const REPORT_LEVELS = 8;
 export function parseStoredBaseline(text: string, file: string): StoredBaseline {
   let json: {
     schema_version?: unknown;
-    cases?: ({ id?: unknown } & Partial<Record<Side, unknown>>)[];
+    cases?: ({ id?: unknown; input?: unknown; messages?: unknown; context?: unknown } & Partial<
+      Record<Side, unknown>
+    >)[];
     meta?: {
       only?: unknown;
       models?: Partial<Record<Side, string>>;
@@ -95,10 +108,13 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
     throw new InputError({ file, path: 'cases', message: 'must be an array' });
   const side: Side = json.meta?.only === 'baseline' ? 'baseline' : 'candidate';
   const byId = new Map<string, SideResult>();
+  const asked = new Map<string, string>();
   json.cases.forEach((c, i) => {
     if (typeof c?.id !== 'string')
       throw new InputError({ file, path: `cases.${i}.id`, message: 'must be a string' });
     if (c[side] === undefined) return;
+    // A report written without the question (a foreign or trimmed file) cannot tell: paired as before.
+    if (c.input !== undefined || c.messages !== undefined) asked.set(c.id, askedDigest(c));
     const recorded = recordedSide.safeParse(c[side]);
     if (!recorded.success) {
       const issue = recorded.error.issues[0]!;
@@ -119,6 +135,7 @@ export function parseStoredBaseline(text: string, file: string): StoredBaseline 
   return {
     file,
     byId,
+    asked,
     model: meta?.models?.[side],
     datasets: meta?.datasets ?? [],
     ...(typeof meta?.started_at === 'string' ? { recordedAt: meta.started_at } : {}),
@@ -141,11 +158,26 @@ function someIds(ids: string[]): string {
 export function matchStoredBaseline(
   stored: StoredBaseline,
   caseIds: readonly string[],
-): { match: StoredBaselineMatch; warnings: string[] } {
+  /** What each case of this run sends (askedDigest, masked as the recording is), by id. */
+  asked?: (id: string) => string,
+): { match: StoredBaselineMatch; warnings: string[]; changed: ReadonlySet<string> } {
   const ids = new Set(caseIds);
+  // Answers to another question are no baseline: an edited case with the same id is left out.
+  const changed = asked
+    ? caseIds.filter((id) => {
+        const then = stored.asked.get(id);
+        return then !== undefined && stored.byId.has(id) && then !== asked(id);
+      })
+    : [];
+  const changedSet = new Set(changed);
   const notRecorded = caseIds.filter((id) => !stored.byId.has(id));
   const notInDataset = [...stored.byId.keys()].filter((id) => !ids.has(id));
   const warnings: string[] = [];
+  if (changed.length) {
+    warnings.push(
+      `${changed.length} case(s) send something else than when ${stored.file} was recorded (their input, conversation or passages changed) and were not compared: ${someIds(changed)}`,
+    );
+  }
   if (notRecorded.length) {
     warnings.push(
       `${notRecorded.length} case(s) are not in the baseline report ${stored.file} and were not compared: ${someIds(notRecorded)}`,
@@ -160,10 +192,12 @@ export function matchStoredBaseline(
     match: {
       file: stored.file,
       ...(stored.recordedAt ? { recorded_at: stored.recordedAt } : {}),
-      paired: caseIds.length - notRecorded.length,
+      paired: caseIds.length - notRecorded.length - changed.length,
       not_recorded: notRecorded,
       not_in_dataset: notInDataset,
+      ...(changed.length ? { changed } : {}),
     },
+    changed: changedSet,
     warnings,
   };
 }

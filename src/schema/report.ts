@@ -229,6 +229,7 @@ const meta = z.strictObject({
       paired: z.number(),
       not_recorded: z.array(z.string()),
       not_in_dataset: z.array(z.string()),
+      changed: z.array(z.string()).optional(),
     })
     .optional(),
   repeats: z.number().optional(),

@@ -9,7 +9,7 @@ import type { Report, SideResult } from '../types.js';
 import type { Redact } from '../util/redact.js';
 import { configFileDigest } from './meta.js';
 import { readShards, type ShardReport } from './read-shards.js';
-import { caseShard } from './select.js';
+import { caseShards } from './select.js';
 
 /** Problems about single cases listed before the rest is counted: enough to see the pattern. */
 const MAX_LISTED = 20;
@@ -87,6 +87,7 @@ export async function mergeShards(
       });
     }
     const index = new Map(cases.map((c, i) => [c.id, i]));
+    const shardOfCase = caseShards(cases, config, count);
     const from: (ShardReport | undefined)[] = new Array(cases.length);
     const results: Required<SideResults> = {
       baseline: new Array<SideResult | undefined>(cases.length),
@@ -113,7 +114,7 @@ export async function mergeShards(
           });
           continue;
         }
-        const belongs = caseShard(cases[i]!, config, count);
+        const belongs = shardOfCase[i]!;
         if (belongs !== s.shard.index) {
           problem({
             file: s.file,
@@ -131,7 +132,7 @@ export async function mergeShards(
       problem({
         file: c.source.file,
         line: c.source.line,
-        message: `case "${escapeTerminal(c.id, 80)}" is in no shard report (it belongs in shard ${caseShard(c, config, count)}/${count})`,
+        message: `case "${escapeTerminal(c.id, 80)}" is in no shard report (it belongs in shard ${shardOfCase[i]}/${count})`,
       });
     });
     if (caseProblems > MAX_LISTED)

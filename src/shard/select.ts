@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { caseCluster } from '../compare/clusters.js';
+import { conversationClusters } from '../compare/conversations.js';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
@@ -29,13 +30,21 @@ export function parseShard(raw: string, field: string): Shard {
 }
 
 /**
- * What decides a case's shard: the cluster it belongs to when it has one, else its own id. Cases
- * that must be judged together (one conversation, one `gate.cluster_by` value) share a key, so a
- * cluster never splits across shards. The one place a new kind of cluster is plugged in.
+ * What decides each case's shard: the cluster it belongs to when it has one, else its own id.
+ * Cases that must be judged together (one `gate.cluster_by` value or, without it, one
+ * conversation: src/compare/conversations.ts) share a key, so a cluster never splits across
+ * shards. Keys depend on the whole golden set (a conversation is found by its cases' turns), which
+ * every shard and the merge read in full. The one place a new kind of cluster is plugged in.
  */
-export function shardKey(c: GoldenCase, config: Config): string {
-  const cluster = caseCluster(c, config.gate.cluster_by);
-  return cluster === undefined ? `id:${c.id}` : `cluster:${cluster}`;
+export function shardKeys(cases: readonly GoldenCase[], config: Config): string[] {
+  const clusterBy = config.gate.cluster_by;
+  const clusters = clusterBy
+    ? cases.map((c) => caseCluster(c, clusterBy))
+    : conversationClusters(cases);
+  return cases.map((c, i) => {
+    const cluster = clusters[i];
+    return cluster === undefined ? `id:${c.id}` : `cluster:${cluster}`;
+  });
 }
 
 /**
@@ -48,14 +57,15 @@ export function shardOf(key: string, count: number): number {
   return (h.readUIntBE(0, 6) % count) + 1;
 }
 
-/** Which shard `c` belongs in. */
-export function caseShard(c: GoldenCase, config: Config, count: number): number {
-  return shardOf(shardKey(c, config), count);
+/** Which shard each case belongs in, in dataset order. */
+export function caseShards(cases: readonly GoldenCase[], config: Config, count: number): number[] {
+  return shardKeys(cases, config).map((key) => shardOf(key, count));
 }
 
 /** The cases of one shard, in dataset order. */
 export function selectShard(cases: GoldenCase[], config: Config, shard: Shard): GoldenCase[] {
-  return cases.filter((c) => caseShard(c, config, shard.count) === shard.index);
+  const shards = caseShards(cases, config, shard.count);
+  return cases.filter((_, i) => shards[i] === shard.index);
 }
 
 /** How a shard report says what it is: never a decision of its own. */

@@ -187,6 +187,8 @@ export function createTarget(
       body: cfg.body,
       output: cfg.output,
       usage: cfg.usage,
+      toolCalls: cfg.tool_calls,
+      context: cfg.context,
     });
     label = new URL(cfg.url).host;
     host = new URL(cfg.url).hostname;

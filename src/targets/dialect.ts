@@ -42,8 +42,11 @@ export interface ParsedReply {
   output: string;
   input_tokens: number;
   output_tokens: number;
-  /** The tool calls the answer made, in order; absent when it made none. */
+  /** Every tool call the reply made, in order. */
   tool_calls?: ToolCall[];
+  /** RAG: passages the reply returned, and the ids of their sources when it named them. */
+  context?: string[];
+  sources?: string[];
 }
 
 /**

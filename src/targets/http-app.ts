@@ -1,4 +1,7 @@
-import type { GoldenCase } from '../types.js';
+import { MAX_LIST_ITEMS } from '../dataset/rag-fields.js';
+import { describeValue } from '../dataset/raw.js';
+import { readToolCall } from '../dataset/tool-call.js';
+import type { ConversationTurn, GoldenCase, ToolCall } from '../types.js';
 import { getPath } from '../util/dot-path.js';
 import { nestedDeeperThan } from '../util/json-depth.js';
 import {
@@ -21,6 +24,10 @@ export interface HttpAppOptions {
   body?: unknown;
   output: string;
   usage?: { input_tokens?: string; output_tokens?: string };
+  /** Dot path to the tool calls the app made (its own agent's trajectory). */
+  toolCalls?: string;
+  /** Dot path to the passages the app retrieved. */
+  context?: string;
 }
 
 /**
@@ -41,11 +48,30 @@ function outputText(out: unknown, path: string): string {
   return JSON.stringify(out);
 }
 
-/** Every string in the body template is templated; a string that is exactly one placeholder of
- *  a non-string value (a chat array, a number) is replaced by the value itself. */
+/** The conversation a case sends: its messages, then its input (when it has one) as a user turn. */
+function conversationOf(c: GoldenCase): readonly ConversationTurn[] | GoldenCase['input'] {
+  const last: ConversationTurn[] =
+    typeof c.input === 'string' && c.input.trim() !== ''
+      ? [{ role: 'user', content: c.input }]
+      : [];
+  if (c.messages) return [...c.messages, ...last];
+  return typeof c.input === 'string' ? last : c.input;
+}
+
+/** A whole-value placeholder: the string is exactly `{{name}}`. */
+const WHOLE = /^\{\{\s*(input|messages|context)\s*\}\}$/;
+
+/**
+ * Every string in the body template is templated. A string that is exactly one placeholder of a
+ * structured value is replaced by the value itself: `{{input}}` of a chat array, `{{messages}}`
+ * (the conversation, or the input as one user turn) and `{{context}}` (the passages, or []).
+ */
 function renderBody(template: unknown, c: GoldenCase): unknown {
   if (typeof template === 'string') {
-    if (/^\{\{\s*input\s*\}\}$/.test(template) && typeof c.input !== 'string') return c.input;
+    const whole = WHOLE.exec(template)?.[1];
+    if (whole === 'messages') return conversationOf(c);
+    if (whole === 'context') return c.context ?? [];
+    if (whole === 'input' && typeof c.input !== 'string') return c.input;
     return renderTemplate(template, c);
   }
   if (Array.isArray(template)) return template.map((t) => renderBody(t, c));
@@ -77,20 +103,28 @@ export function httpAppDialect(o: HttpAppOptions): Dialect {
     ? { 'content-type': 'application/json', ...o.headers }
     : { ...o.headers };
   setKeyHeader(headers, o.apiKey, o.keyHeader);
-  const bodyTemplate = o.body ?? { input: '{{input}}' };
+  // Without a body of its own, an app is sent the question, and the conversation when the
+  // case has one: a conversation that never reached the app would be scored as if it had.
+  const bodyFor = (c: GoldenCase) =>
+    o.body ??
+    (c.messages ? { input: '{{input}}', messages: '{{messages}}' } : { input: '{{input}}' });
   return {
     buildRequest(c: GoldenCase) {
       const url = fixedUrl ?? renderUrl(o.url, c);
-      const body = hasBody ? JSON.stringify(renderBody(bodyTemplate, c)) : undefined;
+      const body = hasBody ? JSON.stringify(renderBody(bodyFor(c), c)) : undefined;
       return { url, method: o.method, headers, body };
     },
     parseReply(body: string): ParsedReply {
       const json = parseJson(body);
       const out = getPath(json, o.output);
-      if (out === undefined || out === null)
+      const toolCalls = o.toolCalls === undefined ? undefined : readCalls(json, o.toolCalls);
+      // An app whose answer is only a tool call has answered: its calls are what gets scored.
+      if ((out === undefined || out === null) && !toolCalls?.length)
         throw new BadResponseError(`the reply has nothing at "${o.output}"`);
       return {
-        output: outputText(out, o.output),
+        output: out === undefined || out === null ? '' : outputText(out, o.output),
+        ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        ...(o.context === undefined ? {} : readContext(json, o.context)),
         input_tokens: o.usage?.input_tokens
           ? tokenCount(getPath(json, o.usage.input_tokens), o.usage.input_tokens)
           : 0,
@@ -100,4 +134,81 @@ export function httpAppDialect(o: HttpAppOptions): Dialect {
       };
     },
   };
+}
+
+/**
+ * The app's tool calls at `path`: a list of calls in the OpenAI or the plain shape. A missing
+ * path is a bad_response, not "no calls": a typo in the path would otherwise score every case
+ * as a model that never calls a tool. null and [] are no calls. Arguments that are not JSON are
+ * kept as such (scored as wrong); a call without a name is not a call.
+ */
+function readCalls(json: unknown, path: string): ToolCall[] {
+  const v = getPath(json, path);
+  if (v === undefined) throw new BadResponseError(`the reply has no tool calls at "${path}"`);
+  if (v === null) return [];
+  if (!Array.isArray(v))
+    throw new BadResponseError(
+      `the tool calls at "${path}" are not a list (got ${describeValue(v)})`,
+    );
+  if (v.length > MAX_LIST_ITEMS)
+    throw new BadResponseError(
+      `the reply has ${v.length} tool calls at "${path}"; more than ${MAX_LIST_ITEMS} is not read`,
+    );
+  return v.map((item, i) => {
+    const r = readToolCall(item, { recordInvalid: true });
+    if (r.call) return r.call;
+    const p = r.problems[0]!;
+    throw new BadResponseError(
+      `the tool call at "${[path, i, ...p.at].join('.')}" is not readable: ${p.message}`,
+    );
+  });
+}
+
+/** Where a passage object keeps its text and its source id (LangChain documents included). */
+const TEXT_KEYS = ['text', 'content', 'page_content'] as const;
+const ID_KEYS = ['id', 'source'] as const;
+
+/**
+ * The passages the app retrieved, at `path`: strings, or objects with the text under `text`,
+ * `content` or `page_content` and the source id, when it names one, under `id` or `source` (or
+ * a LangChain document's `metadata.source`). Missing or malformed is a bad_response.
+ */
+function readContext(json: unknown, path: string): { context: string[]; sources?: string[] } {
+  const v = getPath(json, path);
+  if (v === undefined) throw new BadResponseError(`the reply has no passages at "${path}"`);
+  if (v === null) return { context: [] };
+  const list = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list))
+    throw new BadResponseError(
+      `the passages at "${path}" are not a list (got ${describeValue(v)})`,
+    );
+  if (list.length > MAX_LIST_ITEMS)
+    throw new BadResponseError(
+      `the reply has ${list.length} passages at "${path}"; more than ${MAX_LIST_ITEMS} is not read`,
+    );
+  const context: string[] = [];
+  const sources: string[] = [];
+  list.forEach((p, i) => {
+    if (typeof p === 'string') {
+      context.push(p);
+      return;
+    }
+    const fields =
+      p !== null && typeof p === 'object' && !Array.isArray(p)
+        ? (p as Record<string, unknown>)
+        : undefined;
+    const text = fields && TEXT_KEYS.map((k) => fields[k]).find((t) => typeof t === 'string');
+    if (typeof text !== 'string') {
+      throw new BadResponseError(
+        `the passage at "${path}.${i}" is ${describeValue(p)} without text: give a string, or an object with "text" or "content"`,
+      );
+    }
+    context.push(text);
+    const meta = fields!.metadata as Record<string, unknown> | null | undefined;
+    const id = [...ID_KEYS.map((k) => fields![k]), meta?.source].find(
+      (x) => (typeof x === 'string' && x !== '') || (typeof x === 'number' && Number.isFinite(x)),
+    );
+    if (id !== undefined) sources.push(String(id));
+  });
+  return sources.length > 0 ? { context, sources } : { context };
 }

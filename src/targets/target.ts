@@ -1,7 +1,13 @@
 import { notFoundHint } from '../config/base-url.js';
 import type { CallError, CallResult, GoldenCase } from '../types.js';
 import { type Excerpt, maskingExcerpt } from '../util/quoted-error.js';
-import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } from './dialect.js';
+import {
+  BadResponseError,
+  type Dialect,
+  type OutgoingRequest,
+  type ParsedReply,
+  StreamError,
+} from './dialect.js';
 import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
 import { StreamReader } from './stream-reader.js';
 import { boundInvalidArguments } from './tool-calls.js';
@@ -143,6 +149,7 @@ export async function callTarget(
           cost_usd: costUsd(t.price, reply.input_tokens, reply.output_tokens),
           error: null,
           attempts: attempt + 1,
+          ...replyExtras(reply),
         };
         if (reply.tool_calls) result.tool_calls = boundInvalidArguments(reply.tool_calls, t.redact);
         return result;
@@ -176,4 +183,13 @@ export async function callTarget(
     error: t.redact ? { ...lastError, message: t.redact(lastError.message) } : lastError,
     attempts: attempt + 1,
   };
+}
+
+/** What a reply carries besides its text: tool calls, passages and their sources, when present. */
+function replyExtras(reply: ParsedReply): Partial<CallResult> {
+  const out: Partial<CallResult> = {};
+  if (reply.tool_calls) out.tool_calls = reply.tool_calls;
+  if (reply.context) out.context = reply.context;
+  if (reply.sources) out.sources = reply.sources;
+  return out;
 }

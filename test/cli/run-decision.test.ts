@@ -19,14 +19,14 @@ afterEach(async () => {
 const cli = (args: string[]) => cliInProcess(args, { TEST_KEY: 'sk-x' });
 
 /** 240 cases in 60 conversations of 4 turns; billing is a quarter of them. */
-function golden(): string {
+function golden(key = 'conversation_id'): string {
   return Array.from({ length: 240 }, (_, i) =>
     JSON.stringify({
       id: `case-${i}`,
       input: `q${i}`,
       expected: `a${i}`,
       tags: [i % 4 === 0 ? 'billing' : 'general'],
-      metadata: { conversation_id: `conv-${Math.floor(i / 4)}` },
+      metadata: { [key]: `conv-${Math.floor(i / 4)}` },
     }),
   ).join('\n');
 }
@@ -86,19 +86,23 @@ describe('evalgate run: the decision end to end', () => {
     expect(report.meta.warnings.filter((w) => w.includes('correlated'))).toEqual([]);
   });
 
-  it('names the conversation key when whole conversations change together and no cluster_by is set', async () => {
+  it('names a metadata key whose groups change together when no cluster_by is set', async () => {
+    // conversation_id itself would be a cluster already (test/cli/conversation-clusters.test.ts).
     // The candidate gets every turn of one conversation in five wrong.
     server = await startFakeOpenAI((req) => {
       const i = Number(userText(req).match(/q(\d+)/)?.[1] ?? 0);
       return req.model === 'cand-model' && Math.floor(i / 4) % 5 === 0 ? 'no idea' : `a${i}`;
     });
-    const dir = workspace({ 'golden.jsonl': golden(), 'evalgate.yaml': baseConfig(server.url) });
+    const dir = workspace({
+      'golden.jsonl': golden('thread'),
+      'evalgate.yaml': baseConfig(server.url),
+    });
     const out = path.join(dir, 'report.json');
     const r = await cli(['run', '--config', path.join(dir, 'evalgate.yaml'), '--report', out]);
     expect(r.code, r.stderr).toBeLessThanOrEqual(1);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.meta.warnings).toContain(
-      'cases sharing metadata.conversation_id have correlated outcomes (ICC 1.00 over 60 groups); set gate.cluster_by: metadata.conversation_id so the intervals account for it',
+      'cases sharing metadata.thread have correlated outcomes (ICC 1.00 over 60 groups); set gate.cluster_by: metadata.thread so the intervals account for it',
     );
   });
 

@@ -44,7 +44,7 @@ describe("other tools' files load as they are", () => {
     ]);
   });
 
-  it('DeepEval: expected_output; actual_output ignored; context kept; nulls dropped', async () => {
+  it('DeepEval: expected_output; actual_output and tools_called ignored; context read; nulls dropped', async () => {
     const { cases } = await loadDataset('deepeval.json', FIXTURES);
     expect(cases.map(({ source, id, ...rest }) => rest)).toEqual([
       {
@@ -52,11 +52,9 @@ describe("other tools' files load as they are", () => {
         expected: '3 to 5 business days',
         tags: [],
         vars: {},
-        metadata: {
-          context: ['Standard shipping takes 3-5 business days.'],
-          additional_metadata: { team: 'logistics' },
-        },
+        metadata: { additional_metadata: { team: 'logistics' } },
         assert: [],
+        context: ['Standard shipping takes 3-5 business days.'],
       },
       {
         input: 'Do you ship abroad?',
@@ -70,16 +68,15 @@ describe("other tools' files load as they are", () => {
     expect(cases.map((c) => c.source.line)).toEqual([2, 13]);
   });
 
-  it('Ragas: user_input and reference; contexts and response kept in metadata', async () => {
+  it('Ragas: user_input, reference and retrieved_contexts read; response kept in metadata', async () => {
     const { cases } = await loadDataset('ragas.jsonl', FIXTURES);
     expect(cases[0]).toMatchObject({
       input: 'When was the Eiffel Tower built?',
       expected: 'It was completed in 1889.',
-      metadata: {
-        retrieved_contexts: ['The Eiffel Tower was built from 1887 to 1889.'],
-        response: 'In 1889.',
-      },
+      context: ['The Eiffel Tower was built from 1887 to 1889.'],
+      metadata: { response: 'In 1889.' },
     });
+    expect(cases[0]!.metadata).not.toHaveProperty('retrieved_contexts');
     expect(cases[0]!.metadata).not.toHaveProperty('user_input');
     expect(cases[0]!.metadata).not.toHaveProperty('reference');
     expect(cases[1]!.expected).toBe("Gustave Eiffel's company");
@@ -90,7 +87,9 @@ describe("other tools' files load as they are", () => {
     expect(cases[0]).toMatchObject({
       input: 'How tall is the Eiffel Tower?',
       expected: '330 metres',
-      metadata: { retrieved_contexts: "['It is 330 metres tall.']", response: '330 m' },
+      // pandas writes a list column as Python's repr of the list.
+      context: ['It is 330 metres tall.'],
+      metadata: { response: '330 m' },
     });
   });
 });

@@ -63,7 +63,7 @@ describe('syntax errors name the file and line', () => {
     expect(lines).toEqual([
       'a.csv:2: row has 4 fields but the header has 2 columns (an unquoted comma or quote?)',
       'a.csv:3: invalid CSV: Invalid Closing Quote: got "y" instead of delimiter, record delimiter, trimable character (if activated) or comment',
-      'a.csv:5 (input): is required: the question or chat messages to send (alias: "user_input")',
+      'a.csv:5 (input): is required: the question or chat messages to send (alias: "user_input"), or the conversation as "messages"',
       'a.csv:6: invalid CSV: Quote Not Closed: the parsing is finished with an opening quote',
     ]);
   });
@@ -102,7 +102,7 @@ describe('case problems name the file, the line and the field', () => {
       'a.jsonl:3 (vars): must be an object (key: value), got an array',
       'a.jsonl:3 (metadata): must be an object (key: value), got a string',
       'a.jsonl:3 (assert): must be a list of scorers, got an object',
-      'a.jsonl:4 (input): is required: the question or chat messages to send (alias: "user_input"); did you mean "inptu"?',
+      'a.jsonl:4 (input): is required: the question or chat messages to send (alias: "user_input"), or the conversation as "messages"; did you mean "inptu"?',
       'a.jsonl:5 (input.0.content): is required',
       'a.jsonl:5 (input.1.role): is required',
       'a.jsonl:5 (input.1.content): must be a string, got a number',

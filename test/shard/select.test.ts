@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { InputError } from '../../src/errors.js';
-import { caseShard, parseShard, type Shard, selectShard, shardOf } from '../../src/shard/select.js';
+import {
+  caseShards,
+  parseShard,
+  type Shard,
+  selectShard,
+  shardOf,
+} from '../../src/shard/select.js';
 import { goldenCase, goldenCases } from '../helpers/golden-case.js';
 
 const config = (extra = '') =>
@@ -60,18 +66,19 @@ describe('choosing a shard', () => {
     );
     const shard: Shard = { index: 1, count: 5 };
     const byConv = new Map<string, Set<number>>();
-    for (const c of cases) {
+    const shards = caseShards(cases, cfg, shard.count);
+    for (const [i, c] of cases.entries()) {
       const conv = c.metadata.conv as string | undefined;
       if (!conv) continue;
       const set = byConv.get(conv) ?? new Set();
-      set.add(caseShard(c, cfg, shard.count));
+      set.add(shards[i]!);
       byConv.set(conv, set);
     }
     expect(byConv.size).toBe(32);
     for (const set of byConv.values()) expect(set.size).toBe(1);
     // Cases without a value are shard-keyed by their id, and spread like any other.
-    const loose = cases.filter((c) => !c.metadata.conv);
-    const spread = new Set(loose.map((c) => caseShard(c, cfg, 5)));
+    const all5 = caseShards(cases, cfg, 5);
+    const spread = new Set(all5.filter((_, i) => !cases[i]!.metadata.conv));
     expect(spread.size).toBe(5);
   });
 });
