@@ -189,7 +189,7 @@ export function redactTree<T>(value: T, redact: Redact): T {
 }
 
 /** `text` cut to at most `max` UTF-16 units, `…` included, without splitting a surrogate pair. */
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max < 1) return '';
   let end = max - 1;
