@@ -63,9 +63,7 @@ function stepsRecord(steps: readonly AgentStep[]): AgentStep[] {
 }
 
 export function passagesRecord(passages: readonly string[]): string[] {
-  return passages
-    .slice(0, RECORD_LIMITS.passages)
-    .map((p) => cut(p, RECORD_LIMITS.passageChars));
+  return passages.slice(0, RECORD_LIMITS.passages).map((p) => cut(p, RECORD_LIMITS.passageChars));
 }
 
 /** Copies the call's tool calls, steps and passages into the side's result, bounded. */

@@ -205,7 +205,11 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     ...toolFamily,
     bind: (spec, ctx) => toolCallScorer(spec.match ?? 'subset', ctx.schemas),
   },
-  tool_call_f1: { ...toolFamily, graded: true, bind: (_spec, ctx) => toolCallF1Scorer(ctx.schemas) },
+  tool_call_f1: {
+    ...toolFamily,
+    graded: true,
+    bind: (_spec, ctx) => toolCallF1Scorer(ctx.schemas),
+  },
   trajectory: {
     ...toolFamily,
     bind: (spec, ctx) =>

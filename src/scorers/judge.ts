@@ -104,7 +104,9 @@ export function inputText(c: GoldenCase): string {
     const content =
       typeof m.content === 'string'
         ? m.content
-        : (m.content ?? []).map((p) => (typeof p.text === 'string' ? p.text : `[${p.type}]`)).join('');
+        : (m.content ?? [])
+            .map((p) => (typeof p.text === 'string' ? p.text : `[${p.type}]`))
+            .join('');
     const calls = m.tool_calls?.length ? ` [called ${toolCallsText(m.tool_calls)}]` : '';
     return `${m.role}: ${content}${calls}`;
   });
@@ -112,7 +114,8 @@ export function inputText(c: GoldenCase): string {
     typeof c.input === 'string'
       ? c.input
       : c.input.map((m) => `${m.role}: ${m.content}`).join('\n');
-  if (input !== '') turns.push(turns.length > 0 && typeof c.input === 'string' ? `user: ${input}` : input);
+  if (input !== '')
+    turns.push(turns.length > 0 && typeof c.input === 'string' ? `user: ${input}` : input);
   return turns.join('\n');
 }
 

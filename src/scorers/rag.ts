@@ -47,7 +47,7 @@ export function faithfulnessScorer(
     ...bound,
     check(value, c) {
       if (!c.context?.length && !targetsReturnContext) {
-        return 'needs the case\'s `context` (the passages the answer must rest on), or targets that return their own (an http target\'s `context` output path)';
+        return "needs the case's `context` (the passages the answer must rest on), or targets that return their own (an http target's `context` output path)";
       }
       return bound.check?.(value, c);
     },

@@ -228,7 +228,9 @@ export function describePairing(
 
   const parts: string[] = [];
   if (n > 1 || matched === n) {
-    parts.push(`${matched} of ${n} expected calls made${opts.order === 'strict' ? ' in order' : ''}`);
+    parts.push(
+      `${matched} of ${n} expected calls made${opts.order === 'strict' ? ' in order' : ''}`,
+    );
   }
   if (opts.order === 'strict' && matched < n && made.length > 1) {
     // Out of order is easiest to see as the two sequences side by side.
