@@ -431,7 +431,7 @@ export const configSchema = z.strictObject({
   judge: z
     .discriminatedUnion('type', [openaiTarget, anthropicTarget])
     .optional()
-    .describe('the endpoint llm_judge scorers call'),
+    .describe('the endpoint llm_judge, faithfulness and answer_relevance scorers call'),
   embeddings: openaiTarget
     .extend({
       batch_size: z
