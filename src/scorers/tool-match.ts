@@ -243,22 +243,27 @@ export function describePairing(
     );
     return parts.join('; ');
   }
-  const missing: string[] = [];
+  const missing: ExpectedCall[] = [];
+  const wrongCall = (got: ToolCall, want: ExpectedCall) =>
+    `called ${toolCallText(got)}, expected ${matcher.expectedText(want)}${matcher.whyNot(got, want)}`;
   pairs.forEach((m, e) => {
     if (m !== -1) return;
     const want = expected[e]!;
     const same = unused.findIndex((u) => made[u]!.name === want.name);
     if (same === -1) {
-      missing.push(matcher.expectedText(want));
+      missing.push(want);
       return;
     }
-    const got = made[unused[same]!]!;
+    parts.push(wrongCall(made[unused[same]!]!, want));
     unused.splice(same, 1);
-    parts.push(
-      `called ${toolCallText(got)}, expected ${matcher.expectedText(want)}${matcher.whyNot(got, want)}`,
-    );
   });
-  if (missing.length > 0) parts.push(`missing: ${listText(missing)}`);
+  // One wrong call in place of one expected call reads best as just that.
+  if (missing.length === 1 && unused.length === 1) {
+    parts.push(wrongCall(made[unused[0]!]!, missing[0]!));
+    return parts.join('; ');
+  }
+  if (missing.length > 0)
+    parts.push(`missing: ${listText(missing.map((e) => matcher.expectedText(e)))}`);
   const extra = extraNote();
   if (extra && (opts.extras || missing.length > 0)) parts.push(extra);
   return parts.join('; ');

@@ -39,6 +39,13 @@ describe('tool_call', () => {
     expect(ok.reason).toBe('made the expected call refund(order_id="A17", amount=25)');
   });
 
+  it('names the wrong tool called in place of the expected one', async () => {
+    const r = await run({ type: 'tool_call' }, [cancel], [refund(25)]);
+    expect(r.reason).toBe(
+      'called cancel_order(id="A17"), expected refund(order_id="A17", amount=25)',
+    );
+  });
+
   it('says so when no tool was called', async () => {
     const r = await run({ type: 'tool_call' }, [], [lookup]);
     expect(r).toMatchObject({ score: 0, pass: false });
@@ -189,7 +196,7 @@ describe('tool_call_f1', () => {
     const r = await run({ type: 'tool_call_f1' }, [lookup, cancel], [lookup, refund(25)]);
     expect(r.score).toBeCloseTo(0.5, 12);
     expect(r.reason).toBe(
-      'precision 0.50, recall 0.50; 1 of 2 expected calls made; missing: refund(order_id="A17", amount=25); extra call: cancel_order(id="A17")',
+      'precision 0.50, recall 0.50; 1 of 2 expected calls made; called cancel_order(id="A17"), expected refund(order_id="A17", amount=25)',
     );
     const extra = await run({ type: 'tool_call_f1' }, [lookup, cancel], [lookup]);
     expect(extra.score).toBeCloseTo(2 / 3, 12);
@@ -245,7 +252,11 @@ describe('trajectory', () => {
     const partial = await run(loose, [cancel, lookup], expected);
     expect(partial.score).toBe(0.5);
     expect(partial.reason).toBe(
-      '1 of 2 expected calls made; missing: refund(order_id="A17", amount=25); extra call: cancel_order(id="A17")',
+      '1 of 2 expected calls made; called cancel_order(id="A17"), expected refund(order_id="A17", amount=25)',
+    );
+    const two = await run(loose, [cancel, cancel], expected);
+    expect(two.reason).toBe(
+      '0 of 2 expected calls made; missing: lookup_order(id="A17"), refund(order_id="A17", amount=25); extra calls: cancel_order(id="A17"), cancel_order(id="A17")',
     );
   });
 
