@@ -3,6 +3,15 @@ import type http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
+import {
+  CONFIG,
+  cfg,
+  GOLDEN,
+  itRejectsEach,
+  type Kind,
+  lineOf,
+  useBadInputServer,
+} from '../helpers/bad-input.js';
 import { type Loopback, type Received, sendJson, startLoopback } from '../helpers/loopback.js';
 import { CLI, runNode, workspace } from '../helpers/workspace.js';
 
@@ -169,4 +178,49 @@ describe.skip('a tool-calling golden set through the CLI bundle (needs `wire` an
     // The key went to the endpoint and nowhere else.
     expect(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8')).not.toContain(KEY);
   });
+});
+
+// These need nothing from the other branches: the checks run on what the case and config hold.
+const JUDGE = `judge:
+  type: openai
+  base_url: http://127.0.0.1:9/v1
+  model: judge-model
+  api_key_env: TEST_KEY
+scorers:`;
+
+const BAD_INPUT: Kind[] = [
+  {
+    name: 'tool_call on cases without expected tool calls',
+    files: (url) => ({ [CONFIG]: cfg(url, ['  - type: exact', '  - type: tool_call']) }),
+    where: ['golden.jsonl:1'],
+    says: [/case "c1": scorer "tool_call" needs a `value` or the case's `expected_tool_calls`/],
+  },
+  {
+    name: 'tool_call with match: schema and an invalid schema in a case',
+    files: () => ({
+      'golden.jsonl': `${GOLDEN}\n{"id": "c4", "input": "q4", "expected": "a4", "assert": [{"type": "tool_call", "match": "schema", "value": [{"name": "refund", "arguments": {"type": "nope"}}]}]}`,
+    }),
+    where: ['golden.jsonl:4'],
+    says: [/case "c4": scorer "tool_call": is not a valid JSON Schema/],
+  },
+  {
+    name: 'faithfulness on cases without context',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['scorers:\n  - type: exact', `${JUDGE}\n  - type: faithfulness`]),
+    }),
+    where: ['golden.jsonl:1'],
+    says: [/case "c1": scorer "faithfulness": needs the case's `context`/],
+  },
+  {
+    name: 'trajectory with an unknown order',
+    files: (url) => ({
+      [CONFIG]: cfg(url, ['  - type: exact', '  - {type: trajectory, order: sideways}']),
+    }),
+    where: (f) => [`${CONFIG}:${lineOf(f[CONFIG]!, 'sideways')} (scorers.0.order)`],
+    says: [/expected one of "strict"\|"any"/],
+  },
+];
+
+describe('tool and RAG scorers that cannot score a case are bad input (exit 2, nothing sent)', () => {
+  itRejectsEach(BAD_INPUT, useBadInputServer());
 });
