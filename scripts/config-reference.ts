@@ -249,7 +249,11 @@ export function renderConfigReference(): string {
   }
   const judge = props.judge!;
   out.push('## Judge and embeddings', '');
-  for (const s of unionSections('`judge`', judge, 'The endpoint `llm_judge` scorers call.')) {
+  for (const s of unionSections(
+    '`judge`',
+    judge,
+    'The endpoint `llm_judge`, `faithfulness` and `answer_relevance` scorers call.',
+  )) {
     out.push(table(s, '###'));
   }
   out.push(

@@ -260,6 +260,24 @@ const jsonSchemaSource = z.union(
 const simpleScorer = <T extends string>(type: T) =>
   z.strictObject({ type: z.literal(type), ...scorerCommon });
 
+/** How a made call's arguments must agree with an expected call's (tool_call, trajectory). */
+const toolMatch = z
+  .enum(['exact', 'subset', 'schema'])
+  .optional()
+  .describe(
+    "how arguments are compared: subset (default: the expected keys with equal values), exact, or schema (the expected call's arguments are a JSON Schema)",
+  );
+
+/** The judge-graded RAG scorers: a built-in rubric, which `rubric:` replaces. */
+const ragJudge = <T extends string>(type: T) =>
+  z.strictObject({
+    type: z.literal(type),
+    ...scorerCommon,
+    rubric: templateSource
+      .optional()
+      .describe('replaces the built-in rubric; inline text or {file: path}'),
+  });
+
 export const scorerSchema = z.discriminatedUnion('type', [
   simpleScorer('exact'),
   simpleScorer('contains'),
@@ -335,6 +353,24 @@ export const scorerSchema = z.discriminatedUnion('type', [
         'the allowed labels: an expected label outside them is bad input, a predicted one counts as other (default: any)',
       ),
   }),
+  z.strictObject({ type: z.literal('tool_call'), ...scorerCommon, match: toolMatch }),
+  simpleScorer('tool_call_f1'),
+  z.strictObject({
+    type: z.literal('trajectory'),
+    ...scorerCommon,
+    order: z
+      .enum(['strict', 'any'])
+      .optional()
+      .describe('strict (default): the expected calls in that order; any: in any order'),
+    allow_extra: z
+      .boolean()
+      .optional()
+      .describe('whether calls beyond the expected ones are allowed (default false)'),
+    match: toolMatch,
+  }),
+  simpleScorer('context_recall'),
+  ragJudge('faithfulness'),
+  ragJudge('answer_relevance'),
   z.strictObject({
     type: z.literal('custom'),
     ...scorerCommon,
@@ -413,7 +449,7 @@ export const configSchema = z.strictObject({
   judge: z
     .discriminatedUnion('type', [openaiTarget, anthropicTarget])
     .optional()
-    .describe('the endpoint llm_judge scorers call'),
+    .describe('the endpoint llm_judge, faithfulness and answer_relevance scorers call'),
   embeddings: openaiTarget
     .extend({
       batch_size: z

@@ -3,6 +3,7 @@ import type { Report } from '../types.js';
 import { escapeTerminal } from './escape.js';
 import { topRegressions } from './regressions.js';
 import { regressionChange } from './table.js';
+import { toolCallContrast } from './tool-calls.js';
 
 // Annotations put the worst regressed cases next to their line in the golden set, in the run's
 // summary and, when the golden file is part of the pull request, in its diff. They are plain
@@ -29,6 +30,8 @@ export interface AnnotationOptions {
 const ID_CHARS = 120;
 const OUTPUT_CHARS = 200;
 const MESSAGE_CHARS = 200;
+const CALL_CHARS = 60;
+const CALLS_CHARS = 300;
 
 /** One line of untrusted text for an annotation: no controls, no whole `@name`. */
 function plain(text: string, max: number): string {
@@ -56,9 +59,11 @@ export function regressionAnnotations(report: Report, options: AnnotationOptions
     const c = r.case;
     const cand = c.candidate;
     const parts = [`case ${plain(c.id, ID_CHARS)}: ${regressionChange(r)}.`];
+    const calls = toolCallContrast(c, CALL_CHARS);
     if (cand?.error) parts.push(`Candidate error: ${plain(cand.error.message, MESSAGE_CHARS)}`);
-    else if (cand?.output != null)
+    else if (cand?.output != null && !(calls && cand.output.trim() === ''))
       parts.push(`Candidate answered: ${plain(cand.output, OUTPUT_CHARS)}`);
+    if (calls) parts.push(`Tool calls: ${plain(calls, CALLS_CHARS)}.`);
     const annotation: Annotation = {
       title: r.candidateError
         ? `evalgate: candidate error (${r.candidateError.kind})`

@@ -14,6 +14,7 @@ import {
   targetNotes,
   targetRows,
 } from './table.js';
+import { toolCallContrast } from './tool-calls.js';
 
 // A plain-text report for terminals and CI logs: aligned columns, colour only when asked for,
 // and no byte from a dataset or an endpoint that could move the cursor or recolour the screen.
@@ -38,6 +39,9 @@ const ID_CHARS = 60;
 const MAX_REASONS = 10;
 const REASON_CHARS = 400;
 const METRIC_CHARS = 60;
+/** A regressed case's tool calls on its line: each call shortened, both sides together. */
+const CALL_CHARS = 60;
+const CALLS_CHARS = 300;
 
 /** Terminal columns a string takes: combining marks and zero-width characters 0, wide ones 2. */
 export function displayWidth(text: string): number {
@@ -186,9 +190,15 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     ...caseList(
       'regressed',
       regressions.slice(0, limit).map((r) => {
+        const calls = toolCallContrast(r.case, CALL_CHARS);
         const note = r.candidateError
           ? `${escapeTerminal(r.candidateError.kind, 20)}: ${escapeTerminal(r.candidateError.message, 80)}`
-          : escapeTerminal(r.case.source ?? '', 80);
+          : [
+              escapeTerminal(r.case.source ?? '', 80),
+              calls ? escapeTerminal(calls, CALLS_CHARS) : '',
+            ]
+              .filter(Boolean)
+              .join(' · ');
         return [escapeTerminal(r.case.id, ID_CHARS), escapeTerminal(regressionChange(r)), note];
       }),
       regressions.length,

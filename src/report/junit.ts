@@ -3,6 +3,7 @@ import { escapeXml, escapeXmlAttr, truncate } from './escape.js';
 import { BLOCKED_INCONCLUSIVE, checkName } from './format.js';
 import { improvementOf, regressionOf } from './regressions.js';
 import { formatChange, formatScore, improvementChange, regressionChange } from './table.js';
+import { expectedCallsText, hasToolCalls, sideCallsText } from './tool-calls.js';
 
 // JUnit XML for CI test viewers: one testcase per golden case (failed where the candidate
 // regressed or fails; an improved one carries an `evalgate.improved` property and says so in its
@@ -48,6 +49,10 @@ function caseBody(c: CaseReport): string {
       `  ${name}: baseline ${formatScore(c.baseline?.scores[name])}, candidate ${formatScore(c.candidate?.scores[name])}`,
     );
   }
+  const calls = hasToolCalls(c);
+  const expected = expectedCallsText(c);
+  if (calls && expected !== undefined)
+    lines.push(`expected tool calls: ${truncate(expected, OUTPUT_CHARS)}`);
   for (const [label, side] of [
     ['baseline', c.baseline],
     ['candidate', c.candidate],
@@ -55,6 +60,7 @@ function caseBody(c: CaseReport): string {
     if (!side) continue;
     if (side.error) lines.push(`${label} error (${side.error.kind}): ${side.error.message}`);
     lines.push(`${label} output:`, truncate(side.output ?? '(none)', OUTPUT_CHARS));
+    if (calls) lines.push(`${label} ${truncate(sideCallsText(side), OUTPUT_CHARS)}`);
   }
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ import {
   targetNotes,
   targetRows,
 } from './table.js';
+import { expectedCallsText, hasToolCalls, sideCallsText } from './tool-calls.js';
 
 export interface MarkdownOptions {
   /** Link to the workflow run, shown in the footer (http/https only). */
@@ -61,6 +62,8 @@ const METRIC_CHARS = 200;
 const INPUT_CHARS = 600;
 const OUTPUT_CHARS = 1200;
 const MESSAGE_CHARS = 300;
+/** One side's tool calls (five at most, each shortened) in a case's section. */
+const CALLS_CHARS = 800;
 const ID_CHARS = 120;
 
 /** Extra fields a case may carry (not in the contract's case shape, shown when present). */
@@ -255,8 +258,19 @@ function caseBlock(r: { case: CaseReport }, change: string): string {
       );
     }
   }
+  if (hasToolCalls(c)) lines.push(toolCallsList(c), '');
   lines.push('</details>');
   return lines.join('\n');
+}
+
+/** What the case expected and what each side called, one escaped line each. */
+function toolCallsList(c: CaseReport): string {
+  const items: string[] = [];
+  const expected = expectedCallsText(c);
+  if (expected !== undefined) items.push(`- expected ${md(expected, CALLS_CHARS)}`);
+  if (c.baseline) items.push(`- baseline ${md(sideCallsText(c.baseline), CALLS_CHARS)}`);
+  if (c.candidate) items.push(`- candidate ${md(sideCallsText(c.candidate), CALLS_CHARS)}`);
+  return ['**Tool calls**', '', ...items].join('\n');
 }
 
 function casesSection(

@@ -11,12 +11,13 @@ import type { ScoringUsage, SideResult } from '../types.js';
  *   are means over answered calls, and `repeat_latency_ms` keeps each answered call's latency
  *   so the target's percentiles are per call;
  * - `error` is the first failed repeat's error, so the case counts in the error rate;
- * - `output` is the first answer; `distinct_outputs` counts different answers after trimming.
+ * - `output` is the first answer, with its tool calls and steps; `distinct_outputs` counts
+ *   different answers after trimming (an answer's text and its tool calls).
  */
 export function combineRepeats(repeats: readonly SideResult[]): SideResult {
   const k = repeats.length;
-  // A call that came back with text was answered, even if a scorer then failed on it.
-  const answered = repeats.filter((r) => r.output !== null);
+  // A call that came back with text or tool calls was answered, even if a scorer then failed on it.
+  const answered = repeats.filter((r) => r.output !== null || (r.tool_calls?.length ?? 0) > 0);
   const first = answered[0] ?? repeats[0]!;
   let score = 0;
   let passes = 0;
@@ -54,7 +55,7 @@ export function combineRepeats(repeats: readonly SideResult[]): SideResult {
     repeat_scores: repeats.map((r) => r.score),
     repeat_pass: repeats.map((r) => r.pass),
     repeat_latency_ms: answered.map((r) => r.latency_ms),
-    distinct_outputs: new Set(answered.map((r) => (r.output ?? '').trim())).size,
+    distinct_outputs: new Set(answered.map(answerKey)).size,
   };
   const ttft = mean(answered.flatMap((r) => (r.ttft_ms === undefined ? [] : [r.ttft_ms])));
   const tpot = mean(answered.flatMap((r) => (r.tpot_ms === undefined ? [] : [r.tpot_ms])));
@@ -67,6 +68,12 @@ export function combineRepeats(repeats: readonly SideResult[]): SideResult {
   if (repeats.every((r) => r.cached)) out.cached = true;
   else delete out.cached;
   return out;
+}
+
+/** Two answers are the same when their text (trimmed) and their tool calls are. */
+function answerKey(r: SideResult): string {
+  const text = (r.output ?? '').trim();
+  return r.tool_calls?.length ? `${text}\n${JSON.stringify(r.tool_calls)}` : text;
 }
 
 function mean(values: number[]): number | undefined {

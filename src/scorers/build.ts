@@ -12,6 +12,7 @@ import { type JudgeClient, judgeScorer } from './judge.js';
 import { contains, exact, icontains, startsWith } from './match.js';
 import { normalizeExpected, normalizeText } from './normalize.js';
 import { numericMatch } from './numeric.js';
+import { answerRelevanceScorer, contextRecallScorer, faithfulnessScorer } from './rag.js';
 import { compiledRegex, matchRegex } from './regex.js';
 import { rougeL } from './rouge.js';
 import {
@@ -22,6 +23,7 @@ import {
   type Scorer,
 } from './scorer.js';
 import { levenshteinSimilarity, tokenF1 } from './similarity.js';
+import { toolCallF1Scorer, toolCallScorer, trajectoryScorer } from './tool-call.js';
 import { ScoringWorkers } from './workers.js';
 
 /** What scorers may need beyond their own config, prepared once per run (see prepare.ts). */
@@ -37,6 +39,8 @@ export interface ScorerContext {
   workers: ScoringWorkers;
   judge?: JudgeClient;
   embeddings?: EmbeddingClient;
+  /** Every target returns its own passages (an http target's `context` output path). */
+  targetsReturnContext?: boolean;
 }
 
 export function scorerContext(partial: Partial<ScorerContext> = {}): ScorerContext {
@@ -61,6 +65,8 @@ interface Family<T extends Type> {
   needsValue: boolean;
   /** `normalize.trim`/`lowercase` also apply to the value (not to a pattern or a schema). */
   textValue: boolean;
+  /** Where the value comes from when the scorer has no `value` (default: the case's `expected`). */
+  caseValue?: { field: string; of(c: GoldenCase): unknown };
   bind(spec: SpecOf<T>, ctx: ScorerContext): BoundScorer;
 }
 
@@ -82,6 +88,12 @@ function parsesAsJson(output: string): number {
     return 0;
   }
 }
+
+const expectedCalls = {
+  field: 'expected_tool_calls',
+  of: (c: GoldenCase) => c.expected_tool_calls,
+};
+const toolFamily = { graded: false, needsValue: true, textValue: false, caseValue: expectedCalls };
 
 const FAMILIES: { [T in Type]: Family<T> } = {
   exact: { graded: false, needsValue: true, textValue: true, bind: () => text(exact) },
@@ -189,6 +201,47 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     textValue: false,
     bind: (spec) => classificationScorer(spec.labels),
   },
+  tool_call: {
+    ...toolFamily,
+    bind: (spec, ctx) => toolCallScorer(spec.match ?? 'subset', ctx.schemas),
+  },
+  tool_call_f1: {
+    ...toolFamily,
+    graded: true,
+    bind: (_spec, ctx) => toolCallF1Scorer(ctx.schemas),
+  },
+  trajectory: {
+    ...toolFamily,
+    bind: (spec, ctx) =>
+      trajectoryScorer(
+        {
+          order: spec.order ?? 'strict',
+          allowExtra: spec.allow_extra ?? false,
+          match: spec.match ?? 'subset',
+        },
+        ctx.schemas,
+      ),
+  },
+  context_recall: {
+    graded: true,
+    needsValue: true,
+    textValue: false,
+    caseValue: { field: 'expected_sources', of: (c) => c.expected_sources },
+    bind: () => contextRecallScorer(),
+  },
+  faithfulness: {
+    graded: true,
+    needsValue: false,
+    textValue: false,
+    bind: (spec, ctx) =>
+      faithfulnessScorer(spec.rubric, ctx.files, ctx.judge, ctx.targetsReturnContext ?? false),
+  },
+  answer_relevance: {
+    graded: true,
+    needsValue: false,
+    textValue: false,
+    bind: (spec, ctx) => answerRelevanceScorer(spec.rubric, ctx.files, ctx.judge),
+  },
   custom: {
     graded: true,
     needsValue: false,
@@ -219,7 +272,8 @@ export function buildScorer(
 ): Scorer {
   const family = FAMILIES[spec.type] as Family<Type>;
   const bound = family.bind(spec, ctx);
-  const rawValue = (c: GoldenCase) => (spec.value !== undefined ? spec.value : c.expected);
+  const fromCase = family.caseValue ?? { field: 'expected', of: (c: GoldenCase) => c.expected };
+  const rawValue = (c: GoldenCase) => (spec.value !== undefined ? spec.value : fromCase.of(c));
   const compareWith = (c: GoldenCase) =>
     family.textValue ? normalizeExpected(rawValue(c), spec.normalize) : rawValue(c);
   const finish = (r: number | ScoreResult): ScoreResult => {
@@ -234,13 +288,13 @@ export function buildScorer(
     check(c) {
       const value = compareWith(c);
       if (family.needsValue && (value === undefined || value === null)) {
-        return `scorer "${name}" needs a \`value\` or the case's \`expected\``;
+        return `scorer "${name}" needs a \`value\` or the case's \`${fromCase.field}\``;
       }
       const msg = bound.check?.(value, c);
       return msg ? `scorer "${name}": ${msg}` : undefined;
     },
-    score(output, c) {
-      const r = bound.score(normalizeText(output, spec.normalize), compareWith(c), c);
+    score(output, c, answer = {}) {
+      const r = bound.score(normalizeText(output, spec.normalize), compareWith(c), c, answer);
       return r instanceof Promise ? r.then(finish) : finish(r);
     },
   };

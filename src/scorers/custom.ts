@@ -142,14 +142,15 @@ function failureOf(f: WorkerFailure, shown: string, timeoutMs: number): Error {
 }
 
 /**
- * custom: runs the module's default export in a worker with the output and a copy of the case
- * (structured clone), within run.scorer_timeout_ms.
+ * custom: runs the module's default export in a worker with the output, a copy of the case
+ * (structured clone) and the rest of the answer (`{tool_calls, steps?, context?, sources?}`),
+ * within run.scorer_timeout_ms.
  */
 export function customScorer(mod: CustomModule | undefined, shown: string): BoundScorer {
   if (!mod) throw new ScorerSetupError('module', `custom scorer module ${shown} is not loaded`);
   const { file, workers } = mod;
   return {
-    async score(output, value, c: GoldenCase) {
+    async score(output, value, c: GoldenCase, answer) {
       const testCase: CustomCase = {
         id: c.id,
         input: c.input,
@@ -160,7 +161,9 @@ export function customScorer(mod: CustomModule | undefined, shown: string): Boun
       };
       let reply: WorkerReply;
       try {
-        reply = await workers.custom().run({ type: 'custom', file, output, testCase });
+        reply = await workers
+          .custom()
+          .run({ type: 'custom', file, output, testCase, answer: { tool_calls: [], ...answer } });
       } catch (err) {
         if (err instanceof WorkerFailure) throw failureOf(err, shown, workers.timeoutMs);
         // structured clone refused the case (a value only a YAML dataset could hold).

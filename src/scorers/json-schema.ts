@@ -104,6 +104,14 @@ export function resolveSchema(
   return parsed as Record<string, unknown>;
 }
 
+/** undefined when the schema accepts the data, else its first violation ("/amount must be >= 0"). */
+export function validateData(validate: ValidateFunction, data: unknown): string | undefined {
+  if (validate(data)) return undefined;
+  const e = validate.errors?.[0];
+  const where = e?.instancePath || '(root)';
+  return e ? `${where} ${e.message ?? 'is invalid'}` : 'schema violated';
+}
+
 /** 1 when the output is JSON that the schema accepts; the reason names the first violation. */
 export function validateJson(
   validate: ValidateFunction,
@@ -115,8 +123,6 @@ export function validateJson(
   } catch {
     return { score: 0, reason: 'the output is not JSON' };
   }
-  if (validate(data)) return { score: 1 };
-  const e = validate.errors?.[0];
-  const where = e?.instancePath || '(root)';
-  return { score: 0, reason: e ? `${where} ${e.message ?? 'is invalid'}` : 'schema violated' };
+  const why = validateData(validate, data);
+  return why === undefined ? { score: 1 } : { score: 0, reason: why };
 }

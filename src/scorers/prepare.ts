@@ -119,6 +119,7 @@ export async function prepareScorers(
     judge,
     embeddings,
     workers,
+    targetsReturnContext: returnsContext(config),
   });
   await loadModules(config, cases, setup, ctx, report);
 
@@ -196,6 +197,13 @@ export async function prepareScorers(
       },
     },
   };
+}
+
+/** Whether both targets return their own passages (an http target's `context` output path). */
+function returnsContext(config: Config): boolean {
+  return Object.values(config.targets).every(
+    (t) => t.type === 'http' && (t as Record<string, unknown>).context !== undefined,
+  );
 }
 
 /** Loads each custom module once in a worker, so a module that cannot work is found now. */

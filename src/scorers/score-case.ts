@@ -1,5 +1,12 @@
 import type { CallError, CallResult, GoldenCase, ScoringUsage, SideResult } from '../types.js';
-import { type ScoreResult, type Scorer, ScorerError, ScoringCancelledError } from './scorer.js';
+import { recordAnswerParts } from './answer-record.js';
+import {
+  type AnswerParts,
+  type ScoreResult,
+  type Scorer,
+  ScorerError,
+  ScoringCancelledError,
+} from './scorer.js';
 
 type Outcome = { scorer: Scorer; result: ScoreResult } | { scorer: Scorer; error: unknown };
 
@@ -45,14 +52,23 @@ export async function scoreCall(
   };
   if (call.ttft_ms !== undefined) base.ttft_ms = round(call.ttft_ms);
   if (call.tpot_ms !== undefined) base.tpot_ms = round(call.tpot_ms);
-  if (call.error || call.output === null) return base;
-  const output = call.output;
+  recordAnswerParts(call, base);
+  // An answer that only called tools is an answer: its text is empty, its calls are scored.
+  const calledTools = (call.tool_calls?.length ?? 0) > 0;
+  if (call.error || (call.output === null && !calledTools)) return base;
+  const output = call.output ?? '';
+  const answer: AnswerParts = {
+    ...(call.tool_calls ? { tool_calls: call.tool_calls } : {}),
+    ...(call.steps ? { steps: call.steps } : {}),
+    ...(call.context ? { context: call.context } : {}),
+    ...(call.sources ? { sources: call.sources } : {}),
+  };
 
   // Every scorer at once: a judge call and an embedding request need not wait for each other.
   const outcomes = await Promise.all(
     scorers.map(async (scorer): Promise<Outcome> => {
       try {
-        return { scorer, result: await scorer.score(output, c) };
+        return { scorer, result: await scorer.score(output, c, answer) };
       } catch (error) {
         return { scorer, error };
       }

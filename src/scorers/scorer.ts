@@ -1,4 +1,4 @@
-import type { GoldenCase, ScoringUsage } from '../types.js';
+import type { CallResult, GoldenCase, ScoringUsage } from '../types.js';
 
 export interface ScoreResult {
   /** 0..1 */
@@ -12,6 +12,13 @@ export interface ScoreResult {
   label?: { expected: string; predicted: string };
 }
 
+/**
+ * What a scorer may read of an answer besides its text: the tool calls it made (every step's, in
+ * order), an agent loop's steps, and the passages and source ids a RAG target returned. Text
+ * scorers ignore it; it is optional so a caller with only text can still score.
+ */
+export type AnswerParts = Pick<CallResult, 'tool_calls' | 'steps' | 'context' | 'sources'>;
+
 /** A scorer bound to its config: `(output, case) => score`, sync for the deterministic family. */
 export interface Scorer {
   name: string;
@@ -20,13 +27,18 @@ export interface Scorer {
   threshold: number;
   /** Checks, before anything is sent, that this scorer can score the case (e.g. has a value). */
   check(c: GoldenCase): string | undefined;
-  score(output: string, c: GoldenCase): ScoreResult | Promise<ScoreResult>;
+  score(output: string, c: GoldenCase, answer?: AnswerParts): ScoreResult | Promise<ScoreResult>;
 }
 
 /** What a scorer family provides once bound to one config entry (see build.ts). */
 export interface BoundScorer {
   /** Scores the normalised output against the normalised value (`value`, else `expected`). */
-  score(output: string, value: unknown, c: GoldenCase): number | ScoreResult | Promise<ScoreResult>;
+  score(
+    output: string,
+    value: unknown,
+    c: GoldenCase,
+    answer: AnswerParts,
+  ): number | ScoreResult | Promise<ScoreResult>;
   /** A further pre-send check of one case (a value's shape, a rubric's placeholders). */
   check?(value: unknown, c: GoldenCase): string | undefined;
 }

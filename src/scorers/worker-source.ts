@@ -7,7 +7,7 @@
 // `fault` and the pool ends the worker: a module that threw once may have broken its own state.
 //
 // Messages in: {id, type: 'regex', pattern, flags, text} | {id, type: 'load', file}
-//            | {id, type: 'custom', file, output, testCase}
+//            | {id, type: 'custom', file, output, testCase, answer}
 // Messages out: {id, value} | {id, threw} | {id, loadError, code} | {type: 'fault', message}
 
 export const WORKER_SOURCE = String.raw`
@@ -97,7 +97,7 @@ parentPort.on('message', async (m) => {
   }
   let raw;
   try {
-    raw = await fn(m.output, m.testCase);
+    raw = await fn(m.output, m.testCase, m.answer);
   } catch (err) {
     post({ id, threw: messageOf(err) });
     return;

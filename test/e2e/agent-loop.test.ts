@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../src/dataset/load.js';
 import type { Report } from '../../src/types.js';
 import {
   type Loopback,
@@ -16,9 +15,6 @@ import { CLI, runNode, workspace } from '../helpers/workspace.js';
 // order-status agent: it calls `lookup_order`, and once the tool's result is in the history it
 // answers with the status. The candidate model never stops calling the tool: its loop ends at
 // max_steps, is scored (wrong), and blocks the gate; nothing hangs.
-//
-// The case fields (`tool_results`) are read by the dataset loader; the test runs once the loader
-// keeps them (until then the cases carry them in metadata, and there is no loop to test).
 
 const N = 32;
 const golden = Array.from({ length: N }, (_, i) =>
@@ -36,10 +32,6 @@ const golden = Array.from({ length: N }, (_, i) =>
   }),
 ).join('\n');
 
-const parsesAgentCases = await loadDataset(
-  'golden.jsonl',
-  workspace({ 'golden.jsonl': golden.split('\n')[0]! }),
-).then(({ cases }) => cases[0]?.tool_results !== undefined);
 let server: Loopback;
 
 beforeAll(async () => {
@@ -95,27 +87,23 @@ run: {concurrency: 4, retries: 0, timeout_ms: 5000}
 `;
 
 describe('an agent golden set (CLI bundle)', () => {
-  it.runIf(parsesAgentCases)(
-    'runs the loop, scores the final answer, and a looping candidate ends at max_steps and is blocked',
-    async () => {
-      const dir = workspace({ 'evalgate.yaml': config(server.url), 'golden.jsonl': golden });
-      const before = server.requests.length;
-      const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], { cwd: dir, env: {} });
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.code, r.stderr).toBe(1);
-      const sent = server.requests.slice(before).map((q) => JSON.parse(q.body).model as string);
-      // Two steps a case for the baseline, three (max_steps) for the candidate: bounded.
-      expect(sent.filter((m) => m === 'good-agent')).toHaveLength(2 * N);
-      expect(sent.filter((m) => m === 'looping-agent')).toHaveLength(3 * N);
-      const report = JSON.parse(
-        readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'),
-      ) as Report;
-      expect(report.targets.baseline).toMatchObject({ quality: 1, error_rate: 0 });
-      expect(report.targets.candidate).toMatchObject({ quality: 0, error_rate: 0 });
-      const c0 = report.cases.find((c) => c.id === 'order-0')!;
-      expect(c0.baseline!.output).toBe('shipped-0');
-      expect(c0.candidate).toMatchObject({ output: '', error: null, pass: false });
-    },
-    30_000,
-  );
+  it('runs the loop, scores the final answer, and a looping candidate ends at max_steps and is blocked', async () => {
+    const dir = workspace({ 'evalgate.yaml': config(server.url), 'golden.jsonl': golden });
+    const before = server.requests.length;
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], { cwd: dir, env: {} });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code, r.stderr).toBe(1);
+    const sent = server.requests.slice(before).map((q) => JSON.parse(q.body).model as string);
+    // Two steps a case for the baseline, three (max_steps) for the candidate: bounded.
+    expect(sent.filter((m) => m === 'good-agent')).toHaveLength(2 * N);
+    expect(sent.filter((m) => m === 'looping-agent')).toHaveLength(3 * N);
+    const report = JSON.parse(
+      readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'),
+    ) as Report;
+    expect(report.targets.baseline).toMatchObject({ quality: 1, error_rate: 0 });
+    expect(report.targets.candidate).toMatchObject({ quality: 0, error_rate: 0 });
+    const c0 = report.cases.find((c) => c.id === 'order-0')!;
+    expect(c0.baseline!.output).toBe('shipped-0');
+    expect(c0.candidate).toMatchObject({ output: '', error: null, pass: false });
+  }, 30_000);
 });

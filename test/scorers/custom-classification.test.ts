@@ -43,6 +43,17 @@ describe('custom scorers', () => {
     expect(await (await customScorer(module)).score(output, goldenCase())).toEqual(want);
   });
 
+  it("hands the module the answer's tool calls as its third argument", async () => {
+    const s = await customScorer('called-refund.mjs');
+    const calls = [{ name: 'refund', arguments: { amount: 25 } }];
+    const r = await scoreCall({ ...call(''), tool_calls: calls }, goldenCase(), [s]);
+    expect(r).toMatchObject({ scores: { mine: 1 }, reasons: { mine: 'refund of 25' } });
+    expect(await s.score('text only', goldenCase())).toEqual({
+      score: 0,
+      reason: '0 calls, no refund',
+    });
+  });
+
   it('awaits an async module and keeps its reason in the report', async () => {
     const s = await customScorer('async-reason.mjs');
     const r = await scoreCall(
