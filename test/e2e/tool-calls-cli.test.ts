@@ -100,7 +100,7 @@ ${target('cand-model')}
 scorers:
   - {type: tool_call}
 budgets:
-  quality: {max_drop: 0.6}
+  quality: {max_drop: 0.9}
 slices:
   by: [tags]
   min_cases: 10
