@@ -35,6 +35,12 @@ const response = Buffer.concat([
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
+/** When the last reply went out (ms since the epoch): the bench asks for it on stdin. */
+let lastReplyAt = 0;
+process.stdin.on('data', () =>
+  process.stdout.write(`${JSON.stringify({ last_reply_ms: lastReplyAt })}\n`),
+);
+
 /** Replies waiting for their moment, in the order they fall due. */
 const due = [];
 let head = 0;
@@ -47,6 +53,7 @@ function release() {
     const { socket } = due[head];
     due[head++] = undefined;
     if (!socket.destroyed) socket.write(response);
+    lastReplyAt = performance.timeOrigin + now;
   }
   if (head === due.length) {
     due.length = 0;
