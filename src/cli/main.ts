@@ -11,12 +11,12 @@ import { runUrlFromEnv } from '../report/run-url.js';
 import { writeOutputs } from '../report/write.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
 import type { Report, Side } from '../types.js';
-import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
 import { DEFAULT_CONFIG, type FlagName } from './commands.js';
 import { runInit } from './init.js';
 import { progressReporter } from './progress.js';
+import { answerWithoutCommand } from './quick.js';
 import { renderCaseTable, SHOW_CHOICES, type ShowChoice } from './show.js';
 import { formatNotes, formatProblemsForTerminal, inertLines } from './stderr-text.js';
 
@@ -74,13 +74,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   try {
     const line = parseCommandLine(argv);
-    if (line.kind === 'version') {
-      io.stdout(`${VERSION}\n`);
-      return EXIT.pass;
-    }
-    if (line.kind === 'help') {
-      io.stdout(`${line.text}\n`);
-      return line.asked ? EXIT.pass : EXIT.badInput;
+    if (line.kind !== 'command') {
+      const { text, code } = answerWithoutCommand(line);
+      io.stdout(text);
+      return code;
     }
     const { command, values } = line;
     const str = (name: FlagName) => values[name] as string | undefined;
