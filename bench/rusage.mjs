@@ -8,6 +8,8 @@ process.on('exit', () => {
     JSON.stringify({
       cpu_ms: (u.userCPUTime + u.systemCPUTime) / 1000,
       max_rss_mb: u.maxRSS / 1024,
+      // Comparable across processes: the bench subtracts the endpoint's last reply from it.
+      exit_ms: performance.timeOrigin + performance.now(),
     }),
   );
 });

@@ -65,6 +65,12 @@ const callResponse = httpResponse(toolCall);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
+/** When the last reply went out (ms since the epoch): the bench asks for it on stdin. */
+let lastReplyAt = 0;
+process.stdin.on('data', () =>
+  process.stdout.write(`${JSON.stringify({ last_reply_ms: lastReplyAt })}\n`),
+);
+
 /** Replies waiting for their moment, in the order they fall due. */
 const due = [];
 let head = 0;
@@ -77,6 +83,7 @@ function release() {
     const { socket, reply } = due[head];
     due[head++] = undefined;
     if (!socket.destroyed) socket.write(reply);
+    lastReplyAt = performance.timeOrigin + now;
   }
   if (head === due.length) {
     due.length = 0;

@@ -8,6 +8,10 @@
 //   npm run bench                      both scenarios, 3 runs each, the median run reported
 //   npm run bench -- --runs 5          more runs
 //   npm run bench -- --only 2000       one scenario (by case count)
+//   npm run bench -- --only 100000     the large set, never run by default (minutes of CPU):
+//                                      peak memory and the decision, i.e. the time from the
+//                                      endpoint's last reply to the process's exit (scoring the
+//                                      last answers, statistics, report written, verdict printed)
 //   npm run bench -- --profile DIR     also write a CPU profile per run (node --cpu-prof)
 //   npm run bench -- --agent           agent cases instead: each case a two-step tool-calling
 //                                      loop (a tool call, its canned result, the answer), so
@@ -26,6 +30,12 @@ const LATENCY_MS = 50;
 const scenarios = [
   { cases: 2000, concurrency: 32, floor: true, target: { ratio: 1.15, cpuMs: 0.4 } },
   { cases: 10000, concurrency: 64, target: { cpuMs: 0.4, rssMb: 150 } },
+  {
+    cases: 100000,
+    concurrency: 256,
+    optIn: true,
+    target: { cpuMs: 0.4, rssMb: 400, decisionMs: 2000 },
+  },
 ];
 const { values: flags } = parseArgs({
   options: {
@@ -43,12 +53,20 @@ function startServer() {
     process.execPath,
     [path.join(root, 'bench/server.mjs'), String(LATENCY_MS), ...mode],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   return new Promise((resolve) =>
     child.stdout.once('data', (d) => resolve({ url: String(d).trim(), child })),
   );
+}
+
+/** When the endpoint sent its last reply (ms since the epoch): bench/server.mjs answers on stdin. */
+function lastReply(server) {
+  return new Promise((resolve) => {
+    server.child.stdout.once('data', (d) => resolve(JSON.parse(String(d)).last_reply_ms));
+    server.child.stdin.write('\n');
+  });
 }
 
 function run(dir, env) {
@@ -147,7 +165,7 @@ console.log(
 );
 let failed = false;
 for (const s of scenarios) {
-  if (flags.only && Number(flags.only) !== s.cases) continue;
+  if (flags.only ? Number(flags.only) !== s.cases : s.optIn) continue;
   const calls = s.cases * 2 * (flags.agent ? 2 : 1);
   // An agent case waits for its two steps one after the other.
   const ideal = (s.cases / s.concurrency) * LATENCY_MS * (flags.agent ? 2 : 1);
@@ -166,6 +184,7 @@ for (const s of scenarios) {
       continue;
     }
     const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+    const decision = usage.exit_ms - (await lastReply(server));
     const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
     const bare = s.floor && !flags.agent ? await floor(s, server.url) : undefined;
     results.push({
@@ -174,6 +193,8 @@ for (const s of scenarios) {
       run: report.meta.duration_ms,
       cpu: usage.cpu_ms / calls,
       rss: usage.max_rss_mb,
+      decision,
+      floorCpu: bare && bare.cpu_ms / calls,
       code: r.code,
     });
     rmSync(dir, { recursive: true, force: true });
@@ -183,7 +204,9 @@ for (const s of scenarios) {
   const runMs = median(results.map((r) => r.run));
   const cpu = median(results.map((r) => r.cpu));
   const rss = median(results.map((r) => r.rss));
+  const decision = median(results.map((r) => r.decision));
   const bare = s.floor && !flags.agent ? median(results.map((r) => r.floor)) : undefined;
+  const bareCpu = s.floor && !flags.agent ? median(results.map((r) => r.floorCpu)) : undefined;
   console.log(
     `${s.cases} paired ${flags.agent ? 'agent cases (2 steps each)' : 'cases'}, concurrency ${s.concurrency}/target (ideal ${(ideal / 1000).toFixed(3)} s):\n` +
       (bare
@@ -196,8 +219,13 @@ for (const s of scenarios) {
         : '') +
       `\n  CPU     ${cpu.toFixed(3)} ms/call, all of the process's work` +
       `  target ≤ ${s.target.cpuMs}: ${mark(cpu <= s.target.cpuMs)}` +
+      (bareCpu === undefined ? '' : ` (bare node:http, calls alone: ${bareCpu.toFixed(3)})`) +
       `\n  memory  ${rss.toFixed(0)} MB peak RSS` +
       (s.target.rssMb ? `  target ≤ ${s.target.rssMb}: ${mark(rss <= s.target.rssMb)}` : '') +
+      `\n  decision ${(decision / 1000).toFixed(2)} s from the last reply to exit` +
+      (s.target.decisionMs
+        ? `  target ≤ ${s.target.decisionMs / 1000}: ${mark(decision <= s.target.decisionMs)}`
+        : '') +
       `\n  runs    ${results.map((r) => `${(r.wall / 1000).toFixed(2)} s/${r.cpu.toFixed(3)} ms/${r.rss.toFixed(0)} MB`).join(', ')}\n`,
   );
 }

@@ -1,4 +1,4 @@
-import { runCli } from './cli/main.js';
+import { quickAnswer } from './cli/quick.js';
 import { installCrashGuard } from './crash-guard.js';
 import { boundHeapGrowth } from './runner/heap.js';
 
@@ -17,12 +17,23 @@ const controller = new AbortController();
 // second Ctrl-C kills the process the default way.
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort(sig));
 
-const code = await runCli(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  env: process.env,
-  isTty: Boolean(process.stderr.isTTY),
-  signal: controller.signal,
-  guard: guard.watch,
-});
+const argv = process.argv.slice(2);
+// `--version` and help are answered before the engine's code is even loaded (it is most of the
+// start-up); every command loads it.
+const quick = quickAnswer(argv);
+let code: number;
+if (quick) {
+  process.stdout.write(quick.text);
+  code = quick.code;
+} else {
+  const { runCli } = await import('./cli/main.js');
+  code = await runCli(argv, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    isTty: Boolean(process.stderr.isTTY),
+    signal: controller.signal,
+    guard: guard.watch,
+  });
+}
 guard.settle(code);

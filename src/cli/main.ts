@@ -12,7 +12,6 @@ import { writeOutputs } from '../report/write.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
 import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
-import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
 import { DEFAULT_CONFIG, type FlagName } from './commands.js';
@@ -20,6 +19,7 @@ import { runInit } from './init.js';
 import { runMerge } from './merge-command.js';
 import { runPlan } from './plan-command.js';
 import { progressReporter } from './progress.js';
+import { answerWithoutCommand } from './quick.js';
 import { renderCaseTable, SHOW_CHOICES, type ShowChoice } from './show.js';
 import { formatNotes, formatProblemsForTerminal, inertLines } from './stderr-text.js';
 
@@ -77,13 +77,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   try {
     const line = parseCommandLine(argv);
-    if (line.kind === 'version') {
-      io.stdout(`${VERSION}\n`);
-      return EXIT.pass;
-    }
-    if (line.kind === 'help') {
-      io.stdout(`${line.text}\n`);
-      return line.asked ? EXIT.pass : EXIT.badInput;
+    if (line.kind !== 'command') {
+      const { text, code } = answerWithoutCommand(line);
+      io.stdout(text);
+      return code;
     }
     const { command, values } = line;
     const str = (name: FlagName) => values[name] as string | undefined;
