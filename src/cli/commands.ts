@@ -18,6 +18,9 @@ export const FLAGS = {
   strict: { type: 'boolean' },
   show: { type: 'string' },
   csv: { type: 'string' },
+  window: { type: 'string' },
+  every: { type: 'string' },
+  for: { type: 'string' },
   provider: { type: 'string' },
   dir: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -115,6 +118,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'allow-outside-repo': outsideRepo,
     },
     exits: '0 done, 2 bad input (nothing sent), 3 could not judge',
+  },
+  canary: {
+    summary: 'judge a live canary against the baseline from Prometheus metrics: pass or block',
+    about: [
+      "Fetches each metric of the config's live: section for the baseline and the canary from",
+      'Prometheus (range queries over the window), compares the two series with intervals that',
+      'allow for autocorrelation, and writes the same report, summary and exit codes as run. With',
+      '--every and --for it looks again over a growing window and stops at the first settled',
+      'fail (or when every check passes), spending the false-block rate across the looks.',
+    ].join('\n'),
+    flags: {
+      config,
+      window: { value: 'DURATION', help: 'analyse the last DURATION, e.g. 30m (default 30m)' },
+      every: { value: 'DURATION', help: 'look again every DURATION (with --for), e.g. 5m' },
+      for: { value: 'DURATION', help: 'the last look is DURATION after the start, e.g. 1h' },
+      report: { value: 'PATH', help: 'the JSON report (default evalgate-report.json)' },
+      junit: { value: 'PATH', help: 'also write JUnit XML, one testcase per check' },
+      summary: { value: 'PATH', help: 'also write the Markdown summary (as in the job summary)' },
+    },
+    exits:
+      '0 pass (or inconclusive), 1 blocked (a critical check not shown within budget too), 2 bad input (nothing queried), 3 could not judge (no data where must_have_data, Prometheus unreachable, a query error, cancelled)',
   },
   init: {
     summary: 'write a starter config, a three-case golden set and a workflow; never overwrites',

@@ -3,6 +3,7 @@ import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
+import type { Clock } from '../live/looks.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
@@ -13,6 +14,7 @@ import type { Report, Side } from '../types.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
+import { runCanary } from './canary.js';
 import { DEFAULT_CONFIG, type FlagName } from './commands.js';
 import { runInit } from './init.js';
 import { progressReporter } from './progress.js';
@@ -27,6 +29,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** The process's crash guard (src/crash-guard.ts): absent when run in-process by tests. */
   guard?: CrashWatch;
+  /** `canary`'s clock between looks: tests pass one that does not really wait. */
+  clock?: Clock;
 }
 
 /** The config's own limits: `run.concurrency` ≤ 1024, `run.repeats` ≤ 100. */
@@ -158,6 +162,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
       }
+      case 'canary':
+        return await runCanary({
+          configPath: options.configPath,
+          window: str('window'),
+          every: str('every'),
+          for: str('for'),
+          paths: {
+            report: str('report') ?? DEFAULT_REPORT,
+            junit: str('junit'),
+            summary: str('summary'),
+          },
+          env: io.env,
+          signal: io.signal,
+          clock: io.clock,
+          secret: io.guard?.secret,
+          isTty: io.isTty,
+          stdout: io.stdout,
+          stderr: io.stderr,
+        });
       case 'calibrate': {
         const out = str('report') ?? CALIBRATION_FILE;
         const runs = intFlag('runs', str('runs'), 2, MAX_CALIBRATION_RUNS) ?? 2;
