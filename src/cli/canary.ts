@@ -170,6 +170,14 @@ export async function runCanary(o: CanaryOptions): Promise<number> {
       (w) => fetchAll(live.metrics, w, prometheus),
       clock,
       o.signal,
+      schedule.everyMs === undefined
+        ? undefined
+        : ({ looks, done, last }) =>
+            o.stderr(
+              last
+                ? `canary: look ${done} of ${looks} (${last.start}..${last.end}): ${last.decision}\n`
+                : `canary: ${looks} looks, every ${formatDuration(schedule.everyMs!)} for ${formatDuration(schedule.forMs!)}; waiting for the first\n`,
+            ),
     );
   } catch (err) {
     const why = o.signal?.aborted

@@ -66,6 +66,8 @@ export async function runLooks(
   fetch: (w: Window) => Promise<SeriesPair[]>,
   clock: Clock,
   signal?: AbortSignal,
+  /** Told before the first wait (how many looks) and after each look. */
+  progress?: (event: { looks: number; done: number; last?: LiveLook }) => void,
 ): Promise<LoopResult> {
   const startMs = clock.now();
   const times = lookTimes(schedule);
@@ -75,6 +77,7 @@ export async function runLooks(
   );
   const looks: LiveLook[] = [];
   let checks: Check[] = [];
+  progress?.({ looks: times.length, done: 0 });
   for (let k = 0; k < times.length; k++) {
     const due = startMs + times[k]!.atMs;
     const wait = due - clock.now();
@@ -90,6 +93,7 @@ export async function runLooks(
       alpha: alphas[k]!,
       decision,
     });
+    progress?.({ looks: times.length, done: looks.length, last: looks.at(-1)! });
     if (decision === 'fail') return { checks, looks, stopped: 'fail' };
     if (decision === 'pass' && times.length > 1) return { checks, looks, stopped: 'pass' };
   }

@@ -149,9 +149,10 @@ export async function queryRange(
     reply = await get(url, options);
   } catch (err) {
     if (options.signal?.aborted) throw err;
+    // Our own refusals (timeout, size) say what happened; a socket error means unreachable.
+    if (err instanceof PrometheusError) throw new PrometheusError(`${where}: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
-    const why = e instanceof PrometheusError ? e.message : (e.code ?? e.message);
-    throw new PrometheusError(`${where} is unreachable: ${quote(why, redact)}`);
+    throw new PrometheusError(`${where} is unreachable: ${quote(e.code ?? e.message, redact)}`);
   }
   let json: ApiReply | undefined;
   try {
