@@ -8,21 +8,21 @@ import { readReport } from '../helpers/report-schema.js';
 import { needTools } from '../helpers/system-tools.js';
 import { workspace } from '../helpers/workspace.js';
 
-// A real Prometheus scrapes three loopback app tracks every 500 ms: stable, an identical canary
+// A real Prometheus scrapes three loopback app tracks every 250 ms: stable, an identical canary
 // and a regressed one (errors and latency up). `evalgate canary` judges them from range queries.
 
 const tools = needTools('prometheus');
 
 const ERROR_RATIO =
-  'sum(rate(app_errors_total{track="{{target}}"}[1s])) / sum(rate(app_requests_total{track="{{target}}"}[1s]))';
+  'sum(rate(app_errors_total{track="{{target}}"}[750ms])) / sum(rate(app_requests_total{track="{{target}}"}[750ms]))';
 const P95 =
-  'histogram_quantile(0.95, sum by (le) (rate(app_request_duration_seconds_bucket{track="{{target}}"}[1s])))';
+  'histogram_quantile(0.95, sum by (le) (rate(app_request_duration_seconds_bucket{track="{{target}}"}[750ms])))';
 
 function config(url: string, canary: string, extra = ''): string {
   return `version: 1
 live:
   prometheus: {url: ${url}}
-  step: 1s
+  step: 500ms
   min_samples: 8
   metrics:
     - name: error_ratio
@@ -52,12 +52,13 @@ describe.skipIf(tools.skip)('evalgate canary against a real Prometheus', () => {
     prom = await startPrometheus(
       tools.path.prometheus,
       apps.map((a) => a.target),
+      '250ms',
     );
-    // Wait for data, not for a guessed time: 12 s of rate() samples on every track.
+    // Wait for data, not for a guessed time: 8 s of rate() samples on every track.
     const deadline = Date.now() + 25_000;
     for (;;) {
       const n = await prom.instant(
-        'min(count_over_time(sum by (track) (rate(app_requests_total[1s]))[16s:1s]))',
+        'min(count_over_time(sum by (track) (rate(app_requests_total[750ms]))[8s:500ms]))',
       );
       if (n !== undefined && n >= 16) break;
       if (Date.now() > deadline) throw new Error('Prometheus gathered no data within 25 s');
@@ -145,11 +146,11 @@ describe.skipIf(tools.skip)('evalgate canary against a real Prometheus', () => {
     const bad = `version: 1
 live:
   prometheus: {url: ${prom.url}}
-  step: 1s
+  step: 500ms
   metrics:
     - name: broken
-      baseline_query: 'sum(rate(app_requests_total[1s])'
-      candidate_query: 'sum(rate(app_requests_total[1s]))'
+      baseline_query: 'sum(rate(app_requests_total[750ms])'
+      candidate_query: 'sum(rate(app_requests_total[750ms]))'
       budget: {max_increase: 10%}
 `;
     const r1 = await run(bad);
@@ -158,7 +159,7 @@ live:
       /live metric broken \(baseline\): Prometheus at http:\/\/127\.0\.0\.1:\d+ rejected the query \(bad_data\)/,
     );
     const several = bad
-      .replace("'sum(rate(app_requests_total[1s])'", "'rate(app_requests_total[1s])'")
+      .replace("'sum(rate(app_requests_total[750ms])'", "'rate(app_requests_total[750ms])'")
       .replace('name: broken', 'name: per_track');
     const r2 = await run(several);
     expect(r2.code).toBe(3);
