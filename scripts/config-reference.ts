@@ -277,7 +277,7 @@ export function renderConfigReference(): string {
     out.push(table(s, '###'));
   }
 
-  for (const key of ['budgets', 'slices', 'gate', 'run'] as const) {
+  for (const key of ['budgets', 'slices', 'gate', 'run', 'live'] as const) {
     const n = objectBranch(props[key]!)!;
     out.push(
       table(

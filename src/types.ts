@@ -298,7 +298,14 @@ export type MetricName =
   /** Population stability index of the case-score distribution. */
   | 'drift'
   /** Population stability index of the predicted labels (classification). */
-  | 'label_drift';
+  | 'label_drift'
+  /**
+   * A live canary metric (`evalgate canary`), by its budget: the relative increase of its mean,
+   * the absolute drop of its mean, or the canary's mean against a ceiling. `Check.name` names it.
+   */
+  | 'live_max_increase'
+  | 'live_max_drop'
+  | 'live_max';
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type Decision = Verdict;
 
@@ -362,6 +369,10 @@ export interface Check {
   method?: string;
   /** Cluster-robust checks: the number of clusters behind the interval. */
   clusters?: number;
+  /** Live canary checks: the metric's name in `live.metrics`. */
+  name?: string;
+  /** Live canary checks marked `critical`: anything short of a pass blocks. */
+  critical?: boolean;
 }
 
 /** What the run could detect (80% power at the gate's confidence), per quality/pass-rate check. */
@@ -410,8 +421,11 @@ export interface Report {
    * incomplete run, which blocks nothing: it could not judge (exit 3).
    */
   blocked?: boolean;
-  /** Why it blocked: a check `fail`ed its budget, or the run was inconclusive and `on_inconclusive` is `fail`. */
-  blocked_by?: 'budget' | 'on_inconclusive';
+  /**
+   * Why it blocked: a check `fail`ed its budget, or the run was inconclusive and `on_inconclusive`
+   * is `fail`, or (`evalgate canary`) a `critical` check was inconclusive.
+   */
+  blocked_by?: 'budget' | 'on_inconclusive' | 'critical';
   /** Additive: what this run could detect, and whether the golden set is big enough. */
   power?: PowerReport;
   /** The run stopped early (cancelled, cost budget, endpoint down): nothing was judged. */
@@ -462,6 +476,8 @@ export interface ReportMeta {
   shard?: ShardMeta;
   /** A report merged from shard reports (`evalgate merge`). */
   merged?: { shards: number; reports: string[] };
+  /** `evalgate canary`: where the series came from and each analysis made. */
+  live?: LiveMeta;
 }
 
 /** One look of a sequential run, as it was evaluated. */
@@ -498,6 +514,29 @@ export interface ShardMeta {
   cases: number;
   /** `sha256:` of the config file as written: every shard must have run the same config. */
   config_file: string;
+}
+
+/** How a live canary was judged: the server, the resolution and each look at the data. */
+export interface LiveMeta {
+  /** The Prometheus URL, without any credentials. */
+  prometheus: string;
+  step_s: number;
+  /** Every analysis in order: one, or one per `--every` until it settled. */
+  looks: LiveLook[];
+  /**
+   * Why it stopped: `fail` (a check failed), `pass` (every check passed), `end` (the last look
+   * was made, or the only one), `signal` (cancelled before anything was settled).
+   */
+  stopped: 'fail' | 'pass' | 'end' | 'signal';
+}
+
+export interface LiveLook {
+  /** The window analysed (ISO timestamps). */
+  start: string;
+  end: string;
+  /** The false-block rate this look may spend (α itself without --every). */
+  alpha: number;
+  decision: Decision;
 }
 
 /** `sha256:<hex>` digests; never the content itself, never a secret. */

@@ -21,6 +21,9 @@ export const FLAGS = {
   metrics: { type: 'string' },
   pushgateway: { type: 'string' },
   'metrics-label': { type: 'string', multiple: true },
+  window: { type: 'string' },
+  every: { type: 'string' },
+  for: { type: 'string' },
   provider: { type: 'string' },
   dir: { type: 'string' },
   shard: { type: 'string' },
@@ -55,6 +58,19 @@ const config = {
 const baseRef = { value: 'REF', help: 'what `ref: base` in a prompt means (a sha or a branch)' };
 const outsideRepo = { help: 'let the config name files outside its git repository' };
 
+/** Where a run's (or a canary's) figures go besides the report (src/export/). */
+const exportFlags = {
+  metrics: { value: 'PATH', help: "also write the run's figures as OpenMetrics text" },
+  pushgateway: {
+    value: 'URL',
+    help: "push the run's figures to this Prometheus Pushgateway (a failed push warns)",
+  },
+  'metrics-label': {
+    value: 'KEY=VALUE',
+    help: 'a label on every exported sample and in the push group (repeatable; job=NAME names the job)',
+  },
+};
+
 export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: 'run the golden set against baseline and candidate and decide: pass or block',
@@ -81,15 +97,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         help: 'print a per-case results table in the terminal',
       },
       csv: { value: 'PATH', help: 'also write the per-case results as CSV' },
-      metrics: { value: 'PATH', help: "also write the run's figures as OpenMetrics text" },
-      pushgateway: {
-        value: 'URL',
-        help: "push the run's figures to this Prometheus Pushgateway (a failed push warns)",
-      },
-      'metrics-label': {
-        value: 'KEY=VALUE',
-        help: 'a label on every exported sample and in the push group (repeatable; job=NAME names the job)',
-      },
+      ...exportFlags,
       concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
       seed: { value: 'N', help: 'the seed for order and resampling (overrides run.seed)' },
       shard: {
@@ -142,6 +150,28 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'allow-outside-repo': outsideRepo,
     },
     exits: '0 done, 2 bad input (nothing sent), 3 could not judge',
+  },
+  canary: {
+    summary: 'judge a live canary against the baseline from Prometheus metrics: pass or block',
+    about: [
+      "Fetches each metric of the config's live: section for the baseline and the canary from",
+      'Prometheus (range queries over the window), compares the two series with intervals that',
+      'allow for autocorrelation, and writes the same report, summary and exit codes as run. With',
+      '--every and --for it looks again over a growing window and stops at the first settled',
+      'fail (or when every check passes), spending the false-block rate across the looks.',
+    ].join('\n'),
+    flags: {
+      config,
+      window: { value: 'DURATION', help: 'analyse the last DURATION, e.g. 30m (default 30m)' },
+      every: { value: 'DURATION', help: 'look again every DURATION (with --for), e.g. 5m' },
+      for: { value: 'DURATION', help: 'the last look is DURATION after the start, e.g. 1h' },
+      report: { value: 'PATH', help: 'the JSON report (default evalgate-report.json)' },
+      junit: { value: 'PATH', help: 'also write JUnit XML, one testcase per check' },
+      summary: { value: 'PATH', help: 'also write the Markdown summary (as in the job summary)' },
+      ...exportFlags,
+    },
+    exits:
+      '0 pass (or inconclusive), 1 blocked (a critical check not shown within budget too), 2 bad input (nothing queried), 3 could not judge (no data where must_have_data, Prometheus unreachable, a query error, cancelled)',
   },
   init: {
     summary: 'write a starter config, a three-case golden set and a workflow; never overwrites',

@@ -4,6 +4,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
 import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
+import type { Clock } from '../live/looks.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
@@ -14,6 +15,7 @@ import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import { parseCommandLine } from './args.js';
 import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
+import { runCanary } from './canary.js';
 import { DEFAULT_CONFIG, type FlagName } from './commands.js';
 import { runInit } from './init.js';
 import { runMerge } from './merge-command.js';
@@ -31,6 +33,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** The process's crash guard (src/crash-guard.ts): absent when run in-process by tests. */
   guard?: CrashWatch;
+  /** `canary`'s clock between looks: tests pass one that does not really wait. */
+  clock?: Clock;
 }
 
 /** The config's own limits: `run.concurrency` ≤ 1024, `run.repeats` ≤ 100. */
@@ -84,6 +88,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const { command, values } = line;
     const str = (name: FlagName) => values[name] as string | undefined;
+    // --metrics / --pushgateway / --metrics-label, checked before anything is sent; a Pushgateway's
+    // credentials are masked from here on.
+    const exportFlags = () => {
+      const given = (name: FlagName) => {
+        const value = str(name);
+        return value === undefined ? undefined : { value, field: `--${name}` };
+      };
+      const exported = readMetricsExport({
+        metrics: given('metrics'),
+        pushgateway: given('pushgateway'),
+        labels: { values: (values['metrics-label'] as string[]) ?? [], field: '--metrics-label' },
+      });
+      for (const s of exported?.push?.secrets ?? []) hooks.secret?.(s);
+      return exported;
+    };
     const only = str('only');
     if (only !== undefined && only !== 'candidate' && only !== 'baseline') {
       throw new InputError({
@@ -153,16 +172,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         const show = showFlag(str('show'));
         const report = str('report') ?? DEFAULT_REPORT;
-        const given = (name: FlagName) => {
-          const value = str(name);
-          return value === undefined ? undefined : { value, field: `--${name}` };
-        };
-        const exported = readMetricsExport({
-          metrics: given('metrics'),
-          pushgateway: given('pushgateway'),
-          labels: { values: (values['metrics-label'] as string[]) ?? [], field: '--metrics-label' },
-        });
-        for (const s of exported?.push?.secrets ?? []) hooks.secret?.(s);
+        const exported = exportFlags();
         const paths = {
           report,
           junit: str('junit'),
@@ -218,6 +228,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         // A shard decides nothing (the merge does): answered is all it can say.
         if (shard) return EXIT.pass;
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
+      }
+      case 'canary': {
+        const exported = exportFlags();
+        return await runCanary({
+          configPath: options.configPath,
+          window: str('window'),
+          every: str('every'),
+          for: str('for'),
+          paths: {
+            report: str('report') ?? DEFAULT_REPORT,
+            junit: str('junit'),
+            summary: str('summary'),
+            metrics: metricsOutput(exported),
+          },
+          push: (report) => pushReport(report, exported, hooks.warning, io.signal),
+          env: io.env,
+          signal: io.signal,
+          clock: io.clock,
+          secret: io.guard?.secret,
+          isTty: io.isTty,
+          stdout: io.stdout,
+          stderr: io.stderr,
+        });
       }
       case 'calibrate': {
         const out = str('report') ?? CALIBRATION_FILE;

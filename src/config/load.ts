@@ -10,16 +10,19 @@ import { baseUrlProblems } from './base-url.js';
 import { toolSchemaProblems } from './compile-tool-schemas.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { readErrorMessage } from './project-files.js';
-import { type Config, configSchema } from './schema.js';
+import { type CanaryConfig, type Config, type canaryConfigSchema, configSchema } from './schema.js';
 import { maskEnvValues } from './secret-values.js';
 
-export interface LoadedConfig {
+export interface LoadedConfig<C = Config> {
   /** The path as the user gave it, for messages. */
   file: string;
   /** Absolute folder of the config file: relative paths inside resolve against it. */
   dir: string;
-  config: Config;
+  config: C;
 }
+
+/** What the file is read for: `run` and `validate` (the default) or `canary` (needs `live:` only). */
+type ConfigSchema = typeof configSchema | typeof canaryConfigSchema;
 
 /**
  * Reads, interpolates and strictly validates a config file. Throws InputError listing every
@@ -28,10 +31,24 @@ export interface LoadedConfig {
  */
 export function loadConfig(
   file: string,
+  env?: NodeJS.ProcessEnv,
+  substituted?: Substitution[],
+  unsetEnv?: (note: InputProblem) => void,
+): LoadedConfig;
+export function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv | undefined,
+  substituted: Substitution[] | undefined,
+  unsetEnv: ((note: InputProblem) => void) | undefined,
+  schema: typeof canaryConfigSchema,
+): LoadedConfig<CanaryConfig>;
+export function loadConfig(
+  file: string,
   env: NodeJS.ProcessEnv = process.env,
   substituted?: Substitution[],
   unsetEnv?: (note: InputProblem) => void,
-): LoadedConfig {
+  schema: ConfigSchema = configSchema,
+): LoadedConfig<Config | CanaryConfig> {
   let text: string;
   try {
     text = readBoundedText(file, FILE_LIMITS.config);
@@ -45,9 +62,25 @@ export function loadConfig(
           : readErrorMessage('config file', file, err),
     });
   }
-  return parseConfig(text, file, env, substituted, unsetEnv);
+  // One implementation for both schemas; the overloads above give each caller its type.
+  return parseConfig(text, file, env, substituted, unsetEnv, schema as typeof canaryConfigSchema);
 }
 
+export function parseConfig(
+  text: string,
+  file: string,
+  env?: NodeJS.ProcessEnv,
+  substituted?: Substitution[],
+  unsetEnv?: (note: InputProblem) => void,
+): LoadedConfig;
+export function parseConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv | undefined,
+  substituted: Substitution[] | undefined,
+  unsetEnv: ((note: InputProblem) => void) | undefined,
+  schema: typeof canaryConfigSchema,
+): LoadedConfig<CanaryConfig>;
 export function parseConfig(
   text: string,
   file: string,
@@ -55,7 +88,8 @@ export function parseConfig(
   substituted: Substitution[] = [],
   /** Given: an unset `${VAR}` is a note (with its file and line) and a placeholder, not an error. */
   unsetEnv?: (note: InputProblem) => void,
-): LoadedConfig {
+  schema: ConfigSchema = configSchema,
+): LoadedConfig<Config | CanaryConfig> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -149,19 +183,20 @@ export function parseConfig(
   problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
   const fromEnv = substituted.slice(firstSubstituted);
 
-  const parsed = configSchema.safeParse(interpolated);
+  const parsed = (schema as typeof configSchema).safeParse(interpolated);
   if (!parsed.success) {
     // Report every problem at once; a field whose variable is unset is already reported as
     // such, not also as the empty string that stood in for it.
     const unset = envProblems.map((p) => p.at.join('.'));
     const envPaths = new Set(fromEnv.map((s) => s.at.join('.')));
     problems.push(
-      ...zodProblems(parsed.error.issues, file, lineOf, configSchema, interpolated, [], (p) =>
+      ...zodProblems(parsed.error.issues, file, lineOf, schema, interpolated, [], (p) =>
         envPaths.has(p),
       ).filter((p) => !unset.some((u) => p.path === u || p.path?.startsWith(`${u}.`))),
     );
   }
-  if (parsed.success) {
+  // `canary` reads configs without targets: there is no base_url or tool to check then.
+  if (parsed.success && parsed.data.targets) {
     for (const { at, message } of [
       ...baseUrlProblems(parsed.data),
       ...toolSchemaProblems(parsed.data),

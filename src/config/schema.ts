@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { liveSchema } from '../live/config-schema.js';
 import { checkToolKeys, toolKeys } from './tools-schema.js';
 
 // Every object is strict: a typo such as `qualty:` or `budget:` must be an error, never a budget
@@ -610,9 +611,21 @@ export const configSchema = z.strictObject({
       scorer_timeout_ms: DEFAULT_SCORER_TIMEOUT_MS,
     })
     .describe('how the calls are made: concurrency, timeouts, retries, repeats, limits'),
+  live: liveSchema.optional(),
+});
+
+/**
+ * `evalgate canary` reads the same file, but needs only `live:`: a deploy pipeline judging a
+ * canary from Prometheus has no golden set, and `run` keeps requiring one.
+ */
+export const canaryConfigSchema = configSchema.extend({
+  dataset: configSchema.shape.dataset.optional(),
+  targets: configSchema.shape.targets.optional(),
+  live: liveSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
+export type CanaryConfig = z.output<typeof canaryConfigSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type ScorerConfig = z.output<typeof scorerSchema>;
 export type Budgets = z.output<typeof budgets>;

@@ -210,8 +210,9 @@ function addTarget(fs: Families, side: Side, model: string, t: TargetMetrics): v
 }
 
 function addCheck(fs: Families, c: Check): void {
+  // A live canary check is named by its config (`live.metrics[].name`), not by its budget's form.
   const which: [string, string][] = [
-    ['metric', c.metric],
+    ['metric', c.name ?? c.metric],
     ['slice', c.slice ?? WHOLE_SET],
   ];
   const put = (name: string, value: number | null | undefined) => {
@@ -268,7 +269,7 @@ export function renderOpenMetrics(report: Report, labels: MetricLabels = {}): st
   // the text never holds a duplicate series (which Prometheus refuses whole).
   const seen = new Set<string>();
   for (const c of report.checks) {
-    const key = JSON.stringify([c.metric, c.slice]);
+    const key = JSON.stringify([c.name ?? c.metric, c.slice]);
     if (seen.has(key)) continue;
     seen.add(key);
     addCheck(fs, c);

@@ -69,6 +69,10 @@ const FIELD: Record<MetricName, string> = {
   error_rate: 'error_rate.max',
   drift: 'drift.max_psi',
   label_drift: 'drift.max_psi',
+  // Live canary checks are never planned (no golden set); their budgets live under live.metrics.
+  live_max_increase: 'live.metrics[].budget.max_increase',
+  live_max_drop: 'live.metrics[].budget.max_drop',
+  live_max: 'live.metrics[].budget.max',
 };
 
 /** Label drift needs labels, which only answers show: not planned. */

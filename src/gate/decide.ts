@@ -29,7 +29,7 @@ function short(c: Check, confidence: number): string {
   }
   const adjusted = c.adjustment ? ', adjusted' : ''; // for multiplicity: the reason says how
   const ci = `(${formatConfidence(confidence)} CI ${formatInterval(c.metric, c.ci)}${adjusted})`;
-  if (c.metric === 'error_rate') {
+  if (c.metric === 'error_rate' || c.metric === 'live_max') {
     return `${name} ${formatValue(c.metric, c.candidate)} ${ci} vs ceiling ${formatBudget(c.metric, c.budget).replace('≤ ', '')}`;
   }
   return `${name} ${formatDelta(c.metric, c.delta)} ${ci} vs the ${formatBudget(c.metric, c.budget)} budget`;

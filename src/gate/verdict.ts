@@ -35,7 +35,7 @@ export interface Tested {
 export const ADJUSTMENT_METHOD = 'weighted Holm';
 
 /** Metrics whose interval is shown as a change (candidate − baseline) while budgets bound a drop. */
-const DROP_METRICS: ReadonlySet<MetricName> = new Set(['quality', 'pass_rate']);
+const DROP_METRICS: ReadonlySet<MetricName> = new Set(['quality', 'pass_rate', 'live_max_drop']);
 
 /** The interval as the check shows it, from [optimistic, pessimistic] bounds on the regression. */
 function shown(metric: MetricName, [optimistic, pessimistic]: [number, number]): [number, number] {

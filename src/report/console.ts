@@ -183,6 +183,8 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     out.push(...whyNotPassing(checks, paint));
   }
 
+  // A live canary has no golden cases: nothing to list below the checks.
+  if (report.meta.live !== undefined && report.cases.length === 0) return `${out.join('\n')}\n`;
   const limit = Math.max(0, Math.floor(options.maxCases ?? 5));
   const regressions = allRegressions(report);
   out.push('');

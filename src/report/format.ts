@@ -12,6 +12,17 @@ export const RELATIVE_METRICS: ReadonlySet<MetricName> = new Set([
   'cost',
   'ttft_p95',
   'tpot_p95',
+  'live_max_increase',
+]);
+
+/**
+ * Live canary metrics (Check.name names each): their levels are in the metric's own units, which
+ * evalgate does not know, so they read as plain numbers.
+ */
+export const LIVE_METRICS: ReadonlySet<MetricName> = new Set([
+  'live_max_increase',
+  'live_max_drop',
+  'live_max',
 ]);
 
 /** Metrics measured as a population stability index (a unitless shift, budget `max_psi`). */
@@ -27,6 +38,9 @@ export const METRIC_LABELS: Record<MetricName, string> = {
   tpot_p95: 'TPOT p95',
   drift: 'score drift',
   label_drift: 'label drift',
+  live_max_increase: 'live metric',
+  live_max_drop: 'live metric',
+  live_max: 'live metric',
 };
 
 function trim(n: number, digits: number): string {
@@ -56,7 +70,19 @@ export function formatValue(metric: MetricName, value: number | null): string {
     case 'drift':
     case 'label_drift':
       return `PSI ${value.toFixed(3)}`;
+    case 'live_max_increase':
+    case 'live_max_drop':
+    case 'live_max':
+      return plain(value);
   }
+}
+
+/** A number in unknown units: four significant digits, no exponent for everyday magnitudes. */
+function plain(value: number): string {
+  if (value === 0) return '0';
+  const a = Math.abs(value);
+  if (a >= 1e-4 && a < 1e6) return String(Number(value.toPrecision(4)));
+  return value.toPrecision(3);
 }
 
 export function formatUsd(value: number): string {
@@ -72,6 +98,7 @@ export function formatDelta(metric: MetricName, delta: number | null): string {
   const digits = 1;
   if (DRIFT_METRICS.has(metric)) return `PSI ${delta.toFixed(3)}`;
   if (RELATIVE_METRICS.has(metric)) return signed(`${(delta * 100).toFixed(digits)}%`, delta);
+  if (LIVE_METRICS.has(metric)) return signed(plain(delta), delta);
   return signed(`${(delta * 100).toFixed(digits)} pts`, delta);
 }
 
@@ -79,6 +106,17 @@ export function formatDelta(metric: MetricName, delta: number | null): string {
 export function formatInterval(metric: MetricName, ci: [number, number] | null): string {
   if (!ci) return '–';
   if (DRIFT_METRICS.has(metric)) return `${ci[0].toFixed(3)}..${ci[1].toFixed(3)}`;
+  if (LIVE_METRICS.has(metric) && !RELATIVE_METRICS.has(metric)) {
+    const end = (v: number) =>
+      Number.isFinite(v)
+        ? metric === 'live_max'
+          ? plain(v)
+          : signed(plain(v), v)
+        : v > 0
+          ? '+∞'
+          : '-∞';
+    return `${end(ci[0])}..${end(ci[1])}`;
+  }
   // Changes carry their sign; the error rate's interval is a level (its budget is a ceiling).
   const level = metric === 'error_rate';
   const scale = (v: number) => {
@@ -93,6 +131,8 @@ export function formatInterval(metric: MetricName, ci: [number, number] | null):
 /** The budget as the user wrote it: `2 pts`, `+20%`, `≤ 1%`. */
 export function formatBudget(metric: MetricName, budget: number): string {
   if (metric === 'error_rate') return `≤ ${trim(budget * 100, 2)}%`;
+  if (metric === 'live_max') return `≤ ${plain(budget)}`;
+  if (metric === 'live_max_drop') return `-${plain(budget)}`;
   if (DRIFT_METRICS.has(metric)) return `PSI ≤ ${trim(budget, 3)}`;
   if (RELATIVE_METRICS.has(metric)) return `+${trim(budget * 100, 2)}%`;
   return `${trim(budget * 100, 2)} pts`;
@@ -102,8 +142,9 @@ export function formatConfidence(confidence: number): string {
   return `${trim(confidence * 100, 1)}%`;
 }
 
-/** `quality [tags=billing]` or `quality`. */
-export function checkName(check: Pick<Check, 'metric' | 'slice'>): string {
+/** `quality [tags=billing]` or `quality`; a live check by its own name. */
+export function checkName(check: Pick<Check, 'metric' | 'slice'> & { name?: string }): string {
+  if (check.name !== undefined) return check.name;
   return check.slice
     ? `${METRIC_LABELS[check.metric]} [${check.slice}]`
     : METRIC_LABELS[check.metric];

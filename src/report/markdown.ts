@@ -354,6 +354,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const blocks = regressions.slice(0, maxCases).map((r) => caseBlock(r, regressionChange(r)));
   const betterBlocks = improved.slice(0, maxCases).map((r) => caseBlock(r, improvementChange(r)));
 
+  const liveOnly = report.meta.live !== undefined && report.cases.length === 0;
   interface Layout {
     cases: number;
     improvedCases: number;
@@ -372,8 +373,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
           : null
         : warnings,
       drop.has('targets') ? null : targets ? `### Targets\n\n${targets}` : null,
-      casesSection('regressed', regressions.length, blocks, cases),
-      casesSection('improved', improved.length, betterBlocks, better),
+      // A live canary has no golden cases: no case sections to say so twice.
+      liveOnly ? null : casesSection('regressed', regressions.length, blocks, cases),
+      liveOnly ? null : casesSection('improved', improved.length, betterBlocks, better),
       drop.has('footer') ? null : foot,
     ]);
 

@@ -40,6 +40,14 @@ export function configJsonSchema(): JsonObject {
   // `input`: the file as written (percent strings, defaults optional), not the parsed result.
   const schema = z.toJSONSchema(configSchema, { io: 'input', target: TARGET }) as JsonObject;
   allowEnvInUrls(schema);
+  // `run` needs a golden set and targets; `evalgate canary` needs only `live:` (an editor must
+  // accept a canary's config as the loader does).
+  const required = (schema.required as string[]).filter((k) => k !== 'dataset' && k !== 'targets');
+  schema.required = required;
+  schema.anyOf = [
+    { properties: { dataset: {}, targets: {} }, required: ['dataset', 'targets'] },
+    { properties: { live: {} }, required: ['live'] },
+  ];
   return withHeader('evalgate config (evals/evalgate.yaml)', schema);
 }
 

@@ -25,6 +25,9 @@ const metric = z.enum([
   'tpot_p95',
   'drift',
   'label_drift',
+  'live_max_increase',
+  'live_max_drop',
+  'live_max',
 ]);
 const errorKind = z.enum([
   'timeout',
@@ -189,6 +192,8 @@ const check = z.strictObject({
       pass_level: z.number(),
     })
     .optional(),
+  name: z.string().optional(),
+  critical: z.boolean().optional(),
 });
 
 const powerEntry = z.strictObject({
@@ -270,6 +275,21 @@ const meta = z.strictObject({
     })
     .optional(),
   merged: z.strictObject({ shards: z.number(), reports: z.array(z.string()) }).optional(),
+  live: z
+    .strictObject({
+      prometheus: z.string(),
+      step_s: z.number(),
+      looks: z.array(
+        z.strictObject({
+          start: z.string(),
+          end: z.string(),
+          alpha: z.number(),
+          decision: verdict,
+        }),
+      ),
+      stopped: z.enum(['fail', 'pass', 'end', 'signal']),
+    })
+    .optional(),
 });
 
 export const reportSchema = z.strictObject({
@@ -280,7 +300,7 @@ export const reportSchema = z.strictObject({
   targets: perSide(targetMetrics),
   checks: z.array(check),
   blocked: z.boolean().optional(),
-  blocked_by: z.enum(['budget', 'on_inconclusive']).optional(),
+  blocked_by: z.enum(['budget', 'on_inconclusive', 'critical']).optional(),
   power: z
     .strictObject({ power: z.number(), confidence: z.number(), checks: z.array(powerEntry) })
     .optional(),

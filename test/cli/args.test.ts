@@ -41,7 +41,7 @@ describe('parseCommandLine', () => {
 
   it("refuses another command's flag, naming whose it is", () => {
     expect(problem(['validate', '--junit', 'j.xml'])).toMatch(
-      /^validate does not take --junit; it is an option of run, merge\n/,
+      /^validate does not take --junit; it is an option of run, canary, merge\n/,
     );
     expect(problem(['calibrate', '--junit', 'j.xml'])).toMatch(/calibrate does not take --junit/);
     expect(problem(['calibrate', '--only', 'candidate'])).toMatch(

@@ -289,7 +289,7 @@ describe('unknown keys: field path, line, did you mean, and what is allowed', ()
   it('a key far from every allowed one gets no hint but the list', () => {
     const p = problemOf(`${MINIMAL}zzzzzzzz: 1\n`);
     expect(p.message).toBe(
-      'unknown key "zzzzzzzz"; expected one of: version, dataset, targets, judge, embeddings, scorers, budgets, slices, gate, run',
+      'unknown key "zzzzzzzz"; expected one of: version, dataset, targets, judge, embeddings, scorers, budgets, slices, gate, run, live',
     );
   });
 

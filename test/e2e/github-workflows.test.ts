@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
+import { canaryConfigSchema } from '../../src/config/schema.js';
 import { ROOT } from '../helpers/workspace.js';
 
 // The copy-paste workflows in the README and docs/workflows/, and the dogfooding workflows,
@@ -80,6 +81,8 @@ function expectUsesTheActionCorrectly(wf: Workflow, where: string): void {
 describe('documented workflows', () => {
   it('are all in the documentation, verbatim, with their configs', () => {
     expect(docs).toEqual([
+      'canary-live.evalgate.yaml',
+      'canary-live.yml',
       'canary.evalgate.yaml',
       'canary.yml',
       'pr-gate.yml',
@@ -109,7 +112,21 @@ describe('documented workflows', () => {
       CANARY_URL: 'https://canary.example',
     };
     for (const f of docs.filter((d) => d.endsWith('.evalgate.yaml'))) {
-      expect(() => parseConfig(read(`${DOCS}/${f}`), f, env), f).not.toThrow();
+      const text = read(`${DOCS}/${f}`);
+      // A live-only config (no golden set) is read as `evalgate canary` reads it.
+      const live = /^live:/m.test(text) && !/^dataset:/m.test(text);
+      const load = () =>
+        live
+          ? parseConfig(
+              text,
+              f,
+              { ...env, PROMETHEUS_URL: 'http://prom.example:9090' },
+              [],
+              undefined,
+              canaryConfigSchema,
+            )
+          : parseConfig(text, f, env);
+      expect(load, f).not.toThrow();
     }
     const prompt = parseConfig(read(`${DOCS}/prompt-gate.evalgate.yaml`), 'x', {}).config;
     expect(prompt.targets.baseline).toMatchObject({ prompt: { ref: 'base' } });
@@ -137,6 +154,26 @@ describe('documented workflows', () => {
     expect(String(compare.find(isEvalgate)!.with!['baseline-report'])).toContain(
       String(recorded.report),
     );
+  });
+
+  it('run evalgate canary in a deploy pipeline and branch on its exit code', () => {
+    const wf = workflow(`${DOCS}/canary-live.yml`);
+    expect(Object.keys(wf.on as object)).toEqual(['deployment_status']);
+    const step = wf.jobs.gate!.steps!.find((s) => s.id === 'canary')!;
+    expect(step.run).toMatch(
+      /evalgate canary --config evals\/canary-live\.yaml\s*\\\n\s*--every 5m --for 30m/,
+    );
+    expect(step.run).toContain('set +e');
+    expect(step.run).toContain('echo "exit-code=$?" >> "$GITHUB_OUTPUT"');
+    expect(wf.jobs.gate!.outputs!['exit-code']).toBe('${{ steps.canary.outputs.exit-code }}');
+    expect(wf.jobs.promote).toMatchObject({
+      needs: 'gate',
+      if: "needs.gate.outputs.exit-code == '0'",
+    });
+    expect(wf.jobs['roll-back']).toMatchObject({
+      needs: 'gate',
+      if: "needs.gate.outputs.exit-code == '1'",
+    });
   });
 
   it('let a deploy job branch on the canary gate decision', () => {
