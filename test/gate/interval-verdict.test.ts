@@ -146,7 +146,10 @@ function printedIntervals(text: string): string[] {
 }
 
 describe('one interval, one verdict', () => {
-  it('fail ⇔ the interval is past the budget, pass ⇔ within, p_adjusted ≤ α ⇔ fail', () => {
+  // 1,500 generated runs: the limit only guards a hang on a loaded machine.
+  it('fail ⇔ the interval is past the budget, pass ⇔ within, p_adjusted ≤ α ⇔ fail', {
+    timeout: 180_000,
+  }, () => {
     let shown = 0;
     let adjusted = 0;
     let fails = 0;
@@ -167,7 +170,9 @@ describe('one interval, one verdict', () => {
     expect(fails).toBeGreaterThan(300);
   });
 
-  it('prints for each check its own interval and no other, on every surface', () => {
+  it('prints for each check its own interval and no other, on every surface', {
+    timeout: 180_000,
+  }, () => {
     fc.assert(
       fc.property(runs, (r) => {
         const { cases, settings } = generate(r);

@@ -83,7 +83,8 @@ describe('writeOutputs', () => {
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toMatch(/^## /);
   });
 
-  it('writes a report longer than the longest string V8 can make', () => {
+  // 600 MB of text: tens of seconds on a loaded 2-core machine; the limit only guards a hang.
+  it('writes a report longer than the longest string V8 can make', { timeout: 180_000 }, () => {
     // Three 200 MB answers: 600 MB of JSON, past V8's 2^29 − 24 characters, where
     // JSON.stringify(report) throws "Invalid string length". One string shared by the three
     // cases keeps this test's heap at 200 MB.
