@@ -10,12 +10,14 @@ export const Inputs = {
   only: 'only',
   baseRef: 'base-ref',
   allowOutsideRepo: 'allow-outside-repo',
+  html: 'html',
 } as const;
 
 export const Outputs = {
   decision: 'decision',
   report: 'report',
   summary: 'summary',
+  html: 'html',
 } as const;
 
 /** GitHub shows at most 10 annotations of each level per step. */

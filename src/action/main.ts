@@ -8,6 +8,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { blocks } from '../gate/exit-code.js';
 import { regressionAnnotations } from '../report/annotations.js';
 import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
+import type { HtmlLink } from '../report/markdown.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { renderSummary, writeOutputs } from '../report/write.js';
@@ -16,6 +17,7 @@ import { IncompleteRunError } from '../runner/incomplete.js';
 import type { Report, Side } from '../types.js';
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
+import { uploadHtmlArtifact } from './html-artifact.js';
 
 type ActionInputs = ReturnType<typeof readInputs>;
 
@@ -32,6 +34,7 @@ function readInputs() {
     report: core.getInput(Inputs.report) || 'evalgate-report.json',
     baselineReport: core.getInput(Inputs.baselineReport) || undefined,
     junit: core.getInput(Inputs.junit) || undefined,
+    html: core.getInput(Inputs.html).trim() || undefined,
     workingDirectory: core.getInput(Inputs.workingDirectory) || undefined,
     comment: booleanInput(Inputs.comment, true),
     token: core.getInput(Inputs.githubToken),
@@ -71,9 +74,10 @@ function hooks(guard: CrashWatch, onPartial: (report: Report) => void): EngineHo
   };
 }
 
-function setOutputs(report: Report, reportPath: string): void {
+function setOutputs(report: Report, reportPath: string, htmlPath: string | undefined): void {
   core.setOutput(Outputs.decision, report.decision);
   core.setOutput(Outputs.report, path.resolve(reportPath));
+  if (htmlPath) core.setOutput(Outputs.html, path.resolve(htmlPath));
   // One line, whatever the slice names in it: workflows paste it into shell commands.
   core.setOutput(Outputs.summary, escapeTerminal(report.summary));
 }
@@ -111,6 +115,8 @@ export async function run(): Promise<void> {
   let written = false;
   let summarized = false;
   let problem: { title: string; message: string } | undefined;
+  // The HTML report, once written: the comment and the job summary say where it is.
+  let html: HtmlLink | undefined;
   const runUrl = runUrlFromEnv(process.env);
   // Whatever escapes the catch below (a throw in a callback, a custom module's process.exit)
   // still writes the report so far and the job summary, fails the step and exits 3.
@@ -132,8 +138,8 @@ export async function run(): Promise<void> {
     report = partial;
     if (!inputs) return;
     written = true;
-    writeOutputs(partial, { report: inputs.report, junit: inputs.junit });
-    setOutputs(partial, inputs.report);
+    writeOutputs(partial, { report: inputs.report, junit: inputs.junit, html: inputs.html });
+    setOutputs(partial, inputs.report, inputs.html);
   };
   try {
     inputs = readInputs();
@@ -146,6 +152,8 @@ export async function run(): Promise<void> {
     const outputs: OutputPath[] = [{ file: inputs.report, field: `with.${Inputs.report}` }];
     if (inputs.junit !== undefined)
       outputs.push({ file: inputs.junit, field: `with.${Inputs.junit}` });
+    if (inputs.html !== undefined)
+      outputs.push({ file: inputs.html, field: `with.${Inputs.html}` });
     checkOutputPaths(outputs);
     const h = hooks(guard.watch, writePartial);
     const plan = await prepare(
@@ -163,9 +171,13 @@ export async function run(): Promise<void> {
       h,
     );
     report = await execute(plan, h);
-    writeOutputs(report, { report: inputs.report, junit: inputs.junit });
+    writeOutputs(report, { report: inputs.report, junit: inputs.junit, html: inputs.html });
     written = true;
-    setOutputs(report, inputs.report);
+    setOutputs(report, inputs.report, inputs.html);
+    if (inputs.html) {
+      const url = await uploadHtmlArtifact(inputs.html, process.env, core);
+      html = { file: inputs.html, report: inputs.report, ...(url ? { url } : {}) };
+    }
     core.info(escapeTerminal(report.summary));
     const failing = blocks(report.decision, plan.config.gate.on_inconclusive);
     annotate(report, failing);
@@ -176,6 +188,7 @@ export async function run(): Promise<void> {
         runUrl,
         signal: controller.signal,
         redact: plan.redact,
+        html,
       });
     }
     if (failing) core.setFailed(escapeTerminal(report.summary));
@@ -206,7 +219,7 @@ export async function run(): Promise<void> {
     if (report && !written && inputs) tryWritePartial(report, inputs);
     if (!summarized) {
       summarized = true;
-      writeJobSummary(report, problem, runUrl);
+      writeJobSummary(report, problem, runUrl, html);
     }
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -234,8 +247,8 @@ function changeDirectory(dir: string): void {
 /** What a stopped run managed to measure still goes to the report file and the outputs. */
 function tryWritePartial(report: Report, inputs: ActionInputs): void {
   try {
-    writeOutputs(report, { report: inputs.report, junit: inputs.junit });
-    setOutputs(report, inputs.report);
+    writeOutputs(report, { report: inputs.report, junit: inputs.junit, html: inputs.html });
+    setOutputs(report, inputs.report, inputs.html);
   } catch (err) {
     core.warning(`could not write the partial report: ${errorMessage(err)}`);
   }
@@ -248,6 +261,7 @@ function writeJobSummary(
   report: Report | undefined,
   problem: { title: string; message: string } | undefined,
   runUrl: string | undefined,
+  html?: HtmlLink,
 ): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
@@ -257,7 +271,7 @@ function writeJobSummary(
     if (problem && !report?.incomplete) {
       parts.push(`## ⚠️ ${problem.title}\n\n<pre>${escapeCodeBlock(problem.message)}</pre>\n`);
     }
-    if (report) parts.push(renderSummary(report, { runUrl }));
+    if (report) parts.push(renderSummary(report, { runUrl, html }));
     if (parts.length === 0) parts.push('## evalgate stopped before it could report\n');
     appendFileSync(file, parts.join('\n'));
   } catch (err) {

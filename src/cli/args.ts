@@ -19,7 +19,7 @@ export type CommandLine =
   | { kind: 'version' }
   /** `help` is set when it was asked for (exit 0); unset, the usage was printed for a mistake. */
   | { kind: 'help'; text: string; asked: boolean }
-  | { kind: 'command'; command: string; values: FlagValues };
+  | { kind: 'command'; command: string; values: FlagValues; operands: string[] };
 
 function flagOwners(name: string): string[] {
   return COMMAND_NAMES.filter((c) => name in COMMANDS[c]!.flags);
@@ -85,12 +85,17 @@ export function parseCommandLine(argv: string[]): CommandLine {
   } catch (err) {
     throw new InputError({ message: `${errorMessage(err)}\n\n${synopsis(command)}` });
   }
-  if (parsed.positionals.length > 1) {
+  const operands = parsed.positionals.slice(1);
+  const takes = spec.operands;
+  if (operands.length > (takes?.max ?? 0)) {
     throw new InputError({
-      message: `unexpected argument "${escapeTerminal(parsed.positionals[1]!, 60)}"\n\n${synopsis(command)}`,
+      message: `unexpected argument "${escapeTerminal(operands[takes?.max ?? 0]!, 60)}"\n\n${synopsis(command)}`,
     });
   }
-  return { kind: 'command', command, values: parsed.values as FlagValues };
+  if (takes && operands.length < takes.min) {
+    throw new InputError({ message: `missing ${takes.value}\n\n${synopsis(command)}` });
+  }
+  return { kind: 'command', command, values: parsed.values as FlagValues, operands };
 }
 
 function unknownCommand(command: string): InputError {

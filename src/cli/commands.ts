@@ -20,6 +20,8 @@ export const FLAGS = {
   csv: { type: 'string' },
   provider: { type: 'string' },
   dir: { type: 'string' },
+  html: { type: 'string' },
+  open: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -35,6 +37,8 @@ export interface CommandSpec {
   flags: Partial<Record<FlagName, { value?: string; help: string }>>;
   /** What its exit codes mean. */
   exits: string;
+  /** Arguments after the command that are not flags (e.g. `view REPORT.json`); none if absent. */
+  operands?: { value: string; help: string; min: number; max: number };
 }
 
 export const DEFAULT_CONFIG = 'evals/evalgate.yaml';
@@ -72,6 +76,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         help: 'print a per-case results table in the terminal',
       },
       csv: { value: 'PATH', help: 'also write the per-case results as CSV' },
+      html: { value: 'PATH', help: 'also write the HTML report (one self-contained file)' },
       concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
       seed: { value: 'N', help: 'the seed for order and resampling (overrides run.seed)' },
       'base-ref': baseRef,
@@ -116,6 +121,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     exits: '0 done, 2 bad input (nothing sent), 3 could not judge',
   },
+  view: {
+    summary: 'write the HTML report of a JSON report, and open it if asked',
+    about: [
+      'Reads a JSON report (from run, or any command that writes one), checks it against the',
+      'report format and writes the self-contained HTML report: the decision, the checks against',
+      'their budgets, latency, cost, slices, score distributions and every case. Sends nothing.',
+    ].join('\n'),
+    operands: { value: 'REPORT.json', help: 'the JSON report to show', min: 1, max: 1 },
+    flags: {
+      html: { value: 'PATH', help: 'where to write the page (default: the report with .html)' },
+      open: { help: "open the page with the system's opener (never fails the command)" },
+    },
+    exits: '0 written, 2 bad input (the report is missing or not a valid report)',
+  },
   init: {
     summary: 'write a starter config, a three-case golden set and a workflow; never overwrites',
     about: [
@@ -149,7 +168,8 @@ function flagLines(spec: CommandSpec): string[] {
  * wrapped at 96 columns, and where the full help is.
  */
 export function synopsis(name: string): string {
-  const lead = `Usage: evalgate ${name}`;
+  const operands = COMMANDS[name]!.operands;
+  const lead = `Usage: evalgate ${name}${operands ? ` ${operands.value}` : ''}`;
   const lines = [lead];
   for (const [flag, f] of Object.entries(COMMANDS[name]!.flags)) {
     const part = ` [--${flag}${f.value ? ` ${f.value}` : ''}]`;
@@ -163,7 +183,7 @@ export function synopsis(name: string): string {
 export function commandHelp(name: string): string {
   const spec = COMMANDS[name]!;
   return [
-    `Usage: evalgate ${name} [options]`,
+    `Usage: evalgate ${name}${spec.operands ? ` ${spec.operands.value}` : ''} [options]`,
     '',
     spec.about,
     '',

@@ -3,6 +3,7 @@ import { closePlan, type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
+import { runView } from '../html/view-command.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
@@ -120,9 +121,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'run': {
         const show = showFlag(str('show'));
         const report = str('report') ?? DEFAULT_REPORT;
-        const paths = { report, junit: str('junit'), summary: str('summary'), csv: str('csv') };
+        const paths = {
+          report,
+          junit: str('junit'),
+          summary: str('summary'),
+          csv: str('csv'),
+          html: str('html'),
+        };
         const outputs: OutputPath[] = [{ file: report, field: '--report' }];
-        for (const flag of ['junit', 'summary', 'csv'] as const) {
+        for (const flag of ['junit', 'summary', 'csv', 'html'] as const) {
           const file = paths[flag];
           if (file !== undefined) outputs.push({ file, field: `--${flag}` });
         }
@@ -156,8 +163,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (show) io.stdout(`\n${renderCaseTable(result, show)}`);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
+        if (paths.html) io.stderr(`html: ${paths.html}\n`);
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
       }
+      case 'view':
+        return await runView(
+          line.operands[0]!,
+          { html: str('html'), open: values.open === true },
+          io,
+        );
       case 'calibrate': {
         const out = str('report') ?? CALIBRATION_FILE;
         const runs = intFlag('runs', str('runs'), 2, MAX_CALIBRATION_RUNS) ?? 2;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeHtmlReport } from '../html/write.js';
 import type { Report } from '../types.js';
 import { writeFileAtomic, writeFileAtomicChunks } from '../util/atomic-write.js';
 import { jsonChunks } from '../util/json-chunks.js';
@@ -14,6 +15,8 @@ export interface OutputPaths {
   summary?: string;
   /** The per-case results as CSV (`run --csv`). */
   csv?: string;
+  /** The self-contained HTML report (`--html`, the Action's `html` input). */
+  html?: string;
 }
 
 // Every output replaces its file atomically (src/util/atomic-write.ts): a run killed mid-write
@@ -64,4 +67,5 @@ export function writeOutputs(
   if (paths.junit) write(paths.junit, () => renderJunit(report));
   if (paths.summary) write(paths.summary, () => renderSummary(report, markdown));
   if (paths.csv) write(paths.csv, () => renderCsv(report));
+  if (paths.html) writeHtmlReport(report, paths.html);
 }
