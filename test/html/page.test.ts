@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_JS } from '../../src/html/client-source.js';
+import { cutStrings, MAX_TEXT, scriptSafeJson } from '../../src/html/data.js';
+import { CONTENT_SECURITY_POLICY, renderHtmlString } from '../../src/html/page.js';
+import { PAGE_CSS } from '../../src/html/style.js';
+import { makeReport, side } from '../report/fixture.js';
+
+const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
+
+describe('the HTML page', () => {
+  it('allows exactly its own script and style by hash, and nothing else', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(
+      `default-src 'none'; script-src ${hash(CLIENT_JS)}; style-src ${hash(PAGE_CSS)}; base-uri 'none'; form-action 'none'`,
+    );
+    const html = renderHtmlString(makeReport());
+    expect(html).toContain(`<script>${CLIENT_JS}</script>`);
+    expect(html).toContain(`<style>${PAGE_CSS}</style>`);
+    // The policy comes before anything it governs.
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
+    expect(() => new Function(CLIENT_JS)).not.toThrow();
+    expect(CLIENT_JS).not.toMatch(
+      /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|fetch\(|XMLHttpRequest/,
+    );
+  });
+
+  it('embeds data that cannot close its element, whatever the answers say', () => {
+    const report = makeReport();
+    report.cases[0]!.candidate = side({
+      output: '</script><script>alert(1)</script><!-- \u2028\u2029 & </SCRIPT >',
+    });
+    const html = renderHtmlString(report);
+    const start = html.indexOf('<script type="application/json" id="evalgate-data">');
+    const end = html.indexOf('</script>', start);
+    const data = html.slice(
+      start + '<script type="application/json" id="evalgate-data">'.length,
+      end,
+    );
+    expect(data).not.toMatch(/[<>&\u2028\u2029]/);
+    const parsed = JSON.parse(data);
+    expect(parsed.cases[0].candidate.output).toBe(report.cases[0]!.candidate!.output);
+    expect(parsed.cases).toHaveLength(report.cases.length);
+    expect(html.match(/<script/g)).toHaveLength(2);
+    // The title carries the summary, escaped.
+    expect(html).toMatch(/<title>evalgate: fail · blocked: quality/);
+  });
+
+  it('cuts over-long text and says so; leaves the rest as it was', () => {
+    const long = 'x'.repeat(MAX_TEXT + 50);
+    const cut = cutStrings({ a: [long], b: 1, c: null }) as { a: string[]; b: number };
+    expect(cut.a[0]!.startsWith('x'.repeat(MAX_TEXT))).toBe(true);
+    expect(cut.a[0]).toContain('50 more characters are in the JSON report');
+    expect(cut.b).toBe(1);
+    expect(scriptSafeJson('"<a>&"')).toBe('"\\u003ca\\u003e\\u0026"');
+  });
+});
