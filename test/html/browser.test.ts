@@ -161,7 +161,9 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     expect(await page.locator('#summary').textContent()).toBe(report.summary);
     const rows = await page
       .locator('g.forest-row')
-      .evaluateAll((els) => els.map((e) => ({ ...(e as SVGElement).dataset })));
+      .evaluateAll((els) =>
+        els.map((e) => ({ ...(e as unknown as { dataset: Record<string, string> }).dataset })),
+      );
     expect(rows).toHaveLength(report.checks.length);
     for (const c of report.checks) {
       const row = rows.find((r) => r.metric === c.metric && r.slice === (c.slice ?? ''));
@@ -206,7 +208,9 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     // Worst change first.
     const changes = await page
       .locator('#case-rows tr.case-row')
-      .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.change)));
+      .evaluateAll((els) =>
+        els.map((e) => Number((e as unknown as { dataset: { change: string } }).dataset.change)),
+      );
     expect(changes).toEqual([...changes].sort((a, b) => a - b));
 
     await page.click('button[data-filter=improved]');
@@ -252,7 +256,9 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     expect(
       await detail.locator('tr.scorer-row[data-scorer=exact] td.reason').nth(1).textContent(),
     ).toBe(HOSTILE);
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
     // Only the page's own elements: its two scripts, no image, no link, no iframe, no <b>.
     expect(await page.locator('script').count()).toBe(2);
     expect(await page.locator('img, a, iframe, b, details details').count()).toBe(0);
