@@ -9,9 +9,42 @@
 export const CLIENT_JS = String.raw`
 (function () {
 'use strict';
-var DATA = JSON.parse(document.getElementById('evalgate-data').textContent);
-var R = DATA.report;
-var CASES = DATA.cases;
+var DATA, R, CASES, REGRESSED, IMPROVED;
+function start(data) {
+  DATA = data;
+  R = DATA.report;
+  CASES = DATA.cases;
+  REGRESSED = new Set(DATA.regressed);
+  IMPROVED = new Set(DATA.improved);
+  var app = document.getElementById('app');
+  [header, forest, timings, slices, scores, cases].forEach(function (part) { app.appendChild(part()); });
+  refresh();
+  document.body.setAttribute('data-ready', 'true');
+  // For the benchmark: when, on the page's own clock, it was drawn and usable.
+  document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
+}
+// The texts (answers, inputs, reasons, conversations) are read the first time they are needed
+// (a search, a case opened): the page is drawn and usable before that.
+var TEXTS_PROMISE = null;
+var TEXTS = { then: function (fn) { return texts().then(fn); } };
+function texts() {
+  if (TEXTS_PROMISE) return TEXTS_PROMISE;
+  TEXTS_PROMISE = readData('evalgate-text').then(function (texts) {
+    texts.forEach(function (t, i) {
+      var c = CASES[i];
+      Object.keys(t).forEach(function (k) {
+        if ((k === 'baseline' || k === 'candidate') && c[k]) Object.assign(c[k], t[k]);
+        else c[k] = t[k];
+      });
+    });
+    document.body.setAttribute('data-texts', 'ready');
+  });
+  TEXTS_PROMISE.catch(failed);
+  return TEXTS_PROMISE;
+}
+function failed(err) {
+  document.getElementById('app').appendChild(h('p', { class: 'err' }, 'This page could not read its data: ' + err + '. The JSON report has everything it shows.'));
+}
 var SVG = 'http://www.w3.org/2000/svg';
 var SIDES = ['baseline', 'candidate'];
 var PAGE = 100;
@@ -93,8 +126,6 @@ function fmtAxis(metric, v) {
 function confidence() { return fin(R.meta && R.meta.confidence) ? trim(R.meta.confidence * 100, 1) + '%' : ''; }
 
 // ---- the case sets (computed by the program with the comment's rules) -----------------------
-var REGRESSED = new Set(DATA.regressed);
-var IMPROVED = new Set(DATA.improved);
 function hasError(c) { return Boolean((c.baseline && c.baseline.error) || (c.candidate && c.candidate.error)); }
 function effective(side) { return side ? (side.error ? 0 : side.score) : null; }
 function changeOf(c) {
@@ -514,7 +545,7 @@ function cases() {
   var timer = null;
   search.addEventListener('input', function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { state.q = search.value; refresh(); }, CASES.length > 2000 ? 150 : 0);
+    timer = setTimeout(function () { TEXTS.then(function () { state.q = search.value; refresh(); }); }, CASES.length > 2000 ? 150 : 0);
   });
   buttons.forEach(function (b) {
     b.addEventListener('click', function () {
@@ -571,7 +602,10 @@ function toggle(row) {
   if (next && next.classList.contains('case-detail')) { next.remove(); row.classList.remove('open'); return; }
   row.classList.add('open');
   var i = Number(row.getAttribute('data-index'));
-  row.after(h('tr', { class: 'case-detail', 'data-index': i }, h('td', { colspan: 8 }, detail(CASES[i]))));
+  TEXTS.then(function () {
+    if (row.isConnected && !(row.nextSibling && row.nextSibling.classList.contains('case-detail')))
+      row.after(h('tr', { class: 'case-detail', 'data-index': i }, h('td', { colspan: 8 }, detail(CASES[i]))));
+  });
 }
 
 // ---- one case in full -----------------------------------------------------------------------------
@@ -705,15 +739,21 @@ function wordDiff(a, b) {
   return [left, right];
 }
 
-// ---- assemble -----------------------------------------------------------------------------------
-var app = document.getElementById('app');
-app.appendChild(header());
-app.appendChild(forest());
-app.appendChild(timings());
-app.appendChild(slices());
-app.appendChild(scores());
-app.appendChild(cases());
-refresh();
-document.body.setAttribute('data-ready', 'true');
+// ---- start ----------------------------------------------------------------------------------------
+// A large report arrives gzipped and base64-encoded (src/html/data.ts): unpacked here by the
+// browser's own DecompressionStream, with no request of any kind.
+function unpack(b64) {
+  var bin = atob(b64), n = bin.length, bytes = new Uint8Array(n);
+  for (var i = 0; i < n; i++) bytes[i] = bin.charCodeAt(i);
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text().then(JSON.parse);
+}
+function readData(id) {
+  var raw = JSON.parse(document.getElementById(id).textContent);
+  return raw && raw.encoding === 'gzip+base64' ? unpack(raw.data) : Promise.resolve(raw);
+}
+try {
+  readData('evalgate-data').then(start).catch(failed);
+} catch (err) { failed(err); }
 })();
 `;

@@ -36,8 +36,11 @@ export function* renderHtml(report: Report): Generator<string> {
   yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n';
   yield `<title>${title(report)}</title>\n<style>${PAGE_CSS}</style>\n</head>\n<body>\n`;
   yield '<noscript><p>This report is drawn by the script it carries; allow JavaScript for this file, or read the JSON report.</p></noscript>\n';
+  const { data, text } = pageData(report);
   yield '<main id="app"></main>\n<script type="application/json" id="evalgate-data">';
-  yield* pageData(report);
+  yield* data;
+  yield '</script>\n<script type="application/json" id="evalgate-text">';
+  yield* text;
   yield `</script>\n<script>${CLIENT_JS}</script>\n</body>\n</html>\n`;
 }
 

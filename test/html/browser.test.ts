@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -259,14 +259,51 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     expect(
       await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
     ).toBeUndefined();
-    // Only the page's own elements: its two scripts, no image, no link, no iframe, no <b>.
-    expect(await page.locator('script').count()).toBe(2);
+    // Only the page's own elements: its data, its texts and its script; no image, link, iframe, <b>.
+    expect(await page.locator('script').count()).toBe(3);
     expect(await page.locator('img, a, iframe, b, details details').count()).toBe(0);
     expect(problems).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     const shot = path.join(ARTIFACTS, 'html-report.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
+    await page.close();
+  });
+});
+
+describe.skipIf(tools.skip)('a large HTML report', () => {
+  it('carries its data compressed, draws at once, and reads the texts when a search needs them', async () => {
+    const report = makeReport();
+    for (let i = 0; i < 1500; i++) {
+      report.cases.push({
+        id: `big-${i}`,
+        slices: ['tags=billing'],
+        input: `question ${i} `.repeat(60),
+        baseline: side({ output: `answer ${i} `.repeat(80) }),
+        candidate: side({ output: `answer ${i} changed `.repeat(60), score: 0.5, pass: false }),
+      });
+    }
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'evalgate-html-')), 'big.html');
+    writeHtmlReport(report, file);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('{"encoding":"gzip+base64","data":"');
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('request', (r) => r.url() !== pathToFileURL(file).href && problems.push(r.url()));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.locator('#case-count').getAttribute('data-matching')).toBe(
+      String(report.cases.length),
+    );
+    await page.fill('#case-search', 'answer 1499 changed');
+    await expect.poll(() => page.locator('#case-count').getAttribute('data-matching')).toBe('1');
+    await page.locator('#case-rows tr.case-row').click();
+    expect(await page.locator('.answer[data-side=baseline] pre.output').textContent()).toBe(
+      'answer 1499 '.repeat(80),
+    );
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

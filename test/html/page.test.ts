@@ -30,17 +30,20 @@ describe('the HTML page', () => {
       output: '</script><script>alert(1)</script><!-- \u2028\u2029 & </SCRIPT >',
     });
     const html = renderHtmlString(report);
-    const start = html.indexOf('<script type="application/json" id="evalgate-data">');
-    const end = html.indexOf('</script>', start);
-    const data = html.slice(
-      start + '<script type="application/json" id="evalgate-data">'.length,
-      end,
-    );
-    expect(data).not.toMatch(/[<>&\u2028\u2029]/);
-    const parsed = JSON.parse(data);
-    expect(parsed.cases[0].candidate.output).toBe(report.cases[0]!.candidate!.output);
-    expect(parsed.cases).toHaveLength(report.cases.length);
-    expect(html.match(/<script/g)).toHaveLength(2);
+    const element = (id: string) => {
+      const open = `<script type="application/json" id="${id}">`;
+      const start = html.indexOf(open) + open.length;
+      return html.slice(start, html.indexOf('</script>', start));
+    };
+    for (const id of ['evalgate-data', 'evalgate-text']) {
+      expect(element(id)).not.toMatch(/[<>&\u2028\u2029]/);
+    }
+    const data = JSON.parse(element('evalgate-data'));
+    const texts = JSON.parse(element('evalgate-text'));
+    expect(data.cases).toHaveLength(report.cases.length);
+    expect(data.cases[0].candidate.score).toBe(1);
+    expect(texts[0].candidate.output).toBe(report.cases[0]!.candidate!.output);
+    expect(html.match(/<script/g)).toHaveLength(3);
     // The title carries the summary, escaped.
     expect(html).toMatch(/<title>evalgate: fail · blocked: quality/);
   });
