@@ -314,12 +314,13 @@ function cdfPanel(field, title, per) {
     d += 'L' + x(v[n - 1]).toFixed(1) + ' ' + y(1).toFixed(1);
     add(svg, s('path', { class: 'cdf s-' + side, d: d, 'data-side': side, 'data-n': n }));
     var t = R.targets && R.targets[side] && R.targets[side][field];
-    [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]].forEach(function (q) {
+    [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]].forEach(function (q, qi) {
       var val = t && fin(t[q[0]]) ? t[q[0]] : quantile(v, q[1]);
       if (!fin(val)) return;
       var g = s('g', { class: 'q-mark-g', 'data-side': side, 'data-q': q[0], 'data-value': val });
       add(g, s('line', { class: 'q-mark s-' + side, x1: x(val), x2: x(val), y1: y(q[1]), y2: H - B }));
-      add(g, s('text', { class: 's-' + side, x: x(val) + 3, y: y(q[1]) - 3 - si * 11 }, q[0] + ' ' + ms(val)));
+      // Labels stacked at the bottom right of each mark: baseline left of the line, candidate right.
+      add(g, s('text', { class: 's-' + side, x: x(val) + (si ? 3 : -3), y: H - B - 6 - qi * 12, 'text-anchor': si ? 'start' : 'end' }, q[0] + ' ' + ms(val)));
       add(svg, g);
     });
   });
