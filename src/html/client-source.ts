@@ -29,7 +29,11 @@ var TEXTS_PROMISE = null;
 var TEXTS = { then: function (fn) { return texts().then(fn); } };
 function texts() {
   if (TEXTS_PROMISE) return TEXTS_PROMISE;
-  TEXTS_PROMISE = readData('evalgate-text').then(function (texts) {
+  // The texts' element follows this script: wait until the browser has read all of it.
+  var parsed = document.readyState === 'loading'
+    ? new Promise(function (resolve) { document.addEventListener('DOMContentLoaded', resolve, { once: true }); })
+    : Promise.resolve();
+  TEXTS_PROMISE = parsed.then(function () { return readData('evalgate-text'); }).then(function (texts) {
     texts.forEach(function (t, i) {
       var c = CASES[i];
       Object.keys(t).forEach(function (k) {

@@ -37,11 +37,12 @@ export function* renderHtml(report: Report): Generator<string> {
   yield `<title>${title(report)}</title>\n<style>${PAGE_CSS}</style>\n</head>\n<body>\n`;
   yield '<noscript><p>This report is drawn by the script it carries; allow JavaScript for this file, or read the JSON report.</p></noscript>\n';
   const { data, text } = pageData(report);
+  // The texts come after the script: the page is drawn while the browser still reads them.
   yield '<main id="app"></main>\n<script type="application/json" id="evalgate-data">';
   yield* data;
-  yield '</script>\n<script type="application/json" id="evalgate-text">';
+  yield `</script>\n<script>${CLIENT_JS}</script>\n<script type="application/json" id="evalgate-text">`;
   yield* text;
-  yield `</script>\n<script>${CLIENT_JS}</script>\n</body>\n</html>\n`;
+  yield '</script>\n</body>\n</html>\n';
 }
 
 /** The whole page as one string (tests, small reports). */

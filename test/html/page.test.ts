@@ -15,6 +15,8 @@ describe('the HTML page', () => {
     );
     const html = renderHtmlString(makeReport());
     expect(html).toContain(`<script>${CLIENT_JS}</script>`);
+    // The texts follow the script, so that the page is drawn while they are still being read.
+    expect(html.indexOf('id="evalgate-text"')).toBeGreaterThan(html.indexOf(CLIENT_JS));
     expect(html).toContain(`<style>${PAGE_CSS}</style>`);
     // The policy comes before anything it governs.
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
