@@ -1,5 +1,6 @@
 // `npm run demo`: start the simulated endpoint, run the real CLI bundle on the demo, show the result.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoServer } from './server.mjs';
 
@@ -14,6 +15,8 @@ const args = [
   'evalgate-demo-report.json',
   '--summary',
   'evalgate-demo-summary.md',
+  '--html',
+  'evalgate-demo-report.html',
 ];
 console.log(`demo endpoint: ${server.url}\n$ evalgate ${args.slice(1).join(' ')}\n`);
 const child = spawn(process.execPath, args, {
@@ -35,6 +38,9 @@ if (code === 1) {
     'That is the demo working: demo-v2 broke the billing slice, and the gate blocked it.',
   );
   console.log('Report: evalgate-demo-report.json   Job-summary Markdown: evalgate-demo-summary.md');
+  console.log(
+    `HTML report: ${path.join(root, 'evalgate-demo-report.html')} (open it in a browser, or: npx evalgate view evalgate-demo-report.json --open)`,
+  );
 }
 // The demo succeeds when the gate did its job (blocked the regression); anything else is a bug.
 process.exitCode = code === 1 ? 0 : 1;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { errorMessage } from '../errors.js';
-import { GITHUB_COMMENT_MAX_CHARS, renderMarkdown } from '../report/markdown.js';
+import { GITHUB_COMMENT_MAX_CHARS, type HtmlLink, renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../types.js';
 import type { Redact } from '../util/redact.js';
 
@@ -21,6 +21,8 @@ export interface CommentOptions {
   /** Masks the run's secrets (the github-token among them) in what a failed call says. */
   redact?: Redact;
   timeoutMs?: number;
+  /** The HTML report, when one was written (and its artifact's page, when uploaded). */
+  html?: HtmlLink;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
   const marker = commentMarker(options.configPath);
   const body = `${marker}\n${renderMarkdown(report, {
     runUrl: options.runUrl,
+    html: options.html,
     maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
   })}`;
   const { owner, repo } = github.context.repo;

@@ -15,12 +15,14 @@ export const Inputs = {
   metricsLabels: 'metrics-labels',
   shard: 'shard',
   merge: 'merge',
+  html: 'html',
 } as const;
 
 export const Outputs = {
   decision: 'decision',
   report: 'report',
   summary: 'summary',
+  html: 'html',
 } as const;
 
 /** GitHub shows at most 10 annotations of each level per step. */

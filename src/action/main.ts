@@ -9,6 +9,7 @@ import { metricsOutput, pushReport, readMetricsExport } from '../export/export.j
 import { blocks } from '../gate/exit-code.js';
 import { regressionAnnotations } from '../report/annotations.js';
 import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
+import type { HtmlLink } from '../report/markdown.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { renderSummary, writeOutputs } from '../report/write.js';
@@ -22,6 +23,7 @@ import type { Report, Side } from '../types.js';
 import type { Redact } from '../util/redact.js';
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
+import { uploadHtmlArtifact } from './html-artifact.js';
 
 type ActionInputs = ReturnType<typeof readInputs>;
 
@@ -50,6 +52,7 @@ function readInputs() {
     report: core.getInput(Inputs.report) || 'evalgate-report.json',
     baselineReport: core.getInput(Inputs.baselineReport) || undefined,
     junit: core.getInput(Inputs.junit) || undefined,
+    html: core.getInput(Inputs.html).trim() || undefined,
     workingDirectory: core.getInput(Inputs.workingDirectory) || undefined,
     comment: booleanInput(Inputs.comment, true),
     token: core.getInput(Inputs.githubToken),
@@ -72,11 +75,12 @@ function given(name: string): { value: string; field: string } | undefined {
   return value ? { value, field: `with.${name}` } : undefined;
 }
 
-/** The files every write makes: the report, JUnit and OpenMetrics when asked for. */
+/** The files every write makes: the report, JUnit, HTML and OpenMetrics when asked for. */
 function outputFiles(inputs: ActionInputs) {
   return {
     report: inputs.report,
     junit: inputs.junit,
+    html: inputs.html,
     metrics: metricsOutput(inputs.exported),
   };
 }
@@ -113,9 +117,10 @@ function hooks(guard: CrashWatch, onPartial: (report: Report) => void): EngineHo
   };
 }
 
-function setOutputs(report: Report, reportPath: string): void {
+function setOutputs(report: Report, reportPath: string, htmlPath: string | undefined): void {
   core.setOutput(Outputs.decision, report.decision);
   core.setOutput(Outputs.report, path.resolve(reportPath));
+  if (htmlPath) core.setOutput(Outputs.html, path.resolve(htmlPath));
   // One line, whatever the slice names in it: workflows paste it into shell commands.
   core.setOutput(Outputs.summary, escapeTerminal(report.summary));
 }
@@ -154,6 +159,8 @@ export async function run(): Promise<void> {
   let pushed = false;
   let summarized = false;
   let problem: { title: string; message: string } | undefined;
+  // The HTML report, once written: the comment and the job summary say where it is.
+  let html: HtmlLink | undefined;
   const runUrl = runUrlFromEnv(process.env);
   // Whatever escapes the catch below (a throw in a callback, a custom module's process.exit)
   // still writes the report so far and the job summary, fails the step and exits 3.
@@ -176,7 +183,7 @@ export async function run(): Promise<void> {
     if (!inputs) return;
     written = true;
     writeOutputs(partial, outputFiles(inputs));
-    setOutputs(partial, inputs.report);
+    setOutputs(partial, inputs.report, inputs.html);
   };
   try {
     inputs = readInputs();
@@ -192,6 +199,8 @@ export async function run(): Promise<void> {
       outputs.push({ file: inputs.junit, field: `with.${Inputs.junit}` });
     if (inputs.exported?.file)
       outputs.push({ file: inputs.exported.file, field: `with.${Inputs.metrics}` });
+    if (inputs.html !== undefined)
+      outputs.push({ file: inputs.html, field: `with.${Inputs.html}` });
     checkOutputPaths(outputs);
     const h = hooks(guard.watch, writePartial);
     const options = {
@@ -220,7 +229,11 @@ export async function run(): Promise<void> {
     }
     writeOutputs(report, outputFiles(inputs));
     written = true;
-    setOutputs(report, inputs.report);
+    setOutputs(report, inputs.report, inputs.html);
+    if (inputs.html) {
+      const url = await uploadHtmlArtifact(inputs.html, process.env, core);
+      html = { file: inputs.html, report: inputs.report, ...(url ? { url } : {}) };
+    }
     pushed = true;
     await pushReport(report, inputs.exported, warn, controller.signal);
     core.info(escapeTerminal(report.summary));
@@ -234,6 +247,7 @@ export async function run(): Promise<void> {
         runUrl,
         signal: controller.signal,
         redact,
+        html,
       });
     }
     if (failing) core.setFailed(escapeTerminal(report.summary));
@@ -267,7 +281,7 @@ export async function run(): Promise<void> {
       await pushReport(report, inputs.exported, warn, controller.signal);
     if (!summarized) {
       summarized = true;
-      writeJobSummary(report, problem, runUrl);
+      writeJobSummary(report, problem, runUrl, html);
     }
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -296,7 +310,7 @@ function changeDirectory(dir: string): void {
 function tryWritePartial(report: Report, inputs: ActionInputs): void {
   try {
     writeOutputs(report, outputFiles(inputs));
-    setOutputs(report, inputs.report);
+    setOutputs(report, inputs.report, inputs.html);
   } catch (err) {
     core.warning(`could not write the partial report: ${errorMessage(err)}`);
   }
@@ -309,6 +323,7 @@ function writeJobSummary(
   report: Report | undefined,
   problem: { title: string; message: string } | undefined,
   runUrl: string | undefined,
+  html?: HtmlLink,
 ): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
@@ -319,7 +334,7 @@ function writeJobSummary(
       parts.push(`## ⚠️ ${problem.title}\n\n<pre>${escapeCodeBlock(problem.message)}</pre>\n`);
     }
     if (report?.meta.shard) parts.push(shardJobSummary(report));
-    else if (report) parts.push(renderSummary(report, { runUrl }));
+    else if (report) parts.push(renderSummary(report, { runUrl, html }));
     if (parts.length === 0) parts.push('## evalgate stopped before it could report\n');
     appendFileSync(file, parts.join('\n'));
   } catch (err) {

@@ -85,17 +85,17 @@ export function parseCommandLine(argv: string[]): CommandLine {
   } catch (err) {
     throw new InputError({ message: `${errorMessage(err)}\n\n${synopsis(command)}` });
   }
-  if (parsed.positionals.length > 1 && !spec.operands) {
+  const operands = parsed.positionals.slice(1);
+  const takes = spec.operands;
+  if (operands.length > (takes?.max ?? 0)) {
     throw new InputError({
-      message: `unexpected argument "${escapeTerminal(parsed.positionals[1]!, 60)}"\n\n${synopsis(command)}`,
+      message: `unexpected argument "${escapeTerminal(operands[takes?.max ?? 0]!, 60)}"\n\n${synopsis(command)}`,
     });
   }
-  return {
-    kind: 'command',
-    command,
-    values: parsed.values as FlagValues,
-    operands: parsed.positionals.slice(1),
-  };
+  if (takes && operands.length < takes.min) {
+    throw new InputError({ message: `missing ${takes.value}\n\n${synopsis(command)}` });
+  }
+  return { kind: 'command', command, values: parsed.values as FlagValues, operands };
 }
 
 function unknownCommand(command: string): InputError {

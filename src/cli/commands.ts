@@ -30,6 +30,7 @@ export const FLAGS = {
   'dry-run': { type: 'boolean' },
   'from-report': { type: 'string' },
   html: { type: 'string' },
+  open: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -45,8 +46,8 @@ export interface CommandSpec {
   flags: Partial<Record<FlagName, { value?: string; help: string }>>;
   /** What its exit codes mean. */
   exits: string;
-  /** Arguments that are not flags (`merge REPORT...`): their placeholder and help line. */
-  operands?: { value: string; help: string };
+  /** Arguments after the command that are not flags (e.g. `view REPORT.json`); none if absent. */
+  operands?: { value: string; help: string; min: number; max: number };
 }
 
 export const DEFAULT_CONFIG = 'evals/evalgate.yaml';
@@ -98,6 +99,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
       csv: { value: 'PATH', help: 'also write the per-case results as CSV' },
       ...exportFlags,
+      html: { value: 'PATH', help: 'also write the HTML report (one self-contained file)' },
       concurrency: { value: 'N', help: 'calls in flight per target (overrides run.concurrency)' },
       seed: { value: 'N', help: 'the seed for order and resampling (overrides run.seed)' },
       shard: {
@@ -168,10 +170,25 @@ export const COMMANDS: Record<string, CommandSpec> = {
       report: { value: 'PATH', help: 'the JSON report (default evalgate-report.json)' },
       junit: { value: 'PATH', help: 'also write JUnit XML, one testcase per check' },
       summary: { value: 'PATH', help: 'also write the Markdown summary (as in the job summary)' },
+      html: { value: 'PATH', help: 'also write the HTML report (one self-contained file)' },
       ...exportFlags,
     },
     exits:
       '0 pass (or inconclusive), 1 blocked (a critical check not shown within budget too), 2 bad input (nothing queried), 3 could not judge (no data where must_have_data, Prometheus unreachable, a query error, cancelled)',
+  },
+  view: {
+    summary: 'write the HTML report of a JSON report, and open it if asked',
+    about: [
+      'Reads a JSON report (from run, or any command that writes one), checks it against the',
+      'report format and writes the self-contained HTML report: the decision, the checks against',
+      'their budgets, latency, cost, slices, score distributions and every case. Sends nothing.',
+    ].join('\n'),
+    operands: { value: 'REPORT.json', help: 'the JSON report to show', min: 1, max: 1 },
+    flags: {
+      html: { value: 'PATH', help: 'where to write the page (default: the report with .html)' },
+      open: { help: "open the page with the system's opener (never fails the command)" },
+    },
+    exits: '0 written, 2 bad input (the report is missing or not a valid report)',
   },
   init: {
     summary: 'write a starter config, a three-case golden set and a workflow; never overwrites',
@@ -219,7 +236,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'unsharded run uses: the same decision, intervals and p-values. Reads the config and the',
       'golden set (not the API keys): it needs the same checkout as the shards.',
     ].join('\n'),
-    operands: { value: 'REPORT...', help: 'the shard reports, one per shard, in any order' },
+    operands: {
+      value: 'REPORT...',
+      help: 'the shard reports, one per shard, in any order',
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+    },
     flags: {
       config,
       report: { value: 'PATH', help: 'the merged JSON report (default evalgate-report.json)' },

@@ -4,6 +4,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
 import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
+import { runView } from '../html/view-command.js';
 import type { Clock } from '../live/looks.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
@@ -179,9 +180,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           summary: str('summary'),
           csv: str('csv'),
           metrics: metricsOutput(exported),
+          html: str('html'),
         };
         const outputs: OutputPath[] = [{ file: report, field: '--report' }];
-        for (const flag of ['junit', 'summary', 'csv'] as const) {
+        for (const flag of ['junit', 'summary', 'csv', 'html'] as const) {
           const file = paths[flag];
           if (file !== undefined) outputs.push({ file, field: `--${flag}` });
         }
@@ -225,6 +227,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         await pushReport(result, exported, hooks.warning, io.signal);
         // The verdict again where logs end, and where it is seen when stdout goes to a file.
         io.stderr(`evalgate: ${escapeTerminal(result.summary)}\nreport: ${report}\n`);
+        if (paths.html) io.stderr(`html: ${paths.html}\n`);
         // A shard decides nothing (the merge does): answered is all it can say.
         if (shard) return EXIT.pass;
         return exitCodeForDecision(result.decision, plan.config.gate.on_inconclusive);
@@ -240,6 +243,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             report: str('report') ?? DEFAULT_REPORT,
             junit: str('junit'),
             summary: str('summary'),
+            html: str('html'),
             metrics: metricsOutput(exported),
           },
           push: (report) => pushReport(report, exported, hooks.warning, io.signal),
@@ -252,6 +256,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           stderr: io.stderr,
         });
       }
+      case 'view':
+        return await runView(
+          line.operands[0]!,
+          { html: str('html'), open: values.open === true },
+          io,
+        );
       case 'calibrate': {
         const out = str('report') ?? CALIBRATION_FILE;
         const runs = intFlag('runs', str('runs'), 2, MAX_CALIBRATION_RUNS) ?? 2;

@@ -1,5 +1,4 @@
 import type { EngineHooks, EngineOptions } from '../engine.js';
-import { InputError } from '../errors.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
@@ -29,15 +28,11 @@ export async function runMerge(
     const file = paths[flag];
     if (file !== undefined) outputs.push({ file, field: `--${flag}` });
   }
-  // HTML REPORT CALL SITE: `--html` is connected to src/html's writer when that lands; until
-  // then it is refused up front rather than accepted and silently not written.
-  if (paths.html !== undefined) {
-    throw new InputError({ path: '--html', message: 'the HTML report is not in this build yet' });
-  }
   checkOutputPaths(outputs);
   const { report, onInconclusive } = await mergeShards(files, { ...options, outputs }, hooks);
   writeOutputs(report, paths, { runUrl: runUrlFromEnv(io.env) });
   io.stdout(renderConsole(report, { color: io.isTty && !io.env.NO_COLOR }));
   io.stderr(`evalgate: ${escapeTerminal(report.summary)}\nreport: ${paths.report}\n`);
+  if (paths.html) io.stderr(`html: ${paths.html}\n`);
   return exitCodeForDecision(report.decision, onInconclusive);
 }

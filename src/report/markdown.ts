@@ -33,6 +33,17 @@ export interface MarkdownOptions {
   maxChars?: number;
   /** Heading text (default `evalgate`). */
   title?: string;
+  /** The HTML report: a line says where it is (its artifact's page when uploaded) and how to open it. */
+  html?: HtmlLink;
+}
+
+export interface HtmlLink {
+  /** The page's file, as written. */
+  file: string;
+  /** The JSON report's path, for `npx evalgate view … --open`. */
+  report: string;
+  /** The uploaded artifact's page (http/https only). */
+  url?: string;
 }
 
 export const DECISION_ICON: Record<Verdict, string> = {
@@ -159,7 +170,18 @@ function safeUrl(url: string | undefined): string | null {
   return url.replace(/[()<>"'`\\|[\]]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function footer(report: Report, runUrl: string | undefined): string {
+/** Where the HTML report is and how to open it, on one line. */
+function htmlLine(html: HtmlLink | undefined): string | null {
+  if (!html) return null;
+  const name = `<code>${md(html.file.split(/[\\/]/).pop() ?? html.file, 200)}</code>`;
+  const view = `<code>npx evalgate view ${md(html.report, 200)} --open</code>`;
+  const url = safeUrl(html.url);
+  if (url)
+    return `<sub>📊 [HTML report](${url}): download the artifact and open ${name}, or run ${view}</sub>`;
+  return `<sub>📊 HTML report: ${name} (not uploaded); or run ${view}</sub>`;
+}
+
+function footer(report: Report, runUrl: string | undefined, html?: HtmlLink): string {
   const meta = report.meta;
   const parts = [`${md(meta.tool ?? 'evalgate')} ${md(meta.version ?? '')}`.trim()];
   parts.push(`${report.cases.length} cases`);
@@ -171,7 +193,9 @@ function footer(report: Report, runUrl: string | undefined): string {
     parts.push(`baseline from <code>${md(meta.baseline_report, 200)}</code>`);
   const url = safeUrl(runUrl);
   if (url) parts.push(`[workflow run](${url})`);
-  return `<sub>${parts.join(' · ')}</sub>`;
+  const line = `<sub>${parts.join(' · ')}</sub>`;
+  const link = htmlLine(html);
+  return link ? `${link}\n\n${line}` : line;
 }
 
 function inputText(input: unknown): string | null {
@@ -312,7 +336,7 @@ function oneSide(report: Report, options: MarkdownOptions): string {
       `Pass this report as <code>--baseline-report</code> (or the <code>baseline-report</code> input) to compare later runs against it.`,
     sides.length > 0 ? targetsTable(report) : '_No target metrics recorded._',
     warningsSection(report.meta.warnings ?? []),
-    footer(report, options.runUrl),
+    footer(report, options.runUrl, options.html),
   ];
   return join(parts);
 }
@@ -346,7 +370,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const warningList = report.meta.warnings ?? [];
   const warnings = warningsSection(warningList);
   const targets = targetsTable(report);
-  const foot = footer(report, options.runUrl);
+  const foot = footer(report, options.runUrl, options.html);
 
   const regressions = allRegressions(report);
   const improved = improvedCases(report);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type MetricLabels, renderOpenMetrics } from '../export/openmetrics.js';
+import { writeHtmlReport } from '../html/write.js';
 import type { Report } from '../types.js';
 import { writeFileAtomic, writeFileAtomicChunks } from '../util/atomic-write.js';
 import { jsonChunks } from '../util/json-chunks.js';
@@ -17,6 +18,8 @@ export interface OutputPaths {
   csv?: string;
   /** The run's figures as OpenMetrics text (`run --metrics`), with the run's labels on each sample. */
   metrics?: { file: string; labels: MetricLabels };
+  /** The self-contained HTML report (`--html`, the Action's `html` input). */
+  html?: string;
 }
 
 // Every output replaces its file atomically (src/util/atomic-write.ts): a run killed mid-write
@@ -69,4 +72,5 @@ export function writeOutputs(
   if (paths.csv) write(paths.csv, () => renderCsv(report));
   const metrics = paths.metrics;
   if (metrics) write(metrics.file, () => renderOpenMetrics(report, metrics.labels));
+  if (paths.html) writeHtmlReport(report, paths.html);
 }

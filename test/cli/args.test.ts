@@ -86,4 +86,17 @@ describe('parseCommandLine', () => {
     });
     expect(parseCommandLine(['validate', '--strict'])).toMatchObject({ values: { strict: true } });
   });
+
+  it('takes the operands a command declares, and no more', () => {
+    expect(parseCommandLine(['view', 'r.json', '--open'])).toMatchObject({
+      command: 'view',
+      values: { open: true },
+      operands: ['r.json'],
+    });
+    expect(() => parseCommandLine(['view', 'a.json', 'b.json'])).toThrow(
+      /unexpected argument "b.json"/,
+    );
+    expect(() => parseCommandLine(['view'])).toThrow(/missing REPORT.json/);
+    expect(() => parseCommandLine(['run', 'x'])).toThrow(/unexpected argument "x"/);
+  });
 });

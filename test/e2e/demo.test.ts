@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runNode } from '../helpers/workspace.js';
@@ -11,5 +12,7 @@ describe('npm run demo', () => {
     expect(r.stdout).toMatch(/quality \[tags=billing\].*FAIL/);
     expect(r.stdout).toMatch(/^quality\s.*PASS$/m);
     expect(r.stdout).toContain('evalgate exited 1: blocked');
+    expect(r.stdout).toContain(`HTML report: ${path.join(ROOT, 'evalgate-demo-report.html')}`);
+    expect(existsSync(path.join(ROOT, 'evalgate-demo-report.html'))).toBe(true);
   });
 });

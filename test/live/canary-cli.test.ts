@@ -204,7 +204,12 @@ describe('evalgate canary against a Prometheus stand-in', () => {
     const prom = await fakePrometheus((q) => (q.includes('canary') ? 3 : 1));
     const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const clock: Clock = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
     let stderr = '';
     const code = await runCli(
       [
@@ -218,7 +223,15 @@ describe('evalgate canary against a Prometheus stand-in', () => {
         '--report',
         path.join(dir, 'r.json'),
       ],
-      { stdout: () => {}, stderr: (s) => void (stderr += s), env: {}, isTty: false, clock },
+      {
+        stdout: () => {},
+        stderr: (s) => {
+          stderr += s;
+        },
+        env: {},
+        isTty: false,
+        clock,
+      },
     );
     expect(code).toBe(1);
     const report = readReport(path.join(dir, 'r.json'));
@@ -238,7 +251,12 @@ describe('evalgate canary against a Prometheus stand-in', () => {
     const prom = await fakePrometheus(() => 1);
     const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const clock: Clock = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
     const code = await runCli(
       [
         'canary',

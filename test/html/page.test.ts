@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_JS } from '../../src/html/client-source.js';
+import { cutStrings, MAX_TEXT, scriptSafeJson } from '../../src/html/data.js';
+import { CONTENT_SECURITY_POLICY, renderHtmlString } from '../../src/html/page.js';
+import { PAGE_CSS } from '../../src/html/style.js';
+import { makeReport, side } from '../report/fixture.js';
+
+const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
+
+describe('the HTML page', () => {
+  it('allows exactly its own script and style by hash, and nothing else', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(
+      `default-src 'none'; script-src ${hash(CLIENT_JS)}; style-src ${hash(PAGE_CSS)}; base-uri 'none'; form-action 'none'`,
+    );
+    const html = renderHtmlString(makeReport());
+    expect(html).toContain(`<script>${CLIENT_JS}</script>`);
+    // The texts follow the script, so that the page is drawn while they are still being read.
+    expect(html.indexOf('id="evalgate-text"')).toBeGreaterThan(html.indexOf(CLIENT_JS));
+    expect(html).toContain(`<style>${PAGE_CSS}</style>`);
+    // The policy comes before anything it governs.
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
+    expect(() => new Function(CLIENT_JS)).not.toThrow();
+    expect(CLIENT_JS).not.toMatch(
+      /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|fetch\(|XMLHttpRequest/,
+    );
+  });
+
+  it('embeds data that cannot close its element, whatever the answers say', () => {
+    const report = makeReport();
+    report.cases[0]!.candidate = side({
+      output: '</script><script>alert(1)</script><!-- \u2028\u2029 & </SCRIPT >',
+    });
+    const html = renderHtmlString(report);
+    const element = (id: string) => {
+      const open = `<script type="application/json" id="${id}">`;
+      const start = html.indexOf(open) + open.length;
+      return html.slice(start, html.indexOf('</script>', start));
+    };
+    for (const id of ['evalgate-data', 'evalgate-text']) {
+      expect(element(id)).not.toMatch(/[<>&\u2028\u2029]/);
+    }
+    const data = JSON.parse(element('evalgate-data'));
+    const texts = JSON.parse(element('evalgate-text'));
+    expect(data.cases).toHaveLength(report.cases.length);
+    expect(data.cases[0].candidate.score).toBe(1);
+    expect(texts[0].candidate.output).toBe(report.cases[0]!.candidate!.output);
+    expect(html.match(/<script/g)).toHaveLength(3);
+    // The title carries the summary, escaped.
+    expect(html).toMatch(/<title>evalgate: fail · blocked: quality/);
+  });
+
+  it('cuts over-long text and says so; leaves the rest as it was', () => {
+    const long = 'x'.repeat(MAX_TEXT + 50);
+    const cut = cutStrings({ a: [long], b: 1, c: null }) as { a: string[]; b: number };
+    expect(cut.a[0]!.startsWith('x'.repeat(MAX_TEXT))).toBe(true);
+    expect(cut.a[0]).toContain('50 more characters are in the JSON report');
+    expect(cut.b).toBe(1);
+    expect(scriptSafeJson('"<a>&"')).toBe('"\\u003ca\\u003e\\u0026"');
+  });
+});
