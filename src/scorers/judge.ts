@@ -164,7 +164,17 @@ export function createJudgeClient(
   return {
     async grade(messages, c) {
       // The judge conversation travels as a chat-array input: the chat dialects send it as is.
-      const judgeCase: GoldenCase = { ...c, input: messages, expected: undefined, assert: [] };
+      // Only that: the case's own conversation, tool results and passages are already in the
+      // rendered prompt, and a dialect would send a case's `messages` instead of the input.
+      const judgeCase: GoldenCase = {
+        id: c.id,
+        input: messages,
+        tags: c.tags,
+        vars: c.vars,
+        metadata: c.metadata,
+        assert: [],
+        source: c.source,
+      };
       let ticket = 0;
       const call = await limit(() => {
         // Taken as the call goes out, not as it queues: the outage rule reads send order.
