@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demo = spawnSync(process.execPath, ['evals/demo/run-demo.mjs'], {
@@ -15,16 +16,7 @@ const demo = spawnSync(process.execPath, ['evals/demo/run-demo.mjs'], {
 if (demo.status !== 0) throw new Error(`npm run demo failed:\n${demo.stdout}\n${demo.stderr}`);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
 await page.goto(pathToFileURL(path.join(root, 'evalgate-demo-report.html')).href);

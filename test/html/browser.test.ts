@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS } from '../../scripts/chromium-args.mjs';
 import { writeHtmlReport } from '../../src/html/write.js';
 import { allRegressions, improvedCases } from '../../src/report/regressions.js';
 import type { CaseReport, Report } from '../../src/types.js';
@@ -106,16 +107,7 @@ beforeAll(async () => {
   if (tools.skip) return;
   browser = await chromium.launch({
     executablePath: tools.path.chromium,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   report = testReport();
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'evalgate-html-')), 'report.html');
