@@ -15,12 +15,17 @@ export const Inputs = {
   metricsLabels: 'metrics-labels',
   shard: 'shard',
   merge: 'merge',
+  command: 'command',
+  window: 'window',
+  every: 'every',
+  for: 'for',
 } as const;
 
 export const Outputs = {
   decision: 'decision',
   report: 'report',
   summary: 'summary',
+  exitCode: 'exit-code',
 } as const;
 
 /** GitHub shows at most 10 annotations of each level per step. */
