@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { Clock } from '../../src/live/looks.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
+import { fakePrometheus } from '../helpers/fake-prometheus.js';
 import { startLoopback } from '../helpers/loopback.js';
 import { afterThisTest } from '../helpers/per-test.js';
 import { readReport } from '../helpers/report-schema.js';
@@ -13,35 +14,6 @@ import { CLI, workspace } from '../helpers/workspace.js';
 // `evalgate canary` against a loopback server speaking Prometheus's range-query API: bad input
 // sends nothing, server faults read clearly, progressive looks run on an injected clock, and
 // SIGTERM while waiting for a look ends the process at once with the report written.
-
-/** A Prometheus stand-in: each query's value at every step is `level(query)` plus noise. */
-async function fakePrometheus(level: (query: string) => number | undefined) {
-  let seed = 1;
-  const server = await startLoopback((req, res) => {
-    const u = new URL(req.path, 'http://x');
-    const q = u.searchParams.get('query') ?? '';
-    const start = Number(u.searchParams.get('start'));
-    const end = Number(u.searchParams.get('end'));
-    const step = Number(u.searchParams.get('step'));
-    const l = level(q);
-    const values: [number, string][] = [];
-    if (l !== undefined) {
-      for (let t = start; t <= end; t += step) {
-        seed = (seed * 16807) % 2147483647;
-        values.push([t, String(l * (0.9 + (0.2 * seed) / 2147483647))]);
-      }
-    }
-    res.setHeader('content-type', 'application/json');
-    res.end(
-      JSON.stringify({
-        status: 'success',
-        data: { resultType: 'matrix', result: l === undefined ? [] : [{ metric: {}, values }] },
-      }),
-    );
-  });
-  afterThisTest(() => server.close());
-  return server;
-}
 
 const live = (url: string, metrics: string, head = '') => `version: 1
 ${head}live:
@@ -204,7 +176,12 @@ describe('evalgate canary against a Prometheus stand-in', () => {
     const prom = await fakePrometheus((q) => (q.includes('canary') ? 3 : 1));
     const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const clock: Clock = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
     let stderr = '';
     const code = await runCli(
       [
@@ -218,7 +195,15 @@ describe('evalgate canary against a Prometheus stand-in', () => {
         '--report',
         path.join(dir, 'r.json'),
       ],
-      { stdout: () => {}, stderr: (s) => void (stderr += s), env: {}, isTty: false, clock },
+      {
+        stdout: () => {},
+        stderr: (s) => {
+          stderr += s;
+        },
+        env: {},
+        isTty: false,
+        clock,
+      },
     );
     expect(code).toBe(1);
     const report = readReport(path.join(dir, 'r.json'));
@@ -238,7 +223,12 @@ describe('evalgate canary against a Prometheus stand-in', () => {
     const prom = await fakePrometheus(() => 1);
     const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const clock: Clock = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
     const code = await runCli(
       [
         'canary',

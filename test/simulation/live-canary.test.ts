@@ -111,7 +111,12 @@ describe('live judge, one look: A/A false blocks at most α + 3 SE', () => {
 /** A clock that jumps instead of waiting. */
 function fakeClock(): Clock {
   let t = 1_000_000;
-  return { now: () => t, sleep: async (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+  };
 }
 
 describe('live judge, progressive looks: A/A false blocks across all looks at most α + 3 SE', () => {
