@@ -1,8 +1,12 @@
+import path from 'node:path';
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import { type CanaryResult, judgeCanary, type ScheduleOption } from '../live/run-canary.js';
+import type { Annotation, AnnotationOptions } from '../report/annotations.js';
 import { escapeTerminal } from '../report/escape.js';
+import { checkName } from '../report/format.js';
 import type { OutputPath } from '../report/output-paths.js';
+import type { Report } from '../types.js';
 import { SecretSet } from '../util/redact.js';
 import { Inputs } from './constants.js';
 
@@ -86,4 +90,24 @@ export async function judgeCanaryForAction(a: ActionCanary): Promise<CanaryResul
     progress: (line) => core.info(line),
   });
   return { report, redact: known.redact };
+}
+
+/**
+ * A canary has no golden-set lines to point at: its annotations are the live checks that did not
+ * pass, on the config file that defines them (failed ones first), so the run's page lists each.
+ */
+export function liveCheckAnnotations(
+  report: Report,
+  configPath: string,
+  options: AnnotationOptions,
+): Annotation[] {
+  const rel = path.relative(options.root, path.resolve(options.cwd, configPath));
+  const file = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
+  const open = report.checks.filter((c) => c.verdict !== 'pass');
+  open.sort((a, b) => Number(b.verdict === 'fail') - Number(a.verdict === 'fail'));
+  return open.slice(0, Math.max(0, options.max)).map((c) => ({
+    title: `evalgate: live metric ${escapeTerminal(checkName(c), 80)} ${c.verdict}`,
+    message: escapeTerminal(c.reason, 400).replace(/@/g, '@\u200b'),
+    ...(file ? { file: file.split(path.sep).join('/') } : {}),
+  }));
 }

@@ -20,7 +20,7 @@ import { mergeShards } from '../shard/merge.js';
 import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import type { Redact } from '../util/redact.js';
-import { judgeCanaryForAction, readCommandInputs } from './canary.js';
+import { judgeCanaryForAction, liveCheckAnnotations, readCommandInputs } from './canary.js';
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
 
@@ -123,13 +123,16 @@ function setOutputs(report: Report, reportPath: string): void {
 }
 
 /** The worst regressed cases at their golden-set lines: errors when the step fails, else warnings. */
-function annotate(report: Report, failing: boolean): void {
-  const annotations = regressionAnnotations(report, {
+function annotate(report: Report, failing: boolean, liveConfig?: string): void {
+  const options = {
     // Leave room for the step's own failure annotation among GitHub's 10 errors.
     max: failing ? MAX_ANNOTATIONS - 1 : MAX_ANNOTATIONS,
     root: process.env.GITHUB_WORKSPACE || process.cwd(),
     cwd: process.cwd(),
-  });
+  };
+  const annotations = liveConfig
+    ? liveCheckAnnotations(report, liveConfig, options)
+    : regressionAnnotations(report, options);
   for (const a of annotations) {
     const props: core.AnnotationProperties = { title: a.title };
     if (a.file) props.file = a.file;
@@ -244,7 +247,8 @@ export async function run(): Promise<void> {
       (inputs.command === 'canary'
         ? report.blocked === true
         : blocks(report.decision, onInconclusive));
-    if (!inputs.shard) annotate(report, failing);
+    if (!inputs.shard)
+      annotate(report, failing, inputs.command === 'canary' ? inputs.config : undefined);
     if (inputs.comment && !inputs.shard) {
       await upsertPrComment(report, {
         configPath: inputs.config,

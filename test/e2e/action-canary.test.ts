@@ -82,8 +82,15 @@ describe('Action command: canary', () => {
     expect(r.summary).toContain('latency&#95;p95');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.body).toContain('latency&#95;p95');
+    // One annotation per live check that did not pass, on the config; then the step's failure.
     const failed = r.commands.filter((c) => c.command === 'error');
-    expect(failed.at(-1)!.message).toMatch(/^blocked: /);
+    expect(failed).toHaveLength(2);
+    expect(failed[0]!.properties).toEqual({
+      title: 'evalgate: live metric latency_p95 fail',
+      file: 'evalgate.yaml',
+    });
+    expect(failed[0]!.message).toContain('exceeds the +20% budget');
+    expect(failed[1]!.message).toMatch(/^blocked: /);
     expect(gh.calls.every((c) => c.authorization === `token ${TOKEN}`)).toBe(true);
     // The Prometheus token is sent, masked in the log (add-mask), and written nowhere.
     expect(bad.requests[0]!.headers.authorization).toBe('Bearer prom-SECRET-token-55');
@@ -101,7 +108,9 @@ describe('Action command: canary', () => {
     });
     expect(again.code, again.stderr).toBe(0);
     expect(again.outputs).toMatchObject({ decision: 'pass', 'exit-code': '0' });
-    expect(again.commands.filter((c) => c.command === 'error')).toEqual([]);
+    expect(again.commands.filter((c) => c.command === 'error' || c.command === 'warning')).toEqual(
+      [],
+    );
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.body).toMatch(/pass/);
   });
