@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { fakePrometheus } from '../helpers/fake-prometheus.js';
 import { startLoopback } from '../helpers/loopback.js';
 import { afterThisTest } from '../helpers/per-test.js';
 import { readReport } from '../helpers/report-schema.js';
+import { signalAtLine } from '../helpers/signal-at-line.js';
 import { ACTION, workspace } from '../helpers/workspace.js';
 
 // The Action with `command: canary`: the bundle run as the runner runs it (INPUT_* variables,
@@ -192,28 +192,15 @@ describe('Action command: canary', () => {
     const prom = await tracks(1);
     const step = canaryStep(config(prom.url), { every: '1h', for: '2h' });
     const { env, runner } = actionEnv({ ...step, event: deployment });
-    const child = spawn(process.execPath, [ACTION], {
+    const r = await signalAtLine(ACTION, [], {
       cwd: step.workspace,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+      line: 'waiting for the first',
+      signal: 'SIGTERM',
     });
-    afterThisTest(() => child.kill('SIGKILL'));
-    let stdout = '';
-    const waiting = new Promise<void>((resolve) =>
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        if (stdout.includes('waiting for the first')) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('close', (code) => resolve(code)),
-    );
-    await waiting;
-    const sent = Date.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(3);
-    expect(Date.now() - sent).toBeLessThan(10_000); // a bound on hanging, not a timing assertion
-    const failed = workflowCommands(stdout).find((c) => c.command === 'error')!;
+    expect(r.code).toBe(3);
+    expect(r.exitMs).toBeLessThan(10_000); // a bound on hanging, not a timing assertion
+    const failed = workflowCommands(r.stdout).find((c) => c.command === 'error')!;
     expect(failed.message).toMatch(
       /^cancelled: cancelled \(SIGTERM\) after 0 of the planned looks/,
     );

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { fakePrometheus } from '../helpers/fake-prometheus.js';
 import { startLoopback } from '../helpers/loopback.js';
 import { afterThisTest } from '../helpers/per-test.js';
 import { readReport } from '../helpers/report-schema.js';
+import { signalAtLine } from '../helpers/signal-at-line.js';
 import { CLI, workspace } from '../helpers/workspace.js';
 
 // `evalgate canary` against a loopback server speaking Prometheus's range-query API: bad input
@@ -288,43 +288,14 @@ describe('evalgate canary against a Prometheus stand-in', () => {
   it('SIGTERM while waiting for a look: exits 3 within seconds, the report written and marked incomplete', async () => {
     const prom = await fakePrometheus(() => 1);
     const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'canary',
-        '--config',
-        'evalgate.yaml',
-        '--every',
-        '1h',
-        '--for',
-        '2h',
-        '--report',
-        'r.json',
-      ],
-      {
-        cwd: dir,
-        env: { PATH: process.env.PATH },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
+    const r = await signalAtLine(
+      CLI,
+      ['canary', '--config', 'evalgate.yaml', '--every', '1h', '--for', '2h', '--report', 'r.json'],
+      { cwd: dir, env: {}, line: 'waiting for the first', signal: 'SIGTERM' },
     );
-    afterThisTest(() => child.kill('SIGKILL'));
-    let stderr = '';
-    const waiting = new Promise<void>((resolve) =>
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('waiting for the first')) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    await waiting;
-    const sent = Date.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(3);
-    expect(Date.now() - sent).toBeLessThan(10_000); // a bound on hanging, not a timing assertion
-    expect(stderr).toContain('could not judge: cancelled (SIGTERM) after 0 of the planned looks');
+    expect(r.code).toBe(3);
+    expect(r.exitMs).toBeLessThan(10_000); // a bound on hanging, not a timing assertion
+    expect(r.stderr).toContain('could not judge: cancelled (SIGTERM) after 0 of the planned looks');
     const report = readReport(path.join(dir, 'r.json'));
     expect(report.incomplete).toBe(true);
     expect(report.meta.live!.stopped).toBe('signal');
