@@ -122,7 +122,10 @@ function setOutputs(report: Report, reportPath: string): void {
   core.setOutput(Outputs.summary, escapeTerminal(report.summary));
 }
 
-/** The worst regressed cases at their golden-set lines: errors when the step fails, else warnings. */
+/**
+ * The worst regressed cases at their golden-set lines (a canary's: its live checks that did not
+ * pass, on its config): errors when the step fails, else warnings.
+ */
 function annotate(report: Report, failing: boolean, liveConfig?: string): void {
   const options = {
     // Leave room for the step's own failure annotation among GitHub's 10 errors.
