@@ -16,6 +16,10 @@ export const Inputs = {
   shard: 'shard',
   merge: 'merge',
   html: 'html',
+  command: 'command',
+  window: 'window',
+  every: 'every',
+  for: 'for',
 } as const;
 
 export const Outputs = {
@@ -23,6 +27,7 @@ export const Outputs = {
   report: 'report',
   summary: 'summary',
   html: 'html',
+  exitCode: 'exit-code',
 } as const;
 
 /** GitHub shows at most 10 annotations of each level per step. */

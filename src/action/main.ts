@@ -21,6 +21,7 @@ import { mergeShards } from '../shard/merge.js';
 import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import type { Redact } from '../util/redact.js';
+import { judgeCanaryForAction, liveCheckAnnotations, readCommandInputs } from './canary.js';
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
 import { uploadHtmlArtifact } from './html-artifact.js';
@@ -46,6 +47,7 @@ function readInputs() {
     });
   }
   return {
+    ...readCommandInputs(),
     shard: shardInput ? parseShard(shardInput, `with.${Inputs.shard}`) : undefined,
     merge,
     config: core.getInput(Inputs.config) || 'evals/evalgate.yaml',
@@ -125,14 +127,20 @@ function setOutputs(report: Report, reportPath: string, htmlPath: string | undef
   core.setOutput(Outputs.summary, escapeTerminal(report.summary));
 }
 
-/** The worst regressed cases at their golden-set lines: errors when the step fails, else warnings. */
-function annotate(report: Report, failing: boolean): void {
-  const annotations = regressionAnnotations(report, {
+/**
+ * The worst regressed cases at their golden-set lines (a canary's: its live checks that did not
+ * pass, on its config): errors when the step fails, else warnings.
+ */
+function annotate(report: Report, failing: boolean, liveConfig?: string): void {
+  const options = {
     // Leave room for the step's own failure annotation among GitHub's 10 errors.
     max: failing ? MAX_ANNOTATIONS - 1 : MAX_ANNOTATIONS,
     root: process.env.GITHUB_WORKSPACE || process.cwd(),
     cwd: process.cwd(),
-  });
+  };
+  const annotations = liveConfig
+    ? liveCheckAnnotations(report, liveConfig, options)
+    : regressionAnnotations(report, options);
   for (const a of annotations) {
     const props: core.AnnotationProperties = { title: a.title };
     if (a.file) props.file = a.file;
@@ -216,9 +224,20 @@ export async function run(): Promise<void> {
       ...(inputs.shard ? { shard: inputs.shard } : {}),
     };
     // Merge mode (the fan-in job): the shard reports instead of calls, then as a run.
-    let onInconclusive: 'pass' | 'fail';
+    let onInconclusive: 'pass' | 'fail' = 'pass';
     let redact: Redact;
-    if (inputs.merge) {
+    if (inputs.command === 'canary') {
+      ({ report, redact } = await judgeCanaryForAction({
+        configPath: inputs.config,
+        schedule: inputs.schedule,
+        outputs,
+        signal: controller.signal,
+        token: inputs.token,
+        secret: h.secret!,
+      }));
+      // Written, pushed and summarized below (finally) like a stopped run's report.
+      if (report.incomplete) throw new RunAbortedError(report.incomplete_reason!);
+    } else if (inputs.merge) {
       const files = await shardReportFiles(inputs.merge, `with.${Inputs.merge}`);
       ({ report, onInconclusive, redact } = await mergeShards(files, options, h));
     } else {
@@ -238,8 +257,14 @@ export async function run(): Promise<void> {
     await pushReport(report, inputs.exported, warn, controller.signal);
     core.info(escapeTerminal(report.summary));
     // A shard decides nothing: it neither fails the step nor comments (the merge job does both).
-    const failing = !inputs.shard && blocks(report.decision, onInconclusive);
-    if (!inputs.shard) annotate(report, failing);
+    // A canary's report says whether it blocked (a critical check can block while inconclusive).
+    const failing =
+      !inputs.shard &&
+      (inputs.command === 'canary'
+        ? report.blocked === true
+        : blocks(report.decision, onInconclusive));
+    if (!inputs.shard)
+      annotate(report, failing, inputs.command === 'canary' ? inputs.config : undefined);
     if (inputs.comment && !inputs.shard) {
       await upsertPrComment(report, {
         configPath: inputs.config,
@@ -283,6 +308,8 @@ export async function run(): Promise<void> {
       summarized = true;
       writeJobSummary(report, problem, runUrl, html);
     }
+    // The CLI's exit code, for deploy jobs that branch on blocked (1) vs could not judge (3).
+    core.setOutput(Outputs.exitCode, String(process.exitCode ?? 0));
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     guard.settle(Number(process.exitCode ?? 0));

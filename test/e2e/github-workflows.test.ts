@@ -156,24 +156,31 @@ describe('documented workflows', () => {
     );
   });
 
-  it('run evalgate canary in a deploy pipeline and branch on its exit code', () => {
+  it('judge the live canary through the Action in a deploy pipeline and branch on its exit code', () => {
     const wf = workflow(`${DOCS}/canary-live.yml`);
     expect(Object.keys(wf.on as object)).toEqual(['deployment_status']);
     const step = wf.jobs.gate!.steps!.find((s) => s.id === 'canary')!;
-    expect(step.run).toMatch(
-      /evalgate canary --config evals\/canary-live\.yaml\s*\\\n\s*--every 5m --for 30m/,
-    );
-    expect(step.run).toContain('set +e');
-    expect(step.run).toContain('echo "exit-code=$?" >> "$GITHUB_OUTPUT"');
+    expect(isEvalgate(step)).toBe(true);
+    expect(step.with).toMatchObject({
+      command: 'canary',
+      config: 'evals/canary-live.yaml',
+      every: '5m',
+      for: '30m',
+    });
+    expect(step.env).toMatchObject({ PROM_TOKEN: '${{ secrets.PROM_TOKEN }}' });
     expect(wf.jobs.gate!.outputs!['exit-code']).toBe('${{ steps.canary.outputs.exit-code }}');
     expect(wf.jobs.promote).toMatchObject({
       needs: 'gate',
       if: "needs.gate.outputs.exit-code == '0'",
     });
+    // The gate job failed (the step fails when blocked): only !cancelled() lets this job run.
     expect(wf.jobs['roll-back']).toMatchObject({
       needs: 'gate',
-      if: "needs.gate.outputs.exit-code == '1'",
+      if: "${{ !cancelled() && needs.gate.outputs.exit-code == '1' }}",
     });
+    // The upload keeps the report whatever the verdict.
+    const upload = wf.jobs.gate!.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with!.path).toBe(step.with!.report);
   });
 
   it('let a deploy job branch on the canary gate decision', () => {

@@ -55,7 +55,10 @@ beforeAll(async () => {
   });
   if (tools.skip) return;
   pushgateway = await startPushgateway(tools.path['prometheus-pushgateway']);
-  prometheus = await startPrometheus(tools.path.prometheus, [new URL(pushgateway.url).host]);
+  prometheus = await startPrometheus(tools.path.prometheus, [new URL(pushgateway.url).host], {
+    job: 'pushgateway',
+    honorLabels: true,
+  });
 }, 90_000);
 
 afterAll(async () => {

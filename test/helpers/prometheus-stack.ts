@@ -4,8 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-// A real Pushgateway and a real Prometheus scraping it (Debian's binaries; tests find them with
-// needTools), on free loopback ports, for tests that push metrics and read them back by PromQL.
+// A real Prometheus and a real Pushgateway (Debian's binaries; tests find them with needTools),
+// each on a free loopback port, ready when /-/ready answers (polled, bounded), and stopped
+// (killed, waited for, its temp folder removed) by stop() in afterAll: no process left behind.
 
 export interface Service {
   url: string;
@@ -94,17 +95,33 @@ export function startPushgateway(binary: string): Promise<Service> {
   return startService('pushgateway', binary, (listen) => [`--web.listen-address=${listen}`]);
 }
 
-/** Prometheus scraping `targets` (host:port) every second, keeping pushed job/instance labels. */
-export function startPrometheus(binary: string, targets: string[]): Promise<Service> {
+export interface PrometheusOptions {
+  /** How often each target is scraped (also the evaluation interval and the scrape timeout). */
+  scrapeInterval?: string;
+  /** The scrape job's name. */
+  job?: string;
+  /** Keep the job/instance labels the targets expose (a Pushgateway's pushed groups). */
+  honorLabels?: boolean;
+}
+
+/**
+ * Prometheus scraping `targets` (host:port), with its config and data in a temp folder that
+ * stop() removes: the Pushgateway for the export tests, the app tracks for the canary's.
+ */
+export function startPrometheus(
+  binary: string,
+  targets: string[],
+  { scrapeInterval = '1s', job = 'app', honorLabels = false }: PrometheusOptions = {},
+): Promise<Service> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-prom-'));
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(
     config,
     [
-      'global: {scrape_interval: 1s, evaluation_interval: 1s}',
+      `global: {scrape_interval: ${scrapeInterval}, scrape_timeout: ${scrapeInterval}, evaluation_interval: ${scrapeInterval}}`,
       'scrape_configs:',
-      '  - job_name: pushgateway',
-      '    honor_labels: true',
+      `  - job_name: ${job}`,
+      ...(honorLabels ? ['    honor_labels: true'] : []),
       `    static_configs: [{targets: ${JSON.stringify(targets)}}]`,
       '',
     ].join('\n'),
@@ -116,6 +133,7 @@ export function startPrometheus(binary: string, targets: string[]): Promise<Serv
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=${listen}`,
+      '--log.level=error',
     ],
     () => rmSync(dir, { recursive: true, force: true }),
   );
@@ -134,4 +152,9 @@ export async function promQuery(
   };
   if (body.status !== 'success') throw new Error(`query ${query}: ${body.error}`);
   return body.data!.result.map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+}
+
+/** An instant query's first value, or undefined when it matched nothing. */
+export async function promValue(prometheus: string, query: string): Promise<number | undefined> {
+  return (await promQuery(prometheus, query))[0]?.value;
 }

@@ -1,47 +1,19 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { Clock } from '../../src/live/looks.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
+import { fakePrometheus } from '../helpers/fake-prometheus.js';
 import { startLoopback } from '../helpers/loopback.js';
 import { afterThisTest } from '../helpers/per-test.js';
 import { readReport } from '../helpers/report-schema.js';
+import { signalAtLine } from '../helpers/signal-at-line.js';
 import { CLI, workspace } from '../helpers/workspace.js';
 
 // `evalgate canary` against a loopback server speaking Prometheus's range-query API: bad input
 // sends nothing, server faults read clearly, progressive looks run on an injected clock, and
 // SIGTERM while waiting for a look ends the process at once with the report written.
-
-/** A Prometheus stand-in: each query's value at every step is `level(query)` plus noise. */
-async function fakePrometheus(level: (query: string) => number | undefined) {
-  let seed = 1;
-  const server = await startLoopback((req, res) => {
-    const u = new URL(req.path, 'http://x');
-    const q = u.searchParams.get('query') ?? '';
-    const start = Number(u.searchParams.get('start'));
-    const end = Number(u.searchParams.get('end'));
-    const step = Number(u.searchParams.get('step'));
-    const l = level(q);
-    const values: [number, string][] = [];
-    if (l !== undefined) {
-      for (let t = start; t <= end; t += step) {
-        seed = (seed * 16807) % 2147483647;
-        values.push([t, String(l * (0.9 + (0.2 * seed) / 2147483647))]);
-      }
-    }
-    res.setHeader('content-type', 'application/json');
-    res.end(
-      JSON.stringify({
-        status: 'success',
-        data: { resultType: 'matrix', result: l === undefined ? [] : [{ metric: {}, values }] },
-      }),
-    );
-  });
-  afterThisTest(() => server.close());
-  return server;
-}
 
 const live = (url: string, metrics: string, head = '') => `version: 1
 ${head}live:
@@ -316,43 +288,14 @@ describe('evalgate canary against a Prometheus stand-in', () => {
   it('SIGTERM while waiting for a look: exits 3 within seconds, the report written and marked incomplete', async () => {
     const prom = await fakePrometheus(() => 1);
     const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'canary',
-        '--config',
-        'evalgate.yaml',
-        '--every',
-        '1h',
-        '--for',
-        '2h',
-        '--report',
-        'r.json',
-      ],
-      {
-        cwd: dir,
-        env: { PATH: process.env.PATH },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
+    const r = await signalAtLine(
+      CLI,
+      ['canary', '--config', 'evalgate.yaml', '--every', '1h', '--for', '2h', '--report', 'r.json'],
+      { cwd: dir, env: {}, line: 'waiting for the first', signal: 'SIGTERM' },
     );
-    afterThisTest(() => child.kill('SIGKILL'));
-    let stderr = '';
-    const waiting = new Promise<void>((resolve) =>
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('waiting for the first')) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    await waiting;
-    const sent = Date.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(3);
-    expect(Date.now() - sent).toBeLessThan(10_000); // a bound on hanging, not a timing assertion
-    expect(stderr).toContain('could not judge: cancelled (SIGTERM) after 0 of the planned looks');
+    expect(r.code).toBe(3);
+    expect(r.exitMs).toBeLessThan(10_000); // a bound on hanging, not a timing assertion
+    expect(r.stderr).toContain('could not judge: cancelled (SIGTERM) after 0 of the planned looks');
     const report = readReport(path.join(dir, 'r.json'));
     expect(report.incomplete).toBe(true);
     expect(report.meta.live!.stopped).toBe('signal');

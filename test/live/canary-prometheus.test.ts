@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import { type LlmApp, startLlmApp } from '../helpers/llm-app.js';
-import { freePort, type RealPrometheus, startPrometheus } from '../helpers/prometheus.js';
+import {
+  freePort,
+  promValue,
+  type Service,
+  startPrometheus,
+  until,
+} from '../helpers/prometheus-stack.js';
 import { readReport } from '../helpers/report-schema.js';
 import { needTools } from '../helpers/system-tools.js';
 import { workspace } from '../helpers/workspace.js';
@@ -40,7 +46,7 @@ ${extra}`;
 }
 
 describe.skipIf(tools.skip)('evalgate canary against a real Prometheus', () => {
-  let prom: RealPrometheus;
+  let prom: Service;
   const apps: LlmApp[] = [];
 
   beforeAll(async () => {
@@ -52,18 +58,20 @@ describe.skipIf(tools.skip)('evalgate canary against a real Prometheus', () => {
     prom = await startPrometheus(
       tools.path.prometheus,
       apps.map((a) => a.target),
-      '250ms',
+      { scrapeInterval: '250ms' },
     );
     // Wait for data, not for a guessed time: 8 s of rate() samples on every track.
-    const deadline = Date.now() + 25_000;
-    for (;;) {
-      const n = await prom.instant(
-        'min(count_over_time(sum by (track) (rate(app_requests_total[750ms]))[8s:500ms]))',
-      );
-      if (n !== undefined && n >= 16) break;
-      if (Date.now() > deadline) throw new Error('Prometheus gathered no data within 25 s');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await until(
+      'Prometheus gathering 8 s of data',
+      async () => {
+        const n = await promValue(
+          prom.url,
+          'min(count_over_time(sum by (track) (rate(app_requests_total[750ms]))[8s:500ms]))',
+        );
+        return n !== undefined && n >= 16 ? n : undefined;
+      },
+      25_000,
+    );
   }, 40_000);
 
   afterAll(async () => {
