@@ -85,15 +85,20 @@ function summarise(label: string, outcomes: Outcome[], metric: Check['metric']) 
   const checks = outcomes.map((o) => o.checks.find((c) => c.metric === metric)!);
   const deltas = checks.map((c) => c.delta!);
   const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
+  // A favoured side shifts every seed; a scheduling hiccup on a loaded machine (seen: one seed
+  // at +14% while the others sat within 1%) hits one. The median tells the two apart.
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   const blocks = checks.filter((c) => c.verdict === 'fail').length;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const perSeed = outcomes
     .map((o, i) => `${o.seed}:${pct(deltas[i]!)}/${checks[i]!.verdict}`)
     .join(' ');
   console.log(
-    `${label} ${metric}: mean p95 change ${(mean * 100).toFixed(2)}%, ${blocks}/${outcomes.length} blocked; ${perSeed}`,
+    `${label} ${metric}: mean p95 change ${(mean * 100).toFixed(2)}%, median ${(median * 100).toFixed(2)}%, ${blocks}/${outcomes.length} blocked; ${perSeed}`,
   );
-  return { mean, blocks };
+  return { median, blocks };
 }
 
 async function runs(seeds: number[], shared: boolean, stream: boolean): Promise<Outcome[]> {
@@ -105,15 +110,15 @@ async function runs(seeds: number[], shared: boolean, stream: boolean): Promise<
 describe('A/A latency measured end to end: neither side favoured', () => {
   it('one shared inference box, concurrency 32 per side, 300 cases, 10 seeds', async () => {
     const outcomes = await runs([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true, false);
-    const { mean, blocks } = summarise('shared box', outcomes, 'latency_p95');
-    expect(Math.abs(mean)).toBeLessThanOrEqual(0.03);
+    const { median, blocks } = summarise('shared box', outcomes, 'latency_p95');
+    expect(Math.abs(median)).toBeLessThanOrEqual(0.03);
     expect(blocks).toBeLessThanOrEqual(allowedBlocks(outcomes.length));
   }, 60_000);
 
   it('two boxes, one per side, 4 seeds', async () => {
     const outcomes = await runs([11, 12, 13, 14], false, false);
-    const { mean, blocks } = summarise('two boxes', outcomes, 'latency_p95');
-    expect(Math.abs(mean)).toBeLessThanOrEqual(0.03);
+    const { median, blocks } = summarise('two boxes', outcomes, 'latency_p95');
+    expect(Math.abs(median)).toBeLessThanOrEqual(0.03);
     expect(blocks).toBeLessThanOrEqual(allowedBlocks(outcomes.length));
   }, 60_000);
 
@@ -122,8 +127,8 @@ describe('A/A latency measured end to end: neither side favoured', () => {
     const measured = (['ttft_p95', 'latency_p95'] as const).map(
       (metric) => [metric, summarise('shared box, streamed', outcomes, metric)] as const,
     );
-    for (const [metric, { mean, blocks }] of measured) {
-      expect(Math.abs(mean), metric).toBeLessThanOrEqual(0.03);
+    for (const [metric, { median, blocks }] of measured) {
+      expect(Math.abs(median), metric).toBeLessThanOrEqual(0.03);
       expect(blocks, metric).toBeLessThanOrEqual(allowedBlocks(outcomes.length));
     }
   }, 60_000);
