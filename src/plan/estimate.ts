@@ -75,12 +75,15 @@ export interface CostEstimate {
   costUsd?: number;
   /** The sides run at once: the slower one. */
   durationMs: number;
-  /** llm_judge calls (one per answer and judge scorer): counted, not priced. */
+  /** Judge calls (llm_judge, faithfulness, answer_relevance: one per answer each): not priced. */
   judgeCalls: number;
   maxCostUsd?: number;
   /** run.cache is on: some calls may be answered from disk (counted as sent all the same). */
   cached: boolean;
 }
+
+/** Scorers that call the judge endpoint once per answer. */
+const JUDGED = new Set(['llm_judge', 'faithfulness', 'answer_relevance']);
 
 type PlanInput = Pick<Plan, 'config' | 'cases' | 'targets' | 'scorers'>;
 
@@ -169,7 +172,7 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
   const priced = estimates.every((e) => e.costUsd !== undefined);
   let judgeCalls = 0;
   for (const list of plan.scorers) {
-    judgeCalls += list.filter((s) => s.type === 'llm_judge').length * repeats * sides.length;
+    judgeCalls += list.filter((s) => JUDGED.has(s.type)).length * repeats * sides.length;
   }
   return {
     cases: cases.length,

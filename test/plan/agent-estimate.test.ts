@@ -90,3 +90,32 @@ describe('plan: figures from a stored report with agent answers', () => {
     expect(seen.sides.candidate).toEqual({ outputTokens: 10, latencyMs: 100, answers: 2 });
   });
 });
+
+describe('plan: RAG judge scorers', () => {
+  it('counts faithfulness and answer_relevance as judge calls', async () => {
+    const cases = Array.from({ length: 5 }, (_, i) =>
+      JSON.stringify({ id: `r${i}`, input: `q${i}`, context: ['p'], expected: 'a' }),
+    ).join('\n');
+    const target = `    type: openai
+    base_url: http://127.0.0.1:9/v1
+    model: m`;
+    const dir = workspace({
+      'golden.jsonl': cases,
+      'evalgate.yaml': `version: 1
+dataset: golden.jsonl
+targets:
+  baseline:
+${target}
+  candidate:
+${target}
+judge:
+${target}
+scorers: [{type: faithfulness}, {type: answer_relevance}, {type: exact}]
+`,
+    });
+    const r = await cliInProcess(['plan', '--config', path.join(dir, 'evalgate.yaml')]);
+    expect(r.code, r.stderr).toBe(0);
+    // 5 cases × 2 judged scorers × 2 sides.
+    expect(r.stdout).toContain('Judge: 20 judge calls');
+  });
+});
