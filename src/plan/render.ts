@@ -63,7 +63,9 @@ export function renderPlan(e: CostEstimate): string {
   if (e.cached)
     lines.push('run.cache may answer some calls from disk; they are counted here as sent.');
   if (e.judgeCalls > 0)
-    lines.push(`Judge: ${formatCount(e.judgeCalls)} judge calls (llm_judge, faithfulness, answer_relevance), not included in the cost.`);
+    lines.push(
+      `Judge: ${formatCount(e.judgeCalls)} judge calls (llm_judge, faithfulness, answer_relevance), not included in the cost.`,
+    );
   if (e.maxCostUsd !== undefined && e.costUsd !== undefined) {
     lines.push(
       overBudget(e)
