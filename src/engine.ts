@@ -38,6 +38,7 @@ import type { Scorer } from './scorers/scorer.js';
 import { type Shard, selectShard } from './shard/select.js';
 import { createRng } from './stats/rng.js';
 import { createTarget } from './targets/create.js';
+import { droppedConversationWarnings } from './targets/dropped-conversation.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
 import type { GoldenCase, Report, Side } from './types.js';
@@ -474,6 +475,7 @@ async function executePlan(
     hooks.info(renderBudgetPlan(plan.budgetPlan, { problems: false }));
     for (const p of plan.budgetPlan.problems) hooks.warning(`${p.message} (${p.path})`);
   }
+  for (const w of droppedConversationWarnings(config, sides, cases)) hooks.warning(w);
   let results: SideResults;
   let stats: RunStats;
   // A run stopped early (cancelled, cost budget, endpoint down) still reports what it measured.

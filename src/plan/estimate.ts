@@ -4,6 +4,7 @@ import { estimatePromptTokens } from '../runner/rate-limit.js';
 import { outputTokensGuess } from '../runner/settings.js';
 import { costUsd } from '../targets/target.js';
 import type { Side, SideResult } from '../types.js';
+import { caseCalls } from './agent-steps.js';
 
 /** A call's latency when no stored report says: a chat answer of a few hundred tokens. */
 export const ASSUMED_LATENCY_MS = 2000;
@@ -14,13 +15,17 @@ export interface Observed {
   sides: Partial<Record<Side, { outputTokens: number; latencyMs: number; answers: number }>>;
 }
 
-/** Means over answered calls (failed ones used no output and say nothing of latency). */
+/**
+ * Means over answered calls (failed ones used no output and say nothing of latency). An agent
+ * loop's answer sums its steps, so it counts as that many calls.
+ */
 export function observe(file: string, sides: Partial<Record<Side, SideResult[]>>): Observed {
   const out: Observed = { file, sides: {} };
   for (const [side, results] of Object.entries(sides) as [Side, SideResult[]][]) {
     const ok = results.filter((r) => !isEndpointError(r.error?.kind));
     if (ok.length === 0) continue;
-    const mean = (f: (r: SideResult) => number) => ok.reduce((a, r) => a + f(r), 0) / ok.length;
+    const calls = ok.reduce((a, r) => a + (r.steps?.length || 1), 0);
+    const mean = (f: (r: SideResult) => number) => ok.reduce((a, r) => a + f(r), 0) / calls;
     out.sides[side] = {
       outputTokens: mean((r) => r.output_tokens),
       latencyMs: mean((r) => r.latency_ms),
@@ -28,6 +33,19 @@ export function observe(file: string, sides: Partial<Record<Side, SideResult[]>>
     };
   }
   return out;
+}
+
+/** Agent loops on a side: their calls are an assumption, so the plan also gives the worst case. */
+export interface AgentCalls {
+  /** Cases that run as an agent loop on this target (`tool_results`, max_steps above 1). */
+  cases: number;
+  maxSteps: number;
+  /** Calls the estimate assumes for those cases (all repeats). */
+  assumedCalls: number;
+  /** Calls of the whole side if every loop ran to max_steps. */
+  maxCalls: number;
+  /** The side's cost at maxCalls; absent without a price. */
+  maxCostUsd?: number;
 }
 
 export interface SideEstimate {
@@ -46,6 +64,7 @@ export interface SideEstimate {
   durationMs: number;
   /** What bounds the duration: calls in flight, or a per-minute quota. */
   limitedBy: 'concurrency' | 'rpm' | 'tpm';
+  agent?: AgentCalls;
 }
 
 export interface CostEstimate {
@@ -56,12 +75,15 @@ export interface CostEstimate {
   costUsd?: number;
   /** The sides run at once: the slower one. */
   durationMs: number;
-  /** llm_judge calls (one per answer and judge scorer): counted, not priced. */
+  /** Judge calls (llm_judge, faithfulness, answer_relevance: one per answer each): not priced. */
   judgeCalls: number;
   maxCostUsd?: number;
   /** run.cache is on: some calls may be answered from disk (counted as sent all the same). */
   cached: boolean;
 }
+
+/** Scorers that call the judge endpoint once per answer. */
+const JUDGED = new Set(['llm_judge', 'faithfulness', 'answer_relevance']);
 
 type PlanInput = Pick<Plan, 'config' | 'cases' | 'targets' | 'scorers'>;
 
@@ -77,15 +99,25 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
   const estimates = sides.map((side): SideEstimate => {
     const target = plan.targets[side]!;
     const cfg = config.targets[side];
-    let perCaseInput = 0;
-    for (const c of cases)
-      perCaseInput += estimatePromptTokens(target.dialect.buildRequest(c).body);
-    const calls = cases.length * repeats;
-    const inputTokens = perCaseInput * repeats;
     // A stored report's figures for this side, else for the side it has (a recording's candidate).
     const seen = observed?.sides[side] ?? Object.values(observed?.sides ?? {})[0];
     const guess = outputTokensGuess(cfg);
     const outputTokensPerCall = seen ? seen.outputTokens : guess;
+    const sum = { calls: 0, input: 0, maxCalls: 0, maxInput: 0, agentCases: 0, agentCalls: 0 };
+    for (const c of cases) {
+      const first = estimatePromptTokens(target.dialect.buildRequest(c).body);
+      const k = caseCalls(target, c, first, outputTokensPerCall);
+      sum.calls += k.calls;
+      sum.input += k.inputTokens;
+      sum.maxCalls += k.maxCalls;
+      sum.maxInput += k.maxInputTokens;
+      if (k.agent) {
+        sum.agentCases++;
+        sum.agentCalls += k.calls;
+      }
+    }
+    const calls = sum.calls * repeats;
+    const inputTokens = sum.input * repeats;
     const outputSource = seen
       ? `mean of ${seen.answers} answers in ${observed!.file}`
       : cfg.type !== 'http' && guess !== 256
@@ -103,6 +135,24 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
     if (cfg.rpm) bounds.push(['rpm', (calls / cfg.rpm) * 60_000]);
     if (cfg.tpm) bounds.push(['tpm', ((inputTokens + outputTokens) / cfg.tpm) * 60_000]);
     const [limitedBy, durationMs] = bounds.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const agent: AgentCalls | undefined =
+      sum.agentCases === 0
+        ? undefined
+        : {
+            cases: sum.agentCases * repeats,
+            maxSteps: target.maxSteps ?? 1,
+            assumedCalls: sum.agentCalls * repeats,
+            maxCalls: sum.maxCalls * repeats,
+            ...(cfg.price
+              ? {
+                  maxCostUsd: costUsd(
+                    cfg.price,
+                    sum.maxInput * repeats,
+                    Math.round(outputTokensPerCall * sum.maxCalls * repeats),
+                  ),
+                }
+              : {}),
+          };
     return {
       side,
       calls,
@@ -116,12 +166,13 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
       concurrency,
       durationMs,
       limitedBy,
+      ...(agent ? { agent } : {}),
     };
   });
   const priced = estimates.every((e) => e.costUsd !== undefined);
   let judgeCalls = 0;
   for (const list of plan.scorers) {
-    judgeCalls += list.filter((s) => s.type === 'llm_judge').length * repeats * sides.length;
+    judgeCalls += list.filter((s) => JUDGED.has(s.type)).length * repeats * sides.length;
   }
   return {
     cases: cases.length,

@@ -1,6 +1,6 @@
 import { formatUsd } from '../report/format.js';
 import { formatCount } from '../report/table.js';
-import type { CostEstimate } from './estimate.js';
+import type { AgentCalls, CostEstimate } from './estimate.js';
 import { overBudget } from './estimate.js';
 
 /** `1h 05m`, `3m 20s`, `12s`: a plan's duration is a rough figure, so no finer than a second. */
@@ -10,6 +10,14 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** What an agent side's figures assume, and the worst case they may reach. */
+function agentLine(side: string, a: AgentCalls): string {
+  const noun = a.cases === 1 ? 'case runs' : 'cases run';
+  const each = (a.assumedCalls / a.cases).toFixed(1);
+  const worst = `${formatCount(a.maxCalls)} calls${a.maxCostUsd === undefined ? '' : ` and ${formatUsd(a.maxCostUsd)}`}`;
+  return `Agent loops (${side}): ${formatCount(a.cases)} ${noun} an agent loop of up to max_steps ${a.maxSteps} calls; the figures assume one call per canned tool result plus the answer (${each} a case on average), and a history that grows by each result; if every loop ran to max_steps: ${worst}.`;
 }
 
 /** The plan as `evalgate plan` and `run --dry-run` print it: a table, then where figures come from. */
@@ -50,11 +58,14 @@ export function renderPlan(e: CostEstimate): string {
   for (const s of e.sides) {
     lines.push(`Output tokens (${s.side}): ${s.outputSource}.`);
     lines.push(`Latency (${s.side}): ${s.latencySource}.`);
+    if (s.agent) lines.push(agentLine(s.side, s.agent));
   }
   if (e.cached)
     lines.push('run.cache may answer some calls from disk; they are counted here as sent.');
   if (e.judgeCalls > 0)
-    lines.push(`Judge: ${formatCount(e.judgeCalls)} llm_judge calls, not included in the cost.`);
+    lines.push(
+      `Judge: ${formatCount(e.judgeCalls)} judge calls (llm_judge, faithfulness, answer_relevance), not included in the cost.`,
+    );
   if (e.maxCostUsd !== undefined && e.costUsd !== undefined) {
     lines.push(
       overBudget(e)

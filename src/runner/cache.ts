@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_LIST_ITEMS } from '../dataset/rag-fields.js';
 import { MAX_TOOL_CALLS } from '../targets/tool-calls.js';
 import type { CallResult, ToolCall } from '../types.js';
 import { writeFileAtomicAsync } from '../util/atomic-write.js';
@@ -26,6 +27,9 @@ export interface CachedReply {
   tpot_ms?: number;
   /** The answer's tool calls (the tool keys are in the request body, so in the key). */
   tool_calls?: ToolCall[];
+  /** The passages an http app returned at its `context` path, and their source ids. */
+  context?: string[];
+  sources?: string[];
 }
 
 // Headers and query parameters that carry credentials stay out of the key: a key must never
@@ -69,6 +73,9 @@ const entrySchema = z.strictObject({
     )
     .max(MAX_TOOL_CALLS)
     .optional(),
+  // Bounded as the http dialect bounds what it reads: a forged entry cannot hold more.
+  context: z.array(z.string()).max(MAX_LIST_ITEMS).optional(),
+  sources: z.array(z.string()).max(MAX_LIST_ITEMS).optional(),
 });
 
 type Entry = z.infer<typeof entrySchema>;
@@ -189,9 +196,10 @@ export class ResponseCache {
   put(key: string, call: CallResult): void {
     if (call.error !== null || call.output === null) return;
     const calls = call.tool_calls?.length ? call.tool_calls : undefined;
+    const extras = [calls, call.context, call.sources].filter((x) => x !== undefined);
     if (
       this.containsSecret(call.output) ||
-      (calls !== undefined && this.containsSecret(JSON.stringify(calls)))
+      (extras.length > 0 && this.containsSecret(JSON.stringify(extras)))
     ) {
       this.warnOnce(
         'secret',
@@ -209,6 +217,8 @@ export class ResponseCache {
     if (call.ttft_ms !== undefined) entry.ttft_ms = call.ttft_ms;
     if (call.tpot_ms !== undefined) entry.tpot_ms = call.tpot_ms;
     if (calls !== undefined) entry.tool_calls = calls;
+    if (call.context !== undefined) entry.context = call.context;
+    if (call.sources !== undefined) entry.sources = call.sources;
     // What we would refuse to read back (a fractional token count from a lax endpoint) is not
     // worth writing.
     if (entryProblem(entry)) return;

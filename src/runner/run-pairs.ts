@@ -270,6 +270,8 @@ class PairedRun {
         if (hit.ttft_ms !== undefined) call.ttft_ms = hit.ttft_ms;
         if (hit.tpot_ms !== undefined) call.tpot_ms = hit.tpot_ms;
         if (hit.tool_calls !== undefined) call.tool_calls = hit.tool_calls;
+        if (hit.context !== undefined) call.context = hit.context;
+        if (hit.sources !== undefined) call.sources = hit.sources;
         this.record(lane, i, repeat, c, call, true);
         return true;
       }

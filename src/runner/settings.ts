@@ -24,6 +24,18 @@ export function outputTokensGuess(cfg: TargetConfig): number {
   return DEFAULT_OUTPUT_GUESS;
 }
 
+/**
+ * How an http app's reply is read is not in the request: a changed dot path must not reuse
+ * answers read through the old one. The tool-call and passage paths join the salt only when set,
+ * so the keys of apps without them stay as they were.
+ */
+function httpSalt(cfg: Extract<TargetConfig, { type: 'http' }>): string {
+  const parts: unknown[] = [cfg.type, cfg.output, cfg.usage ?? null];
+  if (cfg.tool_calls !== undefined || cfg.context !== undefined)
+    parts.push(cfg.tool_calls ?? null, cfg.context ?? null);
+  return JSON.stringify(parts);
+}
+
 /** Whether `side` answers from the cache: the target's own `cache` key, else run.cache's. */
 function cacheFor(config: Config, side: Side): boolean {
   const cache = config.run.cache;
@@ -82,9 +94,7 @@ export function runSettings(
     perSide[side] = {
       limits: { rpm: cfg.rpm, tpm: cfg.tpm },
       cache,
-      // How the reply is read is not in the request: a changed dot path must not reuse answers.
-      cacheSalt:
-        cfg.type === 'http' ? JSON.stringify([cfg.type, cfg.output, cfg.usage ?? null]) : cfg.type,
+      cacheSalt: cfg.type === 'http' ? httpSalt(cfg) : cfg.type,
       outputTokensGuess: outputTokensGuess(cfg),
     };
   }

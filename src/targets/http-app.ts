@@ -13,6 +13,7 @@ import {
   tokenCount,
 } from './dialect.js';
 import { placeholders, renderTemplate, TemplateError } from './template.js';
+import { MAX_TOOL_CALLS, tooManyToolCalls } from './tool-calls.js';
 
 export interface HttpAppOptions {
   url: string;
@@ -140,7 +141,8 @@ export function httpAppDialect(o: HttpAppOptions): Dialect {
  * The app's tool calls at `path`: a list of calls in the OpenAI or the plain shape. A missing
  * path is a bad_response, not "no calls": a typo in the path would otherwise score every case
  * as a model that never calls a tool. null and [] are no calls. Arguments that are not JSON are
- * kept as such (scored as wrong); a call without a name is not a call.
+ * kept as such (scored as wrong); a call without a name is not a call. More calls than any
+ * dialect reads in one reply is `too_large`.
  */
 function readCalls(json: unknown, path: string): ToolCall[] {
   const v = getPath(json, path);
@@ -150,10 +152,8 @@ function readCalls(json: unknown, path: string): ToolCall[] {
     throw new BadResponseError(
       `the tool calls at "${path}" are not a list (got ${describeValue(v)})`,
     );
-  if (v.length > MAX_LIST_ITEMS)
-    throw new BadResponseError(
-      `the reply has ${v.length} tool calls at "${path}"; more than ${MAX_LIST_ITEMS} is not read`,
-    );
+  // The bound every dialect keeps (and the cache's), so an app's answer is cached like a model's.
+  if (v.length > MAX_TOOL_CALLS) throw tooManyToolCalls();
   return v.map((item, i) => {
     const r = readToolCall(item, { recordInvalid: true });
     if (r.call) return r.call;

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import { loadDataset } from '../../src/dataset/load.js';
+import { tempDir } from '../dataset/helpers.js';
 import { ROOT } from '../helpers/workspace.js';
 
 // The README is a landing page a newcomer copies from: its links must lead somewhere inside the
@@ -46,6 +48,22 @@ describe('the README and docs/', () => {
     expect(configs.length).toBe(3);
     const env = { PRODUCTION_URL: 'https://prod.example', CANARY_URL: 'https://canary.example' };
     for (const text of configs) expect(() => parseConfig(text, 'README.md', env)).not.toThrow();
+  });
+
+  it("README's golden cases load as they are, with the fields the scorers shown need", async () => {
+    const lines = read('README.md')
+      .split('\n')
+      .filter((l) => l.startsWith('{"id"'));
+    const { cases } = await loadDataset(
+      'cases.jsonl',
+      tempDir({ 'cases.jsonl': lines.join('\n') }),
+    );
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    expect(byId.get('refund-2')!.messages).toHaveLength(3);
+    expect(byId.get('refund-2')!.expected_tool_calls).toEqual([
+      { name: 'refund', arguments: { order: 'o-9', amount: 25 } },
+    ]);
+    expect(byId.get('plans-7')).toMatchObject({ expected_sources: ['kb-pro'] });
   });
 
   it('keep the README a landing page (under 16 KB) with the demo and test commands', () => {

@@ -106,3 +106,62 @@ describe('cached tool calls', () => {
     expect(c.get('k3')).toBeUndefined();
   });
 });
+
+describe('cached passages (an http app that returns its context)', () => {
+  const answer: CallResult = {
+    output: 'Refunds take 5 days.',
+    latency_ms: 80,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    error: null,
+    attempts: 1,
+    context: ['Refunds are paid within 5 days.', 'Shipping is free.'],
+    sources: ['kb-12', 'kb-40'],
+  };
+
+  it('are stored and read back with the answer, so a hit keeps what context_recall scores', async () => {
+    const c = cache();
+    c.put('p1', answer);
+    await c.flush();
+    expect(c.get('p1')).toEqual({
+      output: answer.output,
+      input_tokens: 0,
+      output_tokens: 0,
+      latency_ms: 80,
+      context: answer.context,
+      sources: answer.sources,
+    });
+  });
+
+  it('a passage that quotes a secret keeps the answer out of the cache', async () => {
+    const c = cache(['sk-secret-0123456789']);
+    c.put('p2', { ...answer, context: ['the key is sk-secret-0123456789'] });
+    await c.flush();
+    expect(c.get('p2')).toBeUndefined();
+  });
+
+  it.each([
+    ['a passage that is not text', { context: ['ok', 7] }],
+    ['a source id that is not text', { sources: [{ id: 'kb-1' }] }],
+    ['more passages than a reply is read for', { context: Array(1001).fill('p') }],
+  ])('a forged entry with %s is a miss', async (_what, forged) => {
+    const c = cache();
+    c.put('p3', answer);
+    await c.flush();
+    const sub = path.join(c.dir, 'p3'.slice(0, 2));
+    const file = path.join(sub, readdirSync(sub)[0]!);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'evalgate-cache-v1',
+        output: 'x',
+        input_tokens: 1,
+        output_tokens: 1,
+        latency_ms: 1,
+        ...forged,
+      }),
+    );
+    expect(c.get('p3')).toBeUndefined();
+  });
+});

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { targetSchema } from '../../src/config/schema.js';
 import { createTarget, type TargetContext } from '../../src/targets/create.js';
 import { callTarget, type Target } from '../../src/targets/target.js';
+import { MAX_TOOL_CALLS } from '../../src/targets/tool-calls.js';
 import type { GoldenCase } from '../../src/types.js';
 import { goldenCase } from '../helpers/golden-case.js';
 import { type Loopback, type Received, sendJson, startLoopback } from '../helpers/loopback.js';
@@ -104,6 +105,23 @@ describe('http target: tool_calls output path', () => {
     expect(r.output).toBeNull();
     expect(r.error).toEqual({ kind: 'bad_response', message: `target candidate: ${message}` });
     expect(server.requests).toHaveLength(1);
+  });
+  it(`more than ${MAX_TOOL_CALLS} calls (the bound every dialect and the cache keep) is too_large, not retried`, async () => {
+    const calls = Array.from({ length: MAX_TOOL_CALLS + 1 }, () => ({ name: 'f', arguments: {} }));
+    const { target, server } = await app(
+      { output: 'answer', tool_calls: 'calls' },
+      { answer: 'a', calls },
+    );
+    const r = await call({ ...target, retries: 2 });
+    expect(r.output).toBeNull();
+    expect(r.error?.kind).toBe('too_large');
+    expect(r.error?.message).toContain(`more than ${MAX_TOOL_CALLS} tool calls`);
+    expect(server.requests).toHaveLength(1);
+    const fits = await app(
+      { output: 'answer', tool_calls: 'calls' },
+      { answer: 'a', calls: calls.slice(1) },
+    );
+    expect((await call(fits.target)).tool_calls).toHaveLength(MAX_TOOL_CALLS);
   });
 });
 
