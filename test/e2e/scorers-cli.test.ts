@@ -343,10 +343,14 @@ describe('model-graded, embedding, custom and JSON Schema scorers through the CL
     const r = await run(dir);
     judgeMode = 'grade';
     expect(r.code).toBe(3);
-    // The judge has its own concurrency 2: down after max(2, 2 × 2) failed calls in send order.
-    expect(r.stderr).toMatch(
-      /could not judge: stopped: 4 judge calls in a row failed after retries; last error: target judge answered 503/,
-    );
+    // The judge has its own concurrency 2: down after max(2, 2 × 2) failed calls in send order,
+    // or a few more when later calls came back before the fourth (which depends on timing).
+    const m =
+      /could not judge: stopped: (\d+) judge calls in a row failed after retries; last error: target judge answered 503/.exec(
+        r.stderr,
+      );
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(4);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
