@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { ALLOW_OUTSIDE_HINT, ProjectFiles } from '../config/project-files.js';
 import { InputError, type InputProblem } from '../errors.js';
 
@@ -31,6 +30,14 @@ export function displayPath(abs: string, cwd: string = process.cwd()): string {
     rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
   return outside ? abs : rel;
 }
+
+type Globber = typeof import('tinyglobby');
+
+/**
+ * The glob library, loaded only for an entry that is not an existing file: loading it (and
+ * picomatch) cost every run about 30 ms of CPU at start-up, most of them naming plain files.
+ */
+const globber = (): Promise<Globber> => import('tinyglobby');
 
 /**
  * The absolute files a dataset spec names, in spec order, each glob's matches sorted, each file
@@ -79,14 +86,14 @@ export async function resolveDatasetFiles(
         file: displayPath(abs),
         message: `is a folder; name the files, e.g. "${path.posix.join(entry, '*.jsonl')}"`,
       });
-    } else if (isDynamicPattern(entry)) {
-      const { cwd, pattern } = splitGlob(entry, baseDir);
+    } else if ((await globber()).isDynamicPattern(entry)) {
+      const { cwd, pattern } = splitGlob(entry, baseDir, await globber());
       const refused = globProblem(entry, cwd, pattern, files);
       if (refused) {
         problems.push({ path: 'dataset', message: refused });
         continue;
       }
-      const { matches, stopped } = await globFiles(pattern, cwd);
+      const { matches, stopped } = await globFiles(pattern, cwd, await globber());
       if (stopped) {
         problems.push({
           path: 'dataset',
@@ -146,7 +153,11 @@ function globProblem(
  * so `../golden/*.jsonl` and absolute patterns work and glob characters in baseDir itself are
  * never interpreted.
  */
-function splitGlob(entry: string, baseDir: string): { cwd: string; pattern: string } {
+function splitGlob(
+  entry: string,
+  baseDir: string,
+  { isDynamicPattern }: Globber,
+): { cwd: string; pattern: string } {
   const segments = entry.split('/');
   let k = 0;
   while (k < segments.length - 1 && !isDynamicPattern(segments[k]!)) k++;
@@ -158,6 +169,7 @@ function splitGlob(entry: string, baseDir: string): { cwd: string; pattern: stri
 async function globFiles(
   pattern: string,
   cwd: string,
+  { glob }: Globber,
 ): Promise<{ matches: string[]; stopped: boolean }> {
   // tinyglobby cannot count what it reads, but it reads folders through the `fs` it is given.
   const controller = new AbortController();

@@ -91,17 +91,29 @@ type Timing = 'latency_ms' | 'ttft_ms' | 'tpot_ms';
 
 /** A timing metric over answered pairs where both sides measured it (TTFT only when streamed). */
 function timing(pairs: Pair[], field: Timing, budget: number, confidence: number): Resampled {
-  const include = Uint8Array.from(pairs, (p) =>
-    answered(p) && p.b[field] !== undefined && p.c[field] !== undefined ? 1 : 0,
-  );
+  const include = new Uint8Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i]!;
+    if (answered(p) && p.b[field] !== undefined && p.c[field] !== undefined) include[i] = 1;
+  }
   return ratioResampling(
     'p95',
-    Float64Array.from(pairs, (p) => p.b[field] ?? 0),
-    Float64Array.from(pairs, (p) => p.c[field] ?? 0),
+    column(pairs, (p) => p.b[field] ?? 0),
+    column(pairs, (p) => p.c[field] ?? 0),
     include,
     budget,
     confidence,
   );
+}
+
+/**
+ * One figure per pair. A loop, not `Float64Array.from(pairs, fn)`, which goes through the
+ * iterator protocol and took several times as long over 100,000 pairs.
+ */
+function column(pairs: Pair[], value: (p: Pair) => number): Float64Array {
+  const out = new Float64Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) out[i] = value(pairs[i]!);
+  return out;
 }
 
 function repeatNote(pairs: Pair[]): string | undefined {
@@ -189,8 +201,8 @@ function comparisonsFor(
           metric,
           ratioResampling(
             'sum',
-            Float64Array.from(pairs, (p) => p.b.cost_usd),
-            Float64Array.from(pairs, (p) => p.c.cost_usd),
+            column(pairs, (p) => p.b.cost_usd),
+            column(pairs, (p) => p.c.cost_usd),
             null,
             budget,
             s.confidence,

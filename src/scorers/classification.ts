@@ -63,7 +63,8 @@ const MAX_MATRIX_LABELS = 100;
 export function classificationMetrics(
   rows: readonly (SideResult | undefined)[],
 ): ClassificationMetrics | undefined {
-  const pairs = rows.flatMap((r) => (r?.label ? [r.label] : []));
+  const pairs: NonNullable<SideResult['label']>[] = [];
+  for (const r of rows) if (r?.label) pairs.push(r.label);
   if (pairs.length === 0) return undefined;
   const labels = [...new Set(pairs.flatMap((p) => [p.expected, p.predicted]))].sort();
   const index = new Map(labels.map((l, i) => [l, i]));

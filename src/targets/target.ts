@@ -110,7 +110,10 @@ export async function callTarget(
   let lastError: CallError = { kind: 'network', message: 'no attempt was made' };
   let lastLatency = 0;
   const req = prebuilt ?? t.dialect.buildRequest(c);
-  const excerpt = maskingExcerpt(t.redact ?? ((text) => text));
+  // Only failures quote the reply: made on the first one, not on every call.
+  let masking: Excerpt | undefined;
+  const excerpt: Excerpt = (text, max) =>
+    (masking ??= maskingExcerpt(t.redact ?? ((s) => s)))(text, max);
   while (attempt <= t.retries) {
     if (signal?.aborted) {
       lastError = { kind: 'aborted', message: 'the run was cancelled' };
@@ -143,15 +146,17 @@ export async function callTarget(
         const result: CallResult = {
           output: reply.output,
           latency_ms: lastLatency,
-          ...stream?.timings(sent, lastLatency, reply.output_tokens),
+          ...(stream ? stream.timings(sent, lastLatency, reply.output_tokens) : undefined),
           input_tokens: reply.input_tokens,
           output_tokens: reply.output_tokens,
           cost_usd: costUsd(t.price, reply.input_tokens, reply.output_tokens),
           error: null,
           attempts: attempt + 1,
-          ...replyExtras(reply),
         };
+        // Set only when present, as the report shows them: no object spread per call.
         if (reply.tool_calls) result.tool_calls = boundInvalidArguments(reply.tool_calls, t.redact);
+        if (reply.context) result.context = reply.context;
+        if (reply.sources) result.sources = reply.sources;
         return result;
       }
       lastError = {
@@ -183,13 +188,4 @@ export async function callTarget(
     error: t.redact ? { ...lastError, message: t.redact(lastError.message) } : lastError,
     attempts: attempt + 1,
   };
-}
-
-/** What a reply carries besides its text: tool calls, passages and their sources, when present. */
-function replyExtras(reply: ParsedReply): Partial<CallResult> {
-  const out: Partial<CallResult> = {};
-  if (reply.tool_calls) out.tool_calls = reply.tool_calls;
-  if (reply.context) out.context = reply.context;
-  if (reply.sources) out.sources = reply.sources;
-  return out;
 }

@@ -8,6 +8,8 @@ interface Frame {
   items: [string | undefined, unknown][];
   i: number;
   depth: string;
+  /** Items to write natively in the next batch (arrays only; see {@link batchOf}). */
+  batch: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
   const stack: Frame[] = [];
   const open = new Set<object>();
   let tryNative = true;
+  let tryBatch = true;
   let next: { key: string; value: unknown; depth: string } | undefined = {
     key: '',
     value,
@@ -55,16 +58,26 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
         if (items.length === 0) yield array ? '[]' : '{}';
         else {
           open.add(v);
-          stack.push({ value: v, array, items, i: 0, depth });
+          stack.push({ value: v, array, items, i: 0, depth, batch: 1 });
         }
       }
     }
     const top = stack.at(-1);
     if (!top) return;
     if (top.i < top.items.length) {
-      const [key, item] = top.items[top.i]!;
       const inner = top.depth + pad;
       const lead = top.i === 0 ? (top.array ? '[' : '{') : ',';
+      if (top.array && tryNative && tryBatch && stack.length >= NATIVE_FROM_DEPTH) {
+        const written = batchOf(top, inner, pad, indent, piece);
+        if (written === undefined) tryBatch = false;
+        else if (written) {
+          // Apart: a long string built by `+` is many times slower to write than a flat one.
+          yield `${lead}\n${inner}`;
+          yield written;
+          continue;
+        }
+      }
+      const [key, item] = top.items[top.i]!;
       yield `${lead}\n${inner}${key === undefined ? '' : `${JSON.stringify(key)}: `}`;
       next = { key: key ?? String(top.i), value: item, depth: inner };
       top.i++;
@@ -97,6 +110,73 @@ function* native(v: object, indent: number, depth: string): Generator<string, bo
   // JSON text holds no raw line break (strings escape theirs), so every one is an indent point.
   yield depth ? text.replaceAll('\n', `\n${depth}`) : text;
   return true;
+}
+
+/**
+ * Items per batch at most, and the text length a batch aims at: a batch's successor is halved
+ * past twice this and doubled below it. Strings past about 128 KB go to V8's large-object space,
+ * which only a full collection frees: batches of 200 KB made writing a report three times slower.
+ */
+const MAX_BATCH = 256;
+const BATCH_UNITS = 1 << 14;
+
+/**
+ * The array's next items written by one native JSON.stringify, already indented for where they
+ * sit ("item,\n<indent>item"), with `top.i` moved past them; '' when the next item is not one to
+ * batch (it has a toJSON, which must see its own index, or is a long string), undefined when the
+ * native call failed (too long for one string, too deep): the caller then writes item by item.
+ *
+ * A case written alone costs a native call, a wrapper and a re-indenting pass over its text; a
+ * hundred thousand of them took most of the writer's time. Wrapped in as many arrays as the
+ * items are deep, the native output is indented where they will stand, so it is sliced out
+ * whole. The batch grows while its text stays short, so that an array of huge answers is still
+ * written about one item at a time and never held all at once.
+ */
+function batchOf(
+  top: Frame,
+  inner: string,
+  pad: string,
+  indent: number,
+  piece: number,
+): string | undefined {
+  const end = Math.min(top.items.length, top.i + top.batch);
+  const slice: unknown[] = [];
+  for (let j = top.i; j < end; j++) {
+    const item = top.items[j]![1];
+    // A long string is escaped in pieces, as it would be alone.
+    if (typeof item === 'string' ? item.length > piece : hasToJson(item)) break;
+    slice.push(item);
+  }
+  if (slice.length === 0) return '';
+  // JSON.stringify indents by ten spaces at most; deeper pads are written item by item.
+  if (pad.length !== indent) return undefined;
+  const levels = inner.length / pad.length;
+  let wrapped: unknown = slice;
+  for (let l = 1; l < levels; l++) wrapped = [wrapped];
+  let text: string;
+  try {
+    text = JSON.stringify(wrapped, null, indent);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+  // "[\n<pad>[\n<pad><pad>…" down to the items, and the closing brackets after them.
+  let head = 0;
+  let tail = 0;
+  for (let l = 1; l <= levels; l++) {
+    head += 2 + l * pad.length;
+    tail += 2 + (l - 1) * pad.length;
+  }
+  top.i += slice.length;
+  if (text.length > 2 * BATCH_UNITS) top.batch = Math.max(1, top.batch >> 1);
+  else if (text.length < BATCH_UNITS) top.batch = Math.min(MAX_BATCH, top.batch * 2);
+  return text.slice(head, text.length - tail);
+}
+
+function hasToJson(v: unknown): boolean {
+  return (
+    v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+  );
 }
 
 function toJson(key: string, v: unknown): unknown {

@@ -45,6 +45,24 @@ describe('jsonChunks', () => {
     expect(joined(v)).toBe(JSON.stringify(v, null, 2));
   });
 
+  it('writes long arrays of cases in batches, byte for byte, whatever their items', () => {
+    const item = (i: number) =>
+      i % 97 === 0
+        ? { when: new Date(i), at: { toJSON: (key: string) => `key ${key}` } }
+        : i % 89 === 0
+          ? 'x'.repeat(5000)
+          : { id: `c${i}`, out: i % 7 ? 'é😀"\n' : null, list: [i, undefined, [i]] };
+    const withToJson = { toJSON: (key: string) => `index ${key}` };
+    for (const v of [
+      { cases: Array.from({ length: 3000 }, (_, i) => item(i)) },
+      { cases: [1, withToJson, 2, withToJson] },
+      [[Array.from({ length: 600 }, (_, i) => ({ i, s: 'y'.repeat(i * 50) }))]],
+    ]) {
+      expect(joined(v, 1000)).toBe(JSON.stringify(v, null, 2));
+      expect([...jsonChunks(v, 4)].join('')).toBe(JSON.stringify(v, null, 4));
+    }
+  });
+
   it('refuses a circular structure as JSON.stringify does', () => {
     const a: Record<string, unknown> = { x: 1 };
     a.self = { back: a };

@@ -4,6 +4,7 @@ import {
   createRedactor,
   MASK,
   maskedExcerpt,
+  masksNothing,
   type Redact,
   redactTree,
   SecretSet,
@@ -53,6 +54,21 @@ describe('SecretSet', () => {
     set.add('key-two');
     expect(redact('key-one key-two no')).toBe('*** *** no');
     expect(set.size).toBe(2);
+  });
+
+  it('says it masks nothing until a secret is added, and a tree pass then leaves text alone', () => {
+    const set = new SecretSet();
+    expect(masksNothing(set.redact)).toBe(true);
+    expect(masksNothing(createRedactor([]))).toBe(true);
+    expect(masksNothing(createRedactor(['key-one']))).toBe(false);
+    expect(masksNothing((text) => text)).toBe(false);
+    const tree = { output: 'key-one…', list: ['key-one'] };
+    redactTree(tree, set.redact);
+    expect(tree).toEqual({ output: 'key-one…', list: ['key-one'] });
+    set.add('key-one');
+    expect(masksNothing(set.redact)).toBe(false);
+    redactTree(tree, set.redact);
+    expect(tree).toEqual({ output: '***…', list: ['***'] });
   });
 });
 
