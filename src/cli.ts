@@ -1,4 +1,5 @@
 import { quickAnswer } from './cli/quick.js';
+import { enableCompileCache } from './compile-cache.js';
 import { installCrashGuard } from './crash-guard.js';
 import { boundHeapGrowth } from './runner/heap.js';
 
@@ -26,6 +27,7 @@ if (quick) {
   process.stdout.write(quick.text);
   code = quick.code;
 } else {
+  enableCompileCache();
   const { runCli } = await import('./cli/main.js');
   code = await runCli(argv, {
     stdout: (t) => process.stdout.write(t),

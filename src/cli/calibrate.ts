@@ -9,6 +9,7 @@ import {
 import { formatConfidence } from '../report/format.js';
 import { writeJson } from '../report/write.js';
 import { targetLabel } from '../targets/label.js';
+import { thousands } from '../util/thousands.js';
 import { VERSION } from '../version.js';
 
 /** Where `evalgate calibrate` writes its JSON unless `--report` says otherwise. */
@@ -57,7 +58,7 @@ export function renderCalibration(c: CalibrationReport): string {
     'Cases needed',
     'Suggested budget',
   ];
-  const count = (v: number | null) => (v === null ? '–' : v.toLocaleString('en-US'));
+  const count = (v: number | null) => (v === null ? '–' : thousands(v));
   const rows = c.metrics.map((m) => [
     LABEL[m.metric],
     amount(m, m.run_to_run_sd),

@@ -4,7 +4,6 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
 import { renderBudgetPlan } from '../gate/budget-plan.js';
 import { exitCodeForDecision } from '../gate/exit-code.js';
-import { runView } from '../html/view-command.js';
 import type { Clock } from '../live/looks.js';
 import { renderConsole } from '../report/console.js';
 import { escapeTerminal } from '../report/escape.js';
@@ -15,12 +14,7 @@ import { IncompleteRunError } from '../runner/incomplete.js';
 import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import { parseCommandLine } from './args.js';
-import { CALIBRATION_FILE, renderCalibration, runCalibration } from './calibrate.js';
-import { runCanary } from './canary.js';
 import { DEFAULT_CONFIG, type FlagName } from './commands.js';
-import { runInit } from './init.js';
-import { runMerge } from './merge-command.js';
-import { runPlan } from './plan-command.js';
 import { progressReporter } from './progress.js';
 import { answerWithoutCommand } from './quick.js';
 import { renderCaseTable, SHOW_CHOICES, type ShowChoice } from './show.js';
@@ -133,9 +127,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
 
     switch (command) {
-      case 'init':
+      case 'init': {
+        const { runInit } = await import('./init.js');
         runInit({ provider: str('provider'), dir: str('dir') }, io.stdout);
         return EXIT.pass;
+      }
       case 'validate': {
         const strict = values.strict === true;
         const plan = await prepare({ ...options, keysOptional: !strict }, hooks);
@@ -148,9 +144,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT.pass;
       }
       case 'plan':
-        return await runPlan(options, str('from-report'), hooks, io);
+        return await (await import('./plan-command.js')).runPlan(
+          options,
+          str('from-report'),
+          hooks,
+          io,
+        );
       case 'merge':
-        return await runMerge(
+        return await (await import('./merge-command.js')).runMerge(
           line.operands,
           {
             report: str('report') ?? DEFAULT_REPORT,
@@ -163,8 +164,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           io,
         );
       case 'run': {
-        if (values['dry-run'] === true)
+        if (values['dry-run'] === true) {
+          const { runPlan } = await import('./plan-command.js');
           return await runPlan(options, str('from-report'), hooks, io);
+        }
         if (str('from-report') !== undefined) {
           throw new InputError({
             path: '--from-report',
@@ -234,6 +237,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       case 'canary': {
         const exported = exportFlags();
+        const { runCanary } = await import('./canary.js');
         return await runCanary({
           configPath: options.configPath,
           window: str('window'),
@@ -257,12 +261,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         });
       }
       case 'view':
-        return await runView(
+        return await (await import('../html/view-command.js')).runView(
           line.operands[0]!,
           { html: str('html'), open: values.open === true },
           io,
         );
       case 'calibrate': {
+        const { CALIBRATION_FILE, renderCalibration, runCalibration } = await import(
+          './calibrate.js'
+        );
         const out = str('report') ?? CALIBRATION_FILE;
         const runs = intFlag('runs', str('runs'), 2, MAX_CALIBRATION_RUNS) ?? 2;
         const outputs: OutputPath[] = [{ file: out, field: '--report' }];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { liveSchema } from '../live/config-schema.js';
 import { checkToolKeys, toolKeys } from './tools-schema.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The target keys for tool use and structured output. They are checked as config, before
 // anything is sent: a broken JSON Schema in a tool definition would otherwise come back as a 400

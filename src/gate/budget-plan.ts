@@ -4,6 +4,7 @@ import type { InputProblem } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
 import { checkName, formatBudget } from '../report/format.js';
 import type { GoldenCase, MetricName, Side } from '../types.js';
+import { thousands } from '../util/thousands.js';
 import { budgetList } from './checks.js';
 import { initialShare } from './multiplicity.js';
 import {
@@ -77,10 +78,6 @@ const FIELD: Record<MetricName, string> = {
 
 /** Label drift needs labels, which only answers show: not planned. */
 const budgetEntries = (b: Budgets) => budgetList(b, false);
-
-function thousands(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 /** The smallest ceiling, in tenths of a percent, that `n` error-free calls can pass. */
 function ceilingFor(n: number, confidence: number): number {

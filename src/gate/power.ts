@@ -12,6 +12,7 @@ import {
   normalQuantile,
 } from '../stats/index.js';
 import type { MetricName, PowerEntry, PowerReport } from '../types.js';
+import { thousands } from '../util/thousands.js';
 
 /** The detection probability power statements use. */
 export const POWER = 0.8;
@@ -279,10 +280,6 @@ function pct(v: number): string {
 
 function points(metric: MetricName, v: number): string {
   return formatDelta(metric, v).replace(/^\+/, '');
-}
-
-function thousands(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** `about 223 cases would let an unchanged candidate pass and 260 would block a 10 pts drop`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration.js';
 
 // The `live:` section: a Prometheus server and the metrics `evalgate canary` compares between

@@ -1,4 +1,5 @@
 import type { Check, MetricName, Report, TargetMetrics } from '../types.js';
+import { thousands } from '../util/thousands.js';
 import { formatValue } from './format.js';
 
 // A whole-set check compares pairs: the cases both sides have, answered or scored as the metric
@@ -21,7 +22,7 @@ const TARGET_FIGURE: Partial<Record<MetricName, (t: TargetMetrics) => number | u
 };
 
 function population(check: Check, repeats: number): string {
-  const n = check.n.toLocaleString('en-US');
+  const n = thousands(check.n);
   switch (check.metric) {
     case 'quality':
     case 'pass_rate':

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';

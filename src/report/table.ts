@@ -1,4 +1,5 @@
 import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
+import { thousands } from '../util/thousands.js';
 import {
   checkName,
   formatBudget,
@@ -99,7 +100,7 @@ export function formatMs(ms: number | null | undefined): string {
 
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  return Math.round(n).toLocaleString('en-US');
+  return thousands(Math.round(n));
 }
 
 /** How one regressed case changed, e.g. `1.00 → 0.40 (-0.60)` or `1.00 → error (timeout)`. */

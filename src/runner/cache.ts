@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_LIST_ITEMS } from '../dataset/rag-fields.js';
 import { MAX_TOOL_CALLS } from '../targets/tool-calls.js';
 import type { CallResult, ToolCall } from '../types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from '../config/schema.js';
 import { reportSchema } from './report.js';
 

@@ -1,3 +1,4 @@
+import { thousands as count } from '../util/thousands.js';
 // How much of an answer (and of the value it is compared with) each scorer whose cost grows faster
 // than the text reads. Levenshtein on two 1 MB answers took 3.7 s each; a judge or an embeddings
 // model has a context limit anyway. Past the limit the scorer compares the start of the text and
@@ -35,10 +36,6 @@ export function cutReason(
   if (outputLength > max) sides.push(`the output (${count(outputLength)})`);
   if (referenceLength > max) sides.push(`the reference (${count(referenceLength)})`);
   return `${lead} the first ${count(max)} characters of ${sides.join(' and of ')}`;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /**

@@ -8,6 +8,7 @@ import { callTarget, type Target } from '../targets/target.js';
 import { renderTemplate, TemplateError } from '../targets/template.js';
 import type { ChatMessage, GoldenCase, ScoringUsage } from '../types.js';
 import { FILE_LIMITS } from '../util/read-bounded.js';
+import { thousands } from '../util/thousands.js';
 import { toolCallsText } from '../util/tool-call-text.js';
 import { asText, clip, cutReason, INPUT_LIMITS } from './clip.js';
 import { parseVerdict, type Verdict, VerdictError } from './judge-verdict.js';
@@ -297,7 +298,7 @@ export function judgeScorer(
           ? cutReason(max, output.length, longest, 'the judge saw')
           : '',
         context !== undefined && context.length > max
-          ? `the judge saw the first ${max.toLocaleString('en-US')} characters of the context (${context.length.toLocaleString('en-US')})`
+          ? `the judge saw the first ${thousands(max)} characters of the context (${thousands(context.length)})`
           : '',
       ];
       const reason = [...cuts, verdict.reason].filter(Boolean).join('; ');

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { urlToHttpOptions } from 'node:url';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../config/schema.js';
 
 // node:http with a keep-alive agent instead of fetch: at thousands of calls per run the CPU cost
@@ -81,6 +82,47 @@ export interface Transport {
   close(): void;
 }
 
+/**
+ * Calls in flight, by the signal that cancels them: one 'abort' listener per signal, not one per
+ * call. An AbortSignal's addEventListener/removeEventListener pair cost more CPU per call than
+ * anything else the transport does besides node:http itself.
+ */
+class AbortFanout {
+  private readonly calls = new WeakMap<AbortSignal, Set<() => void>>();
+
+  add(signal: AbortSignal, onAbort: () => void): void {
+    let set = this.calls.get(signal);
+    if (!set) {
+      const calls = new Set<() => void>();
+      set = calls;
+      this.calls.set(signal, calls);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const cancel of [...calls]) cancel();
+        },
+        { once: true },
+      );
+    }
+    set.add(onAbort);
+  }
+
+  delete(signal: AbortSignal, onAbort: () => void): void {
+    this.calls.get(signal)?.delete(onAbort);
+  }
+}
+
+/** node:http's options for a URL, worked out once per URL (targets share theirs across calls). */
+const urlOptions = new WeakMap<URL, http.RequestOptions>();
+function optionsFor(url: URL): http.RequestOptions {
+  let o = urlOptions.get(url);
+  if (!o) {
+    o = urlToHttpOptions(url);
+    urlOptions.set(url, o);
+  }
+  return o;
+}
+
 export function createTransport(maxSockets: number): Transport {
   const options = {
     keepAlive: true,
@@ -92,6 +134,7 @@ export function createTransport(maxSockets: number): Transport {
   const httpsAgent = new https.Agent(options);
   // TLS sockets whose handshake is done: a reused socket is ready at once, a new one is not.
   const secured = new WeakSet<Socket>();
+  const aborts = new AbortFanout();
 
   return {
     send(req) {
@@ -116,7 +159,7 @@ export function createTransport(maxSockets: number): Transport {
           settled = true;
           clearTimeout(timer);
           clearTimeout(idle);
-          req.signal?.removeEventListener('abort', onAbort);
+          if (req.signal) aborts.delete(req.signal, onAbort);
         };
         const fail = (err: Error) => {
           if (settled) return;
@@ -127,8 +170,12 @@ export function createTransport(maxSockets: number): Transport {
         let request: http.ClientRequest;
         try {
           request = (isHttps ? https : http).request(
-            req.url,
-            { method: req.method, headers, agent: isHttps ? httpsAgent : httpAgent },
+            {
+              ...optionsFor(req.url),
+              method: req.method,
+              headers,
+              agent: isHttps ? httpsAgent : httpAgent,
+            },
             onResponse,
           );
         } catch (e) {
@@ -250,7 +297,7 @@ export function createTransport(maxSockets: number): Transport {
           req.timeoutMs,
         );
         const onAbort = () => fail(new TransportError('aborted', 'the run was cancelled'));
-        req.signal?.addEventListener('abort', onAbort, { once: true });
+        if (req.signal) aborts.add(req.signal, onAbort);
         request.on('error', (e: NodeJS.ErrnoException) => {
           const detail = `${e.code ?? 'network error'}: ${e.message}`;
           fail(streamed ? streamed(detail) : new TransportError('network', detail));
