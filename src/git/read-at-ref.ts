@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { builtin } from '../util/builtin.js';
 import { FILE_LIMITS } from '../util/read-bounded.js';
 import { resolveBaseRef } from './base-ref.js';
 
@@ -32,7 +32,7 @@ interface GitResult {
 const SMALL_OUTPUT = 64 * 1024;
 
 function git(args: string[], cwd: string, maxBuffer = SMALL_OUTPUT): GitResult {
-  const r = spawnSync('git', args, {
+  const r = builtin.childProcess().spawnSync('git', args, {
     cwd,
     encoding: 'utf8',
     maxBuffer,

@@ -1,6 +1,6 @@
-import { gzipSync } from 'node:zlib';
 import { improvedCases, regressionOf } from '../report/regressions.js';
 import type { CaseReport, Report } from '../types.js';
+import { builtin } from '../util/builtin.js';
 
 // What the page embeds: the report as it is, with each over-long text cut, and the case sets the
 // comment and the terminal use (src/report/regressions.ts), so the page never disagrees with them.
@@ -142,7 +142,7 @@ function packed(json: Iterable<string>): string[] {
     bytes += b.length;
   }
   if (bytes < COMPRESS_FROM_BYTES) return pieces.map((b) => b.toString('utf8'));
-  const zipped = gzipSync(Buffer.concat(pieces), { level: 6 });
+  const zipped = builtin.zlib().gzipSync(Buffer.concat(pieces), { level: 6 });
   const out = ['{"encoding":"gzip+base64","data":"'];
   // Base64 in slices of a multiple of 3 bytes: each slice encodes without padding in between.
   const SLICE = 3 * (1 << 18);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { builtin } from '../util/builtin.js';
 
 /** The program that opens a file in the user's default browser, by platform. */
 function opener(file: string, platform: NodeJS.Platform): [string, string[]] {
@@ -20,7 +20,9 @@ export function openFile(
   const [command, args] = opener(file, platform);
   return new Promise((resolve) => {
     try {
-      const child = spawn(command, args, { detached: true, stdio: 'ignore', env });
+      const child = builtin
+        .childProcess()
+        .spawn(command, args, { detached: true, stdio: 'ignore', env });
       child.once('error', (err: NodeJS.ErrnoException) =>
         resolve({
           opened: false,

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { builtin } from '../util/builtin.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** What the worker answered: a value, what the scorer threw, or why a module did not load. */
@@ -155,7 +156,7 @@ export class WorkerPool {
   private spawn(): Slot {
     // A module that allocates without end must not take the runner down with it (an OOM kill
     // leaves no report): its worker dies alone, and that answer fails as a scorer error.
-    const worker = new Worker(WORKER_SOURCE, {
+    const worker = new (builtin.workerThreads().Worker)(WORKER_SOURCE, {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });

@@ -1,8 +1,9 @@
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type { Socket } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../config/schema.js';
+import { builtin } from '../util/builtin.js';
 
 // node:http with a keep-alive agent instead of fetch: at thousands of calls per run the CPU cost
 // per call decides whether the run keeps up with the endpoint on a 2-core runner (fetch costs
@@ -131,7 +132,8 @@ export function createTransport(maxSockets: number): Transport {
     scheduling: 'lifo' as const,
   };
   const httpAgent = new http.Agent(options);
-  const httpsAgent = new https.Agent(options);
+  // TLS is loaded with the first https call: a run against plain-http endpoints never needs it.
+  let httpsAgent: https.Agent | undefined;
   // TLS sockets whose handshake is done: a reused socket is ready at once, a new one is not.
   const secured = new WeakSet<Socket>();
   const aborts = new AbortFanout();
@@ -169,12 +171,12 @@ export function createTransport(maxSockets: number): Transport {
         };
         let request: http.ClientRequest;
         try {
-          request = (isHttps ? https : http).request(
+          request = (isHttps ? builtin.https() : http).request(
             {
               ...optionsFor(req.url),
               method: req.method,
               headers,
-              agent: isHttps ? httpsAgent : httpAgent,
+              agent: isHttps ? (httpsAgent ??= new (builtin.https().Agent)(options)) : httpAgent,
             },
             onResponse,
           );
@@ -307,7 +309,7 @@ export function createTransport(maxSockets: number): Transport {
     },
     close() {
       httpAgent.destroy();
-      httpsAgent.destroy();
+      httpsAgent?.destroy();
     },
   };
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface ChatRequest {
@@ -27,10 +28,12 @@ export interface FakeServer {
  */
 export async function startFakeOpenAI(
   reply: (req: ChatRequest, n: number) => FakeReply | Promise<FakeReply>,
+  /** Serve over TLS with this key and certificate (an https:// url). */
+  opts: { tls?: { key: string; cert: string } } = {},
 ): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
   const sockets = new Set<import('node:net').Socket>();
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     let raw = '';
     req.on('data', (c) => {
       raw += c;
@@ -63,7 +66,8 @@ export async function startFakeOpenAI(
         res.end(r.body ?? '');
       }
     });
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, handler) : http.createServer(handler);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -71,7 +75,7 @@ export async function startFakeOpenAI(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
