@@ -65,11 +65,18 @@ const callResponse = httpResponse(toolCall);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
-/** When the last reply went out (ms since the epoch): the bench asks for it on stdin. */
+/**
+ * When the first request since the last question came in and when the last reply went out (ms
+ * since the epoch): the bench asks on stdin, before a run (to start afresh) and after it.
+ */
 let lastReplyAt = 0;
-process.stdin.on('data', () =>
-  process.stdout.write(`${JSON.stringify({ last_reply_ms: lastReplyAt })}\n`),
-);
+let firstRequestAt = 0;
+process.stdin.on('data', () => {
+  process.stdout.write(
+    `${JSON.stringify({ first_request_ms: firstRequestAt, last_reply_ms: lastReplyAt })}\n`,
+  );
+  firstRequestAt = 0;
+});
 
 /** Replies waiting for their moment, in the order they fall due. */
 const due = [];
@@ -122,6 +129,7 @@ const server = net.createServer((socket) => {
         agent && pending.subarray(end, total).indexOf(TOOL_TURN) < 0 ? callResponse : response;
       pending = pending.subarray(total);
       const now = performance.now();
+      if (firstRequestAt === 0) firstRequestAt = performance.timeOrigin + now;
       due.push({ at: now + latency, socket, reply });
       arm(now);
     }

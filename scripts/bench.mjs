@@ -3,7 +3,9 @@
 // (the report's meta.duration_ms: load, calls, scoring, statistics), both against the ideal
 // (cases / concurrency × latency), CPU per call for everything the process did, and peak memory.
 // For 2000 cases it also times the floor: bare node:http making the same calls and nothing else,
-// which says how much of the gap to the ideal this machine and node:http leave to evalgate.
+// which says how much of the gap to the ideal this machine and node:http leave to evalgate. The
+// two ends of the process are timed by the endpoint: start-up (spawn to first request) and the
+// decision (last reply to exit).
 //
 //   npm run bench                      both scenarios, 3 runs each, the median run reported
 //   npm run bench -- --runs 5          more runs
@@ -61,10 +63,16 @@ function startServer() {
   );
 }
 
-/** When the endpoint sent its last reply (ms since the epoch): bench/server.mjs answers on stdin. */
-function lastReply(server) {
+/**
+ * When the endpoint got its first request since the last question and sent its last reply (ms
+ * since the epoch): bench/server.mjs answers on stdin.
+ */
+function endpointTimes(server) {
   return new Promise((resolve) => {
-    server.child.stdout.once('data', (d) => resolve(JSON.parse(String(d)).last_reply_ms));
+    server.child.stdout.once('data', (d) => {
+      const t = JSON.parse(String(d));
+      resolve({ first: t.first_request_ms, last: t.last_reply_ms });
+    });
     server.child.stdin.write('\n');
   });
 }
@@ -173,6 +181,8 @@ for (const s of scenarios) {
   for (let i = 0; i < runs; i++) {
     const dir = workspaceFor(s, server.url);
     const usageFile = path.join(dir, 'rusage.json');
+    await endpointTimes(server);
+    const spawnedAt = performance.timeOrigin + performance.now();
     const started = performance.now();
     const r = await run(dir, { EVALGATE_BENCH_RUSAGE: usageFile });
     const wall = performance.now() - started;
@@ -184,7 +194,9 @@ for (const s of scenarios) {
       continue;
     }
     const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
-    const decision = usage.exit_ms - (await lastReply(server));
+    const times = await endpointTimes(server);
+    const decision = usage.exit_ms - times.last;
+    const startup = times.first - spawnedAt;
     const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
     const bare = s.floor && !flags.agent ? await floor(s, server.url) : undefined;
     results.push({
@@ -194,6 +206,7 @@ for (const s of scenarios) {
       cpu: usage.cpu_ms / calls,
       rss: usage.max_rss_mb,
       decision,
+      startup,
       floorCpu: bare && bare.cpu_ms / calls,
       code: r.code,
     });
@@ -205,6 +218,7 @@ for (const s of scenarios) {
   const cpu = median(results.map((r) => r.cpu));
   const rss = median(results.map((r) => r.rss));
   const decision = median(results.map((r) => r.decision));
+  const startup = median(results.map((r) => r.startup));
   const bare = s.floor && !flags.agent ? median(results.map((r) => r.floor)) : undefined;
   const bareCpu = s.floor && !flags.agent ? median(results.map((r) => r.floorCpu)) : undefined;
   console.log(
@@ -222,6 +236,7 @@ for (const s of scenarios) {
       (bareCpu === undefined ? '' : ` (bare node:http, calls alone: ${bareCpu.toFixed(3)})`) +
       `\n  memory  ${rss.toFixed(0)} MB peak RSS` +
       (s.target.rssMb ? `  target ≤ ${s.target.rssMb}: ${mark(rss <= s.target.rssMb)}` : '') +
+      `\n  start-up ${(startup / 1000).toFixed(2)} s from spawning the process to the first request` +
       `\n  decision ${(decision / 1000).toFixed(2)} s from the last reply to exit` +
       (s.target.decisionMs
         ? `  target ≤ ${s.target.decisionMs / 1000}: ${mark(decision <= s.target.decisionMs)}`
