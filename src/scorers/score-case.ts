@@ -65,15 +65,27 @@ export async function scoreCall(
   };
 
   // Every scorer at once: a judge call and an embedding request need not wait for each other.
-  const outcomes = await Promise.all(
-    scorers.map(async (scorer): Promise<Outcome> => {
-      try {
-        return { scorer, result: await scorer.score(output, c, answer) };
-      } catch (error) {
-        return { scorer, error };
-      }
-    }),
-  );
+  // Most scorers answer synchronously; only when one returns a promise is there anything to wait
+  // for (a promise per scorer per call was a measurable share of a run's CPU).
+  const started: (Outcome | Promise<Outcome>)[] = [];
+  let waiting = false;
+  for (const scorer of scorers) {
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      const result = scorer.score(output, c, answer);
+      if (typeof (result as Partial<PromiseLike<ScoreResult>>).then === 'function') {
+        waiting = true;
+        outcome = Promise.resolve(result).then(
+          (r): Outcome => ({ scorer, result: r }),
+          (error): Outcome => ({ scorer, error }),
+        );
+      } else outcome = { scorer, result: result as ScoreResult };
+    } catch (error) {
+      outcome = { scorer, error };
+    }
+    started.push(outcome);
+  }
+  const outcomes = waiting ? await Promise.all(started) : (started as Outcome[]);
 
   let weighted = 0;
   let weights = 0;
