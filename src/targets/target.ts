@@ -1,13 +1,7 @@
 import { notFoundHint } from '../config/base-url.js';
 import type { CallError, CallResult, GoldenCase } from '../types.js';
 import { type Excerpt, maskingExcerpt } from '../util/quoted-error.js';
-import {
-  BadResponseError,
-  type Dialect,
-  type OutgoingRequest,
-  type ParsedReply,
-  StreamError,
-} from './dialect.js';
+import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } from './dialect.js';
 import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
 import { StreamReader } from './stream-reader.js';
 import { boundInvalidArguments } from './tool-calls.js';
@@ -112,8 +106,10 @@ export async function callTarget(
   const req = prebuilt ?? t.dialect.buildRequest(c);
   // Only failures quote the reply: made on the first one, not on every call.
   let masking: Excerpt | undefined;
-  const excerpt: Excerpt = (text, max) =>
-    (masking ??= maskingExcerpt(t.redact ?? ((s) => s)))(text, max);
+  const excerpt: Excerpt = (text, max) => {
+    masking ??= maskingExcerpt(t.redact ?? ((s) => s));
+    return masking(text, max);
+  };
   while (attempt <= t.retries) {
     if (signal?.aborted) {
       lastError = { kind: 'aborted', message: 'the run was cancelled' };

@@ -134,6 +134,10 @@ export function createTransport(maxSockets: number): Transport {
   const httpAgent = new http.Agent(options);
   // TLS is loaded with the first https call: a run against plain-http endpoints never needs it.
   let httpsAgent: https.Agent | undefined;
+  const httpsAgentOf = () => {
+    httpsAgent ??= new (builtin.https().Agent)(options);
+    return httpsAgent;
+  };
   // TLS sockets whose handshake is done: a reused socket is ready at once, a new one is not.
   const secured = new WeakSet<Socket>();
   const aborts = new AbortFanout();
@@ -176,7 +180,7 @@ export function createTransport(maxSockets: number): Transport {
               ...optionsFor(req.url),
               method: req.method,
               headers,
-              agent: isHttps ? (httpsAgent ??= new (builtin.https().Agent)(options)) : httpAgent,
+              agent: isHttps ? httpsAgentOf() : httpAgent,
             },
             onResponse,
           );
