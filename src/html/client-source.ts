@@ -684,10 +684,10 @@ function conversation(turns) {
       text ? pre(text) : null, t.tool_calls && t.tool_calls.length ? toolCalls(t.tool_calls) : null]);
   }));
 }
+// Each call arrives as the text the comment and the console show (src/html/tool-calls.ts).
 function toolCalls(calls) {
   return h('div', { class: 'tool-calls' }, calls.map(function (call) {
-    var args = call.invalid_arguments !== undefined ? call.invalid_arguments + '  (not valid JSON)' : textOf(call.arguments);
-    return h('div', { class: 'call' }, (call.id ? '[' + call.id + '] ' : '') + call.name + '(' + args + ')');
+    return h('div', { class: 'call' }, (call.id ? '[' + call.id + '] ' : '') + call.text);
   }));
 }
 function steps(list) {

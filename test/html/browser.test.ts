@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS } from '../../scripts/chromium-args.mjs';
 import { writeHtmlReport } from '../../src/html/write.js';
 import { allRegressions, improvedCases } from '../../src/report/regressions.js';
 import type { CaseReport, Report } from '../../src/types.js';
+import { CALL_CHARS, toolCallText } from '../../src/util/tool-call-text.js';
 import { needTools } from '../helpers/system-tools.js';
 import { ROOT } from '../helpers/workspace.js';
 import { check, makeReport, side } from '../report/fixture.js';
@@ -52,7 +53,7 @@ function hostileCase(): CaseReport {
       pass: false,
       scores: { exact: 0 },
       reasons: { exact: HOSTILE },
-      tool_calls: [{ name: 'lookup_order', arguments: { id: '17' } }],
+      tool_calls: [{ name: 'lookup_order', arguments: { id: '17', note: HOSTILE } }],
       steps: [
         {
           output: null,
@@ -243,7 +244,16 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     // The word diff marks what the candidate added.
     expect(await candidate.locator('ins').count()).toBeGreaterThan(0);
     expect(await detail.locator('.conversation .turn').count()).toBe(4);
-    expect(await detail.locator('.call').first().textContent()).toContain('lookup_order(');
+    // Each call reads as in the comment and the console: the same text, as bounded.
+    const c = hostileCase();
+    expect(await detail.locator('.call').allTextContents()).toEqual([
+      `[c1] ${toolCallText(c.messages![2]!.tool_calls![0]!)}`,
+      toolCallText(c.candidate!.tool_calls![0]!),
+      toolCallText(c.candidate!.steps![0]!.tool_calls[0]!),
+    ]);
+    const long = toolCallText(c.candidate!.tool_calls![0]!);
+    expect(long.startsWith('lookup_order(id="17", note="<script>')).toBe(true);
+    expect(long.length).toBeLessThanOrEqual(CALL_CHARS);
     expect(await detail.locator('.steps tbody tr').count()).toBe(2);
     expect(
       await detail.locator('tr.scorer-row[data-scorer=exact] td.reason').nth(1).textContent(),
