@@ -2,35 +2,17 @@
 // budget on the whole set (quality, pass rate, latency/TTFT/TPOT p95, cost, error rate, drift)
 // plus quality on four slices, then Holm and the verdict. Target: under 2 s.
 // The gate is bundled from src/ on the fly (esbuild), so this measures the code as it stands.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importSource } from './from-source.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const N = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-decision-'));
-const entry = path.join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  `export { buildChecks } from ${JSON.stringify(path.join(root, 'src/gate/checks.ts'))};
-export { decide } from ${JSON.stringify(path.join(root, 'src/gate/decide.ts'))};
-export { createRng } from ${JSON.stringify(path.join(root, 'src/stats/rng.ts'))};`,
-);
-const outfile = path.join(dir, 'gate.mjs');
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile,
-  logLevel: 'warning',
+const { buildChecks, decide, createRng } = await importSource({
+  'src/gate/checks.ts': ['buildChecks'],
+  'src/gate/decide.ts': ['decide'],
+  'src/stats/rng.ts': ['createRng'],
 });
-const { buildChecks, decide, createRng } = await import(pathToFileURL(outfile).href);
-rmSync(dir, { recursive: true, force: true });
 
 function side(rng, quality, slowdown) {
   const latency = 200 + 1800 * rng() ** 2;

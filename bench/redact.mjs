@@ -6,27 +6,17 @@
 // CPU time (user + system), which a loaded machine disturbs less than wall time.
 // To compare with another version: `git show REF:src/util/redact.ts > /tmp/old.ts`, then
 // `node bench/redact.mjs /tmp/old.ts`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importSource } from './from-source.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const CASES = 10_000;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-redact-'));
-const out = path.join(dir, 'redact.mjs');
-await build({
-  entryPoints: [path.resolve(process.argv[2] ?? path.join(root, 'src/util/redact.ts'))],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: out,
-  logLevel: 'warning',
+const { createRedactor, redactTree } = await importSource({
+  [process.argv[2] ? path.resolve(process.argv[2]) : 'src/util/redact.ts']: [
+    'createRedactor',
+    'redactTree',
+  ],
 });
-const { createRedactor, redactTree } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true, force: true });
 
 // Seeded, so every run of the bench masks the same text.
 let seed = 42;

@@ -4,38 +4,23 @@
 // annotations of a report with ANSWERS answers of MB megabytes each, then writes the JSON
 // report. Usage: node bench/render.mjs [answers=4] [mb=50] [ascii]: `ascii` leaves out the é and
 // emoji, so that each answer is a one-byte string (half the memory).
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importSource } from './from-source.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const ANSWERS = Number(process.argv[2] ?? 4);
 const MB = Number(process.argv[3] ?? 50);
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-render-'));
-const entry = path.join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export { renderMarkdown, GITHUB_COMMENT_MAX_CHARS } from ${JSON.stringify(path.join(root, 'src/report/markdown.ts'))};`,
-    `export { renderSummary, writeOutputs } from ${JSON.stringify(path.join(root, 'src/report/write.ts'))};`,
-    `export { renderJunit } from ${JSON.stringify(path.join(root, 'src/report/junit.ts'))};`,
-    `export { renderConsole } from ${JSON.stringify(path.join(root, 'src/report/console.ts'))};`,
-    `export { regressionAnnotations } from ${JSON.stringify(path.join(root, 'src/report/annotations.ts'))};`,
-  ].join('\n'),
-);
-const out = path.join(dir, 'render.mjs');
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: out,
-  logLevel: 'warning',
+const r = await importSource({
+  'src/report/markdown.ts': ['renderMarkdown', 'GITHUB_COMMENT_MAX_CHARS'],
+  'src/report/write.ts': ['renderSummary', 'writeOutputs'],
+  'src/report/junit.ts': ['renderJunit'],
+  'src/report/console.ts': ['renderConsole'],
+  'src/report/annotations.ts': ['regressionAnnotations'],
 });
-const r = await import(pathToFileURL(out).href);
+// Where the JSON report is written.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-render-'));
 
 // Text with everything the escapers act on: markup, mentions, pipes, newlines, an ANSI colour.
 const unit = `Lorem ipsum <b>dolor</b> @octocat #12 | a_b *c* \`d\` \u001b[31mred\u001b[0m${

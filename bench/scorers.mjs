@@ -4,32 +4,16 @@
 // LCS and n-gram tables do real work). Target: rouge_l + bleu < 1 s, measured with 2 KB
 // references (the worst case: as long as the output); 512 B references, closer to a golden set's
 // usual expected answers, are timed too.
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importSource } from './from-source.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const CASES = 10_000;
 const BYTES = 2048;
 
-// The scorers are TypeScript: bundle their entry point once, as the CLI bundle would.
-const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-scorers-'));
-const out = path.join(dir, 'scorers.mjs');
-await build({
-  entryPoints: [path.join(root, 'src/scorers/build.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: out,
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-});
-const { buildScorer } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true, force: true });
+const { buildScorer } = await importSource(
+  { 'src/scorers/build.ts': ['buildScorer'] },
+  { require: true },
+);
 
 // mulberry32: deterministic, so every run scores the same texts.
 function rng(seed) {

@@ -4,31 +4,10 @@
 // same checks code a run uses at each look; test/simulation/sequential-model.ts). The test
 // (test/simulation/sequential.test.ts) asserts the same targets on fewer replicates.
 // RUNS=2000 by default; SCENARIOS=aa,regression picks some.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importSource } from './from-source.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 2000);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-bench-sequential-'));
-const entry = path.join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  `export * from ${JSON.stringify(path.join(root, 'test/simulation/sequential-model.ts'))};`,
-);
-const outfile = path.join(dir, 'model.mjs');
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile,
-  logLevel: 'warning',
-});
-const { rates, SCENARIOS } = await import(pathToFileURL(outfile).href);
-rmSync(dir, { recursive: true, force: true });
+const { rates, SCENARIOS } = await importSource({ 'test/simulation/sequential-model.ts': '*' });
 
 const extra = {
   aaLatency: {

@@ -175,6 +175,8 @@ export async function run(): Promise<void> {
   const guard = installCrashGuard({
     fail: (message) => {
       core.setFailed(message);
+      // The process exits 3 right after: a deploy job branching on the output must see that.
+      core.setOutput(Outputs.exitCode, String(EXIT.cannotJudge));
       if (!summarized) {
         summarized = true;
         writeJobSummary(

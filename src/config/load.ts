@@ -10,7 +10,7 @@ import { baseUrlProblems } from './base-url.js';
 import { toolSchemaProblems } from './compile-tool-schemas.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
 import { readErrorMessage } from './project-files.js';
-import { type CanaryConfig, type Config, type canaryConfigSchema, configSchema } from './schema.js';
+import { type Config, type canaryConfigSchema, configSchema } from './schema.js';
 import { maskEnvValues } from './secret-values.js';
 
 export interface LoadedConfig<C = Config> {
@@ -29,26 +29,13 @@ type ConfigSchema = typeof configSchema | typeof canaryConfigSchema;
  * problem. `substituted` receives every value read from the environment, even when it throws, so
  * the caller can mask them in whatever it prints.
  */
-export function loadConfig(
-  file: string,
-  env?: NodeJS.ProcessEnv,
-  substituted?: Substitution[],
-  unsetEnv?: (note: InputProblem) => void,
-): LoadedConfig;
-export function loadConfig(
-  file: string,
-  env: NodeJS.ProcessEnv | undefined,
-  substituted: Substitution[] | undefined,
-  unsetEnv: ((note: InputProblem) => void) | undefined,
-  schema: typeof canaryConfigSchema,
-): LoadedConfig<CanaryConfig>;
-export function loadConfig(
+export function loadConfig<S extends ConfigSchema = typeof configSchema>(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
   substituted?: Substitution[],
   unsetEnv?: (note: InputProblem) => void,
-  schema: ConfigSchema = configSchema,
-): LoadedConfig<Config | CanaryConfig> {
+  schema?: S,
+): LoadedConfig<z.output<S>> {
   let text: string;
   try {
     text = readBoundedText(file, FILE_LIMITS.config);
@@ -62,34 +49,19 @@ export function loadConfig(
           : readErrorMessage('config file', file, err),
     });
   }
-  // One implementation for both schemas; the overloads above give each caller its type.
-  return parseConfig(text, file, env, substituted, unsetEnv, schema as typeof canaryConfigSchema);
+  return parseConfig(text, file, env, substituted, unsetEnv, schema);
 }
 
-export function parseConfig(
-  text: string,
-  file: string,
-  env?: NodeJS.ProcessEnv,
-  substituted?: Substitution[],
-  unsetEnv?: (note: InputProblem) => void,
-): LoadedConfig;
-export function parseConfig(
-  text: string,
-  file: string,
-  env: NodeJS.ProcessEnv | undefined,
-  substituted: Substitution[] | undefined,
-  unsetEnv: ((note: InputProblem) => void) | undefined,
-  schema: typeof canaryConfigSchema,
-): LoadedConfig<CanaryConfig>;
-export function parseConfig(
+/** `loadConfig` on text already read; `schema` (the run's by default) types the result. */
+export function parseConfig<S extends ConfigSchema = typeof configSchema>(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
   substituted: Substitution[] = [],
   /** Given: an unset `${VAR}` is a note (with its file and line) and a placeholder, not an error. */
   unsetEnv?: (note: InputProblem) => void,
-  schema: ConfigSchema = configSchema,
-): LoadedConfig<Config | CanaryConfig> {
+  schema: S = configSchema as S,
+): LoadedConfig<z.output<S>> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -208,7 +180,7 @@ export function parseConfig(
   // (`max_drop: ${SECRET}`): no message may quote it.
   if (problems.length > 0 || !parsed.success)
     throw new InputError(maskEnvValues(problems, fromEnv));
-  return { file, dir: path.resolve(path.dirname(file)), config: parsed.data };
+  return { file, dir: path.resolve(path.dirname(file)), config: parsed.data as z.output<S> };
 }
 
 type Issue = z.core.$ZodIssue;

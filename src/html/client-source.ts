@@ -18,6 +18,7 @@ function start(data) {
   IMPROVED = new Set(DATA.improved);
   var app = document.getElementById('app');
   [header, forest, timings, slices, scores, cases].forEach(function (part) { app.appendChild(part()); });
+  Array.prototype.forEach.call(document.querySelectorAll('svg.cdf'), placeLabels);
   refresh();
   document.body.setAttribute('data-ready', 'true');
   // For the benchmark: when, on the page's own clock, it was drawn and usable.
@@ -298,7 +299,7 @@ function cdfPanel(field, title, per) {
   for (var i = 0; i < all.length; i++) if (all[i] > max) max = all[i];
   max = max || 1;
   var x = scale(0, max * 1.02, L, W - Rt), y = scale(0, 1, H - B, T);
-  var svg = s('svg', { class: 'cdf', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, 'data-field': field, role: 'img', 'aria-label': title + ' distribution' });
+  var svg = s('svg', { class: 'cdf', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, 'data-field': field, 'data-foot': H - B - 6, role: 'img', 'aria-label': title + ' distribution' });
   var axis = s('g', { class: 'axis' });
   niceTicks(0, max, 5).forEach(function (t) {
     add(axis, s('line', { x1: x(t), x2: x(t), y1: T, y2: H - B }));
@@ -310,6 +311,8 @@ function cdfPanel(field, title, per) {
   });
   add(axis, s('text', { x: (L + W - Rt) / 2, y: H - 4, 'text-anchor': 'middle' }, 'ms'));
   add(svg, axis);
+  // Drawn last, over every curve and mark, each on a halo of the background.
+  var labels = s('g', { class: 'q-labels' });
   SIDES.forEach(function (side, si) {
     var v = per[side];
     if (!v.length) return;
@@ -323,12 +326,42 @@ function cdfPanel(field, title, per) {
       if (!fin(val)) return;
       var g = s('g', { class: 'q-mark-g', 'data-side': side, 'data-q': q[0], 'data-value': val });
       add(g, s('line', { class: 'q-mark s-' + side, x1: x(val), x2: x(val), y1: y(q[1]), y2: H - B }));
-      // Labels stacked at the bottom right of each mark: baseline left of the line, candidate right.
-      add(g, s('text', { class: 's-' + side, x: x(val) + (si ? 3 : -3), y: H - B - 6 - qi * 12, 'text-anchor': si ? 'start' : 'end' }, q[0] + ' ' + ms(val)));
+      // Labels at the foot of each mark: baseline left of the line, candidate right; stacked
+      // apart once drawn (placeLabels).
+      add(labels, s('text', { class: 'q-label s-' + side, x: x(val) + (si ? 3 : -3), y: H - B - 6 - qi * 12, 'data-side': side, 'data-qi': qi, 'text-anchor': si ? 'start' : 'end' }, q[0] + ' ' + ms(val)));
       add(svg, g);
     });
   });
+  add(svg, labels);
   return h('div', { class: 'panel' }, [h('h3', null, title + ' (n = ' + per.baseline.length + ' / ' + per.candidate.length + ')'), svg]);
+}
+// Close quantiles (p95 near p99, or one side's near the other's) would print their labels over
+// each other. Once the page is drawn, each label, p50s first, takes the lowest row above the axis
+// where its box, as the browser measured it, meets no label already placed; a label that would
+// run past the plot's edge goes to the other side of its mark.
+function placeLabels(svg) {
+  var labels = Array.prototype.slice.call(svg.querySelectorAll('text.q-label'));
+  labels.sort(function (a, b) { return a.getAttribute('data-qi') - b.getAttribute('data-qi'); });
+  var placed = [], GAP = 2, W = svg.viewBox.baseVal.width;
+  labels.forEach(function (t) {
+    var box = t.getBBox();
+    if (!box.height) return; // not laid out (hidden): nothing to measure
+    if (box.x < 0 || box.x + box.width > W) {
+      var start = t.getAttribute('text-anchor') === 'start', at = Number(t.getAttribute('x')) + (start ? -6 : 6);
+      t.setAttribute('x', at);
+      t.setAttribute('text-anchor', start ? 'end' : 'start');
+    }
+    var foot = Number(svg.getAttribute('data-foot')), pitch = box.height + GAP;
+    for (var row = 0; row < 12; row++) {
+      t.setAttribute('y', foot - row * pitch);
+      box = t.getBBox();
+      var free = placed.every(function (o) {
+        return box.x + box.width + GAP <= o.x || o.x + o.width + GAP <= box.x || box.y + box.height + GAP <= o.y || o.y + o.height + GAP <= box.y;
+      });
+      if (free) break;
+    }
+    placed.push(box);
+  });
 }
 function targetsTable() {
   var T = R.targets || {};
@@ -684,10 +717,10 @@ function conversation(turns) {
       text ? pre(text) : null, t.tool_calls && t.tool_calls.length ? toolCalls(t.tool_calls) : null]);
   }));
 }
+// Each call arrives as the text the comment and the console show (src/html/tool-calls.ts).
 function toolCalls(calls) {
   return h('div', { class: 'tool-calls' }, calls.map(function (call) {
-    var args = call.invalid_arguments !== undefined ? call.invalid_arguments + '  (not valid JSON)' : textOf(call.arguments);
-    return h('div', { class: 'call' }, (call.id ? '[' + call.id + '] ' : '') + call.name + '(' + args + ')');
+    return h('div', { class: 'call' }, (call.id ? '[' + call.id + '] ' : '') + call.text);
   }));
 }
 function steps(list) {

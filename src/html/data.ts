@@ -1,9 +1,11 @@
 import { improvedCases, regressionOf } from '../report/regressions.js';
 import type { CaseReport, Report } from '../types.js';
 import { builtin } from '../util/builtin.js';
+import { withCallTexts } from './tool-calls.js';
 
-// What the page embeds: the report as it is, with each over-long text cut, and the case sets the
-// comment and the terminal use (src/report/regressions.ts), so the page never disagrees with them.
+// What the page embeds: the report as it is, with each over-long text cut and each tool call as
+// the text every other renderer shows, and the case sets the comment and the terminal use
+// (src/report/regressions.ts), so the page never disagrees with them.
 
 /** Longest text the page carries for one field (an answer, an input, a reason), in code units. */
 export const MAX_TEXT = 20_000;
@@ -105,7 +107,7 @@ export function pageData(report: Report): { data: Iterable<string>; text: Iterab
   const lights: string[] = [];
   const heavies: string[] = [];
   for (const c of cases) {
-    const [light, heavy] = split(cutStrings(c) as CaseReport);
+    const [light, heavy] = split(cutStrings(withCallTexts(c)) as CaseReport);
     lights.push(JSON.stringify(light));
     heavies.push(JSON.stringify(heavy));
   }

@@ -32,6 +32,7 @@ svg .s-baseline { stroke: var(--base); fill: var(--base); } svg .s-candidate { s
 svg path.cdf { fill: none; stroke-width: 2; }
 svg .q-mark { stroke-width: 1.5; stroke-dasharray: 2 2; }
 svg text.s-baseline, svg text.s-candidate, svg text.verdict-text { stroke: none; }
+svg text.q-label { stroke: var(--bg); stroke-width: 3px; paint-order: stroke; stroke-linejoin: round; }
 .legend { display: flex; gap: 16px; font-size: 13px; color: var(--muted); margin: 4px 0; }
 .key { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .key.s-baseline { background: var(--base); } .key.s-candidate { background: var(--cand); }

@@ -13,6 +13,7 @@ import {
   type Loopback,
   openAiReply,
   openAiToolReply,
+  openAiToolTurn,
   type Received,
   sendJson,
   startLoopback,
@@ -93,13 +94,8 @@ function rightCall(user: string): { name: string; arguments: Record<string, unkn
 }
 
 /** The wire shape of an assistant turn that called `c`. */
-const assistantCall = (id: string, c: ReturnType<typeof rightCall>) => ({
-  role: 'assistant',
-  content: null,
-  tool_calls: [
-    { id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } },
-  ],
-});
+const assistantCall = (id: string, c: ReturnType<typeof rightCall>) =>
+  openAiToolTurn([{ id, ...c }]);
 
 /** Conversation j as three cases, each replayed with the history before its user turn. */
 function conversationCases(j: number): Record<string, unknown>[] {

@@ -96,43 +96,56 @@ describe('the CLI crash guard', () => {
 });
 
 describe('the Action crash guard', () => {
-  it('a throw mid-run: partial report, outputs, job summary, one error line, exit 3', async () => {
-    const dir = workspace({ 'golden.jsonl': goldenJsonl(100) });
-    const runner = workspace({ 'output.txt': '', 'summary.md': '' });
-    const r = await runUntilHeld(
-      harness,
-      [],
-      dir,
-      {
-        TEST_KEY: KEY,
-        CRASH_FRONT_DOOR: 'action',
-        CRASH_MESSAGE: `boom, key ${KEY}`,
-        GITHUB_OUTPUT: path.join(runner, 'output.txt'),
-        GITHUB_STEP_SUMMARY: path.join(runner, 'summary.md'),
-        INPUT_CONFIG: 'evalgate.yaml',
-        INPUT_JUNIT: 'junit.xml',
-        INPUT_COMMENT: 'false',
-      },
-      'SIGUSR2',
-    );
-    expect(r.code).toBe(3);
-    const errors = workflowCommands(r.stdout).filter((c) => c.command === 'error');
-    expect(errors.map((e) => e.message)).toEqual(['internal error: boom, key ***']);
-    // `::add-mask::` lines must quote it: they are how the runner learns to mask it.
-    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
-    expect(log.join('\n')).not.toContain(KEY);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+  it.each([
+    ['a throw mid-run', 'throw', 'internal error: boom, key ***'],
+    [
+      'process.exit(0) from a module',
+      'exit',
+      'internal error: process.exit(0) was called before the run finished',
+    ],
+  ])(
+    '%s: partial report, outputs (exit-code 3), job summary, one error line, exit 3',
+    async (_, mode, reason) => {
+      const dir = workspace({ 'golden.jsonl': goldenJsonl(100) });
+      const runner = workspace({ 'output.txt': '', 'summary.md': '' });
+      const r = await runUntilHeld(
+        harness,
+        [],
+        dir,
+        {
+          TEST_KEY: KEY,
+          CRASH_FRONT_DOOR: 'action',
+          CRASH_MODE: mode,
+          CRASH_MESSAGE: `boom, key ${KEY}`,
+          GITHUB_OUTPUT: path.join(runner, 'output.txt'),
+          GITHUB_STEP_SUMMARY: path.join(runner, 'summary.md'),
+          INPUT_CONFIG: 'evalgate.yaml',
+          INPUT_JUNIT: 'junit.xml',
+          INPUT_COMMENT: 'false',
+        },
+        'SIGUSR2',
+      );
+      expect(r.code).toBe(3);
+      const errors = workflowCommands(r.stdout).filter((c) => c.command === 'error');
+      expect(errors.map((e) => e.message)).toEqual([reason]);
+      // `::add-mask::` lines must quote it: they are how the runner learns to mask it.
+      const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+      expect(log.join('\n')).not.toContain(KEY);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
 
-    const outputs = parseOutputs(path.join(runner, 'output.txt'));
-    expect(outputs.decision).toBe('inconclusive');
-    const report = readReport(outputs.report!);
-    expect(report.incomplete).toBe(true);
-    expect(report.incomplete_reason).toBe('internal error: boom, key ***');
-    expect(answeredSides(report)).toBe(ANSWERED);
-    expect(existsSync(path.join(dir, 'junit.xml'))).toBe(true);
-    const summary = readFileSync(path.join(runner, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/^## ⏹️ evalgate: incomplete, not judged/);
-    expect(summary).toContain('the run stopped on an internal error');
-    expect(summary).not.toContain(KEY);
-  });
+      const outputs = parseOutputs(path.join(runner, 'output.txt'));
+      expect(outputs.decision).toBe('inconclusive');
+      // What a deploy job branches on: "could not judge", as the process's own exit code says.
+      expect(outputs['exit-code']).toBe('3');
+      const report = readReport(outputs.report!);
+      expect(report.incomplete).toBe(true);
+      expect(report.incomplete_reason).toBe(reason);
+      expect(answeredSides(report)).toBe(ANSWERED);
+      expect(existsSync(path.join(dir, 'junit.xml'))).toBe(true);
+      const summary = readFileSync(path.join(runner, 'summary.md'), 'utf8');
+      expect(summary).toMatch(/^## ⏹️ evalgate: incomplete, not judged/);
+      expect(summary).toContain('the run stopped on an internal error');
+      expect(summary).not.toContain(KEY);
+    },
+  );
 });

@@ -12,7 +12,13 @@ import {
   lineOf,
   useBadInputServer,
 } from '../helpers/bad-input.js';
-import { type Loopback, type Received, sendJson, startLoopback } from '../helpers/loopback.js';
+import {
+  type Loopback,
+  openAiToolReply,
+  type Received,
+  sendJson,
+  startLoopback,
+} from '../helpers/loopback.js';
 import { CLI, runNode, workspace } from '../helpers/workspace.js';
 
 // A golden set of tool-calling cases gated through the CLI bundle: the candidate calls the wrong
@@ -29,28 +35,10 @@ interface ChatBody {
 
 let server: Loopback;
 
-/** OpenAI's reply when the model only calls a tool: content null, finish_reason tool_calls. */
+/** The model only calls a tool: content null, finish_reason tool_calls. */
 function toolCallReply(res: http.ServerResponse, name: string, args: Record<string, unknown>) {
-  sendJson(res, {
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: null,
-          tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name, arguments: JSON.stringify(args) },
-            },
-          ],
-        },
-        finish_reason: 'tool_calls',
-      },
-    ],
-    usage: { prompt_tokens: 30, completion_tokens: 12 },
-  });
+  const usage = { prompt_tokens: 30, completion_tokens: 12 };
+  sendJson(res, openAiToolReply([{ id: 'call_1', name, arguments: args }], null, usage));
 }
 
 function handle(req: Received, res: http.ServerResponse) {

@@ -1,8 +1,16 @@
 import { runCli } from '../../src/cli/main.js';
+import type { Clock } from '../../src/live/looks.js';
 import type { Exec } from './workspace.js';
 
-/** The CLI's front door in this process (no bundle, no child), with its output collected. */
-export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Exec> {
+/**
+ * The CLI's front door in this process (no bundle, no child), with its output collected; a
+ * `clock` (test/helpers/jump-clock.ts) stands in for the canary's waits.
+ */
+export async function cliInProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  clock?: Clock,
+): Promise<Exec> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
@@ -14,6 +22,7 @@ export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv = {}):
     },
     env,
     isTty: false,
+    ...(clock ? { clock } : {}),
   });
   return { code, stdout, stderr };
 }

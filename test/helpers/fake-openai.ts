@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { openAiReply, sendJson } from './loopback.js';
 
 export interface ChatRequest {
   model: string;
@@ -48,14 +49,9 @@ export async function startFakeOpenAI(
       requests.push({ path: req.url ?? '', headers: req.headers, body });
       const r = await reply(body, requests.length);
       if (typeof r === 'string') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            choices: [
-              { index: 0, message: { role: 'assistant', content: r }, finish_reason: 'stop' },
-            ],
-            usage: { prompt_tokens: 10, completion_tokens: r.split(/\s+/).length },
-          }),
+        sendJson(
+          res,
+          openAiReply(r, { prompt_tokens: 10, completion_tokens: r.split(/\s+/).length }),
         );
       } else if ('destroy' in r) {
         req.socket.destroy();

@@ -72,11 +72,31 @@ export function openAiReply(content: unknown, usage = { prompt_tokens: 12, compl
   };
 }
 
-/** A tool call as the OpenAI wire carries it: `arguments` is JSON text (or whatever the model wrote). */
+/**
+ * A tool call as a test writes it for the OpenAI wire: `arguments` is the JSON text as sent (or
+ * whatever the model wrote), or a value that is sent as its JSON; `id` left out sends none.
+ */
 export interface WireToolCall {
-  id: string;
+  id?: string;
   name: string;
-  arguments: string;
+  arguments: string | Record<string, unknown>;
+}
+
+/** One call in the OpenAI wire shape, `{id, type: 'function', function: {name, arguments}}`. */
+export function wireToolCall(c: WireToolCall) {
+  return {
+    ...(c.id === undefined ? {} : { id: c.id }),
+    type: 'function',
+    function: {
+      name: c.name,
+      arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+    },
+  };
+}
+
+/** An assistant turn that called tools, as a conversation on the OpenAI wire carries it. */
+export function openAiToolTurn(calls: WireToolCall[], content: string | null = null) {
+  return { role: 'assistant', content, tool_calls: calls.map(wireToolCall) };
 }
 
 /** An OpenAI reply that calls tools: `content` null (tool calls only) or text alongside. */
@@ -88,21 +108,7 @@ export function openAiToolReply(
   return {
     id: 'chatcmpl-tools',
     object: 'chat.completion',
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content,
-          tool_calls: calls.map((c) => ({
-            id: c.id,
-            type: 'function',
-            function: { name: c.name, arguments: c.arguments },
-          })),
-        },
-        finish_reason: 'tool_calls',
-      },
-    ],
+    choices: [{ index: 0, message: openAiToolTurn(calls, content), finish_reason: 'tool_calls' }],
     usage,
   };
 }

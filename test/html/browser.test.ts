@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS } from '../../scripts/chromium-args.mjs';
 import { writeHtmlReport } from '../../src/html/write.js';
 import { allRegressions, improvedCases } from '../../src/report/regressions.js';
 import type { CaseReport, Report } from '../../src/types.js';
+import { CALL_CHARS, toolCallText } from '../../src/util/tool-call-text.js';
 import { needTools } from '../helpers/system-tools.js';
 import { ROOT } from '../helpers/workspace.js';
 import { check, makeReport, side } from '../report/fixture.js';
@@ -52,7 +53,7 @@ function hostileCase(): CaseReport {
       pass: false,
       scores: { exact: 0 },
       reasons: { exact: HOSTILE },
-      tool_calls: [{ name: 'lookup_order', arguments: { id: '17' } }],
+      tool_calls: [{ name: 'lookup_order', arguments: { id: '17', note: HOSTILE } }],
       steps: [
         {
           output: null,
@@ -124,7 +125,7 @@ interface Opened {
 }
 
 /** Opens the page and records every console error, page error and request other than the file. */
-async function open(): Promise<Opened> {
+async function open(at = url): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -133,13 +134,13 @@ async function open(): Promise<Opened> {
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
-    if (r.url() !== url) problems.push(`request: ${r.url()}`);
+    if (r.url() !== at) problems.push(`request: ${r.url()}`);
   });
   page.on('dialog', (d) => {
     problems.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
-  await page.goto(url);
+  await page.goto(at);
   await page.waitForSelector('body[data-ready=true]', { timeout: 10_000 });
   return { page, problems };
 }
@@ -243,7 +244,16 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     // The word diff marks what the candidate added.
     expect(await candidate.locator('ins').count()).toBeGreaterThan(0);
     expect(await detail.locator('.conversation .turn').count()).toBe(4);
-    expect(await detail.locator('.call').first().textContent()).toContain('lookup_order(');
+    // Each call reads as in the comment and the console: the same text, as bounded.
+    const c = hostileCase();
+    expect(await detail.locator('.call').allTextContents()).toEqual([
+      `[c1] ${toolCallText(c.messages![2]!.tool_calls![0]!)}`,
+      toolCallText(c.candidate!.tool_calls![0]!),
+      toolCallText(c.candidate!.steps![0]!.tool_calls[0]!),
+    ]);
+    const long = toolCallText(c.candidate!.tool_calls![0]!);
+    expect(long.startsWith('lookup_order(id="17", note="<script>')).toBe(true);
+    expect(long.length).toBeLessThanOrEqual(CALL_CHARS);
     expect(await detail.locator('.steps tbody tr').count()).toBe(2);
     expect(
       await detail.locator('tr.scorer-row[data-scorer=exact] td.reason').nth(1).textContent(),
@@ -296,6 +306,70 @@ describe.skipIf(tools.skip)('a large HTML report', () => {
       'answer 1499 '.repeat(80),
     );
     expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.skipIf(tools.skip)('the latency plots', () => {
+  /** Quantiles a few ms apart on both sides: the slower side's marks either side of the other's. */
+  function closeQuantiles(): Report {
+    const report = makeReport();
+    const latencies = (shift: number) => ({
+      p50: 900 + shift,
+      p95: 1500 + shift,
+      p99: 1512 + shift,
+    });
+    report.targets.baseline!.latency_ms = { ...latencies(0), mean: 950 };
+    report.targets.candidate!.latency_ms = { ...latencies(6), mean: 956 };
+    // TTFT: the candidate a little faster, its labels growing towards the baseline's.
+    report.targets.baseline!.ttft_ms = { p50: 300, p95: 604 };
+    report.targets.candidate!.ttft_ms = { p50: 298, p95: 600 };
+    report.targets.baseline!.tpot_ms = { p50: 9, p95: 9.9 };
+    report.targets.candidate!.tpot_ms = { p50: 9, p95: 9.9 };
+    report.cases = Array.from({ length: 200 }, (_, i) => ({
+      id: `c${i}`,
+      slices: [],
+      // TPOT: the same on both sides, the marks on one line.
+      baseline: side({ latency_ms: 300 + i * 6, ttft_ms: 100 + i * 2.5, tpot_ms: 8 + i / 100 }),
+      candidate: side({ latency_ms: 306 + i * 6, ttft_ms: 99 + i * 2.5, tpot_ms: 8 + i / 100 }),
+    }));
+    return report;
+  }
+
+  it('keeps the p50/p95/p99 labels of both sides readable when the values are close: no two overlap', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'evalgate-html-')), 'close.html');
+    writeHtmlReport(closeQuantiles(), file);
+    const { page, problems } = await open(pathToFileURL(file).href);
+    for (const field of ['latency_ms', 'ttft_ms', 'tpot_ms']) {
+      const boxes = await page
+        .locator(`svg.cdf[data-field=${field}] :is(text.s-baseline, text.s-candidate)`)
+        .evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { label: `${e.getAttribute('class')}: ${e.textContent}`, ...r.toJSON() };
+          }),
+        );
+      expect(boxes.length, field).toBeGreaterThanOrEqual(4);
+      // And none runs past the plot's edges, where it would be cut off.
+      const plot = (await page.locator(`svg.cdf[data-field=${field}]`).boundingBox())!;
+      for (const b of boxes) {
+        expect(b.left, b.label).toBeGreaterThanOrEqual(plot.x);
+        expect(b.right, b.label).toBeLessThanOrEqual(plot.x + plot.width);
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i]!, boxes[j]!];
+          const apart =
+            a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          expect(apart, `${field}: "${a.label}" overlaps "${b.label}"`).toBe(true);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page
+      .locator('#latency')
+      .screenshot({ path: path.join(ARTIFACTS, 'html-latency-close.png') });
     await page.close();
   });
 });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_JS } from '../../src/html/client-source.js';
-import { cutStrings, MAX_TEXT, scriptSafeJson } from '../../src/html/data.js';
+import { cutStrings, MAX_TEXT, pageData, scriptSafeJson } from '../../src/html/data.js';
 import { CONTENT_SECURITY_POLICY, renderHtmlString } from '../../src/html/page.js';
 import { PAGE_CSS } from '../../src/html/style.js';
+import { CALL_CHARS, toolCallText } from '../../src/util/tool-call-text.js';
 import { makeReport, side } from '../report/fixture.js';
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
@@ -57,5 +58,27 @@ describe('the HTML page', () => {
     expect(cut.a[0]).toContain('50 more characters are in the JSON report');
     expect(cut.b).toBe(1);
     expect(scriptSafeJson('"<a>&"')).toBe('"\\u003ca\\u003e\\u0026"');
+  });
+
+  it('carries each tool call as the text the comment shows, and leaves the report as it was', () => {
+    const report = makeReport();
+    const huge = { name: 'refund', arguments: { order_id: 'A17', note: 'n'.repeat(100_000) } };
+    report.cases[0]!.expected_tool_calls = [{ name: 'refund', arguments: { order_id: 'A17' } }];
+    report.cases[0]!.candidate = side({
+      tool_calls: [{ ...huge, id: 'call_1' }],
+      steps: [
+        { output: null, tool_calls: [huge], latency_ms: 1, input_tokens: 1, output_tokens: 1 },
+      ],
+    });
+    const before = structuredClone(report);
+    const text = [...pageData(report).text].join('');
+    expect(report).toEqual(before);
+    const [c] = JSON.parse(text);
+    const shown = toolCallText(huge);
+    expect(shown.length).toBeLessThanOrEqual(CALL_CHARS);
+    expect(c.expected_tool_calls).toEqual([{ text: 'refund(order_id="A17")' }]);
+    expect(c.candidate.tool_calls).toEqual([{ id: 'call_1', text: shown }]);
+    expect(c.candidate.steps[0].tool_calls).toEqual([{ text: shown }]);
+    expect(text).not.toContain('n'.repeat(100));
   });
 });

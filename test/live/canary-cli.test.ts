@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import type { Clock } from '../../src/live/looks.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import { fakePrometheus } from '../helpers/fake-prometheus.js';
+import { jumpClock } from '../helpers/jump-clock.js';
 import { startLoopback } from '../helpers/loopback.js';
 import { afterThisTest } from '../helpers/per-test.js';
 import { readReport } from '../helpers/report-schema.js';
@@ -172,41 +171,20 @@ describe('evalgate canary against a Prometheus stand-in', () => {
     );
   });
 
+  /** `canary --every 5m --for 1h` (12 looks) on a clock that jumps from 2026-01-01 00:00. */
+  async function progressive(prometheusUrl: string) {
+    const dir = workspace({ 'evalgate.yaml': live(prometheusUrl, LATENCY) });
+    const report = path.join(dir, 'r.json');
+    const args = ['--every', '5m', '--for', '1h', '--report', report];
+    const config = path.join(dir, 'evalgate.yaml');
+    const r = await cliInProcess(['canary', '--config', config, ...args], {}, jumpClock());
+    return { ...r, report: readReport(report) };
+  }
+
   it('progressive: stops at the first look with a settled fail; the clock is injected, nothing waits', async () => {
     const prom = await fakePrometheus((q) => (q.includes('canary') ? 3 : 1));
-    const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
-    let t = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = {
-      now: () => t,
-      sleep: async (ms) => {
-        t += ms;
-      },
-    };
-    let stderr = '';
-    const code = await runCli(
-      [
-        'canary',
-        '--config',
-        path.join(dir, 'evalgate.yaml'),
-        '--every',
-        '5m',
-        '--for',
-        '1h',
-        '--report',
-        path.join(dir, 'r.json'),
-      ],
-      {
-        stdout: () => {},
-        stderr: (s) => {
-          stderr += s;
-        },
-        env: {},
-        isTty: false,
-        clock,
-      },
-    );
+    const { code, stderr, report } = await progressive(prom.url);
     expect(code).toBe(1);
-    const report = readReport(path.join(dir, 'r.json'));
     expect(report.meta.live!.stopped).toBe('fail');
     const looks = report.meta.live!.looks;
     expect(looks.length).toBeGreaterThanOrEqual(1);
@@ -221,30 +199,8 @@ describe('evalgate canary against a Prometheus stand-in', () => {
 
   it('progressive: an unchanged canary passes at a look before the end', async () => {
     const prom = await fakePrometheus(() => 1);
-    const dir = workspace({ 'evalgate.yaml': live(prom.url, LATENCY) });
-    let t = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = {
-      now: () => t,
-      sleep: async (ms) => {
-        t += ms;
-      },
-    };
-    const code = await runCli(
-      [
-        'canary',
-        '--config',
-        path.join(dir, 'evalgate.yaml'),
-        '--every',
-        '5m',
-        '--for',
-        '1h',
-        '--report',
-        path.join(dir, 'r.json'),
-      ],
-      { stdout: () => {}, stderr: () => {}, env: {}, isTty: false, clock },
-    );
+    const { code, report } = await progressive(prom.url);
     expect(code).toBe(0);
-    const report = readReport(path.join(dir, 'r.json'));
     expect(report.decision).toBe('pass');
     expect(report.meta.live!.stopped).toBe('pass');
   });

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compareSeries } from '../../src/live/compare.js';
 import type { LiveMetricConfig } from '../../src/live/config-schema.js';
 import { judgeLook } from '../../src/live/judge.js';
-import { type Clock, runLooks } from '../../src/live/looks.js';
+import { runLooks } from '../../src/live/looks.js';
 import type { SeriesPair, Window } from '../../src/live/series.js';
 import { createRng, type Rng } from '../../src/stats/rng.js';
+import { jumpClock } from '../helpers/jump-clock.js';
 import { ALPHA, expectAtMostAlpha, normal } from './helpers.js';
 
 // The live judge on seeded AR(1) series, the autocorrelation that overlapping rate() windows give
@@ -108,17 +109,6 @@ describe('live judge, one look: A/A false blocks at most α + 3 SE', () => {
   });
 });
 
-/** A clock that jumps instead of waiting. */
-function fakeClock(): Clock {
-  let t = 1_000_000;
-  return {
-    now: () => t,
-    sleep: async (ms) => {
-      t += ms;
-    },
-  };
-}
-
 describe('live judge, progressive looks: A/A false blocks across all looks at most α + 3 SE', () => {
   // 12 looks (every 5 m for 1 h at a 15 s step): the window grows by 20 steps per look.
   const every = 20;
@@ -144,7 +134,7 @@ describe('live judge, progressive looks: A/A false blocks across all looks at mo
           ALPHA,
           10,
           fetch,
-          fakeClock(),
+          jumpClock(1_000_000),
         );
         if (out.stopped === 'fail') {
           blocks++;
@@ -178,7 +168,7 @@ describe('live judge, progressive looks: A/A false blocks across all looks at mo
         ALPHA,
         10,
         fetch,
-        fakeClock(),
+        jumpClock(1_000_000),
       );
       if (out.stopped === 'fail') {
         fails++;

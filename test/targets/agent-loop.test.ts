@@ -167,20 +167,7 @@ describe('the agent loop (openai, whole replies)', () => {
     const { server, t } = await agent('openai', (_req, res, n) =>
       sendJson(
         res,
-        n === 1
-          ? {
-              choices: [
-                {
-                  index: 0,
-                  message: {
-                    role: 'assistant',
-                    content: null,
-                    tool_calls: [{ type: 'function', function: { name: 'now', arguments: '' } }],
-                  },
-                },
-              ],
-            }
-          : openAiReply('10:00'),
+        n === 1 ? openAiToolReply([{ name: 'now', arguments: '' }]) : openAiReply('10:00'),
       ),
     );
     const r = await callAgent(t, agentCase([{ name: 'now', result: 36000 }]));

@@ -5,7 +5,13 @@ import { callTarget, type Target } from '../../src/targets/target.js';
 import { MAX_TOOL_CALLS } from '../../src/targets/tool-calls.js';
 import type { GoldenCase } from '../../src/types.js';
 import { goldenCase } from '../helpers/golden-case.js';
-import { type Loopback, type Received, sendJson, startLoopback } from '../helpers/loopback.js';
+import {
+  type Loopback,
+  type Received,
+  sendJson,
+  startLoopback,
+  wireToolCall,
+} from '../helpers/loopback.js';
 
 // An http app that runs its own agent or retrieval exposes its trajectory and its passages
 // through output paths. Each test is a real app on loopback answering with a fixed JSON body.
@@ -45,7 +51,7 @@ describe('http target: tool_calls output path', () => {
         answer: 'Refunded.',
         trace: {
           calls: [
-            { id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"order":7}' } },
+            wireToolCall({ id: 'c1', name: 'lookup', arguments: '{"order":7}' }),
             { name: 'refund', arguments: { amount: 25 } },
             { name: 'notify', args: { to: 'ann' } },
             { function: { name: 'broken', arguments: '{"a":' } },

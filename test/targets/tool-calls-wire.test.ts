@@ -95,19 +95,9 @@ describe('tool calls in whole replies', () => {
   });
 
   it('openai: a reply with no content key at all but tool calls is still an answer', async () => {
-    const { t } = await target('openai', (_req, res) =>
-      sendJson(res, {
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: 'assistant',
-              tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
-            },
-          },
-        ],
-      }),
-    );
+    const reply = openAiToolReply([{ id: 'c', name: 'f', arguments: '{}' }]);
+    delete (reply.choices[0]!.message as { content?: unknown }).content;
+    const { t } = await target('openai', (_req, res) => sendJson(res, reply));
     const r = await callTarget(t, goldenCase());
     expect(r).toMatchObject({
       output: '',
