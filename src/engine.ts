@@ -106,8 +106,12 @@ export interface Plan {
   secrets: string[];
   /** Masks every secret read (keys, `${VAR}` values, the front door's): see src/util/redact.ts. */
   redact: Redact;
-  /** The cases each check needs, known before anything is sent (absent with --only). */
-  budgetPlan?: BudgetPlan;
+  /**
+   * The cases each check needs (absent with --only). Worked out before anything is sent when
+   * `gate.on_inconclusive: fail` makes it bad input; otherwise on first use, which for a run is
+   * once its first calls are in flight (it only informs, and the endpoint's time is the scarce one).
+   */
+  budgetPlan?: () => BudgetPlan;
   /** What is not wrong but will be for a run (keysOptional: the unset key variables). */
   notes: InputProblem[];
 }
@@ -347,15 +351,20 @@ async function preparePlan(
   // Every check's cases needed, from the dataset as loaded: a check this size certainly cannot
   // decide would, under on_inconclusive: fail, block an unchanged candidate — bad input, found
   // before anything is paid for. Otherwise run warns as it starts and validate prints it.
-  let budgetPlan: BudgetPlan | undefined;
+  let budgetPlan: (() => BudgetPlan) | undefined;
   if (!options.only && allCases.length > 0) {
-    budgetPlan = buildBudgetPlan({
-      config,
-      cases: allCases,
-      sides,
-      ...(storedBaseline ? { baselineErrorRate: storedErrorRate(storedBaseline) } : {}),
-    });
-    if (config.gate.on_inconclusive === 'fail') problems.push(...planProblems(budgetPlan, file));
+    let built: BudgetPlan | undefined;
+    const baselineErrorRate = storedBaseline ? storedErrorRate(storedBaseline) : undefined;
+    budgetPlan = () => {
+      built ??= buildBudgetPlan({
+        config,
+        cases: allCases,
+        sides,
+        ...(baselineErrorRate !== undefined ? { baselineErrorRate } : {}),
+      });
+      return built;
+    };
+    if (config.gate.on_inconclusive === 'fail') problems.push(...planProblems(budgetPlan(), file));
   }
 
   // Last: only now is every input known (prompts, rubrics, modules), and an output that is one
@@ -471,10 +480,6 @@ async function executePlan(
     `evalgate ${VERSION}: ${cases.length} cases × ${sides.join(' + ')}` +
       (plan.storedBaseline ? ` (baseline from ${plan.storedBaseline.file})` : ''),
   );
-  if (plan.budgetPlan) {
-    hooks.info(renderBudgetPlan(plan.budgetPlan, { problems: false }));
-    for (const p of plan.budgetPlan.problems) hooks.warning(`${p.message} (${p.path})`);
-  }
   for (const w of droppedConversationWarnings(config, sides, cases)) hooks.warning(w);
   let results: SideResults;
   let stats: RunStats;
@@ -485,7 +490,7 @@ async function executePlan(
   const sequential = sequentialRun(plan, started);
   if (sequential) hooks.info(sequentialPlanLine(sequential.gate.looks));
   try {
-    ({ stats, ...results } = await runPairs({
+    const running = runPairs({
       ...runSettings(config, sides, plan.loaded.dir, plan.secrets, hooks.warning, plan.redact),
       cases,
       targets: plan.targets,
@@ -499,7 +504,14 @@ async function executePlan(
       onProgress: hooks.progress,
       watch,
       ...(sequential ? { looks: sequential.looks } : {}),
-    }));
+    });
+    // The first calls are out: the plan is worked out and printed while they are answered.
+    if (plan.budgetPlan) {
+      const budgetPlan = plan.budgetPlan();
+      hooks.info(renderBudgetPlan(budgetPlan, { problems: false }));
+      for (const p of budgetPlan.problems) hooks.warning(`${p.message} (${p.path})`);
+    }
+    ({ stats, ...results } = await running);
   } catch (err) {
     if (!(err instanceof RunStoppedError)) throw err;
     // The outage signal cancelled the run: say it was the judge (or embeddings), not a cancel.

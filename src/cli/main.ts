@@ -139,7 +139,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(
           `ok: ${plan.loaded.file} and ${plan.cases.length} cases from ${plan.datasetFiles.length} file(s) are valid; nothing was sent\n`,
         );
-        if (plan.budgetPlan) io.stdout(`${inertLines(renderBudgetPlan(plan.budgetPlan))}\n`);
+        if (plan.budgetPlan) io.stdout(`${inertLines(renderBudgetPlan(plan.budgetPlan()))}\n`);
         if (plan.notes.length) io.stderr(`${formatNotes(plan.notes)}\n`);
         return EXIT.pass;
       }
