@@ -10,6 +10,10 @@ export interface Rng {
   fillIndices?: (out: Uint32Array, n: number, length?: number) => void;
   /** Adds 1 to `counts[Math.floor(next() * n)]`, `draws` times: a multinomial resample. */
   countIndices?: (counts: Uint32Array, n: number, draws: number) => void;
+  /** The generator's state (four 32-bit words), for a thread that continues the same stream. */
+  state?: () => Uint32Array;
+  /** Puts the generator in a state that {@link Rng.state} returned (or one jumped from it). */
+  setState?: (state: ArrayLike<number>) => void;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -124,6 +128,13 @@ export function createRng(seed: number): Rng {
     s1 = b;
     s2 = c;
     s3 = d;
+  };
+  next.state = () => Uint32Array.of(s0, s1, s2, s3);
+  next.setState = (state) => {
+    s0 = state[0]! | 0;
+    s1 = state[1]! | 0;
+    s2 = state[2]! | 0;
+    s3 = state[3]! | 0;
   };
   return next;
 }
