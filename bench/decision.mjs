@@ -58,8 +58,10 @@ const settings = {
   seed: 1,
 };
 
-// Wall time and this process's CPU time: the machine may be shared, and CPU time is what the
-// decision itself costs (it is single-threaded, so on an idle machine the two agree).
+// Wall time and this process's CPU time, every thread's: above 2·10^7 draws a helper thread
+// draws some of the bootstrap's weights (src/stats/parallel-counts.ts), so on an idle machine
+// with two cores the CPU time exceeds the wall time, and the wall time is what the target is
+// about. On a busy machine the helper gets no core of its own and the two agree again.
 const wall = [];
 const cpu = [];
 let result;
@@ -77,10 +79,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(
   `decision over ${N.toLocaleString('en-US')} paired cases (${result.checks} checks, 2000 bootstrap resamples, node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}): ` +
-    `median ${s(median(cpu))} CPU, ${s(median(wall))} wall (best ${s(Math.min(...wall))}) → ${result.decision}`,
+    `median ${s(median(wall))} wall (best ${s(Math.min(...wall))}), ${s(median(cpu))} CPU in all threads → ${result.decision}`,
 );
 const TARGET_MS = 2000;
-if (median(cpu) > TARGET_MS) {
+if (median(wall) > TARGET_MS) {
   console.error(`over the ${TARGET_MS / 1000} s target`);
   process.exitCode = 1;
 }

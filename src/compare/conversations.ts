@@ -108,11 +108,11 @@ export function conversationClusters(cases: readonly GoldenCase[]): (string | un
     }
   }
 
-  const size = new Map<number, number>();
-  for (let i = 0; i < cases.length; i++) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
+  const size = new Uint32Array(cases.length);
+  for (let i = 0; i < cases.length; i++) size[find(i)]!++;
   return cases.map((_, i) => {
     const root = find(i);
-    if (size.get(root)! < 2) return undefined;
+    if (size[root]! < 2) return undefined;
     const named = explicit[root];
     return named !== undefined
       ? `metadata.${CONVERSATION_KEY}=${named}`

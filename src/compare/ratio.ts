@@ -1,7 +1,7 @@
 import {
   bootstrapPValueAbove,
   lowerOrderBound,
-  quantileUnsorted,
+  quantileInPlace,
   type Rng,
   selectKth,
   sortReplicates,
@@ -21,6 +21,16 @@ export interface RatioOptions {
   resamples: number;
 }
 
+/** The included values, in a typed array (a loop: `filter` with a callback is slow on 100,000). */
+function includedValues(values: Float64Array, include: Uint8Array | null): Float64Array {
+  if (!include) return Float64Array.from(values);
+  let n = 0;
+  for (let i = 0; i < include.length; i++) if (include[i]) n++;
+  const out = new Float64Array(n);
+  for (let i = 0, j = 0; i < values.length; i++) if (include[i]) out[j++] = values[i]!;
+  return out;
+}
+
 function ascendingOrder(values: Float64Array, include: Uint8Array | null): Uint32Array {
   const idx: number[] = [];
   for (let i = 0; i < values.length; i++) if (!include || include[i]) idx.push(i);
@@ -36,7 +46,7 @@ const PARTIAL_ORDER_FROM = 2000;
  * size; when it does not, the statistic falls back to the full order, built once on demand.
  */
 function topOrder(values: Float64Array, include: Uint8Array | null, share: number): Uint32Array {
-  const kept = include ? values.filter((_, i) => include[i]) : Float64Array.from(values);
+  const kept = includedValues(values, include);
   const k = Math.min(kept.length - 1, Math.floor(kept.length * (1 - share)));
   const cut = selectKth(kept, k);
   const idx: number[] = [];
@@ -75,19 +85,15 @@ export function ratioResampling(
   let n = 0;
   let sumB = 0;
   let sumC = 0;
-  const usedB: number[] = [];
-  const usedC: number[] = [];
   for (let i = 0; i < baseline.length; i++) {
     if (include && !include[i]) continue;
     n++;
     sumB += baseline[i]!;
     sumC += candidate[i]!;
-    usedB.push(baseline[i]!);
-    usedC.push(candidate[i]!);
   }
   if (n < 2) return { ready: emptyComparison(n) };
-  const b = kind === 'sum' ? sumB : quantileUnsorted(usedB, 0.95);
-  const c = kind === 'sum' ? sumC : quantileUnsorted(usedC, 0.95);
+  const b = kind === 'sum' ? sumB : quantileInPlace(includedValues(baseline, include), 0.95);
+  const c = kind === 'sum' ? sumC : quantileInPlace(includedValues(candidate, include), 0.95);
   if (!(b > 0)) {
     return {
       ready: {

@@ -10,9 +10,19 @@ export interface Rng {
   fillIndices?: (out: Uint32Array, n: number, length?: number) => void;
   /** Adds 1 to `counts[Math.floor(next() * n)]`, `draws` times: a multinomial resample. */
   countIndices?: (counts: Uint32Array, n: number, draws: number) => void;
+  /** The generator's state (four 32-bit words), for a thread that continues the same stream. */
+  state?: () => Uint32Array;
+  /** Puts the generator in a state that {@link Rng.state} returned (or one jumped from it). */
+  setState?: (state: ArrayLike<number>) => void;
 }
 
 const TWO_POW_32 = 4294967296;
+/**
+ * Exactly 2^-32. `r * (n * INV_TWO_POW_32)` is `(r * n) / 2^32` to the bit (scaling by a power
+ * of two is exact, so both round the same real product once), and V8 does not turn the division
+ * into that multiplication itself: the hot loops below run about a third faster for it.
+ */
+const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
 /** splitmix32: a tiny, well-mixed generator used only to expand a seed into generator state. */
 function splitmix32(seed: number): () => number {
@@ -73,6 +83,7 @@ export function createRng(seed: number): Rng {
   // millions of indices, and a call per draw through the closure costs about three times as much.
   // (r · n) / 2^32 rounds exactly as (r / 2^32) · n does, so the stream is the one `next` gives.
   next.fillIndices = (out: Uint32Array, n: number, length = out.length) => {
+    const scale = n * INV_TWO_POW_32;
     let a = s0;
     let b = s1;
     let c = s2;
@@ -87,7 +98,7 @@ export function createRng(seed: number): Rng {
       a ^= d;
       c ^= t;
       d = (d << 11) | (d >>> 21);
-      out[i] = ((result >>> 0) * n) / TWO_POW_32; // a Uint32Array truncates toward zero
+      out[i] = (result >>> 0) * scale; // a Uint32Array truncates toward zero
     }
     s0 = a;
     s1 = b;
@@ -96,6 +107,7 @@ export function createRng(seed: number): Rng {
   };
   // The bootstrap's hot loop: drawing and counting in one pass saves writing the indices out.
   next.countIndices = (counts: Uint32Array, n: number, draws: number) => {
+    const scale = n * INV_TWO_POW_32;
     let a = s0;
     let b = s1;
     let c = s2;
@@ -110,12 +122,19 @@ export function createRng(seed: number): Rng {
       a ^= d;
       c ^= t;
       d = (d << 11) | (d >>> 21);
-      counts[(((result >>> 0) * n) / TWO_POW_32) >>> 0]!++; // >>> 0 floors, as a Uint32Array store does
+      counts[((result >>> 0) * scale) >>> 0]!++; // >>> 0 floors, as a Uint32Array store does
     }
     s0 = a;
     s1 = b;
     s2 = c;
     s3 = d;
+  };
+  next.state = () => Uint32Array.of(s0, s1, s2, s3);
+  next.setState = (state) => {
+    s0 = state[0]! | 0;
+    s1 = state[1]! | 0;
+    s2 = state[2]! | 0;
+    s3 = state[3]! | 0;
   };
   return next;
 }

@@ -1,4 +1,5 @@
 import { assertInteger } from './assert.js';
+import { drawsInParallel, parallelCounts, usable } from './parallel-counts.js';
 import type { Rng } from './rng.js';
 
 export interface WeightBootstrapOptions {
@@ -11,6 +12,11 @@ export interface WeightBootstrapOptions {
    * each statistic receives per-CASE weights, a case weighing what its cluster drew.
    */
   groups?: Uint32Array;
+  /**
+   * Draw on a helper thread too (see parallel-counts.ts): the same replicates either way.
+   * Default: when the bootstrap is large enough to repay the thread. `true` is for tests.
+   */
+  parallel?: boolean;
 }
 
 /**
@@ -58,12 +64,28 @@ export function weightBootstrap(
       }
     }
   }
-  const draws = rng.countIndices ? null : new Uint32Array(units);
-  const unitWeights = new Uint32Array(units);
-  const caseWeights = groups ? new Uint32Array(groups.length) : unitWeights;
+  const caseWeights = groups ? new Uint32Array(groups.length) : undefined;
   const sizes = new Float64Array(units);
   if (groups) for (let i = 0; i < groups.length; i++) sizes[groups[i]!]!++;
   const out = statistics.map(() => new Float64Array(resamples));
+  const evaluate = (b: number, unitWeights: Uint32Array) => {
+    let total = units;
+    let weights = unitWeights;
+    if (caseWeights) {
+      for (let i = 0; i < caseWeights.length; i++) caseWeights[i] = unitWeights[groups![i]!]!;
+      total = 0;
+      for (let g = 0; g < units; g++) total += unitWeights[g]! * sizes[g]!;
+      weights = caseWeights;
+    }
+    for (let s = 0; s < statistics.length; s++) out[s]![b] = statistics[s]!(weights, total);
+  };
+  const parallel = options.parallel ?? drawsInParallel(rng, units, resamples);
+  if (parallel && usable(rng)) {
+    parallelCounts(units, resamples, rng, evaluate);
+    return out;
+  }
+  const draws = rng.countIndices ? null : new Uint32Array(units);
+  const unitWeights = new Uint32Array(units);
   for (let b = 0; b < resamples; b++) {
     unitWeights.fill(0);
     if (rng.countIndices) rng.countIndices(unitWeights, units, units);
@@ -72,13 +94,7 @@ export function weightBootstrap(
       else for (let i = 0; i < units; i++) draws![i] = rng() * units;
       for (let i = 0; i < units; i++) unitWeights[draws![i]!]!++;
     }
-    let total = units;
-    if (groups) {
-      for (let i = 0; i < groups.length; i++) caseWeights[i] = unitWeights[groups[i]!]!;
-      total = 0;
-      for (let g = 0; g < units; g++) total += unitWeights[g]! * sizes[g]!;
-    }
-    for (let s = 0; s < statistics.length; s++) out[s]![b] = statistics[s]!(caseWeights, total);
+    evaluate(b, unitWeights);
   }
   return out;
 }

@@ -23,6 +23,19 @@ describe('Rng.fillIndices', () => {
     }
   });
 
+  it('counts exactly the indices that calling the generator would', () => {
+    for (const n of [1, 7, 1000, 100_003]) {
+      const fast = createRng(7);
+      const slow = createRng(7);
+      const counts = new Uint32Array(n);
+      const expected = new Uint32Array(n);
+      fast.countIndices!(counts, n, 50_000);
+      for (let i = 0; i < 50_000; i++) expected[randomInt(slow, n)]!++;
+      expect(counts).toEqual(expected);
+      expect(fast()).toBe(slow());
+    }
+  });
+
   it('fills only the requested length', () => {
     const out = new Uint32Array(10).fill(99);
     createRng(1).fillIndices!(out, 5, 4);
