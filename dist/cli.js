@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createRequire as __evalgateCreateRequire } from 'node:module';
 const require = __evalgateCreateRequire(import.meta.url);
-import{a as c}from"./chunks/chunk-LDDUOHUQ.js";import{d as n}from"./chunks/chunk-P6LBXI3T.js";import{l as e}from"./chunks/chunk-6SZMKDOX.js";import"./chunks/chunk-E5II6SJK.js";c();var i=e({fail:r=>process.stderr.write(`evalgate: could not judge: ${r}
+import{d as n}from"./chunks/chunk-XCSFSFJA.js";import{a as t}from"./chunks/chunk-CLTVK2QK.js";import{a as i}from"./chunks/chunk-LDDUOHUQ.js";import{b as c}from"./chunks/chunk-AAJMGZV3.js";import"./chunks/chunk-Y4ZVMEVL.js";import"./chunks/chunk-MT4S23HZ.js";import"./chunks/chunk-2JFUARG4.js";import"./chunks/chunk-FJAUA4E6.js";import"./chunks/chunk-E5II6SJK.js";i();var a=c({fail:r=>process.stderr.write(`evalgate: could not judge: ${r}
 `),debug:r=>process.stderr.write(`${r}
-`)}),a=new AbortController;for(let r of["SIGINT","SIGTERM"])process.once(r,()=>a.abort(r));var d=process.argv.slice(2),t=n(d),o;if(t)process.stdout.write(t.text),o=t.code;else{let{runCli:r}=await import("./chunks/main-SYD6YLYX.js");o=await r(d,{stdout:s=>process.stdout.write(s),stderr:s=>process.stderr.write(s),env:process.env,isTty:!!process.stderr.isTTY,signal:a.signal,guard:i.watch})}i.settle(o);
+`)}),l=new AbortController;for(let r of["SIGINT","SIGTERM"])process.once(r,()=>l.abort(r));var d=process.argv.slice(2),o=n(d),s;if(o)process.stdout.write(o.text),s=o.code;else{t();let{runCli:r}=await import("./chunks/main-O4E6KAIC.js");s=await r(d,{stdout:e=>process.stdout.write(e),stderr:e=>process.stderr.write(e),env:process.env,isTty:!!process.stderr.isTTY,signal:l.signal,guard:a.watch})}a.settle(s);
