@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { builtin } from '../util/builtin.js';
 import type { Rng } from './rng.js';
 import { applyJump, type JumpMatrix, jumpMatrix } from './xoshiro-jump.js';
 
@@ -92,7 +93,7 @@ function helperThread(): Worker | null {
   helper = null;
   if (availableParallelism() < 2) return null;
   try {
-    const worker = new Worker(HELPER_SOURCE, {
+    const worker = new (builtin.workerThreads().Worker)(HELPER_SOURCE, {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: 16 },
     });
