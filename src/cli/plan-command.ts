@@ -3,7 +3,7 @@ import { EXIT, InputError } from '../errors.js';
 import { estimatePlan, observe } from '../plan/estimate.js';
 import { overBudgetProblem, storedObserved } from '../plan/refuse.js';
 import { renderPlan } from '../plan/render.js';
-import { readReportFile } from '../shard/read-shards.js';
+import { readReportFile } from '../report/read-report.js';
 import { SIDES, type Side, type SideResult } from '../types.js';
 import { inertLines } from './stderr-text.js';
 

@@ -42,13 +42,15 @@ export function projectRoot(configDir: string): string {
 }
 
 /** A FileReadError's text without the path it starts with, which the caller names its own way. */
-function why(err: FileReadError): string {
+export function readFailure(err: FileReadError): string {
   return err.message.startsWith(err.file) ? err.message.slice(err.file.length).trim() : err.message;
 }
 
 /** "prompt file not found: /abs/p.md", "prompt file /abs/p.md is a pipe; give a regular file". */
 export function readErrorMessage(what: string, abs: string, err: FileReadError): string {
-  return err.reason === 'missing' ? `${what} not found: ${abs}` : `${what} ${abs} ${why(err)}`;
+  return err.reason === 'missing'
+    ? `${what} not found: ${abs}`
+    : `${what} ${abs} ${readFailure(err)}`;
 }
 
 /**

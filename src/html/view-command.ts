@@ -2,14 +2,22 @@ import path from 'node:path';
 import { EXIT, InputError } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
 import { checkOutputPaths, type OutputPath, outputCollisions } from '../report/output-paths.js';
+import { readReportFile } from '../report/read-report.js';
 import { openFile } from './open.js';
-import { defaultHtmlPath, readReportFile } from './view.js';
 import { writeHtmlReport } from './write.js';
 
 export interface ViewIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+}
+
+/** `x/report.json` → `x/report.html`; any other name gets `.html` added. */
+function defaultHtmlPath(reportPath: string): string {
+  const ext = path.extname(reportPath);
+  return ext.toLowerCase() === '.json'
+    ? reportPath.slice(0, -ext.length) + '.html'
+    : `${reportPath}.html`;
 }
 
 /** `evalgate view REPORT.json [--html PATH] [--open]`: exit 0, or InputError (exit 2). */
@@ -26,7 +34,7 @@ export async function runView(
     [{ abs: path.resolve(reportPath), label: 'the report being shown' }],
   );
   if (collisions.length) throw new InputError(collisions);
-  const report = readReportFile(reportPath);
+  const report = readReportFile(reportPath, 'report');
   writeHtmlReport(report, html);
   io.stdout(`html: ${html}\n`);
   if (options.open) {

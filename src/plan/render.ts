@@ -33,14 +33,17 @@ export function renderPlan(e: CostEstimate): string {
       `${formatDuration(s.durationMs)} (${s.limitedBy === 'concurrency' ? `concurrency ${s.concurrency}` : `${s.limitedBy} limit`})`,
     ]);
   }
-  rows.push([
-    'total',
-    formatCount(e.sides.reduce((a, s) => a + s.calls, 0)),
-    formatCount(e.sides.reduce((a, s) => a + s.inputTokens, 0)),
-    formatCount(e.sides.reduce((a, s) => a + s.outputTokens, 0)),
-    e.costUsd === undefined ? '–' : formatUsd(e.costUsd),
-    `${formatDuration(e.durationMs)} (the sides run at once)`,
-  ]);
+  // One side called (--only, a recorded baseline): a total would only repeat its row.
+  if (e.sides.length > 1) {
+    rows.push([
+      'total',
+      formatCount(e.sides.reduce((a, s) => a + s.calls, 0)),
+      formatCount(e.sides.reduce((a, s) => a + s.inputTokens, 0)),
+      formatCount(e.sides.reduce((a, s) => a + s.outputTokens, 0)),
+      e.costUsd === undefined ? '–' : formatUsd(e.costUsd),
+      `${formatDuration(e.durationMs)} (the sides run at once)`,
+    ]);
+  }
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   const table = rows.map((r) =>
     r

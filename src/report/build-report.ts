@@ -106,16 +106,11 @@ export function buildReport(
     stop || sequential?.final
       ? all.filter((_, i) => results.baseline?.[i] || results.candidate?.[i])
       : all;
-  const datasetNames = plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
+  const datasetNames = datasetNamesOf(plan);
   const fingerprints =
     minimal || (sequential && !sequential.final)
       ? undefined
-      : {
-          datasets: datasetFingerprints(
-            plan.datasetFiles.map((f, i) => ({ name: datasetNames[i]!, path: f })),
-          ),
-          config: configFingerprint(config),
-        };
+      : { datasets: planDatasetFingerprints(plan), config: configFingerprint(config) };
   let matched: StoredBaselineMatch | undefined;
   if (stored && storedMatch && fingerprints) {
     matched = storedMatch.match;
@@ -229,4 +224,15 @@ export function buildReport(
 function askedNow(cases: readonly GoldenCase[], redact: Redact): (id: string) => string {
   const byId = new Map(cases.map((c) => [c.id, c]));
   return (id) => redact(askedDigest(byId.get(id)!));
+}
+
+/** The dataset files as a report names them: relative to the working folder. */
+function datasetNamesOf(plan: Plan): string[] {
+  return plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
+}
+
+/** Digests of the plan's dataset files, as a report's `meta.fingerprints.datasets` holds them. */
+export function planDatasetFingerprints(plan: Plan): Record<string, string> {
+  const names = datasetNamesOf(plan);
+  return datasetFingerprints(plan.datasetFiles.map((f, i) => ({ name: names[i]!, path: f })));
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { closePlan, type EngineHooks, type EngineOptions, prepare } from '../engine.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { buildReport } from '../report/build-report.js';
+import { buildReport, planDatasetFingerprints } from '../report/build-report.js';
 import { escapeTerminal } from '../report/escape.js';
 import { outputCollisions } from '../report/output-paths.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
@@ -86,6 +86,10 @@ export async function mergeShards(
           'this config file is not the one the shards ran (meta.shard.config_file differs): merge from the same commit',
       });
     }
+    // Checked before the cases: a changed golden set would otherwise show as a list of cases
+    // missing from, or foreign to, the shards, without saying why.
+    const changed = changedDatasets(planDatasetFingerprints(plan), meta.fingerprints?.datasets);
+    if (changed.length) throw new InputError(changed);
     const index = new Map(cases.map((c, i) => [c.id, i]));
     const shardOfCase = caseShards(cases, config, count);
     const from: (ShardReport | undefined)[] = new Array(cases.length);
@@ -144,13 +148,6 @@ export async function mergeShards(
     const ended = Math.max(...shards.map((s, k) => starts[k]! + s.report.meta.duration_ms));
     const { report, warnings } = buildReport(plan, started, results, sumStats(shards), undefined);
 
-    const fp = report.meta.fingerprints;
-    if (JSON.stringify(fp?.datasets) !== JSON.stringify(meta.fingerprints?.datasets)) {
-      throw new InputError({
-        message:
-          'the golden set here is not the one the shards ran (meta.fingerprints.datasets differs): merge from the same commit',
-      });
-    }
     for (const w of warnings) hooks.warning(w);
     // Time: from the first shard's start to the last one's end. Scoring calls: all shards'.
     report.meta.duration_ms = ended - started;
@@ -165,4 +162,23 @@ export async function mergeShards(
   } finally {
     closePlan(plan);
   }
+}
+
+/** Each golden-set file whose bytes (or presence) differ from what the shards ran, named. */
+function changedDatasets(
+  here: Record<string, string>,
+  ran: Record<string, string> = {},
+): InputProblem[] {
+  const fix = 'merge from the same commit';
+  return [...new Set([...Object.keys(ran), ...Object.keys(here)])]
+    .filter((name) => here[name] !== ran[name])
+    .map((file) => ({
+      file,
+      message:
+        here[file] === undefined
+          ? `the shards ran this golden set file, which the config here does not read: ${fix}`
+          : ran[file] === undefined
+            ? `the shards did not run this golden set file: ${fix}`
+            : `this golden set file is not the one the shards ran (meta.fingerprints.datasets differs): ${fix}`,
+    }));
 }

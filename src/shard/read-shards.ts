@@ -1,51 +1,12 @@
-import { readErrorMessage } from '../config/project-files.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { reportSchema } from '../schema/report.js';
+import { readReportFile } from '../report/read-report.js';
 import type { Report, ShardMeta } from '../types.js';
-import { MAX_NESTING, tooDeep } from '../util/nesting.js';
-import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
 
 /** A shard report as read from disk, with its `meta.shard` known to be there. */
 export interface ShardReport {
   file: string;
   report: Report;
   shard: ShardMeta;
-}
-
-/** Levels a report adds around a case's own values (cases[i].candidate.expected and the like). */
-const REPORT_LEVELS = 8;
-
-/** Reads an evalgate report, checked field by field as strictly as evalgate writes it. */
-export function readReportFile(file: string, what: string): Report {
-  let text: string;
-  try {
-    text = readBoundedText(file, FILE_LIMITS.report);
-  } catch (err) {
-    if (!(err instanceof FileReadError)) throw err;
-    throw new InputError({
-      file,
-      message: err.reason === 'missing' ? `${what} not found` : readErrorMessage(what, file, err),
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError({ file, message: `not valid JSON (${(err as Error).message})` });
-  }
-  if (tooDeep(json, MAX_NESTING + REPORT_LEVELS)) {
-    throw new InputError({ file, message: 'nested too deeply to be an evalgate report' });
-  }
-  const parsed = reportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError({
-      file,
-      path: issue.path.join('.') || undefined,
-      message: `not an evalgate report: ${issue.message}`,
-    });
-  }
-  return parsed.data as Report;
 }
 
 function readShard(file: string): ShardReport {

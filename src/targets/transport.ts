@@ -113,15 +113,20 @@ class AbortFanout {
   }
 }
 
-/** node:http's options for a URL, worked out once per URL (targets share theirs across calls). */
-const urlOptions = new WeakMap<URL, http.RequestOptions>();
+/**
+ * node:http's options for a URL, worked out once per URL (targets share theirs across calls).
+ * Keyed by the object but checked against its href: a URL changed in place after a call (a query
+ * parameter set) must not keep sending to where it pointed before.
+ */
+const urlOptions = new WeakMap<URL, { href: string; options: http.RequestOptions }>();
 function optionsFor(url: URL): http.RequestOptions {
+  const href = url.href;
   let o = urlOptions.get(url);
-  if (!o) {
-    o = urlToHttpOptions(url);
+  if (o?.href !== href) {
+    o = { href, options: urlToHttpOptions(url) };
     urlOptions.set(url, o);
   }
-  return o;
+  return o.options;
 }
 
 export function createTransport(maxSockets: number): Transport {

@@ -98,15 +98,20 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
  */
 const NATIVE_FROM_DEPTH = 2;
 
-function* native(v: object, indent: number, depth: string): Generator<string, boolean> {
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
-  let text: string;
+/** Native JSON text, or undefined where V8 gives up (too long for one string, too deep). */
+function stringifyOrNone(v: unknown, indent: number): string | undefined {
   try {
-    text = JSON.stringify(v, null, indent);
+    return JSON.stringify(v, null, indent);
   } catch (err) {
-    if (err instanceof RangeError) return false;
+    if (err instanceof RangeError) return undefined;
     throw err;
   }
+}
+
+function* native(v: object, indent: number, depth: string): Generator<string, boolean> {
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  const text = stringifyOrNone(v, indent);
+  if (text === undefined) return false;
   // JSON text holds no raw line break (strings escape theirs), so every one is an indent point.
   yield depth ? text.replaceAll('\n', `\n${depth}`) : text;
   return true;
@@ -153,13 +158,8 @@ function batchOf(
   const levels = inner.length / pad.length;
   let wrapped: unknown = slice;
   for (let l = 1; l < levels; l++) wrapped = [wrapped];
-  let text: string;
-  try {
-    text = JSON.stringify(wrapped, null, indent);
-  } catch (err) {
-    if (err instanceof RangeError) return undefined;
-    throw err;
-  }
+  const text = stringifyOrNone(wrapped, indent);
+  if (text === undefined) return undefined;
   // "[\n<pad>[\n<pad><pad>…" down to the items, and the closing brackets after them.
   let head = 0;
   let tail = 0;

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
+import { startLoopback } from '../helpers/loopback.js';
 import { baseConfig, CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
 
 // The plan made before anything is sent, through the real CLI bundle against a loopback endpoint
@@ -15,8 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function setup(extra: string, onInconclusive: 'pass' | 'fail' = 'pass'): string {
-  const text = baseConfig(server.url, extra)
+function setup(extra: string, onInconclusive: 'pass' | 'fail' = 'pass', url = server.url): string {
+  const text = baseConfig(url, extra)
     .replace(
       'gate:\n  min_cases: 30',
       `gate:\n  min_cases: 30\n  on_inconclusive: ${onInconclusive}`,
@@ -71,7 +72,7 @@ describe('the up-front plan', () => {
     }
   });
 
-  it('without it, run warns before sending, logs the plan, and the report says how many cases would decide', async () => {
+  it('without it, run logs the plan and warns as its first calls go out, and the report says how many cases would decide', async () => {
     const dir = setup('');
     const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml', '--report', 'r.json'], {
       cwd: dir,
@@ -98,5 +99,33 @@ describe('the up-front plan', () => {
     );
     const latency = report.power.checks.find((e: { metric: string }) => e.metric === 'latency_p95');
     expect(latency.cases_to_pass).toBeGreaterThanOrEqual(30);
+  });
+
+  // The plan is printed once the first calls are in flight: a run whose calls all fail at once
+  // still prints it (once) and writes its report; --only plans nothing (it judges no check).
+  it('a run whose endpoint is down at once still prints the plan once and writes its report', async () => {
+    const down = await startLoopback(() => {});
+    await down.close();
+    const at = setup('', 'pass', `${down.url}/v1`);
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml', '--report', 'r.json'], {
+      cwd: at,
+      env,
+    });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr.split('\nplan: ')).toHaveLength(2);
+    expect(existsSync(path.join(at, 'r.json'))).toBe(true);
+  });
+
+  it('--only records one side without a plan', async () => {
+    const dir = setup('');
+    const before = server.requests.length;
+    const r = await runNode(
+      CLI,
+      ['run', '--config', 'evalgate.yaml', '--only', 'baseline', '--report', 'b.json'],
+      { cwd: dir, env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('plan: ');
+    expect(server.requests.length - before).toBe(60);
   });
 });

@@ -51,6 +51,13 @@ describe('evalgate plan and run --dry-run', () => {
     expect(input).toBeGreaterThan(40 * 10);
     // Concurrency 8, 40 calls, 2 s each: five rounds.
     expect(out).toMatch(/candidate .* 10s \(concurrency 8\)/);
+
+    // One side called: its row alone, no total that only repeats it.
+    const one = await cli(dir, ['plan', '--config', 'evalgate.yaml', '--only', 'candidate'], {});
+    expect(one.code, one.stderr).toBe(0);
+    expect(cell(one.stdout, 'candidate', 1)).toBe('40');
+    expect(one.stdout).not.toMatch(/^\s+(baseline|total) /m);
+    expect(one.stdout).not.toContain('the sides run at once');
   });
 
   it('takes output tokens and latency from a stored report', async () => {

@@ -189,6 +189,37 @@ describe('sharded runs and merge', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the seed (meta.seed) differs');
 
+    // A golden set changed since the shards ran (one case gone) is said to be that, once,
+    // not as a list of cases foreign to the set; and so is another config file.
+    const shardFiles = Object.fromEntries(
+      files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]),
+    );
+    const changed = workspace({
+      ...shardFiles,
+      'evalgate.yaml': readFileSync(path.join(dir, 'evalgate.yaml'), 'utf8'),
+      'golden.jsonl': golden().split('\n').slice(0, -1).join('\n'),
+    });
+    r = await cli(changed, ['merge', ...files, '--config', 'evalgate.yaml', '--report', 'm.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').slice(1)).toEqual([
+      'golden.jsonl: this golden set file is not the one the shards ran (meta.fingerprints.datasets differs): merge from the same commit',
+    ]);
+    const reconfigured = workspace({
+      ...shardFiles,
+      'evalgate.yaml': `${readFileSync(path.join(dir, 'evalgate.yaml'), 'utf8')}\n# edited\n`,
+      'golden.jsonl': golden(),
+    });
+    r = await cli(reconfigured, [
+      'merge',
+      ...files,
+      '--config',
+      'evalgate.yaml',
+      '--report',
+      'm.json',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('this config file is not the one the shards ran');
+
     // An unsharded report is not a shard.
     r = await merge('full.json');
     expect(r.code).toBe(2);

@@ -44,10 +44,10 @@ describe('evalgate view', () => {
     expect(existsSync(path.join(dir, 'out.html'))).toBe(false);
     const j = await runNode(CLI, ['view', 'nojson.json'], { cwd: dir });
     expect(j.code).toBe(2);
-    expect(j.stderr).toMatch(/nojson\.json: not valid JSON/);
+    expect(j.stderr).toMatch(/nojson\.json:1: not valid JSON/);
     const missing = await runNode(CLI, ['view', 'gone.json'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('gone.json not found');
+    expect(missing.stderr).toContain('gone.json: report not found');
     const none = await runNode(CLI, ['view'], { cwd: dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('missing REPORT.json');

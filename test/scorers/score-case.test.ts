@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildScorer } from '../../src/scorers/build.js';
 import { MAX_REASON_CHARS, scoreCall } from '../../src/scorers/score-case.js';
-import type { Scorer } from '../../src/scorers/scorer.js';
+import { type Scorer, ScoringCancelledError } from '../../src/scorers/scorer.js';
 import type { CallResult } from '../../src/types.js';
 import { goldenCase } from '../helpers/golden-case.js';
 
@@ -154,6 +154,51 @@ describe('scoreCall', () => {
     };
     const r = await scoreCall(call(), c, [broken]);
     expect(r.error).toEqual({ kind: 'scorer', message: 'scorer "judge" failed: judge down' });
+  });
+
+  // Synchronous scorers are scored without a promise each: a mix with async ones must still wait
+  // for every one, keep the first failure in scorer order and leave no rejection unhandled.
+  it('mixes synchronous and async scorers, throwing and rejecting, in scorer order', async () => {
+    const throws: Scorer = {
+      ...fixed('sync-throws', 1),
+      score: () => {
+        throw new Error('bad regex');
+      },
+    };
+    const rejects: Scorer = {
+      ...fixed('async-rejects', 1),
+      score: () => Promise.reject(new Error('judge down')),
+    };
+    const slow: Scorer = {
+      ...fixed('async', 1, 1, 0),
+      score: () => new Promise((resolve) => setImmediate(() => resolve({ score: 0.25 }))),
+    };
+    const mixed = await scoreCall(call(), c, [fixed('a', 1), slow, rejects, throws]);
+    expect(mixed.error).toEqual({
+      kind: 'scorer',
+      message: 'scorer "async-rejects" failed: judge down',
+    });
+    // The others' values are kept beside the error, the async one's too.
+    expect(mixed.scores).toEqual({ a: 1, async: 0.25 });
+    const syncFirst = await scoreCall(call(), c, [throws, rejects]);
+    expect(syncFirst.error?.message).toBe('scorer "sync-throws" failed: bad regex');
+    const fine = await scoreCall(call(), c, [fixed('a', 1, 1), slow, fixed('b', 0.5, 1, 0)]);
+    expect(fine).toMatchObject({ error: null, pass: true, scores: { a: 1, async: 0.25, b: 0.5 } });
+    expect(fine.score).toBeCloseTo(1.75 / 3, 12);
+  });
+
+  it('treats a cancel thrown synchronously or rejected alike: the answer is left out', async () => {
+    const cancel = (sync: boolean): Scorer => ({
+      ...fixed('judge', 1),
+      score: () => {
+        if (sync) throw new ScoringCancelledError();
+        return Promise.reject(new ScoringCancelledError());
+      },
+    });
+    for (const sync of [true, false]) {
+      const r = await scoreCall(call(), c, [fixed('a', 1), cancel(sync)]);
+      expect(r.error).toEqual({ kind: 'aborted', message: 'scoring was cancelled' });
+    }
   });
 });
 
