@@ -505,11 +505,16 @@ async function executePlan(
       watch,
       ...(sequential ? { looks: sequential.looks } : {}),
     });
-    // The first calls are out: the plan is worked out and printed while they are answered.
+    // The first calls are out: the plan is worked out and printed while they are answered. It
+    // only informs, so a failure here is a warning: the calls in flight are the run's.
     if (plan.budgetPlan) {
-      const budgetPlan = plan.budgetPlan();
-      hooks.info(renderBudgetPlan(budgetPlan, { problems: false }));
-      for (const p of budgetPlan.problems) hooks.warning(`${p.message} (${p.path})`);
+      try {
+        const budgetPlan = plan.budgetPlan();
+        hooks.info(renderBudgetPlan(budgetPlan, { problems: false }));
+        for (const p of budgetPlan.problems) hooks.warning(`${p.message} (${p.path})`);
+      } catch (err) {
+        hooks.warning(`the budget plan could not be worked out: ${errorMessage(err)}`);
+      }
     }
     ({ stats, ...results } = await running);
   } catch (err) {
