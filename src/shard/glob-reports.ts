@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import { InputError } from '../errors.js';
 
 /** A fan-in job merges a matrix's reports: a few hundred at most (GitHub's matrix limit is 256). */
@@ -11,6 +10,8 @@ const MAX_SHARD_REPORTS = 1000;
  * misconfigured download step, not a pass.
  */
 export async function shardReportFiles(pattern: string, field: string): Promise<string[]> {
+  // Loaded here: the glob library is only needed by a merge, not by every Action run.
+  const { glob } = await import('tinyglobby');
   const matches = await glob(pattern, {
     cwd: process.cwd(),
     onlyFiles: true,
