@@ -4,6 +4,7 @@ import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
   checkCells,
+  figureLine,
   improvementChange,
   populationLine,
   populationNotes,
@@ -180,6 +181,10 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
       const note = notes[i];
       if (note) out.push(escapeTerminal(populationLine(c, note), METRIC_CHARS * 4));
     });
+    for (const c of checks) {
+      const line = figureLine(c);
+      if (line) out.push(escapeTerminal(line, METRIC_CHARS * 4));
+    }
     out.push(...whyNotPassing(checks, paint));
   }
 

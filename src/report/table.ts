@@ -1,3 +1,4 @@
+import { figureNote } from '../gate/figure-notes.js';
 import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import { thousands } from '../util/thousands.js';
 import {
@@ -67,13 +68,22 @@ export function populationLine(check: Check, note: string): string {
   return `${POPULATION_MARK} ${checkName(check)}: ${note}`;
 }
 
+/** The marker on a check's change whose figures rest on cached timings or partial token counts. */
+export const FIGURE_MARK = '‡';
+
+/** `‡ latency p95: all 40 pairs have an answer from the response cache, …`, or undefined. */
+export function figureLine(check: Check): string | undefined {
+  const note = figureNote(check);
+  return note ? `${FIGURE_MARK} ${checkName(check)}: ${note}` : undefined;
+}
+
 export function checkCells(check: Check, confidence: number, marked = false): CheckCells {
   const mark = marked ? ` ${POPULATION_MARK}` : '';
   return {
     metric: checkName(check),
     baseline: formatValue(check.metric, check.baseline) + mark,
     candidate: formatValue(check.metric, check.candidate) + mark,
-    change: formatChange(check, confidence),
+    change: formatChange(check, confidence) + (figureNote(check) ? ` ${FIGURE_MARK}` : ''),
     budget: formatBudget(check.metric, check.budget),
     verdict: check.verdict,
   };
@@ -172,6 +182,10 @@ export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[
         known('tpot_ms', (t) => formatMs(t.tpot_ms?.p95)),
       ),
     );
+  }
+  // Some answers without token counts: the totals below leave them out (see the run's warnings).
+  if (sides.some((s) => report.targets[s]?.answers_without_tokens)) {
+    rows.push(row('No token counts', (t) => formatCount(t.answers_without_tokens ?? 0)));
   }
   rows.push(
     row(
