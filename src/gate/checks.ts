@@ -23,7 +23,7 @@ import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
 import { answeredWithoutTokens, cachedPairs, cacheWarning } from './figure-counts.js';
 import { type FigureCounts, withFigureNote } from './figure-notes.js';
 import { applyMultiplicity, initialShare, type Judged, type LookLevels } from './multiplicity.js';
-import { noDataCheck } from './no-data.js';
+import { noDataCheck, noDataReason } from './no-data.js';
 import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
 
@@ -226,10 +226,12 @@ function comparisonsFor(
         break;
       case 'cost': {
         // A reply without token counts reads as $0: its pair is left out on both sides, so the
-        // totals compare the same cases, each as it was billed.
+        // totals compare the same cases, each as it was billed. A side with no counts at all is
+        // the no-data check's to say, beside the other side's whole total.
         let include: Uint8Array | null = null;
         let untallied = 0;
-        for (let i = 0; i < pairs.length; i++) {
+        const unknown = s.noData !== undefined && noDataReason('cost', s.noData) !== undefined;
+        for (let i = 0; i < pairs.length && !unknown; i++) {
           const p = pairs[i]!;
           if (!answeredWithoutTokens(p.b) && !answeredWithoutTokens(p.c)) continue;
           include ??= new Uint8Array(pairs.length).fill(1);
