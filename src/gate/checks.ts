@@ -20,8 +20,13 @@ import type {
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
-import { answeredWithoutTokens, cachedPairs, cacheWarning } from './figure-counts.js';
-import { type FigureCounts, withFigureNote } from './figure-notes.js';
+import {
+  answeredWithoutTokens,
+  cachedPairs,
+  cacheWarning,
+  recordedWarning,
+} from './figure-counts.js';
+import { type FigureCounts, type Recorded, withFigureNote } from './figure-notes.js';
 import { applyMultiplicity, initialShare, type Judged, type LookLevels } from './multiplicity.js';
 import { noDataCheck, noDataReason } from './no-data.js';
 import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
@@ -46,6 +51,8 @@ export interface CheckSettings {
   failAlpha?: (slice: string | null) => number;
   /** Figures a side never measured (no token counts, no stream): their checks say so. */
   noData?: Partial<Record<Side, NoData>>;
+  /** The baseline was read from a recording: its timings are from then (figure-notes.ts). */
+  recorded?: Recorded;
   /**
    * One look of a sequential run (gate/sequential.ts): `confidence` is then the look's pass-side
    * level, and each check's fail side is tested at these levels.
@@ -500,9 +507,9 @@ export function buildChecks(
     const decided = clause
       ? { ...c, reason: c.reason.replace(/(; more cases would)?\.?$/, `; ${clause}.`) }
       : c;
-    return withFigureNote(decided);
+    return withFigureNote(decided, s.recorded);
   });
-  warnings.push(...cacheWarning(cases, checks));
+  warnings.push(...cacheWarning(cases, checks), ...recordedWarning(checks, s.recorded));
   const power: PowerReport = { power: POWER, confidence: s.confidence, checks: entries };
   // A check that already failed detected its regression; its paired differences include that
   // regression, so a "too few cases" estimate from them would only confuse.

@@ -3,7 +3,7 @@ import { lacksTokenCounts } from '../metrics/token-counts.js';
 import { checkName } from '../report/format.js';
 import type { CaseReport, Check, Side, SideResult } from '../types.js';
 import { thousands } from '../util/thousands.js';
-import { isTimed } from './figure-notes.js';
+import { isTimed, type Recorded } from './figure-notes.js';
 
 // What figure-notes.ts words, counted from the answers, and the run's warnings about it.
 
@@ -46,6 +46,22 @@ export function cacheWarning(cases: readonly CaseReport[], checks: readonly Chec
       `their latency, TTFT and TPOT were measured when they were fetched, not alongside the other side's, ` +
       `so ${names.join(', ')} compare timings from different moments; ` +
       `set \`cache: false\` on target ${sides.join(' and ')} to time both sides together`,
+  ];
+}
+
+/** The run warning for timing checks against a recorded baseline (`--baseline-report`). */
+export function recordedWarning(
+  checks: readonly Check[],
+  recorded: Recorded | undefined,
+): string[] {
+  if (!recorded) return [];
+  const timed = checks.filter((c) => isTimed(c.metric) && c.delta !== null);
+  if (timed.length === 0) return [];
+  const names = [...new Set(timed.map((c) => checkName({ metric: c.metric, slice: null })))];
+  return [
+    `the baseline's latency, TTFT and TPOT are from ${recorded.file}${recorded.at ? ` (recorded ${recorded.at})` : ''}, ` +
+      `not measured alongside the candidate's, so ${names.join(', ')} compare timings from different moments; ` +
+      'run both targets (without --baseline-report) to time them together',
   ];
 }
 

@@ -21,13 +21,30 @@ export function isTimed(metric: MetricName): boolean {
 /** What a check carries of them (see Check). */
 export type FigureCounts = Pick<Check, 'cached_pairs' | 'pairs_without_tokens'>;
 
+/** The recording a baseline was read from (`--baseline-report`): its timings are from then. */
+export interface Recorded {
+  file: string;
+  /** When it was recorded (ISO 8601), when the recording says. */
+  at?: string;
+}
+
 const pairs = (n: number) => `${thousands(n)} ${n === 1 ? 'pair' : 'pairs'}`;
 
 /** What a check's figures rest on beyond its pairs, in words; undefined when nothing needs saying. */
-export function figureNote(check: Pick<Check, 'metric' | 'n'> & FigureCounts): string | undefined {
+export function figureNote(
+  check: Pick<Check, 'metric' | 'n' | 'delta'> & FigureCounts,
+  recorded?: Recorded,
+): string | undefined {
   const parts: string[] = [];
   const cached = check.cached_pairs ?? 0;
   const timed = TIMED[check.metric];
+  // Only a check that compared something: one with no data on a side says why on its own.
+  if (recorded && timed && check.delta !== null) {
+    const when = recorded.at ? `, recorded ${recorded.at.slice(0, 10)}` : '';
+    parts.push(
+      `the baseline's ${timed} is from ${recorded.file}${when}, not measured alongside the candidate's`,
+    );
+  }
   if (cached > 0 && timed) {
     const which =
       cached === check.n
@@ -49,8 +66,8 @@ export function figureNote(check: Pick<Check, 'metric' | 'n'> & FigureCounts): s
 }
 
 /** The check's reason with its figure note as a last sentence. */
-export function withFigureNote(check: Check): Check {
-  const note = figureNote(check);
+export function withFigureNote(check: Check, recorded?: Recorded): Check {
+  const note = figureNote(check, recorded);
   if (!note) return check;
   return { ...check, reason: `${check.reason} ${note[0]!.toUpperCase()}${note.slice(1)}.` };
 }

@@ -113,7 +113,7 @@ export function pageData(report: Report): { data: Iterable<string>; text: Iterab
     heavies.push(JSON.stringify(heavy));
   }
   // Each check's note on cached timings or partial token counts, worded as the comment words it.
-  const notes = report.checks.map((c) => figureLine(c) ?? null);
+  const notes = report.checks.map((c) => figureLine(c, report) ?? null);
   const head = JSON.stringify({ report: cutStrings(rest), regressed, improved, notes });
   return {
     data: packed(

@@ -161,6 +161,14 @@ export function buildReport(
         minCases: config.gate.min_cases,
         seed: plan.seed,
         noData,
+        ...(stored
+          ? {
+              recorded: {
+                file: stored.file,
+                ...(stored.recordedAt ? { at: stored.recordedAt } : {}),
+              },
+            }
+          : {}),
         ...(clusterBy
           ? {}
           : { metadata: (r: CaseReport) => withoutConversationKey(metadata.get(r)) }),

@@ -158,7 +158,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     const confidence = report.meta.confidence;
     const notes = populationNotes(checks, report);
     const rows = checks.map((check, i) => {
-      const c = checkCells(check, confidence, notes[i] !== undefined);
+      const c = checkCells(check, confidence, notes[i] !== undefined, report);
       return [
         escapeTerminal(c.metric, METRIC_CHARS),
         c.baseline,
@@ -182,7 +182,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
       if (note) out.push(escapeTerminal(populationLine(c, note), METRIC_CHARS * 4));
     });
     for (const c of checks) {
-      const line = figureLine(c);
+      const line = figureLine(c, report);
       if (line) out.push(escapeTerminal(line, METRIC_CHARS * 4));
     }
     out.push(...whyNotPassing(checks, paint));

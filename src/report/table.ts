@@ -1,4 +1,4 @@
-import { figureNote } from '../gate/figure-notes.js';
+import { figureNote, type Recorded } from '../gate/figure-notes.js';
 import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import { thousands } from '../util/thousands.js';
 import {
@@ -71,19 +71,34 @@ export function populationLine(check: Check, note: string): string {
 /** The marker on a check's change whose figures rest on cached timings or partial token counts. */
 export const FIGURE_MARK = '‡';
 
+/** The recording a report's baseline came from, for the timing checks' notes. */
+function recordedOf(report: Pick<Report, 'meta'>): Recorded | undefined {
+  const file = report.meta.baseline_report;
+  if (!file) return undefined;
+  const at = report.meta.stored_baseline?.recorded_at;
+  return { file, ...(at ? { at } : {}) };
+}
+
 /** `‡ latency p95: all 40 pairs have an answer from the response cache, …`, or undefined. */
-export function figureLine(check: Check): string | undefined {
-  const note = figureNote(check);
+export function figureLine(check: Check, report: Pick<Report, 'meta'>): string | undefined {
+  const note = figureNote(check, recordedOf(report));
   return note ? `${FIGURE_MARK} ${checkName(check)}: ${note}` : undefined;
 }
 
-export function checkCells(check: Check, confidence: number, marked = false): CheckCells {
+export function checkCells(
+  check: Check,
+  confidence: number,
+  marked = false,
+  report?: Pick<Report, 'meta'>,
+): CheckCells {
   const mark = marked ? ` ${POPULATION_MARK}` : '';
   return {
     metric: checkName(check),
     baseline: formatValue(check.metric, check.baseline) + mark,
     candidate: formatValue(check.metric, check.candidate) + mark,
-    change: formatChange(check, confidence) + (figureNote(check) ? ` ${FIGURE_MARK}` : ''),
+    change:
+      formatChange(check, confidence) +
+      (figureNote(check, report && recordedOf(report)) ? ` ${FIGURE_MARK}` : ''),
     budget: formatBudget(check.metric, check.budget),
     verdict: check.verdict,
   };

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { openAiReply } from '../helpers/loopback.js';
-import { baseConfig, goldenJsonl, runWithOutputs, workspace } from '../helpers/workspace.js';
+import {
+  baseConfig,
+  CLI,
+  goldenJsonl,
+  runNode,
+  runWithOutputs,
+  workspace,
+} from '../helpers/workspace.js';
 
 // Figures that silently mix unlike things, through the CLI bundle against a loopback endpoint:
 // a latency check over answers from the response cache (timed on another day), and a cost check
@@ -90,6 +97,40 @@ describe('a latency check over cached answers', () => {
     // The HTML page carries the note for the latency panel (its script draws it as text).
     const html = readFileSync(path.join(dir, 'page.html'), 'utf8');
     expect(html).toContain('all 40 pairs have an answer from the response cache');
+  });
+});
+
+describe('a latency check against a recorded baseline', () => {
+  it('says the baseline was timed when it was recorded, on every surface', async () => {
+    const cfg = baseConfig(llm.url).replace(
+      'budgets:\n',
+      'budgets:\n  latency_p95: {max_increase: 1000%}\n',
+    );
+    const dir = workspace({ 'evalgate.yml': cfg, 'golden.jsonl': goldenJsonl(40) });
+    const recorded = await runNode(
+      CLI,
+      ['run', '--config', 'evalgate.yml', '--only', 'candidate', '--report', 'recorded.json'],
+      { cwd: dir, env },
+    );
+    expect(recorded.code).toBe(0);
+    const at = (JSON.parse(readFileSync(path.join(dir, 'recorded.json'), 'utf8')) as Report).meta
+      .started_at;
+
+    const r = await runWithOutputs(dir, env, ['--baseline-report', 'recorded.json']);
+    expect([0, 1]).toContain(r.code);
+    const report = readReport(dir);
+    const latency = report.checks.find((c) => c.metric === 'latency_p95')!;
+    const note = `the baseline's latency is from recorded.json, recorded ${at.slice(0, 10)}, not measured alongside the candidate's`;
+    expect(latency.reason.endsWith(` T${note.slice(1)}.`)).toBe(true);
+    expect(latency.cached_pairs).toBeUndefined();
+    expect(report.checks.find((c) => c.metric === 'quality')!.reason).not.toMatch(/recorded/);
+    expect(report.meta.warnings).toContain(
+      `the baseline's latency, TTFT and TPOT are from recorded.json (recorded ${at}), not measured alongside the candidate's, so latency p95 compare timings from different moments; run both targets (without --baseline-report) to time them together`,
+    );
+    expect(r.stdout).toContain(`‡ latency p95: ${note}`);
+    expect(r.files.summary).toContain(
+      `<sub>‡ latency p95: the baseline&#39;s latency is from recorded.json, recorded ${at.slice(0, 10)}`,
+    );
   });
 });
 

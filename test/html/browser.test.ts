@@ -194,7 +194,7 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     const { page, problems } = await open();
     const latency = report.checks.find((c) => c.metric === 'latency_p95')!;
     const notes = await page.locator('p.figure-note').allTextContents();
-    expect(notes).toEqual([figureLine(latency)]);
+    expect(notes).toEqual([figureLine(latency, report)]);
     expect(notes[0]).toMatch(
       /^‡ latency p95: 150 of the \d+ pairs have an answer from the response cache/,
     );
