@@ -4,27 +4,15 @@ import { buildChecks, type CheckSettings } from '../../src/gate/checks.js';
 import { targetMetrics } from '../../src/metrics/target-metrics.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { CaseReport, Check, MetricName, SideResult } from '../../src/types.js';
+import { side as answer } from '../report/fixture.js';
 
 // Cached timings and partial token counts on buildChecks and targetMetrics, with the real
 // comparisons in between: which checks say so, what they count, and what the cost check leaves
 // out.
 
-function side(overrides: Partial<SideResult> = {}): SideResult {
-  return {
-    output: 'ok',
-    score: 1,
-    pass: true,
-    scores: { exact: 1 },
-    latency_ms: 500,
-    ttft_ms: 100,
-    tpot_ms: 8,
-    input_tokens: 50,
-    output_tokens: 10,
-    cost_usd: 0.0001,
-    error: null,
-    ...overrides,
-  };
-}
+/** The renderers' answer, streamed (a TTFT and a TPOT), with `overrides`. */
+const side = (overrides: Partial<SideResult> = {}): SideResult =>
+  answer({ tpot_ms: 8, ...overrides });
 
 function settings(budgets: Budgets, extra: Partial<CheckSettings> = {}): CheckSettings {
   return { budgets, confidence: 0.95, minCases: 30, seed: 7, resamples: 400, ...extra };
@@ -183,7 +171,7 @@ describe('replies without token counts', () => {
   it('targetMetrics counts the answers without counts, only when some others had them', () => {
     const t = targetMetrics(cases.map((c) => c.candidate));
     expect(t.answers_without_tokens).toBe(20);
-    expect(t.input_tokens).toBe(40 * 50);
+    expect(t.input_tokens).toBe(40 * 52);
     expect(targetMetrics(cases.map((c) => c.baseline)).answers_without_tokens).toBeUndefined();
     // None at all: the side has no token data (no_data says so), not "some missing".
     const none = targetMetrics(cases.map(() => side(noUsage)));
