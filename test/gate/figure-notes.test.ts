@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Budgets } from '../../src/config/schema.js';
 import { buildChecks, type CheckSettings } from '../../src/gate/checks.js';
+import { decide, summarize } from '../../src/gate/decide.js';
 import { targetMetrics } from '../../src/metrics/target-metrics.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { CaseReport, Check, MetricName, SideResult } from '../../src/types.js';
@@ -100,6 +101,26 @@ describe('timing checks over cached answers', () => {
     const { checks } = buildChecks(all, settings({ latency_p95: { max_increase: 0.2 } }));
     expect(check(checks, 'latency_p95').reason).toMatch(
       /All 80 pairs have an answer from the response cache/,
+    );
+  });
+});
+
+describe('the one-line summary of a timing verdict on cached answers', () => {
+  it('says how many of its pairs were timed from the cache', () => {
+    const rng = createRng(11);
+    const slower: CaseReport[] = Array.from({ length: 60 }, (_, i) => {
+      const latency = 300 + Math.round(400 * rng());
+      return {
+        id: `c${i}`,
+        slices: [],
+        baseline: side({ latency_ms: latency, cached: true }),
+        candidate: side({ latency_ms: latency * 2 }),
+      };
+    });
+    const { checks } = buildChecks(slower, settings({ latency_p95: { max_increase: 0.2 } }));
+    expect(check(checks, 'latency_p95').verdict).toBe('fail');
+    expect(summarize(decide(checks), checks, 0.95)).toMatch(
+      /^blocked: latency p95 \+100\.0% \(95% CI .*\) vs the \+20% budget; 60 of its 60 pairs timed from the cache$/,
     );
   });
 });
