@@ -74,13 +74,17 @@ export function partialTokensWarning(
   answers: readonly (SideResult | undefined)[],
   without: number | undefined,
   costGated: boolean,
+  recorded = false,
 ): string[] {
   if (!without) return [];
   let answered = 0;
   for (const r of answers) if (r && !isEndpointError(r.error?.kind)) answered++;
+  const where = recorded
+    ? `the recorded ${side} has no token counts on ${thousands(without)} of its ${thousands(answered)} answers`
+    : `the ${side}'s replies carried no token counts on ${thousands(without)} of its ${thousands(answered)} answers ` +
+      "(the endpoint left out `usage`, or an http target's usage path found nothing)";
   return [
-    `the ${side}'s replies carried no token counts on ${thousands(without)} of its ${thousands(answered)} answers ` +
-      `(the endpoint left out \`usage\`, or an http target's usage path found nothing): its token and cost totals count only the others` +
+    `${where}: its token and cost totals count only the others` +
       (costGated ? ', and the cost check leaves those cases out on both sides' : ''),
   ];
 }

@@ -140,7 +140,13 @@ export function buildReport(
     const gaps = sideGaps(side, source, answers);
     targets[side] = targetMetrics(answers);
     warnings.push(
-      ...partialTokensWarning(side, answers, targets[side].answers_without_tokens, costGated),
+      ...partialTokensWarning(
+        side,
+        answers,
+        targets[side].answers_without_tokens,
+        costGated,
+        source.kind === 'recorded',
+      ),
     );
     if (Object.keys(gaps).length > 0) {
       noData[side] = gaps;

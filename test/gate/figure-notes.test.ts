@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Budgets } from '../../src/config/schema.js';
 import { buildChecks, type CheckSettings } from '../../src/gate/checks.js';
 import { decide, summarize } from '../../src/gate/decide.js';
+import { partialTokensWarning } from '../../src/gate/figure-counts.js';
 import { targetMetrics } from '../../src/metrics/target-metrics.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { CaseReport, Check, MetricName, SideResult } from '../../src/types.js';
@@ -217,5 +218,18 @@ describe('replies without token counts', () => {
       steps: [step, { ...step, input_tokens: 0, output_tokens: 0 }],
     });
     expect(targetMetrics([side(), loop]).answers_without_tokens).toBe(1);
+  });
+});
+
+describe('the warning for a side with some answers without token counts', () => {
+  const answers = [side(), side({ input_tokens: 0, output_tokens: 0 }), undefined];
+  it('names the endpoint for a side that was called, the recording for a recorded baseline', () => {
+    expect(partialTokensWarning('candidate', answers, 1, true)).toEqual([
+      "the candidate's replies carried no token counts on 1 of its 2 answers (the endpoint left out `usage`, or an http target's usage path found nothing): its token and cost totals count only the others, and the cost check leaves those cases out on both sides",
+    ]);
+    expect(partialTokensWarning('baseline', answers, 1, false, true)).toEqual([
+      'the recorded baseline has no token counts on 1 of its 2 answers: its token and cost totals count only the others',
+    ]);
+    expect(partialTokensWarning('baseline', answers, undefined, true)).toEqual([]);
   });
 });
