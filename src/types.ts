@@ -273,6 +273,11 @@ export interface TargetMetrics {
   stability?: Stability;
   /** Cases answered from the response cache. */
   cached?: number;
+  /**
+   * Answered cases whose reply carried no token counts (neither input nor output tokens, or an
+   * agent step without them), when some others did: the token and cost totals leave them out.
+   */
+  answers_without_tokens?: number;
   /** Figures this target has no data for, and why (see NoData). */
   no_data?: NoData;
 }
@@ -369,6 +374,16 @@ export interface Check {
   method?: string;
   /** Cluster-robust checks: the number of clusters behind the interval. */
   clusters?: number;
+  /**
+   * Latency, TTFT and TPOT checks: pairs with an answer from the response cache on either side,
+   * whose timings were measured when it was fetched, not alongside the other side's.
+   */
+  cached_pairs?: number;
+  /**
+   * Cost and TPOT checks: answered pairs left out because a side's reply carried no token counts
+   * (its cost would read as $0 and its time per output token is unknown).
+   */
+  pairs_without_tokens?: number;
   /** Live canary checks: the metric's name in `live.metrics`. */
   name?: string;
   /** Live canary checks marked `critical`: anything short of a pass blocks. */

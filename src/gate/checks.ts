@@ -7,6 +7,7 @@ import { ratioResampling } from '../compare/ratio.js';
 import { type Resampled, resampleTogether } from '../compare/resampled.js';
 import type { Budgets } from '../config/schema.js';
 import { isEndpointError } from '../metrics/target-metrics.js';
+import { lacksTokenCounts } from '../metrics/token-counts.js';
 import { createRng } from '../stats/rng.js';
 import type {
   CaseReport,
@@ -19,8 +20,15 @@ import type {
   SideResult,
 } from '../types.js';
 import { clusterWarning, likelyClusterKey } from './cluster-hint.js';
+import {
+  answeredWithoutTokens,
+  cachedPairs,
+  cacheWarning,
+  recordedWarning,
+} from './figure-counts.js';
+import { type FigureCounts, type Recorded, withFigureNote } from './figure-notes.js';
 import { applyMultiplicity, initialShare, type Judged, type LookLevels } from './multiplicity.js';
-import { noDataCheck } from './no-data.js';
+import { noDataCheck, noDataReason } from './no-data.js';
 import { decideClause, POWER, powerEntry, powerWarnings } from './power.js';
 import { judge, type VerdictInput } from './verdict.js';
 
@@ -43,6 +51,8 @@ export interface CheckSettings {
   failAlpha?: (slice: string | null) => number;
   /** Figures a side never measured (no token counts, no stream): their checks say so. */
   noData?: Partial<Record<Side, NoData>>;
+  /** The baseline was read from a recording: its timings are from then (figure-notes.ts). */
+  recorded?: Recorded;
   /**
    * One look of a sequential run (gate/sequential.ts): `confidence` is then the look's pass-side
    * level, and each check's fail side is tested at these levels.
@@ -89,13 +99,29 @@ const answered = (p: Pair) =>
 
 type Timing = 'latency_ms' | 'ttft_ms' | 'tpot_ms';
 
-/** A timing metric over answered pairs where both sides measured it (TTFT only when streamed). */
-function timing(pairs: Pair[], field: Timing, budget: number, confidence: number): Resampled {
+/**
+ * A timing metric over answered pairs where both sides measured it (TTFT only when streamed);
+ * `counts` gets how many of them have a cached answer, and for TPOT how many were left out for
+ * want of token counts.
+ */
+function timing(
+  pairs: Pair[],
+  field: Timing,
+  budget: number,
+  confidence: number,
+  counts: FigureCounts,
+): Resampled {
   const include = new Uint8Array(pairs.length);
+  let untallied = 0;
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i]!;
-    if (answered(p) && p.b[field] !== undefined && p.c[field] !== undefined) include[i] = 1;
+    if (!answered(p)) continue;
+    if (p.b[field] !== undefined && p.c[field] !== undefined) include[i] = 1;
+    else if (field === 'tpot_ms' && (lacksTokenCounts(p.b) || lacksTokenCounts(p.c))) untallied++;
   }
+  const cached = cachedPairs(pairs, include);
+  if (cached > 0) counts.cached_pairs = cached;
+  if (untallied > 0) counts.pairs_without_tokens = untallied;
   return ratioResampling(
     'p95',
     column(pairs, (p) => p.b[field] ?? 0),
@@ -139,7 +165,7 @@ function comparisonsFor(
   slice: string | null,
   metrics: [MetricName, number][],
   s: CheckSettings,
-): { comparisons: Comparison[]; binary: boolean } {
+): { comparisons: Comparison[]; binary: boolean; counts: Map<MetricName, FigureCounts> } {
   const pairs: Pair[] = [];
   const candidates: SideResult[] = [];
   for (const c of cases) {
@@ -164,6 +190,12 @@ function comparisonsFor(
 
   const out = new Map<MetricName, Comparison>();
   const resampled: [MetricName, Resampled][] = [];
+  const counts = new Map<MetricName, FigureCounts>();
+  const countsOf = (metric: MetricName) => {
+    const c: FigureCounts = {};
+    counts.set(metric, c);
+    return c;
+  };
   for (const [metric, budget] of metrics) {
     switch (metric) {
       case 'quality':
@@ -188,27 +220,45 @@ function comparisonsFor(
         break;
       }
       case 'latency_p95':
-        resampled.push([metric, timing(pairs, 'latency_ms', budget, s.confidence)]);
+        resampled.push([
+          metric,
+          timing(pairs, 'latency_ms', budget, s.confidence, countsOf(metric)),
+        ]);
         break;
       case 'ttft_p95':
-        resampled.push([metric, timing(pairs, 'ttft_ms', budget, s.confidence)]);
+        resampled.push([metric, timing(pairs, 'ttft_ms', budget, s.confidence, countsOf(metric))]);
         break;
       case 'tpot_p95':
-        resampled.push([metric, timing(pairs, 'tpot_ms', budget, s.confidence)]);
+        resampled.push([metric, timing(pairs, 'tpot_ms', budget, s.confidence, countsOf(metric))]);
         break;
-      case 'cost':
+      case 'cost': {
+        // A reply without token counts reads as $0: its pair is left out on both sides, so the
+        // totals compare the same cases, each as it was billed. A side with no counts at all is
+        // the no-data check's to say, beside the other side's whole total.
+        let include: Uint8Array | null = null;
+        let untallied = 0;
+        const unknown = s.noData !== undefined && noDataReason('cost', s.noData) !== undefined;
+        for (let i = 0; i < pairs.length && !unknown; i++) {
+          const p = pairs[i]!;
+          if (!answeredWithoutTokens(p.b) && !answeredWithoutTokens(p.c)) continue;
+          include ??= new Uint8Array(pairs.length).fill(1);
+          include[i] = 0;
+          untallied++;
+        }
+        if (untallied > 0) countsOf(metric).pairs_without_tokens = untallied;
         resampled.push([
           metric,
           ratioResampling(
             'sum',
             column(pairs, (p) => p.b.cost_usd),
             column(pairs, (p) => p.c.cost_usd),
-            null,
+            include,
             budget,
             s.confidence,
           ),
         ]);
         break;
+      }
       case 'drift':
         resampled.push([
           metric,
@@ -286,7 +336,7 @@ function comparisonsFor(
         : c,
     );
   });
-  return { comparisons: metrics.map(([metric]) => out.get(metric)!), binary };
+  return { comparisons: metrics.map(([metric]) => out.get(metric)!), binary, counts };
 }
 
 interface Gated {
@@ -303,7 +353,7 @@ function checksFor(
 ): Gated {
   const hasLabels = cases.some((c) => c.baseline?.label && c.candidate?.label);
   const metrics = budgetList(budgets, hasLabels);
-  const { comparisons, binary } = comparisonsFor(cases, slice, metrics, s);
+  const { comparisons, binary, counts } = comparisonsFor(cases, slice, metrics, s);
   // With 0/1 scores and equal budgets the two checks are one test: one place in the family.
   const same =
     binary &&
@@ -335,7 +385,9 @@ function checksFor(
             ...(s.failAlpha ? { failAlpha: s.failAlpha(slice) } : {}),
           })
         : undefined;
-    check = noData;
+    // A check with no data on a side compares nothing: nothing to say of its pairs.
+    if (noData === check) check = { ...check, ...counts.get(metric) };
+    else check = noData;
     if (entry) {
       power.push(entry);
       if (entry.mde !== undefined && comparison.n >= minCases) check = { ...check, mde: entry.mde };
@@ -452,10 +504,12 @@ export function buildChecks(
   const checks = applyMultiplicity(judged, s.confidence, s.look).map((c) => {
     const entry = byKey.get(`${c.metric}|${c.slice}`);
     const clause = c.verdict === 'inconclusive' && entry ? decideClause(entry) : undefined;
-    return clause
+    const decided = clause
       ? { ...c, reason: c.reason.replace(/(; more cases would)?\.?$/, `; ${clause}.`) }
       : c;
+    return withFigureNote(decided, s.recorded);
   });
+  warnings.push(...cacheWarning(cases, checks), ...recordedWarning(checks, s.recorded));
   const power: PowerReport = { power: POWER, confidence: s.confidence, checks: entries };
   // A check that already failed detected its regression; its paired differences include that
   // regression, so a "too few cases" estimate from them would only confuse.

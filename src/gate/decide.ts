@@ -9,6 +9,7 @@ import {
 } from '../report/format.js';
 import { sortChecks } from '../report/table.js';
 import type { Check, Decision } from '../types.js';
+import { thousands } from '../util/thousands.js';
 
 // One ordering for every view of the checks: the renderers own it; the gate re-exports it.
 export { sortChecks } from '../report/table.js';
@@ -32,7 +33,13 @@ function short(c: Check, confidence: number): string {
   if (c.metric === 'error_rate' || c.metric === 'live_max') {
     return `${name} ${formatValue(c.metric, c.candidate)} ${ci} vs ceiling ${formatBudget(c.metric, c.budget).replace('≤ ', '')}`;
   }
-  return `${name} ${formatDelta(c.metric, c.delta)} ${ci} vs the ${formatBudget(c.metric, c.budget)} budget`;
+  return `${name} ${formatDelta(c.metric, c.delta)} ${ci} vs the ${formatBudget(c.metric, c.budget)} budget${cachedClause(c)}`;
+}
+
+/** A timing verdict on cached answers says so even in one line (see figure-notes.ts). */
+function cachedClause(c: Check): string {
+  if (!c.cached_pairs) return '';
+  return `; ${thousands(c.cached_pairs)} of its ${thousands(c.n)} pairs timed from the cache`;
 }
 
 /**

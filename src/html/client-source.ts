@@ -252,7 +252,13 @@ function forestPanel(metric, rows) {
     add(svg, g);
   });
   var unit = metric === 'error_rate' ? 'the candidate\'s error rate against its ceiling' : DRIFT[metric] ? 'population stability index' : RELATIVE[metric] ? 'relative change, %' : 'change, points';
-  return h('div', { class: 'panel' }, [h('h3', null, [LABELS[metric] || metric, h('span', { class: 'meta' }, ' · ' + unit)]), svg]);
+  // Cached timings, partial token counts: said under the panel, as under the comment's table.
+  var notes = [];
+  rows.forEach(function (c) {
+    var text = (DATA.notes || [])[(R.checks || []).indexOf(c)];
+    if (text) notes.push(h('p', { class: 'note figure-note', 'data-metric': c.metric }, text));
+  });
+  return h('div', { class: 'panel' }, [h('h3', null, [LABELS[metric] || metric, h('span', { class: 'meta' }, ' · ' + unit)]), svg].concat(notes));
 }
 function clip(t, n) { t = String(t); return t.length > n ? t.slice(0, n - 1) + '…' : t; }
 
@@ -382,6 +388,7 @@ function targetsTable() {
   rows.push(['Cost', function (t) { return usd(t.cost_usd); }]);
   if (sides.some(function (x) { return T[x].judge; })) rows.push(['Judge cost (not in cost)', function (t) { return t.judge ? usd(t.judge.cost_usd) + ' (' + count(t.judge.calls) + ' calls)' : '–'; }]);
   if (sides.some(function (x) { return fin(T[x].cached); })) rows.push(['From cache', function (t) { return count(t.cached); }]);
+  if (sides.some(function (x) { return fin(T[x].answers_without_tokens); })) rows.push(['No token counts (not in the totals)', function (t) { return count(t.answers_without_tokens || 0); }]);
   var table = h('table', { id: 'targets' }, [
     h('thead', null, h('tr', null, [h('th', null, 'Cost, tokens, timing')].concat(sides.map(function (x) { return h('th', { class: 'num' }, x); })))),
     h('tbody', null, rows.map(function (r) {

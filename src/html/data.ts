@@ -1,4 +1,5 @@
 import { improvedCases, regressionOf } from '../report/regressions.js';
+import { figureLine } from '../report/table.js';
 import type { CaseReport, Report } from '../types.js';
 import { builtin } from '../util/builtin.js';
 import { withCallTexts } from './tool-calls.js';
@@ -111,7 +112,9 @@ export function pageData(report: Report): { data: Iterable<string>; text: Iterab
     lights.push(JSON.stringify(light));
     heavies.push(JSON.stringify(heavy));
   }
-  const head = JSON.stringify({ report: cutStrings(rest), regressed, improved });
+  // Each check's note on cached timings or partial token counts, worded as the comment words it.
+  const notes = report.checks.map((c) => figureLine(c, report) ?? null);
+  const head = JSON.stringify({ report: cutStrings(rest), regressed, improved, notes });
   return {
     data: packed(
       (function* () {

@@ -3,6 +3,7 @@ import { judgeUsage } from '../scorers/usage.js';
 import { quantile } from '../stats/quantile.js';
 import type { ErrorKind, Percentiles, SideResult, TargetMetrics } from '../types.js';
 import { stability } from './stability.js';
+import { lacksTokenCounts } from './token-counts.js';
 
 /**
  * Errors the endpoint caused. A scorer that failed, or the judge/embeddings endpoint that scores
@@ -59,6 +60,8 @@ export function targetMetrics(results: readonly (SideResult | undefined)[]): Tar
   const ttft: number[] = [];
   const tpot: number[] = [];
   let cached = 0;
+  let withoutTokens = 0;
+  let counted = false;
   for (const r of rows) {
     score += r.score;
     if (r.pass) passed++;
@@ -68,6 +71,8 @@ export function targetMetrics(results: readonly (SideResult | undefined)[]): Tar
     if (isEndpointError(r.error?.kind)) errors++;
     else {
       if (!r.repeat_latency_ms) latency.push(r.latency_ms);
+      if (lacksTokenCounts(r)) withoutTokens++;
+      if (r.input_tokens > 0 || r.output_tokens > 0) counted = true;
       if (r.ttft_ms !== undefined) ttft.push(r.ttft_ms);
       if (r.tpot_ms !== undefined) tpot.push(r.tpot_ms);
     }
@@ -98,6 +103,8 @@ export function targetMetrics(results: readonly (SideResult | undefined)[]): Tar
   const stable = stability(rows);
   if (stable) m.stability = stable;
   if (cached) m.cached = cached;
+  // Without any counts the side has no token data at all, which no_data says.
+  if (withoutTokens > 0 && counted) m.answers_without_tokens = withoutTokens;
   const classification = classificationMetrics(rows);
   if (classification) m.classification = classification;
   return m;

@@ -1,5 +1,6 @@
 import type { Plan } from '../engine.js';
 import { isEndpointError } from '../metrics/target-metrics.js';
+import { lacksTokenCounts } from '../metrics/token-counts.js';
 import { estimatePromptTokens } from '../runner/rate-limit.js';
 import { outputTokensGuess } from '../runner/settings.js';
 import { costUsd } from '../targets/target.js';
@@ -12,23 +13,35 @@ export const ASSUMED_LATENCY_MS = 2000;
 /** What earlier answers measured, per side: mean output tokens and latency per answered call. */
 export interface Observed {
   file: string;
-  sides: Partial<Record<Side, { outputTokens: number; latencyMs: number; answers: number }>>;
+  sides: Partial<Record<Side, ObservedSide>>;
+}
+
+export interface ObservedSide {
+  /** Absent when no answer carried token counts: the plan then assumes, as without a report. */
+  outputTokens?: number;
+  /** Answers whose mean `outputTokens` is. */
+  counted: number;
+  latencyMs: number;
+  answers: number;
 }
 
 /**
  * Means over answered calls (failed ones used no output and say nothing of latency). An agent
- * loop's answer sums its steps, so it counts as that many calls.
+ * loop's answer sums its steps, so it counts as that many calls. Output tokens are over the
+ * answers that carried token counts: one without them read as 0 would shrink the estimate.
  */
 export function observe(file: string, sides: Partial<Record<Side, SideResult[]>>): Observed {
   const out: Observed = { file, sides: {} };
   for (const [side, results] of Object.entries(sides) as [Side, SideResult[]][]) {
     const ok = results.filter((r) => !isEndpointError(r.error?.kind));
     if (ok.length === 0) continue;
-    const calls = ok.reduce((a, r) => a + (r.steps?.length || 1), 0);
-    const mean = (f: (r: SideResult) => number) => ok.reduce((a, r) => a + f(r), 0) / calls;
+    const counted = ok.filter((r) => !lacksTokenCounts(r));
+    const mean = (rows: SideResult[], f: (r: SideResult) => number) =>
+      rows.reduce((a, r) => a + f(r), 0) / rows.reduce((a, r) => a + (r.steps?.length || 1), 0);
     out.sides[side] = {
-      outputTokens: mean((r) => r.output_tokens),
-      latencyMs: mean((r) => r.latency_ms),
+      ...(counted.length > 0 ? { outputTokens: mean(counted, (r) => r.output_tokens) } : {}),
+      counted: counted.length,
+      latencyMs: mean(ok, (r) => r.latency_ms),
       answers: ok.length,
     };
   }
@@ -102,7 +115,7 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
     // A stored report's figures for this side, else for the side it has (a recording's candidate).
     const seen = observed?.sides[side] ?? Object.values(observed?.sides ?? {})[0];
     const guess = outputTokensGuess(cfg);
-    const outputTokensPerCall = seen ? seen.outputTokens : guess;
+    const outputTokensPerCall = seen?.outputTokens ?? guess;
     const sum = { calls: 0, input: 0, maxCalls: 0, maxInput: 0, agentCases: 0, agentCalls: 0 };
     for (const c of cases) {
       const first = estimatePromptTokens(target.dialect.buildRequest(c).body);
@@ -118,11 +131,18 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
     }
     const calls = sum.calls * repeats;
     const inputTokens = sum.input * repeats;
-    const outputSource = seen
-      ? `mean of ${seen.answers} answers in ${observed!.file}`
-      : cfg.type !== 'http' && guess !== 256
+    const assumed =
+      cfg.type !== 'http' && guess !== 256
         ? `assumed: the max_tokens sent (${guess})`
         : `assumed: ${guess} per call`;
+    const outputSource =
+      seen?.outputTokens !== undefined
+        ? seen.counted < seen.answers
+          ? `mean of the ${seen.counted} of ${seen.answers} answers with token counts in ${observed!.file}`
+          : `mean of ${seen.answers} answers in ${observed!.file}`
+        : seen
+          ? `${assumed}; no answer in ${observed!.file} carried token counts`
+          : assumed;
     const outputTokens = Math.round(outputTokensPerCall * calls);
     const latencyMs = seen ? seen.latencyMs : ASSUMED_LATENCY_MS;
     const latencySource = seen

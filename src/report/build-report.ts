@@ -6,6 +6,7 @@ import type { Plan } from '../engine.js';
 import { buildChecks } from '../gate/checks.js';
 import { decide, sortChecks, summarize } from '../gate/decide.js';
 import { blocks } from '../gate/exit-code.js';
+import { partialTokensWarning } from '../gate/figure-counts.js';
 import { type SideSource, sideGaps, targetSource } from '../gate/no-data.js';
 import { type SequentialGate, sequentialClause } from '../gate/sequential.js';
 import { targetMetrics } from '../metrics/target-metrics.js';
@@ -125,6 +126,8 @@ export function buildReport(
   const shard = plan.options.shard;
   const targets: Report['targets'] = {};
   const noData: Partial<Record<Side, NoData>> = {};
+  const costGated =
+    !only && !stop && !shard && (config.budgets.cost ?? config.slices?.budgets.cost) !== undefined;
   for (const side of SIDES) {
     if (minimal || !reports.some((r) => r[side])) continue;
     const answers = reports.map((r) => r[side]);
@@ -134,6 +137,15 @@ export function buildReport(
         : targetSource(config.targets[side]);
     const gaps = sideGaps(side, source, answers);
     targets[side] = targetMetrics(answers);
+    warnings.push(
+      ...partialTokensWarning(
+        side,
+        answers,
+        targets[side].answers_without_tokens,
+        costGated,
+        source.kind === 'recorded',
+      ),
+    );
     if (Object.keys(gaps).length > 0) {
       noData[side] = gaps;
       targets[side].no_data = gaps;
@@ -153,6 +165,14 @@ export function buildReport(
         minCases: config.gate.min_cases,
         seed: plan.seed,
         noData,
+        ...(stored
+          ? {
+              recorded: {
+                file: stored.file,
+                ...(stored.recordedAt ? { at: stored.recordedAt } : {}),
+              },
+            }
+          : {}),
         ...(clusterBy
           ? {}
           : { metadata: (r: CaseReport) => withoutConversationKey(metadata.get(r)) }),

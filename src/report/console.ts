@@ -4,6 +4,7 @@ import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
   checkCells,
+  figureLine,
   improvementChange,
   populationLine,
   populationNotes,
@@ -157,7 +158,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
     const confidence = report.meta.confidence;
     const notes = populationNotes(checks, report);
     const rows = checks.map((check, i) => {
-      const c = checkCells(check, confidence, notes[i] !== undefined);
+      const c = checkCells(check, confidence, notes[i] !== undefined, report);
       return [
         escapeTerminal(c.metric, METRIC_CHARS),
         c.baseline,
@@ -180,6 +181,10 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
       const note = notes[i];
       if (note) out.push(escapeTerminal(populationLine(c, note), METRIC_CHARS * 4));
     });
+    for (const c of checks) {
+      const line = figureLine(c, report);
+      if (line) out.push(escapeTerminal(line, METRIC_CHARS * 4));
+    }
     out.push(...whyNotPassing(checks, paint));
   }
 

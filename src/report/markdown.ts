@@ -5,6 +5,7 @@ import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
   checkCells,
+  figureLine,
   formatMs,
   formatScore,
   improvementChange,
@@ -103,7 +104,7 @@ function checksSection(report: Report): ChecksSection {
   const confidence = report.meta.confidence;
   const notes = populationNotes(checks, report);
   const rows = checks.map((check, i) => {
-    const c = checkCells(check, confidence, notes[i] !== undefined);
+    const c = checkCells(check, confidence, notes[i] !== undefined, report);
     return [
       md(c.metric, METRIC_CHARS),
       md(c.baseline),
@@ -126,6 +127,10 @@ function checksSection(report: Report): ChecksSection {
       const note = notes[i];
       return note ? [`<sub>${md(populationLine(c, note), METRIC_CHARS * 2)}</sub>`] : [];
     });
+    for (const c of checks.slice(0, shown)) {
+      const line = figureLine(c, report);
+      if (line) lines.push(`<sub>${md(line, METRIC_CHARS * 4)}</sub>`);
+    }
     const body = [
       table(headers, ['l', 'r', 'r', 'l', 'l', 'l'], rows.slice(0, shown)),
       ...lines,

@@ -33,8 +33,13 @@ function population(check: Check, repeats: number): string {
       return repeats > 1
         ? `p95 of each case's mean over the ${n} pairs both sides answered; the targets table takes every answered call`
         : `p95 over the ${n} pairs both sides answered; the targets table takes every answered call`;
-    default:
-      return `over the ${n} cases both sides have; the targets table counts every case of each side`;
+    default: {
+      // Cost leaves out the pairs a reply without token counts would have read as $0.
+      const which = check.pairs_without_tokens
+        ? 'pairs whose replies both carried token counts'
+        : 'cases both sides have';
+      return `over the ${n} ${which}; the targets table counts every case of each side`;
+    }
   }
 }
 

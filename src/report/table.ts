@@ -1,3 +1,4 @@
+import { figureNote, type Recorded } from '../gate/figure-notes.js';
 import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import { thousands } from '../util/thousands.js';
 import {
@@ -67,13 +68,37 @@ export function populationLine(check: Check, note: string): string {
   return `${POPULATION_MARK} ${checkName(check)}: ${note}`;
 }
 
-export function checkCells(check: Check, confidence: number, marked = false): CheckCells {
+/** The marker on a check's change whose figures rest on cached timings or partial token counts. */
+export const FIGURE_MARK = '‡';
+
+/** The recording a report's baseline came from, for the timing checks' notes. */
+function recordedOf(report: Pick<Report, 'meta'>): Recorded | undefined {
+  const file = report.meta.baseline_report;
+  if (!file) return undefined;
+  const at = report.meta.stored_baseline?.recorded_at;
+  return { file, ...(at ? { at } : {}) };
+}
+
+/** `‡ latency p95: all 40 pairs have an answer from the response cache, …`, or undefined. */
+export function figureLine(check: Check, report: Pick<Report, 'meta'>): string | undefined {
+  const note = figureNote(check, recordedOf(report));
+  return note ? `${FIGURE_MARK} ${checkName(check)}: ${note}` : undefined;
+}
+
+export function checkCells(
+  check: Check,
+  confidence: number,
+  marked = false,
+  report?: Pick<Report, 'meta'>,
+): CheckCells {
   const mark = marked ? ` ${POPULATION_MARK}` : '';
   return {
     metric: checkName(check),
     baseline: formatValue(check.metric, check.baseline) + mark,
     candidate: formatValue(check.metric, check.candidate) + mark,
-    change: formatChange(check, confidence),
+    change:
+      formatChange(check, confidence) +
+      (figureNote(check, report && recordedOf(report)) ? ` ${FIGURE_MARK}` : ''),
     budget: formatBudget(check.metric, check.budget),
     verdict: check.verdict,
   };
@@ -172,6 +197,10 @@ export function targetRows(report: Pick<Report, 'targets' | 'meta'>): TargetRow[
         known('tpot_ms', (t) => formatMs(t.tpot_ms?.p95)),
       ),
     );
+  }
+  // Some answers without token counts: the totals below leave them out (see the run's warnings).
+  if (sides.some((s) => report.targets[s]?.answers_without_tokens)) {
+    rows.push(row('No token counts', (t) => formatCount(t.answers_without_tokens ?? 0)));
   }
   rows.push(
     row(

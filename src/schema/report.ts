@@ -154,6 +154,7 @@ const targetMetrics = z.strictObject({
     })
     .optional(),
   cached: z.number().optional(),
+  answers_without_tokens: z.number().optional(),
   no_data: z
     .strictObject({
       tokens: z.string().optional(),
@@ -183,6 +184,8 @@ const check = z.strictObject({
   mde: z.number().optional(),
   method: z.string().optional(),
   clusters: z.number().optional(),
+  cached_pairs: z.number().optional(),
+  pairs_without_tokens: z.number().optional(),
   look: z
     .strictObject({
       look: z.number(),

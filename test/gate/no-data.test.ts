@@ -104,9 +104,11 @@ describe('a cost check where the candidate sent no token counts', () => {
     resamples: 200,
   };
 
-  it('would pass at -100% without knowing; with the gaps it says what is missing', () => {
+  it('never passes at -100%: unknown costs are left out, and the gaps say what is missing', () => {
+    // Without the gaps every pair is still left out of the totals (a reply without token counts
+    // is not a $0 call), so the check has nothing to compare rather than a -100% to pass.
     const blind = buildChecks(cases, settings).checks.find((c) => c.metric === 'cost')!;
-    expect(blind.verdict).toBe('pass');
+    expect(blind).toMatchObject({ verdict: 'inconclusive', n: 0, pairs_without_tokens: 60 });
     const noData = {
       candidate: sideGaps(
         'candidate',
@@ -125,6 +127,8 @@ describe('a cost check where the candidate sent no token counts', () => {
       reason: 'cost: no data: the candidate endpoint sent no token counts, so its cost is unknown.',
     });
     expect(cost.baseline).toBeGreaterThan(0);
+    // A check with no data says so alone: no count of pairs left out beside it.
+    expect(cost.pairs_without_tokens).toBeUndefined();
     // Out of the multiplicity family: the quality check is corrected across itself alone.
     expect(cost.p_adjusted).toBeNull();
     expect(checks.find((c) => c.metric === 'quality')!.verdict).toBe('pass');

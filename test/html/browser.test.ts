@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../../scripts/chromium-args.mjs';
 import { writeHtmlReport } from '../../src/html/write.js';
 import { allRegressions, improvedCases } from '../../src/report/regressions.js';
+import { figureLine } from '../../src/report/table.js';
 import type { CaseReport, Report } from '../../src/types.js';
 import { CALL_CHARS, toolCallText } from '../../src/util/tool-call-text.js';
 import { needTools } from '../helpers/system-tools.js';
@@ -97,6 +98,10 @@ function testReport(): Report {
     ...report.checks[4]!,
     adjustment: { method: 'weighted Holm', tests: 4, level: 0.9875 },
   });
+  // Cached timings behind the latency check, replies without token counts on the candidate.
+  const latency = report.checks.findIndex((c) => c.metric === 'latency_p95');
+  report.checks[latency] = { ...report.checks[latency]!, cached_pairs: 150 };
+  report.targets.candidate!.answers_without_tokens = 7;
   return report;
 }
 
@@ -181,6 +186,21 @@ describe.skipIf(tools.skip)('the HTML report in Chromium', () => {
     expect(await page.locator('#score-hist rect.bar').count()).toBe(20);
     expect(await page.locator('#repeat-hist rect.bar').count()).toBe(20);
     expect(await page.locator('tr.slice-row[data-slice="tags=billing"]').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('says under a check’s panel when its timings came from the cache, and counts replies without token counts', async () => {
+    const { page, problems } = await open();
+    const latency = report.checks.find((c) => c.metric === 'latency_p95')!;
+    const notes = await page.locator('p.figure-note').allTextContents();
+    expect(notes).toEqual([figureLine(latency, report)]);
+    expect(notes[0]).toMatch(
+      /^‡ latency p95: 150 of the \d+ pairs have an answer from the response cache/,
+    );
+    expect(await page.locator('p.figure-note[data-metric=latency_p95]').count()).toBe(1);
+    const row = await page.locator('#targets tr', { hasText: 'No token counts' }).allTextContents();
+    expect(row).toEqual(['No token counts (not in the totals)07']);
     expect(problems).toEqual([]);
     await page.close();
   });

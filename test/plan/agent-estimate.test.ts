@@ -81,13 +81,21 @@ describe('plan: figures from a stored report with agent answers', () => {
   it('counts an agent answer as one call per step, so per-call figures are not inflated', () => {
     const answer = (output_tokens: number, latency_ms: number, steps = 0) =>
       ({
+        input_tokens: 20,
         output_tokens,
         latency_ms,
         error: null,
-        ...(steps ? { steps: Array.from({ length: steps }, () => ({})) } : {}),
+        ...(steps
+          ? { steps: Array.from({ length: steps }, () => ({ input_tokens: 5, output_tokens: 10 })) }
+          : {}),
       }) as unknown as SideResult;
     const seen = observe('r.json', { candidate: [answer(30, 300, 3), answer(10, 100)] });
-    expect(seen.sides.candidate).toEqual({ outputTokens: 10, latencyMs: 100, answers: 2 });
+    expect(seen.sides.candidate).toEqual({
+      outputTokens: 10,
+      counted: 2,
+      latencyMs: 100,
+      answers: 2,
+    });
   });
 });
 
