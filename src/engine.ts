@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadValidatorsForConfig } from './config/compile-tool-schemas.js';
 import type { Substitution } from './config/interpolate.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import { ProjectFiles, readErrorMessage } from './config/project-files.js';
@@ -158,6 +159,7 @@ async function preparePlan(
   // validate without --strict: an unset `${VAR}` (a secret a fork does not get) is a note too.
   const unsetNotes: InputProblem[] = [];
   let loaded: LoadedConfig;
+  await loadValidatorsForConfig(options.configPath);
   try {
     loaded = loadConfig(
       options.configPath,

@@ -4,7 +4,6 @@ import { InputError, type InputProblem } from '../errors.js';
 import type { CaseSource, GoldenCase } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS } from '../util/read-bounded.js';
-import { readCsv } from './csv.js';
 import { displayPath, resolveDatasetFiles } from './files.js';
 import { readJson } from './json.js';
 import { readJsonl } from './jsonl.js';
@@ -12,12 +11,14 @@ import { normalizeRecord } from './normalize.js';
 import type { FormatReader } from './raw.js';
 import { readYaml } from './yaml.js';
 
-const READERS: Record<string, FormatReader> = {
-  '.jsonl': readJsonl,
-  '.json': readJson,
-  '.yaml': readYaml,
-  '.yml': readYaml,
-  '.csv': readCsv,
+// CSV's parser is loaded only for a CSV file: most golden sets are JSONL, and a run's start-up
+// is paid on every pull request.
+const READERS: Record<string, () => FormatReader | Promise<FormatReader>> = {
+  '.jsonl': () => readJsonl,
+  '.json': () => readJson,
+  '.yaml': () => readYaml,
+  '.yml': () => readYaml,
+  '.csv': async () => (await import('./csv.js')).readCsv,
 };
 
 /** Enough to fix a file in one go without burying the first problems under a wall of repeats. */
@@ -51,6 +52,11 @@ export async function loadDataset(
     );
   }
 
+  const readers = new Map<string, FormatReader>();
+  for (const abs of absFiles) {
+    const ext = path.extname(abs).toLowerCase();
+    if (!readers.has(ext)) readers.set(ext, await READERS[ext]!());
+  }
   const texts = absFiles.map((abs) => readText(abs, files));
   const cases: GoldenCase[] = [];
   const ids = new Map<string, { source: CaseSource; generated: boolean }>();
@@ -63,7 +69,7 @@ export async function loadDataset(
       problems.push({ path: 'dataset', message: text.error });
       return;
     }
-    const reader = READERS[path.extname(abs).toLowerCase()]!;
+    const reader = readers.get(path.extname(abs).toLowerCase())!;
     const { records, problems: fileProblems } = reader(text, file);
     if (records.length === 0 && fileProblems.length === 0) {
       fileProblems.push({ file, message: 'has no cases' });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadValidatorsForConfig } from '../config/compile-tool-schemas.js';
 import type { Substitution } from '../config/interpolate.js';
 import { loadConfig } from '../config/load.js';
 import { canaryConfigSchema } from '../config/schema.js';
@@ -120,6 +121,8 @@ export async function judgeCanary(o: CanaryInput): Promise<CanaryResult> {
   };
   const substituted: Substitution[] = [];
   let loaded: ReturnType<typeof loadCanaryConfig>;
+  // The same file often holds the targets too, whose tool schemas parsing compiles.
+  await loadValidatorsForConfig(o.configPath);
   try {
     loaded = loadCanaryConfig(o.configPath, o.env, substituted);
   } finally {

@@ -1,16 +1,21 @@
 import path from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { InputFileError, type ProjectFiles } from '../config/project-files.js';
 import { FILE_LIMITS } from '../util/read-bounded.js';
 import { ScorerSetupError } from './scorer.js';
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as (ajv: Ajv) => void;
+type Validators = typeof import('./ajv-validators.js');
+let validators: Validators | undefined;
+
+/**
+ * Loads ajv (about 150 KB of a bundle every run would otherwise parse) for a run that has a
+ * JSON Schema to compile: a json_schema or tool-call scorer, tool parameters, a response_format.
+ * Awaited before anything compiles one (SchemaCache.compile is synchronous).
+ */
+export async function loadSchemaValidators(): Promise<void> {
+  validators ??= await import('./ajv-validators.js');
+}
 
 type Draft = '2020-12' | '2019-09' | 'draft-07';
 
@@ -29,6 +34,10 @@ export function draftOf(schema: Record<string, unknown>): Draft {
 }
 
 function newValidator(draft: Draft): Ajv {
+  if (!validators) {
+    throw new Error('internal: a JSON Schema was compiled before loadSchemaValidators()');
+  }
+  const { Ajv, Ajv2019, Ajv2020, addFormats } = validators;
   // strictSchema: an unknown keyword (a typo such as "requried") is bad input, not a schema that
   // silently accepts everything. Type and tuple strictness only log, and logs would be noise.
   const options = { strictSchema: true, strictTypes: false, strictTuples: false, allErrors: false };

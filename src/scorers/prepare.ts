@@ -7,6 +7,7 @@ import type { GoldenCase, Report } from '../types.js';
 import { buildScorer, type ScorerContext, scorerContext, uniqueName } from './build.js';
 import { loadCustomModule, modulePath } from './custom.js';
 import { createEmbeddingClient, type EmbeddingsEndpoint } from './embeddings.js';
+import { loadSchemaValidators } from './json-schema.js';
 import { createJudgeClient } from './judge.js';
 import { OutageTracker } from './outage.js';
 import { type Scorer, ScorerSetupError } from './scorer.js';
@@ -122,6 +123,8 @@ export async function prepareScorers(
     targetsReturnContext: returnsContext(config),
   });
   await loadModules(config, cases, setup, ctx, report);
+  if ([config.scorers, ...cases.map((c) => c.assert)].some((specs) => specs.some(usesSchemas)))
+    await loadSchemaValidators();
 
   const build = (spec: ScorerConfig, name: string, where: Where): Scorer | undefined => {
     // A module that failed to load has been reported already.
@@ -242,4 +245,10 @@ async function loadModules(
       report(where, err);
     }
   }
+}
+
+/** Scorers that compile a JSON Schema: a json_schema scorer, or tool calls' argument schemas. */
+const SCHEMA_SCORERS = new Set(['json_schema', 'tool_call', 'tool_call_f1', 'trajectory']);
+function usesSchemas(spec: { type: string }): boolean {
+  return SCHEMA_SCORERS.has(spec.type);
 }

@@ -46,3 +46,42 @@ describe('commands loaded on demand, from the bundle', () => {
     expect(r.stderr).toMatch(/\(live\): is required/);
   });
 });
+
+// ajv and the CSV parser are loaded only for a run that needs them: a schema named only by a
+// case's own `assert:` (not in the config's text), and a CSV golden set.
+describe('code loaded on demand by a run, from the bundle', () => {
+  it("a case's own json_schema assert compiles and scores", async () => {
+    const server = await serveForTest((req) =>
+      userText(req) === 'q0' ? '{"amount": 5}' : '{"amount": -1}',
+    );
+    const schema = { type: 'object', properties: { amount: { type: 'number', minimum: 0 } } };
+    const golden = ['q0', 'q1']
+      .map((q) => JSON.stringify({ id: q, input: q, assert: [{ type: 'json_schema', schema }] }))
+      .join('\n');
+    const config = baseConfig(server.url).replace('scorers:\n  - type: exact\n', '');
+    const dir = workspace({ 'golden.jsonl': golden, 'evalgate.yaml': config });
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], { cwd: dir, env });
+    expect(r.stderr).not.toContain('internal');
+    const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
+    const byId = Object.fromEntries(report.cases.map((c: { id: string }) => [c.id, c]));
+    expect(byId.q0.candidate.pass).toBe(true);
+    expect(byId.q1.candidate.pass).toBe(false);
+    expect(byId.q1.candidate.reasons.json_schema).toContain('must be >= 0');
+  });
+
+  it('a CSV golden set is read', async () => {
+    const server = await serveForTest((req) => `a${userText(req).replace(/^q/, '')}`);
+    const rows = Array.from({ length: 30 }, (_, i) => `case-${i},q${i},a${i}`);
+    const dir = workspace({
+      'golden.csv': ['id,input,expected', ...rows].join('\n'),
+      'evalgate.yaml': baseConfig(server.url).replace(
+        'dataset: golden.jsonl',
+        'dataset: golden.csv',
+      ),
+    });
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
+    expect(report.cases).toHaveLength(30);
+  });
+});
