@@ -14,7 +14,7 @@ import { IncompleteRunError } from '../runner/incomplete.js';
 import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import { parseCommandLine } from './args.js';
-import { DEFAULT_CONFIG, type FlagName } from './commands.js';
+import { COMMANDS, DEFAULT_CONFIG, type FlagName } from './commands.js';
 import { progressReporter } from './progress.js';
 import { answerWithoutCommand } from './quick.js';
 import { renderCaseTable, SHOW_CHOICES, type ShowChoice } from './show.js';
@@ -165,6 +165,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
       case 'run': {
         if (values['dry-run'] === true) {
+          // Nothing is run or written: a flag only a run uses would be silently ignored, and
+          // `run --dry-run --junit x.xml` would let a user believe a file was written.
+          const planFlags = COMMANDS.plan!.flags;
+          const unused = Object.keys(values).filter(
+            (name) => name !== 'dry-run' && !(name in planFlags),
+          );
+          if (unused.length > 0) {
+            throw new InputError(
+              unused.map((name) => ({
+                path: `--${name}`,
+                message:
+                  'has no effect with --dry-run, which only plans (nothing is run or written): drop it',
+              })),
+            );
+          }
           const { runPlan } = await import('./plan-command.js');
           return await runPlan(options, str('from-report'), hooks, io);
         }

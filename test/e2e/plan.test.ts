@@ -28,6 +28,35 @@ function cell(out: string, side: string, col: number): string {
 }
 
 describe('evalgate plan and run --dry-run', () => {
+  it('run --dry-run refuses the flags only a run uses, as plan does, naming each', async () => {
+    const dir = project();
+    const before = llm.requests.length;
+    const r = await cli(dir, [
+      'run',
+      '--dry-run',
+      '--config',
+      'evalgate.yaml',
+      '--junit',
+      'j.xml',
+      '--seed',
+      '3',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--junit: has no effect with --dry-run');
+    expect(r.stderr).toContain('--seed: has no effect with --dry-run');
+    expect(llm.requests.length).toBe(before);
+    // What plan takes is fine with --dry-run too.
+    const ok = await cli(dir, [
+      'run',
+      '--dry-run',
+      '--config',
+      'evalgate.yaml',
+      '--only',
+      'candidate',
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
   it('estimates calls, tokens, cost and duration; sends nothing; needs no key', async () => {
     const dir = project();
     const before = llm.requests.length;
