@@ -1,5 +1,6 @@
 import type { Plan } from '../engine.js';
 import type { InputProblem } from '../errors.js';
+import { formatUsd } from '../report/format.js';
 import { type CostEstimate, estimatePlan, type Observed, observe, overBudget } from './estimate.js';
 
 /** A recorded baseline's answers are the best guess of the candidate's output and latency. */
@@ -8,15 +9,13 @@ export function storedObserved(plan: Pick<Plan, 'storedBaseline'>): Observed | u
   return stored ? observe(stored.file, { candidate: [...stored.byId.values()] }) : undefined;
 }
 
-const usd = (v: number) => `$${v.toFixed(4)}`;
-
 /** The problem a plan over `run.max_cost_usd` is, for bad input (exit 2, nothing sent). */
 export function overBudgetProblem(plan: Plan, e: CostEstimate): InputProblem | undefined {
   if (!overBudget(e)) return undefined;
   return {
     file: plan.loaded.file,
     path: 'run.max_cost_usd',
-    message: `the plan's estimated cost ${usd(e.costUsd!)} exceeds run.max_cost_usd (${usd(e.maxCostUsd!)}): nothing was sent (evalgate plan shows where the figure comes from)`,
+    message: `the plan's estimated cost ${formatUsd(e.costUsd!)} exceeds run.max_cost_usd (${formatUsd(e.maxCostUsd!)}): nothing was sent (evalgate plan shows where the figure comes from)`,
   };
 }
 

@@ -114,7 +114,10 @@ export async function mergeShards(
         if (seen) {
           problem({
             file: s.file,
-            message: `case "${id}" is in ${name} and in shard ${seen.shard.index}/${count} (${seen.file})`,
+            message:
+              seen === s
+                ? `case "${id}" is in ${name} twice: a report evalgate wrote has each case once (was it edited?)`
+                : `case "${id}" is in ${name} and in shard ${seen.shard.index}/${count} (${seen.file})`,
           });
           continue;
         }

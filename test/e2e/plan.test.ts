@@ -115,7 +115,7 @@ describe('evalgate plan and run --dry-run', () => {
     const r = await cli(dir, ['run', '--config', 'evalgate.yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /evalgate\.yaml \(run\.max_cost_usd\): the plan's estimated cost \$0\.0\d{3} exceeds run\.max_cost_usd \(\$0\.0010\): nothing was sent/,
+      /evalgate\.yaml \(run\.max_cost_usd\): the plan's estimated cost \$0\.\d+ exceeds run\.max_cost_usd \(\$0\.00100\): nothing was sent/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const plan = await cli(dir, ['plan', '--config', 'evalgate.yaml']);
