@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { loadValidatorsForConfig } from './config/compile-tool-schemas.js';
 import type { Substitution } from './config/interpolate.js';
-import { type LoadedConfig, loadConfig } from './config/load.js';
+import { type LoadedConfig, openConfig } from './config/load.js';
 import { ProjectFiles, readErrorMessage } from './config/project-files.js';
 import type { Config } from './config/schema.js';
 import { secretValues } from './config/secret-values.js';
@@ -159,9 +158,8 @@ async function preparePlan(
   // validate without --strict: an unset `${VAR}` (a secret a fork does not get) is a note too.
   const unsetNotes: InputProblem[] = [];
   let loaded: LoadedConfig;
-  await loadValidatorsForConfig(options.configPath);
   try {
-    loaded = loadConfig(
+    loaded = await openConfig(
       options.configPath,
       env,
       substituted,

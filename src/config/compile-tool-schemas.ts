@@ -1,5 +1,4 @@
-import { loadSchemaValidators, SchemaCache } from '../scorers/json-schema.js';
-import { FILE_LIMITS, readBoundedText } from '../util/read-bounded.js';
+import { SchemaCache } from '../scorers/json-schema.js';
 import type { Config } from './schema.js';
 
 /**
@@ -37,20 +36,4 @@ export function toolSchemaProblems(config: Config): { at: (string | number)[]; m
       ]);
   }
   return problems;
-}
-
-/**
- * Loads the JSON Schema validator before the config at `file` is parsed (parsing is synchronous
- * and compiles its targets' tool schemas) when the file could hold any: a target's `tools` or
- * `response_format`. Only a word in the text is looked for; a file it cannot read is left to
- * loadConfig, which says why.
- */
-export async function loadValidatorsForConfig(file: string): Promise<void> {
-  let text: string;
-  try {
-    text = readBoundedText(file, FILE_LIMITS.config);
-  } catch {
-    return;
-  }
-  if (/\b(tools|response_format)\b/.test(text)) await loadSchemaValidators();
 }

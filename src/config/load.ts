@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { errorMessage, InputError, type InputProblem } from '../errors.js';
+import { loadSchemaValidators } from '../scorers/json-schema.js';
 import { closest } from '../util/closest.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
@@ -36,9 +37,29 @@ export function loadConfig<S extends ConfigSchema = typeof configSchema>(
   unsetEnv?: (note: InputProblem) => void,
   schema?: S,
 ): LoadedConfig<z.output<S>> {
-  let text: string;
+  return parseConfig(readConfigText(file), file, env, substituted, unsetEnv, schema);
+}
+
+/**
+ * `loadConfig` for the front doors, which load ajv only when a run needs it: parsing compiles the
+ * targets' tool schemas synchronously, so when the text could hold any (`tools`,
+ * `response_format`) the validator is loaded first. The file is read once.
+ */
+export async function openConfig<S extends ConfigSchema = typeof configSchema>(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  substituted?: Substitution[],
+  unsetEnv?: (note: InputProblem) => void,
+  schema?: S,
+): Promise<LoadedConfig<z.output<S>>> {
+  const text = readConfigText(file);
+  if (/\b(tools|response_format)\b/.test(text)) await loadSchemaValidators();
+  return parseConfig(text, file, env, substituted, unsetEnv, schema);
+}
+
+function readConfigText(file: string): string {
   try {
-    text = readBoundedText(file, FILE_LIMITS.config);
+    return readBoundedText(file, FILE_LIMITS.config);
   } catch (err) {
     if (!(err instanceof FileReadError)) throw err;
     throw new InputError({
@@ -49,7 +70,6 @@ export function loadConfig<S extends ConfigSchema = typeof configSchema>(
           : readErrorMessage('config file', file, err),
     });
   }
-  return parseConfig(text, file, env, substituted, unsetEnv, schema);
 }
 
 /** `loadConfig` on text already read; `schema` (the run's by default) types the result. */

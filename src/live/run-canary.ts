@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { loadValidatorsForConfig } from '../config/compile-tool-schemas.js';
 import type { Substitution } from '../config/interpolate.js';
-import { loadConfig } from '../config/load.js';
+import { openConfig } from '../config/load.js';
 import { canaryConfigSchema } from '../config/schema.js';
 import { secretValues } from '../config/secret-values.js';
 import { EXIT, InputError, type InputProblem } from '../errors.js';
@@ -120,11 +119,10 @@ export async function judgeCanary(o: CanaryInput): Promise<CanaryResult> {
     o.secret?.(v);
   };
   const substituted: Substitution[] = [];
-  let loaded: ReturnType<typeof loadCanaryConfig>;
-  // The same file often holds the targets too, whose tool schemas parsing compiles.
-  await loadValidatorsForConfig(o.configPath);
+  let loaded: Awaited<ReturnType<typeof loadCanaryConfig>>;
   try {
-    loaded = loadCanaryConfig(o.configPath, o.env, substituted);
+    // The same file often holds the targets too, whose tool schemas parsing compiles.
+    loaded = await loadCanaryConfig(o.configPath, o.env, substituted);
   } finally {
     for (const v of secretValues(substituted)) keep(v);
   }
@@ -239,5 +237,5 @@ export async function judgeCanary(o: CanaryInput): Promise<CanaryResult> {
 }
 
 function loadCanaryConfig(file: string, env: NodeJS.ProcessEnv, substituted: Substitution[]) {
-  return loadConfig(file, env, substituted, undefined, canaryConfigSchema);
+  return openConfig(file, env, substituted, undefined, canaryConfigSchema);
 }

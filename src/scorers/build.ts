@@ -67,6 +67,8 @@ interface Family<T extends Type> {
   textValue: boolean;
   /** Where the value comes from when the scorer has no `value` (default: the case's `expected`). */
   caseValue?: { field: string; of(c: GoldenCase): unknown };
+  /** Compiles JSON Schemas when bound: the run loads the validator first (loadSchemaValidators). */
+  schemas?: true;
   bind(spec: SpecOf<T>, ctx: ScorerContext): BoundScorer;
 }
 
@@ -93,7 +95,14 @@ const expectedCalls = {
   field: 'expected_tool_calls',
   of: (c: GoldenCase) => c.expected_tool_calls,
 };
-const toolFamily = { graded: false, needsValue: true, textValue: false, caseValue: expectedCalls };
+// Expected arguments may be JSON Schemas (tool-match.ts).
+const toolFamily = {
+  graded: false,
+  needsValue: true,
+  textValue: false,
+  caseValue: expectedCalls,
+  schemas: true as const,
+};
 
 const FAMILIES: { [T in Type]: Family<T> } = {
   exact: { graded: false, needsValue: true, textValue: true, bind: () => text(exact) },
@@ -136,6 +145,7 @@ const FAMILIES: { [T in Type]: Family<T> } = {
     graded: false,
     needsValue: false,
     textValue: false,
+    schemas: true,
     bind(spec, ctx) {
       const validate = ctx.schemas.compile(resolveSchema(spec.schema, ctx.files));
       return { score: (output) => validateJson(validate, output) };
@@ -265,6 +275,11 @@ function negate(r: ScoreResult): ScoreResult {
  * Binds a scorer config to its implementation with the contract's defaults. Throws
  * ScorerSetupError when the config cannot work (an invalid schema, a missing judge).
  */
+/** Whether binding a scorer of this kind compiles JSON Schemas. */
+export function compilesSchemas(spec: { type: string }): boolean {
+  return (FAMILIES as Record<string, { schemas?: true } | undefined>)[spec.type]?.schemas === true;
+}
+
 export function buildScorer(
   spec: ScorerConfig,
   name: string,

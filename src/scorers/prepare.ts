@@ -4,7 +4,13 @@ import type { Config, ScorerConfig } from '../config/schema.js';
 import type { InputProblem, RunAbortedError } from '../errors.js';
 import type { Target } from '../targets/target.js';
 import type { GoldenCase, Report } from '../types.js';
-import { buildScorer, type ScorerContext, scorerContext, uniqueName } from './build.js';
+import {
+  buildScorer,
+  compilesSchemas,
+  type ScorerContext,
+  scorerContext,
+  uniqueName,
+} from './build.js';
 import { loadCustomModule, modulePath } from './custom.js';
 import { createEmbeddingClient, type EmbeddingsEndpoint } from './embeddings.js';
 import { loadSchemaValidators } from './json-schema.js';
@@ -123,7 +129,7 @@ export async function prepareScorers(
     targetsReturnContext: returnsContext(config),
   });
   await loadModules(config, cases, setup, ctx, report);
-  if ([config.scorers, ...cases.map((c) => c.assert)].some((specs) => specs.some(usesSchemas)))
+  if ([config.scorers, ...cases.map((c) => c.assert)].some((specs) => specs.some(compilesSchemas)))
     await loadSchemaValidators();
 
   const build = (spec: ScorerConfig, name: string, where: Where): Scorer | undefined => {
@@ -245,10 +251,4 @@ async function loadModules(
       report(where, err);
     }
   }
-}
-
-/** Scorers that compile a JSON Schema: a json_schema scorer, or tool calls' argument schemas. */
-const SCHEMA_SCORERS = new Set(['json_schema', 'tool_call', 'tool_call_f1', 'trajectory']);
-function usesSchemas(spec: { type: string }): boolean {
-  return SCHEMA_SCORERS.has(spec.type);
 }
