@@ -114,19 +114,68 @@ class AbortFanout {
 }
 
 /**
- * node:http's options for a URL, worked out once per URL (targets share theirs across calls).
- * Keyed by the object but checked against its href: a URL changed in place after a call (a query
- * parameter set) must not keep sending to where it pointed before.
+ * What node:http needs of a URL, worked out once per URL (targets share theirs across calls): only
+ * the fields it reads, since it copies the options object three times per request. Keyed by the
+ * object but checked against its href: a URL changed in place after a call (a query parameter
+ * set) must not keep sending to where it pointed before.
  */
-const urlOptions = new WeakMap<URL, { href: string; options: http.RequestOptions }>();
-function optionsFor(url: URL): http.RequestOptions {
+interface UrlParts {
+  href: string;
+  options: Pick<http.RequestOptions, 'protocol' | 'hostname' | 'port' | 'path'>;
+  /** The Host header node:http would send: the host, with the port unless it is the default. */
+  host: string;
+  /** `Basic …` for credentials in the URL, which node:http sends only for object headers. */
+  authorization?: string;
+}
+const urlParts = new WeakMap<URL, UrlParts>();
+function partsFor(url: URL): UrlParts {
   const href = url.href;
-  let o = urlOptions.get(url);
+  let o = urlParts.get(url);
   if (o?.href !== href) {
-    o = { href, options: urlToHttpOptions(url) };
-    urlOptions.set(url, o);
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+    o = {
+      href,
+      options:
+        port === undefined ? { protocol, hostname, path } : { protocol, hostname, port, path },
+      host: url.host,
+    };
+    if (auth) o.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
+    urlParts.set(url, o);
   }
-  return o.options;
+  return o;
+}
+
+/**
+ * The request's header lines as node:http's flat [name, value, …] form, which it writes as they
+ * are: a headers object costs a setHeader (validation, a lower-cased copy) per header per call.
+ * What node:http adds for an object it does not add for lines, so they are added here: Host
+ * (unless given), Authorization from URL credentials (unless given) and Content-Length (always
+ * ours). A name given twice in different case keeps its last value, as setHeader would.
+ */
+function headerLines(req: HttpRequest, parts: UrlParts): string[] {
+  const lines: string[] = [];
+  const lower: string[] = [];
+  let host = false;
+  let authorization = false;
+  for (const name in req.headers) {
+    const key = name.toLowerCase();
+    if (key === 'content-length') continue;
+    if (key === 'host') host = true;
+    else if (key === 'authorization') authorization = true;
+    const value = req.headers[name]!;
+    const at = lower.indexOf(key);
+    if (at === -1) {
+      lower.push(key);
+      lines.push(name, value);
+    } else {
+      lines[2 * at] = name;
+      lines[2 * at + 1] = value;
+    }
+  }
+  if (!host) lines.push('Host', parts.host);
+  if (parts.authorization && !authorization) lines.push('Authorization', parts.authorization);
+  if (req.body !== undefined) lines.push('Content-Length', String(Buffer.byteLength(req.body)));
+  return lines;
 }
 
 export function createTransport(maxSockets: number): Transport {
@@ -156,8 +205,7 @@ export function createTransport(maxSockets: number): Transport {
         }
         const maxBytes = req.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         const isHttps = req.url.protocol === 'https:';
-        const headers: Record<string, string | number> = { ...req.headers };
-        if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+        const parts = partsFor(req.url);
         let settled = false;
         // When the request went out on a connected socket (see HttpResponse.sentAt); until then
         // the moment it was handed to node:http, in case no 'socket' event ever says more.
@@ -182,9 +230,9 @@ export function createTransport(maxSockets: number): Transport {
         try {
           request = (isHttps ? builtin.https() : http).request(
             {
-              ...optionsFor(req.url),
+              ...parts.options,
               method: req.method,
-              headers,
+              headers: headerLines(req, parts),
               agent: isHttps ? httpsAgentOf() : httpAgent,
             },
             onResponse,

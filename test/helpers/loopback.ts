@@ -6,6 +6,8 @@ export interface Received {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** The header lines as sent, [name, value, …]: `headers` merges or drops repeated names. */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -35,6 +37,7 @@ export async function startLoopback(
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(received);
