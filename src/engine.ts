@@ -307,7 +307,7 @@ async function preparePlan(
     }
     for (const side of sides) {
       const t = targets[side];
-      if (!t) continue;
+      if (!t || t.dialect.fillsTemplates === false) continue;
       try {
         t.dialect.buildRequest(c);
       } catch (err) {

@@ -175,7 +175,9 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
   problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
   const fromEnv = substituted.slice(firstSubstituted);
 
-  const parsed = (schema as typeof configSchema).safeParse(interpolated);
+  // Parsed once per run: zod's compiled fast path (code generated and compiled per object
+  // schema on first use) would cost more start-up than it saves.
+  const parsed = (schema as typeof configSchema).safeParse(interpolated, { jitless: true });
   if (!parsed.success) {
     // Report every problem at once; a field whose variable is unset is already reported as
     // such, not also as the empty string that stood in for it.

@@ -70,7 +70,7 @@ export function normalizeRecord(
     problems.push({ file, line: raw.lineOf?.(at) ?? raw.line, path: at.join('.'), message });
 
   const keys = {} as Record<AliasedField, string | undefined>;
-  for (const field of Object.keys(ALIASES) as AliasedField[]) keys[field] = pick(rec, field);
+  for (const field of ALIASED_FIELDS) keys[field] = pick(rec, field);
   const inputKey = keys.input;
   const messagesKey = keys.messages;
   let input: GoldenCase['input'] | undefined;
@@ -136,11 +136,11 @@ export function normalizeRecord(
 
   // Unknown fields are other tools' columns (inspect `choices`, Ragas `response`...): keep them
   // where templates and slices can reach them rather than reject the file.
-  const used = new Set(Object.values(keys));
   const metadata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rec)) {
-    if (CANONICAL.has(key) || IGNORED.has(key) || used.has(key)) continue;
-    if (value === undefined || value === null) continue;
+  for (const key in rec) {
+    if (!Object.hasOwn(rec, key) || CANONICAL.has(key) || IGNORED.has(key)) continue;
+    const value = rec[key];
+    if (value === undefined || value === null || usedAsAlias(keys, key)) continue;
     metadata[key] = value;
   }
   Object.assign(metadata, explicitMetadata);
@@ -178,13 +178,25 @@ export function hashId(
   return `case-${createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 12)}`;
 }
 
+/** Whether `key` is the alias a field was read from (canonical names never reach here). */
+function usedAsAlias(keys: Record<AliasedField, string | undefined>, key: string): boolean {
+  for (const field of ALIASED_FIELDS) if (keys[field] === key) return true;
+  return false;
+}
+
 function present(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
 
+const ALIASED_FIELDS = Object.keys(ALIASES) as AliasedField[];
+/** Each field's names in order of preference: the canonical one, then its aliases. */
+const NAMES = {} as Record<AliasedField, readonly string[]>;
+for (const f of ALIASED_FIELDS) NAMES[f] = [f, ...ALIASES[f]];
+
 /** The canonical field if given, else the first alias that is (DeepEval writes nulls for unset fields). */
 function pick(rec: Record<string, unknown>, field: AliasedField): string | undefined {
-  return [field, ...ALIASES[field]].find((k) => present(rec[k]));
+  for (const k of NAMES[field]) if (present(rec[k])) return k;
+  return undefined;
 }
 
 type Report = (at: PropertyKey[], message: string) => void;

@@ -184,6 +184,8 @@ export function anthropicDialect(o: AnthropicOptions): Dialect {
       return reply;
     },
   };
+  if (o.templates.prompt === undefined && o.templates.system === undefined)
+    dialect.fillsTemplates = false;
   if (o.stream) dialect.openStream = anthropicStream;
   return dialect;
 }

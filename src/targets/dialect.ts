@@ -87,6 +87,12 @@ export interface Dialect {
   parseReply(body: string): ParsedReply;
   /** Present when the target streams (`stream: true`). */
   openStream?(): StreamDecoder;
+  /**
+   * False when buildRequest fills in no template from the case (a chat target without `prompt`
+   * or `system`), so it cannot fail for one: the run then skips rendering every request up front
+   * just to find none that fails. Absent means it may fail.
+   */
+  fillsTemplates?: false;
 }
 
 /**

@@ -155,6 +155,8 @@ export function openAiDialect(o: OpenAiOptions): Dialect {
       return reply;
     },
   };
+  if (o.templates.prompt === undefined && o.templates.system === undefined)
+    dialect.fillsTemplates = false;
   if (o.stream) dialect.openStream = openAiStream;
   return dialect;
 }

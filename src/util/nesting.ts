@@ -8,13 +8,37 @@ export const MAX_NESTING = 64;
 
 /**
  * The path to the first array or object nested deeper than `max` levels in `value` (the value
- * itself is level 1), or undefined when it nests no deeper. Iterative: it must not overflow the
- * stack on the very input it guards against.
+ * itself is level 1), or undefined when it nests no deeper. Called on every golden case, so the
+ * common answer (not too deep) comes from a walk that allocates nothing; only a value that is too
+ * deep is walked again to name where.
  */
 export function tooDeep(
   value: unknown,
   max: number = MAX_NESTING,
 ): (string | number)[] | undefined {
+  return deeperThan(value, 1, max) ? pathTooDeep(value, max) : undefined;
+}
+
+/**
+ * Recursive, yet safe on the very input it guards against: it never descends past `max` levels,
+ * so the stack holds at most `max` frames however deep the value goes.
+ */
+function deeperThan(v: unknown, depth: number, max: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > max) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (deeperThan(v[i], depth + 1, max)) return true;
+    return false;
+  }
+  for (const key in v) {
+    if (Object.hasOwn(v, key) && deeperThan((v as Record<string, unknown>)[key], depth + 1, max))
+      return true;
+  }
+  return false;
+}
+
+/** Where the first too-deep value is; iterative, as the value may nest 100,000 levels. */
+function pathTooDeep(value: unknown, max: number): (string | number)[] | undefined {
   interface Frame {
     v: unknown;
     depth: number;

@@ -442,3 +442,25 @@ describe('http (own app) dialect: the case in the url', () => {
     expect(() => d.buildRequest(goldenCase())).toThrow('{{vars.nope}} has no value for case');
   });
 });
+
+describe('which dialects can fail to render a case', () => {
+  // A dialect that fills in no template cannot fail for a case, so the run skips rendering every
+  // request up front; one that does (and every http app) must be rendered, or a missing
+  // placeholder would surface only after calls were paid for.
+  const chat = { baseUrl: 'http://h/v1', model: 'm' };
+  it('a chat target without prompt or system fills in nothing', () => {
+    expect(openAiDialect({ ...chat, templates: {} }).fillsTemplates).toBe(false);
+    expect(anthropicDialect({ ...chat, templates: {} }).fillsTemplates).toBe(false);
+  });
+  it('a prompt or a system template, even an empty one, may fail', () => {
+    for (const templates of [{ prompt: 'Q: {{vars.q}}' }, { system: '' }]) {
+      expect(openAiDialect({ ...chat, templates }).fillsTemplates).toBeUndefined();
+      expect(anthropicDialect({ ...chat, templates }).fillsTemplates).toBeUndefined();
+    }
+  });
+  it('an http app may fail (its url and body are templates)', () => {
+    expect(
+      httpAppDialect({ url: 'http://app/{{id}}', method: 'GET', output: 'answer' }).fillsTemplates,
+    ).toBeUndefined();
+  });
+});
