@@ -126,8 +126,13 @@ export async function callTarget(
     // own work (awaiting, parsing) are the client's time, not the endpoint's.
     const started = performance.now();
     try {
+      // Written out, not spread: an object literal with a spread is built field by field at
+      // run time, on every call.
       const res = await t.transport.send({
-        ...req,
+        url: req.url,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
         timeoutMs: t.timeoutMs,
         maxBytes: t.maxResponseBytes,
         idleTimeoutMs: t.streamIdleTimeoutMs,
@@ -142,7 +147,6 @@ export async function callTarget(
         const result: CallResult = {
           output: reply.output,
           latency_ms: lastLatency,
-          ...(stream ? stream.timings(sent, lastLatency, reply.output_tokens) : undefined),
           input_tokens: reply.input_tokens,
           output_tokens: reply.output_tokens,
           cost_usd: costUsd(t.price, reply.input_tokens, reply.output_tokens),
@@ -150,6 +154,11 @@ export async function callTarget(
           attempts: attempt + 1,
         };
         // Set only when present, as the report shows them: no object spread per call.
+        if (stream) {
+          const timings = stream.timings(sent, lastLatency, reply.output_tokens);
+          if (timings.ttft_ms !== undefined) result.ttft_ms = timings.ttft_ms;
+          if (timings.tpot_ms !== undefined) result.tpot_ms = timings.tpot_ms;
+        }
         if (reply.tool_calls) result.tool_calls = boundInvalidArguments(reply.tool_calls, t.redact);
         if (reply.context) result.context = reply.context;
         if (reply.sources) result.sources = reply.sources;
