@@ -62,7 +62,13 @@ export function buildReport(
   const { config, cases } = plan;
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
-  const metadata = new Map<CaseReport, Record<string, unknown>>();
+  // By id (unique in a golden set), built only if the checks ask: a Map keyed by 100,000 case
+  // objects, filled as they were made, cost a large run's decision more than looking them up.
+  let metadataById: Map<string, Record<string, unknown>> | undefined;
+  const metadata = (r: CaseReport) => {
+    metadataById ??= new Map(cases.map((c) => [c.id, c.metadata]));
+    return metadataById.get(r.id);
+  };
   // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
   // cases cut from one conversation are one cluster (src/compare/conversations.ts).
   const clusterBy = config.gate.cluster_by;
@@ -98,7 +104,6 @@ export function buildReport(
     if (base) r.baseline = base;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
-    metadata.set(r, c.metadata);
     return r;
   });
   // A stopped run reports only the cases it answered on at least one side.
@@ -173,9 +178,7 @@ export function buildReport(
               },
             }
           : {}),
-        ...(clusterBy
-          ? {}
-          : { metadata: (r: CaseReport) => withoutConversationKey(metadata.get(r)) }),
+        ...(clusterBy ? {} : { metadata: (r: CaseReport) => withoutConversationKey(metadata(r)) }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && !shard && checks.length === 0)
@@ -251,8 +254,19 @@ function datasetNamesOf(plan: Plan): string[] {
   return plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
 }
 
-/** Digests of the plan's dataset files, as a report's `meta.fingerprints.datasets` holds them. */
+const fingerprinted = new WeakMap<Plan, Record<string, string>>();
+
+/**
+ * Digests of the plan's dataset files, as a report's `meta.fingerprints.datasets` holds them.
+ * Worked out once per plan: a run asks while its first calls are answered (engine.ts), so that a
+ * large golden set is not read and hashed again between the last answer and the verdict.
+ */
 export function planDatasetFingerprints(plan: Plan): Record<string, string> {
-  const names = datasetNamesOf(plan);
-  return datasetFingerprints(plan.datasetFiles.map((f, i) => ({ name: names[i]!, path: f })));
+  let digests = fingerprinted.get(plan);
+  if (!digests) {
+    const names = datasetNamesOf(plan);
+    digests = datasetFingerprints(plan.datasetFiles.map((f, i) => ({ name: names[i]!, path: f })));
+    fingerprinted.set(plan, digests);
+  }
+  return { ...digests };
 }
