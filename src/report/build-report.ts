@@ -67,14 +67,10 @@ export function buildReport(
   let metadataById: Map<string, Record<string, unknown>> | undefined;
   const metadata = (r: CaseReport) => {
     metadataById ??= new Map(cases.map((c) => [c.id, c.metadata]));
-    return metadataById.get(r.id);
+    return withoutConversationKey(metadataById.get(r.id));
   };
-  // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
-  // cases cut from one conversation are one cluster (src/compare/conversations.ts).
   const clusterBy = config.gate.cluster_by;
-  const clusters = clusterBy
-    ? cases.map((c) => caseCluster(c, clusterBy))
-    : conversationClusters(cases);
+  const { clusters, metadataKeys } = caseFacts(plan);
   const stored = plan.storedBaseline;
   const storedMatch = stored
     ? matchStoredBaseline(
@@ -178,7 +174,8 @@ export function buildReport(
               },
             }
           : {}),
-        ...(clusterBy ? {} : { metadata: (r: CaseReport) => withoutConversationKey(metadata(r)) }),
+        // Without metadata keys there is no key to hint at: no lookups over every case.
+        ...(clusterBy || !metadataKeys ? {} : { metadata }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && !shard && checks.length === 0)
@@ -252,6 +249,52 @@ function askedNow(cases: readonly GoldenCase[], redact: Redact): (id: string) =>
 /** The dataset files as a report names them: relative to the working folder. */
 function datasetNamesOf(plan: Plan): string[] {
   return plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
+}
+
+interface CaseFacts {
+  /** Each case's cluster (see the Report's `cluster`), in dataset order. */
+  clusters: (string | undefined)[];
+  /** Whether any case has a metadata key (other than its conversation's) to hint at. */
+  metadataKeys: boolean;
+}
+
+const factsOf = new WeakMap<Plan, CaseFacts>();
+
+/**
+ * What a report needs of the golden cases alone, worked out once per plan: a run asks while its
+ * first calls are answered (engine.ts), not between the last answer and the verdict.
+ */
+function caseFacts(plan: Plan): CaseFacts {
+  let facts = factsOf.get(plan);
+  if (!facts) {
+    const { cases, config } = plan;
+    // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
+    // cases cut from one conversation are one cluster (src/compare/conversations.ts).
+    const clusterBy = config.gate.cluster_by;
+    facts = {
+      clusters: clusterBy
+        ? cases.map((c) => caseCluster(c, clusterBy))
+        : conversationClusters(cases),
+      metadataKeys: cases.some((c) => {
+        const m = withoutConversationKey(c.metadata);
+        return m !== undefined && Object.keys(m).length > 0;
+      }),
+    };
+    factsOf.set(plan, facts);
+  }
+  return facts;
+}
+
+/**
+ * Works out, while a run's calls are answered, what its report will need of the plan alone
+ * (the cases' clusters, the golden set's digests), so that the time from the last answer to the
+ * verdict is spent on the answers. A failure here is left for the report to meet, and say.
+ */
+export function prepareReport(plan: Plan): void {
+  try {
+    caseFacts(plan);
+    planDatasetFingerprints(plan);
+  } catch {}
 }
 
 const fingerprinted = new WeakMap<Plan, Record<string, string>>();
