@@ -18,7 +18,7 @@ import { BASE_REF_ENV } from './git/base-ref.js';
 import { guardHooks, redactError } from './guard-secrets.js';
 import { isEndpointError } from './metrics/target-metrics.js';
 import { costRefusal } from './plan/refuse.js';
-import { buildReport, type Stop } from './report/build-report.js';
+import { buildReport, prepareReport, type Stop } from './report/build-report.js';
 import { type OutputPath, outputCollisions } from './report/output-paths.js';
 import { parseStoredBaseline, type StoredBaseline } from './report/stored-baseline.js';
 import { IncompleteRunError, incompleteSummary } from './runner/incomplete.js';
@@ -516,6 +516,8 @@ async function executePlan(
         hooks.warning(`the budget plan could not be worked out: ${errorMessage(err)}`);
       }
     }
+    // So is what the report needs of the cases alone (clusters, the golden set's digests).
+    prepareReport(plan);
     ({ stats, ...results } = await running);
   } catch (err) {
     if (!(err instanceof RunStoppedError)) throw err;

@@ -57,24 +57,36 @@ export function sideGaps(
   source: SideSource,
   results: readonly (SideResult | undefined)[],
 ): NoData {
-  const answered = results.filter(
-    (r): r is SideResult => r !== undefined && !isEndpointError(r.error?.kind),
-  );
-  if (answered.length === 0) return {};
+  // One pass over what may be 100,000 answers, not one per question asked of them.
+  let answered = 0;
+  let anyTokens = false;
+  let anyCost = false;
+  let anyTtft = false;
+  let anyTpot = false;
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r === undefined || isEndpointError(r.error?.kind)) continue;
+    answered++;
+    if (r.input_tokens > 0 || r.output_tokens > 0) anyTokens = true;
+    if (r.cost_usd > 0) anyCost = true;
+    if (r.ttft_ms !== undefined) anyTtft = true;
+    if (r.tpot_ms !== undefined) anyTpot = true;
+  }
+  if (answered === 0) return {};
   const gaps: NoData = {};
-  const noTokens = answered.every((r) => !(r.input_tokens > 0) && !(r.output_tokens > 0));
+  const noTokens = !anyTokens;
   if (noTokens) gaps.tokens = tokensGap(side, source);
 
   if (noTokens) gaps.cost_usd = `${gaps.tokens}, so its cost is unknown`;
   else if (source.kind === 'target' && !source.price)
     gaps.cost_usd = `target ${side} has no price, so its cost is unknown`;
-  else if (source.kind === 'recorded' && answered.every((r) => !(r.cost_usd > 0)))
+  else if (source.kind === 'recorded' && !anyCost)
     gaps.cost_usd = `the recorded ${side} has no cost (it was recorded without a price)`;
 
-  if (answered.every((r) => r.ttft_ms === undefined)) {
+  if (!anyTtft) {
     gaps.ttft_ms = streamGap(side, source, 'time to first token');
     gaps.tpot_ms = streamGap(side, source, 'time per output token');
-  } else if (answered.every((r) => r.tpot_ms === undefined)) {
+  } else if (!anyTpot) {
     gaps.tpot_ms = noTokens
       ? `${subject(side, source)} sent no token counts, so there is no time per output token`
       : `every answer of the ${side} had at most one output token, so there is no time per output token`;

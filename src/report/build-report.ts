@@ -62,13 +62,15 @@ export function buildReport(
   const { config, cases } = plan;
   const warnings: string[] = [];
   const by = config.slices?.by ?? [];
-  const metadata = new Map<CaseReport, Record<string, unknown>>();
-  // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
-  // cases cut from one conversation are one cluster (src/compare/conversations.ts).
+  // By id (unique in a golden set), built only if the checks ask: a Map keyed by 100,000 case
+  // objects, filled as they were made, cost a large run's decision more than looking them up.
+  let metadataById: Map<string, Record<string, unknown>> | undefined;
+  const metadata = (r: CaseReport) => {
+    metadataById ??= new Map(cases.map((c) => [c.id, c.metadata]));
+    return withoutConversationKey(metadataById.get(r.id));
+  };
   const clusterBy = config.gate.cluster_by;
-  const clusters = clusterBy
-    ? cases.map((c) => caseCluster(c, clusterBy))
-    : conversationClusters(cases);
+  const { clusters, metadataKeys } = caseFacts(plan);
   const stored = plan.storedBaseline;
   const storedMatch = stored
     ? matchStoredBaseline(
@@ -98,7 +100,6 @@ export function buildReport(
     if (base) r.baseline = base;
     const cand = results.candidate?.[i];
     if (cand) r.candidate = cand;
-    metadata.set(r, c.metadata);
     return r;
   });
   // A stopped run reports only the cases it answered on at least one side.
@@ -173,9 +174,8 @@ export function buildReport(
               },
             }
           : {}),
-        ...(clusterBy
-          ? {}
-          : { metadata: (r: CaseReport) => withoutConversationKey(metadata.get(r)) }),
+        // Without metadata keys there is no key to hint at: no lookups over every case.
+        ...(clusterBy || !metadataKeys ? {} : { metadata }),
       });
   warnings.push(...checkWarnings, ...(minimal ? [] : scoringWarnings(reports)));
   if (!only && !stop && !shard && checks.length === 0)
@@ -251,8 +251,65 @@ function datasetNamesOf(plan: Plan): string[] {
   return plan.datasetFiles.map((f) => path.relative(process.cwd(), f) || f);
 }
 
-/** Digests of the plan's dataset files, as a report's `meta.fingerprints.datasets` holds them. */
+interface CaseFacts {
+  /** Each case's cluster (see the Report's `cluster`), in dataset order. */
+  clusters: (string | undefined)[];
+  /** Whether any case has a metadata key (other than its conversation's) to hint at. */
+  metadataKeys: boolean;
+}
+
+const factsOf = new WeakMap<Plan, CaseFacts>();
+
+/**
+ * What a report needs of the golden cases alone, worked out once per plan: a run asks while its
+ * first calls are answered (engine.ts), not between the last answer and the verdict.
+ */
+function caseFacts(plan: Plan): CaseFacts {
+  let facts = factsOf.get(plan);
+  if (!facts) {
+    const { cases, config } = plan;
+    // gate.cluster_by, when set, is the user's word on what is correlated and wins; without it,
+    // cases cut from one conversation are one cluster (src/compare/conversations.ts).
+    const clusterBy = config.gate.cluster_by;
+    facts = {
+      clusters: clusterBy
+        ? cases.map((c) => caseCluster(c, clusterBy))
+        : conversationClusters(cases),
+      metadataKeys: cases.some((c) => {
+        const m = withoutConversationKey(c.metadata);
+        return m !== undefined && Object.keys(m).length > 0;
+      }),
+    };
+    factsOf.set(plan, facts);
+  }
+  return facts;
+}
+
+/**
+ * Works out, while a run's calls are answered, what its report will need of the plan alone
+ * (the cases' clusters, the golden set's digests), so that the time from the last answer to the
+ * verdict is spent on the answers. A failure here is left for the report to meet, and say.
+ */
+export function prepareReport(plan: Plan): void {
+  try {
+    caseFacts(plan);
+    planDatasetFingerprints(plan);
+  } catch {}
+}
+
+const fingerprinted = new WeakMap<Plan, Record<string, string>>();
+
+/**
+ * Digests of the plan's dataset files, as a report's `meta.fingerprints.datasets` holds them.
+ * Worked out once per plan: a run asks while its first calls are answered (engine.ts), so that a
+ * large golden set is not read and hashed again between the last answer and the verdict.
+ */
 export function planDatasetFingerprints(plan: Plan): Record<string, string> {
-  const names = datasetNamesOf(plan);
-  return datasetFingerprints(plan.datasetFiles.map((f, i) => ({ name: names[i]!, path: f })));
+  let digests = fingerprinted.get(plan);
+  if (!digests) {
+    const names = datasetNamesOf(plan);
+    digests = datasetFingerprints(plan.datasetFiles.map((f, i) => ({ name: names[i]!, path: f })));
+    fingerprinted.set(plan, digests);
+  }
+  return { ...digests };
 }

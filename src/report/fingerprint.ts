@@ -54,7 +54,7 @@ export function datasetFingerprints(
   files: readonly { name: string; path: string }[],
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  // Read again after the run: bounded, in case the file was swapped for a pipe meanwhile.
+  // Read again once the run is under way: bounded, in case the file was swapped for a pipe.
   for (const f of files) out[f.name] = digest(readBounded(f.path, FILE_LIMITS.dataset));
   return out;
 }

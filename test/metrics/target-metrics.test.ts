@@ -20,6 +20,29 @@ function row(overrides: Partial<SideResult> = {}): SideResult {
 const err = (kind: ErrorKind): CallError => ({ kind, message: kind });
 
 describe('targetMetrics', () => {
+  it('takes every repeat latency, however many, and skips cases not answered', () => {
+    // 3 cases × 20 repeats: more latencies than cases, and more than any first guess holds.
+    const lat = (k: number) => Array.from({ length: 20 }, (_, j) => k * 1000 + j * 10);
+    const rows = [1, 2, 3].map((k) =>
+      row({ latency_ms: k, repeat_latency_ms: lat(k), repeat_pass: Array(20).fill(true) }),
+    );
+    const m = targetMetrics([undefined, rows[0], undefined, rows[1], rows[2], undefined]);
+    const all = rows.flatMap((r) => r.repeat_latency_ms!).sort((a, b) => a - b);
+    const q = (p: number) => {
+      const h = (all.length - 1) * p;
+      const lo = Math.floor(h);
+      return Math.round((all[lo]! + (all[lo + 1]! - all[lo]!) * (h - lo)) * 10) / 10;
+    };
+    expect(m.cases).toBe(3);
+    expect(m.latency_ms).toEqual({
+      p50: q(0.5),
+      p95: q(0.95),
+      p99: q(0.99),
+      mean: Math.round((all.reduce((a, b) => a + b, 0) / all.length) * 10) / 10,
+    });
+    expect(m.stability).toEqual({ cases: 3, identical_outputs: 0, pass_agreement: 1 });
+  });
+
   it('gives numpy-style (linear) percentiles of latency', () => {
     // numpy.percentile([100, 200, ..., 1000], [50, 95, 99]) → [550., 955., 991.]
     const m = targetMetrics(
