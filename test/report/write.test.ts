@@ -30,8 +30,7 @@ function reportText(report: Report, indented: ReadonlySet<number> = new Set()): 
   // A case too long for one string is written indented (JSON.stringify(c, null, 2)) instead.
   const line = (c: CaseReport, i: number) =>
     `    ${indented.has(i) ? JSON.stringify(c, null, 2).replaceAll('\n', '\n    ') : JSON.stringify(c)}`;
-  const list =
-    report.cases.length === 0 ? '[]' : `[\n${report.cases.map(line).join(',\n')}\n  ]`;
+  const list = report.cases.length === 0 ? '[]' : `[\n${report.cases.map(line).join(',\n')}\n  ]`;
   return `${text.replace(JSON.stringify(place), () => list)}\n`;
 }
 
