@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type https from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../config/schema.js';
 import { builtin } from '../util/builtin.js';
@@ -178,6 +178,23 @@ function headerLines(req: HttpRequest, parts: UrlParts): string[] {
   return lines;
 }
 
+/**
+ * TLS server name (SNI) from a Host header the caller set, as node:http derives it for an
+ * object of headers (and not for lines): the host without its port, none for an IP address.
+ * Without a header of the caller's, node:http's own default (the URL's host name) is right.
+ */
+function serverNameOf(headers: Record<string, string>): { servername?: string } {
+  let value: string | undefined;
+  for (const name in headers) if (name.toLowerCase() === 'host') value = headers[name];
+  if (value === undefined) return {};
+  let name = value.split(':', 1)[0]!;
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    name = end === -1 ? value : value.slice(1, end);
+  }
+  return { servername: isIP(name) ? '' : name };
+}
+
 export function createTransport(maxSockets: number): Transport {
   const options = {
     keepAlive: true,
@@ -228,13 +245,17 @@ export function createTransport(maxSockets: number): Transport {
         };
         let request: http.ClientRequest;
         try {
+          const headers = headerLines(req, parts);
           request = (isHttps ? builtin.https() : http).request(
-            {
-              ...parts.options,
-              method: req.method,
-              headers: headerLines(req, parts),
-              agent: isHttps ? httpsAgentOf() : httpAgent,
-            },
+            isHttps
+              ? {
+                  ...parts.options,
+                  method: req.method,
+                  headers,
+                  agent: httpsAgentOf(),
+                  ...serverNameOf(req.headers),
+                }
+              : { ...parts.options, method: req.method, headers, agent: httpAgent },
             onResponse,
           );
         } catch (e) {

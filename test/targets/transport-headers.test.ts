@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { createTransport, type HttpRequest } from '../../src/targets/transport.js';
 import { type Loopback, startLoopback } from '../helpers/loopback.js';
@@ -103,5 +108,40 @@ describe('transport header lines', () => {
     });
     expect(sentBy(server, 0)['content-length']).toBeUndefined();
     expect(sentBy(server, 0).host).toEqual([new URL(server.url).host]);
+  });
+});
+
+describe('transport over TLS with a Host header of its own', () => {
+  // node:http derives the TLS server name (SNI) from a Host header in an object of headers; the
+  // transport sends lines, so it must do the same, or a virtual host behind TLS would be asked
+  // for the wrong certificate.
+  const dir = path.join(import.meta.dirname, '../fixtures/tls');
+  const pair = {
+    key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+    cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+  };
+
+  it('asks for the Host header name, and for none when the header is an address', async () => {
+    const asked: string[] = [];
+    const server = https.createServer(
+      {
+        ...pair,
+        SNICallback: (name, done) => {
+          asked.push(name);
+          done(null, tls.createSecureContext(pair));
+        },
+      },
+      (_req, res) => res.end('ok'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    afterThisTest(() => new Promise((resolve) => server.close(resolve)));
+    const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const t = transportForTest();
+    // The certificate is not trusted in this process: every call fails after the hello that
+    // carries the server name, which is all this test reads.
+    await t.send(post(url, { Host: 'app.internal:8443' })).catch(() => undefined);
+    await t.send(post(url, { host: '[::1]:8443' })).catch(() => undefined);
+    await t.send(post(url, {})).catch(() => undefined);
+    expect(asked).toEqual(['app.internal']);
   });
 });
