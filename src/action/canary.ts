@@ -76,7 +76,7 @@ export interface ActionCanary {
 export async function judgeCanaryForAction(a: ActionCanary): Promise<CanaryResult> {
   const known = new SecretSet();
   if (a.token) known.add(a.token);
-  const { report } = await judgeCanary({
+  const { report, metricLines } = await judgeCanary({
     configPath: a.configPath,
     ...a.schedule,
     field: (option) => `with.${option}`,
@@ -89,25 +89,37 @@ export async function judgeCanaryForAction(a: ActionCanary): Promise<CanaryResul
     },
     progress: (line) => core.info(line),
   });
-  return { report, redact: known.redact };
+  return { report, redact: known.redact, metricLines };
+}
+
+/** The canary's config as its annotations point at it. */
+export interface LiveConfigFile {
+  path: string;
+  /** Each live metric's line in it, by name (CanaryResult.metricLines). */
+  metricLines?: Record<string, number>;
 }
 
 /**
  * A canary has no golden-set lines to point at: its annotations are the live checks that did not
- * pass, on the config file that defines them (failed ones first), so the run's page lists each.
+ * pass, each at its metric's line in the config that defines it (failed ones first), so the run's
+ * page and the pull request's files view show each where it is set.
  */
 export function liveCheckAnnotations(
   report: Report,
-  configPath: string,
+  config: LiveConfigFile,
   options: AnnotationOptions,
 ): Annotation[] {
-  const rel = path.relative(options.root, path.resolve(options.cwd, configPath));
+  const rel = path.relative(options.root, path.resolve(options.cwd, config.path));
   const file = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
   const open = report.checks.filter((c) => c.verdict !== 'pass');
   open.sort((a, b) => Number(b.verdict === 'fail') - Number(a.verdict === 'fail'));
-  return open.slice(0, Math.max(0, options.max)).map((c) => ({
-    title: `evalgate: live metric ${escapeTerminal(checkName(c), 80)} ${c.verdict}`,
-    message: escapeTerminal(c.reason, 400).replace(/@/g, '@\u200b'),
-    ...(file ? { file: file.split(path.sep).join('/') } : {}),
-  }));
+  return open.slice(0, Math.max(0, options.max)).map((c) => {
+    const line = file && c.name !== undefined ? config.metricLines?.[c.name] : undefined;
+    return {
+      title: `evalgate: live metric ${escapeTerminal(checkName(c), 80)} ${c.verdict}`,
+      message: escapeTerminal(c.reason, 400).replace(/@/g, '@\u200b'),
+      ...(file ? { file: file.split(path.sep).join('/') } : {}),
+      ...(line !== undefined ? { line } : {}),
+    };
+  });
 }

@@ -21,7 +21,12 @@ import { mergeShards } from '../shard/merge.js';
 import { parseShard } from '../shard/select.js';
 import type { Report, Side } from '../types.js';
 import type { Redact } from '../util/redact.js';
-import { judgeCanaryForAction, liveCheckAnnotations, readCommandInputs } from './canary.js';
+import {
+  judgeCanaryForAction,
+  type LiveConfigFile,
+  liveCheckAnnotations,
+  readCommandInputs,
+} from './canary.js';
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
 import { uploadHtmlArtifact } from './html-artifact.js';
@@ -131,7 +136,7 @@ function setOutputs(report: Report, reportPath: string, htmlPath: string | undef
  * The worst regressed cases at their golden-set lines (a canary's: its live checks that did not
  * pass, on its config): errors when the step fails, else warnings.
  */
-function annotate(report: Report, failing: boolean, liveConfig?: string): void {
+function annotate(report: Report, failing: boolean, liveConfig?: LiveConfigFile): void {
   const options = {
     // Leave room for the step's own failure annotation among GitHub's 10 errors.
     max: failing ? MAX_ANNOTATIONS - 1 : MAX_ANNOTATIONS,
@@ -228,8 +233,9 @@ export async function run(): Promise<void> {
     // Merge mode (the fan-in job): the shard reports instead of calls, then as a run.
     let onInconclusive: 'pass' | 'fail' = 'pass';
     let redact: Redact;
+    let metricLines: Record<string, number> | undefined;
     if (inputs.command === 'canary') {
-      ({ report, redact } = await judgeCanaryForAction({
+      ({ report, redact, metricLines } = await judgeCanaryForAction({
         configPath: inputs.config,
         schedule: inputs.schedule,
         outputs,
@@ -266,7 +272,11 @@ export async function run(): Promise<void> {
         ? report.blocked === true
         : blocks(report.decision, onInconclusive));
     if (!inputs.shard)
-      annotate(report, failing, inputs.command === 'canary' ? inputs.config : undefined);
+      annotate(
+        report,
+        failing,
+        inputs.command === 'canary' ? { path: inputs.config, metricLines } : undefined,
+      );
     if (inputs.comment && !inputs.shard) {
       await upsertPrComment(report, {
         configPath: inputs.config,

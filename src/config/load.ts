@@ -20,6 +20,11 @@ export interface LoadedConfig<C = Config> {
   /** Absolute folder of the config file: relative paths inside resolve against it. */
   dir: string;
   config: C;
+  /**
+   * The line in the file of the value at `at` (a key names its own line), or of the nearest part
+   * of the path that is there: for messages and annotations about a config that parsed fine.
+   */
+  lineOf?: (at: readonly PropertyKey[]) => number | undefined;
 }
 
 /** What the file is read for: `run` and `validate` (the default) or `canary` (needs `live:` only). */
@@ -93,7 +98,7 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
       })),
     );
   }
-  const lineOf = (at: (string | number | PropertyKey)[]): number | undefined => {
+  const lineOf = (at: readonly PropertyKey[]): number | undefined => {
     // Walk up from the full path to the nearest part that exists. A map entry is named by its
     // key's line (a block value starts on the next line), so an unknown key points at its own
     // line and a missing key at the key of the object that lacks it.
@@ -202,7 +207,12 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
   // (`max_drop: ${SECRET}`): no message may quote it.
   if (problems.length > 0 || !parsed.success)
     throw new InputError(maskEnvValues(problems, fromEnv));
-  return { file, dir: path.resolve(path.dirname(file)), config: parsed.data as z.output<S> };
+  return {
+    file,
+    dir: path.resolve(path.dirname(file)),
+    config: parsed.data as z.output<S>,
+    lineOf,
+  };
 }
 
 type Issue = z.core.$ZodIssue;

@@ -50,6 +50,8 @@ export interface CanaryResult {
   report: Report;
   /** Masks every secret the canary read, for messages the front door shows. */
   redact: Redact;
+  /** Each live metric's line in the config (its `name:`), by name: where its annotation points. */
+  metricLines: Record<string, number>;
 }
 
 /** The CLI's exit code for a canary's report: 0 pass, 1 blocked, 3 could not judge. */
@@ -181,7 +183,12 @@ export async function judgeCanary(o: CanaryInput): Promise<CanaryResult> {
     onInconclusive: config.gate.on_inconclusive,
     startedAt,
   };
-  const done = (report: Report): CanaryResult => ({ report, redact: secrets.redact });
+  const metricLines: Record<string, number> = {};
+  live.metrics.forEach((m, i) => {
+    const line = loaded.lineOf?.(['live', 'metrics', i, 'name']);
+    if (line !== undefined) metricLines[m.name] = line;
+  });
+  const done = (report: Report): CanaryResult => ({ report, redact: secrets.redact, metricLines });
 
   let result: LoopResult;
   try {

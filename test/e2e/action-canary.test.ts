@@ -82,12 +82,14 @@ describe('Action command: canary', () => {
     expect(r.summary).toContain('latency&#95;p95');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.body).toContain('latency&#95;p95');
-    // One annotation per live check that did not pass, on the config; then the step's failure.
+    // One annotation per live check that did not pass, at its metric's line in the config (line
+    // 6: `- name: latency_p95`); then the step's failure.
     const failed = r.commands.filter((c) => c.command === 'error');
     expect(failed).toHaveLength(2);
     expect(failed[0]!.properties).toEqual({
       title: 'evalgate: live metric latency_p95 fail',
       file: 'evalgate.yaml',
+      line: '6',
     });
     expect(failed[0]!.message).toContain('exceeds the +20% budget');
     expect(failed[1]!.message).toMatch(/^blocked: /);

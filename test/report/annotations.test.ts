@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { liveCheckAnnotations } from '../../src/action/canary.js';
 import { regressionAnnotations } from '../../src/report/annotations.js';
-import { HOSTILE_ID, makeLongReport, makeReport } from './fixture.js';
+import type { Check } from '../../src/types.js';
+import { check, HOSTILE_ID, makeLongReport, makeReport } from './fixture.js';
 
 const root = path.resolve('/repo');
 const options = { max: 10, root, cwd: path.join(root, 'evals') };
@@ -50,5 +52,36 @@ describe('regressionAnnotations', () => {
     const r = makeReport();
     r.meta.only = 'candidate';
     expect(regressionAnnotations(r, options)).toEqual([]);
+  });
+});
+
+describe('liveCheckAnnotations (a canary)', () => {
+  const live = (name: string, verdict: Check['verdict']) =>
+    check({ metric: 'live_max_increase', name, verdict, reason: `${name} ${verdict}` });
+  const report = makeReport({
+    checks: [live('errors', 'pass'), live('latency', 'inconclusive'), live('cost', 'fail')],
+  });
+  const config = { path: 'canary.yml', metricLines: { errors: 6, latency: 10, cost: 14 } };
+
+  it("points each live check that did not pass at its metric's line, failed ones first", () => {
+    const notes = liveCheckAnnotations(report, config, options);
+    expect(notes.map((n) => [n.title, n.file, n.line])).toEqual([
+      ['evalgate: live metric cost fail', 'evals/canary.yml', 14],
+      ['evalgate: live metric latency inconclusive', 'evals/canary.yml', 10],
+    ]);
+  });
+
+  it('gives no line for a metric whose line is unknown, nor for a config outside the repository', () => {
+    const unknown = liveCheckAnnotations(report, { path: 'canary.yml' }, options);
+    expect(unknown.map((n) => n.line)).toEqual([undefined, undefined]);
+    const outside = liveCheckAnnotations(
+      report,
+      { ...config, path: '../../elsewhere.yml' },
+      options,
+    );
+    expect(outside.map((n) => [n.file, n.line])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
   });
 });
