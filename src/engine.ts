@@ -35,6 +35,7 @@ import { createJudgeTarget } from './scorers/judge.js';
 import { prepareScorers, type ScoringResources } from './scorers/prepare.js';
 import { scoreCall } from './scorers/score-case.js';
 import type { Scorer } from './scorers/scorer.js';
+import { configValuesDigest } from './shard/meta.js';
 import { type Shard, selectShard } from './shard/select.js';
 import { createRng } from './stats/rng.js';
 import { createTarget } from './targets/create.js';
@@ -114,6 +115,8 @@ export interface Plan {
   budgetPlan?: () => BudgetPlan;
   /** What is not wrong but will be for a run (keysOptional: the unset key variables). */
   notes: InputProblem[];
+  /** What `${VAR}` became in the config, as a digest without secrets (see configValuesDigest). */
+  configValues: string;
 }
 
 /** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
@@ -390,6 +393,7 @@ async function preparePlan(
     redact,
     ...(budgetPlan ? { budgetPlan } : {}),
     notes,
+    configValues: configValuesDigest(substituted),
   };
 }
 

@@ -529,6 +529,12 @@ export interface ShardMeta {
   cases: number;
   /** `sha256:` of the config file as written: every shard must have run the same config. */
   config_file: string;
+  /**
+   * `sha256:` of what `${VAR}` became in it (each value by where it went; a value that may be a
+   * credential only by where it went): every shard must have filled it in alike. Absent in
+   * reports from before it was recorded.
+   */
+  config_values?: string;
 }
 
 /** How a live canary was judged: the server, the resolution and each look at the data. */

@@ -275,6 +275,7 @@ const meta = z.strictObject({
       count: z.number(),
       cases: z.number(),
       config_file: z.string(),
+      config_values: z.string().optional(),
     })
     .optional(),
   merged: z.strictObject({ shards: z.number(), reports: z.array(z.string()) }).optional(),

@@ -69,6 +69,11 @@ export function readShards(files: string[]): ShardReport[] {
   problems.push(
     ...same(shards, 'the shard count (meta.shard.count)', (s) => s.shard.count),
     ...same(shards, 'the config file (meta.shard.config_file)', (s) => s.shard.config_file),
+    ...same(
+      shards,
+      'what ${VAR} became in the config (meta.shard.config_values)',
+      (s) => s.shard.config_values,
+    ),
     ...same(shards, 'the config fingerprint', (s) => s.report.meta.fingerprints?.config),
     ...same(shards, 'the golden set (meta.fingerprints.datasets)', (s) =>
       Object.entries(s.report.meta.fingerprints?.datasets ?? {}).sort(),

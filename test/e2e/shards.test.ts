@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` in plain strings is the config syntax under test.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +227,62 @@ describe('sharded runs and merge', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not a shard report');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses shards whose ${VAR} filled the config in differently, but not for a key that differs', async () => {
+    // The candidate's model comes from the environment, and so does a header that may carry a
+    // credential. The config file is the same for every shard; what was filled in is not.
+    const config = baseConfig(llm.url)
+      .replace('model: cand-model', 'model: ${CAND_MODEL}')
+      .replace(
+        'model: base-model',
+        "model: base-model\n    headers: {x-team-token: '${TEAM_TOKEN}'}",
+      );
+    const d = workspace({
+      'golden.jsonl': golden().split('\n').slice(0, 40).join('\n'),
+      'evalgate.yaml': config,
+    });
+    const shard = (k: number, model: string, token: string) =>
+      runNode(
+        CLI,
+        [
+          'run',
+          '--config',
+          'evalgate.yaml',
+          '--shard',
+          `${k}/2`,
+          '--report',
+          `s${k}-${model}.json`,
+        ],
+        { cwd: d, env: { ...env, CAND_MODEL: model, TEAM_TOKEN: token } },
+      );
+    const runs = await Promise.all([
+      shard(1, 'cand-model', 'team-SECRET-one'),
+      shard(2, 'cand-model', 'team-SECRET-two'),
+      shard(2, 'other-model', 'team-SECRET-one'),
+    ]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const reports = ['s1-cand-model.json', 's2-cand-model.json', 's2-other-model.json'].map((f) =>
+      readFileSync(path.join(d, f), 'utf8'),
+    );
+    // The digest is of where a possible credential went, never of what it is.
+    for (const text of reports) expect(text).not.toContain('SECRET');
+    const merged = await runNode(
+      CLI,
+      ['merge', 's1-cand-model.json', 's2-cand-model.json', '--config', 'evalgate.yaml'],
+      { cwd: d, env: { ...env, CAND_MODEL: 'cand-model', TEAM_TOKEN: 'team-SECRET-one' } },
+    );
+    expect(merged.stderr).not.toContain('differs');
+    expect([0, 1]).toContain(merged.code);
+    const mixed = await runNode(
+      CLI,
+      ['merge', 's1-cand-model.json', 's2-other-model.json', '--config', 'evalgate.yaml'],
+      { cwd: d, env: { ...env, CAND_MODEL: 'cand-model', TEAM_TOKEN: 'team-SECRET-one' } },
+    );
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain(
+      "s2-other-model.json: what ${VAR} became in the config (meta.shard.config_values) differs from s1-cand-model.json's",
+    );
   });
 
   it('refuses a bad --shard before sending anything', async () => {
