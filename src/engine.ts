@@ -115,8 +115,11 @@ export interface Plan {
   budgetPlan?: () => BudgetPlan;
   /** What is not wrong but will be for a run (keysOptional: the unset key variables). */
   notes: InputProblem[];
-  /** What `${VAR}` became in the config, as a digest without secrets (see configValuesDigest). */
-  configValues: string;
+  /**
+   * With --shard: what `${VAR}` became in the config, as a digest without secrets (see
+   * configValuesDigest), for the merge to check.
+   */
+  configValues?: string;
 }
 
 /** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
@@ -393,7 +396,7 @@ async function preparePlan(
     redact,
     ...(budgetPlan ? { budgetPlan } : {}),
     notes,
-    configValues: configValuesDigest(substituted),
+    ...(options.shard ? { configValues: configValuesDigest(substituted) } : {}),
   };
 }
 

@@ -25,15 +25,12 @@ export const ALIASES = {
 } as const satisfies Record<string, readonly string[]>;
 
 type AliasedField = keyof typeof ALIASES;
+const ALIASED_FIELDS = Object.keys(ALIASES) as AliasedField[];
+/** Each field's names in order of preference: the canonical one, then its aliases. */
+const NAMES = {} as Record<AliasedField, readonly string[]>;
+for (const f of ALIASED_FIELDS) NAMES[f] = [f, ...ALIASES[f]];
 
-const CANONICAL = new Set([
-  'id',
-  'tags',
-  'vars',
-  'metadata',
-  'assert',
-  ...(Object.keys(ALIASES) as AliasedField[]),
-]);
+const CANONICAL = new Set(['id', 'tags', 'vars', 'metadata', 'assert', ...ALIASED_FIELDS]);
 
 /**
  * Fields that record a past run rather than the golden case (DeepEval's `actual_output` and
@@ -187,11 +184,6 @@ function usedAsAlias(keys: Record<AliasedField, string | undefined>, key: string
 function present(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
-
-const ALIASED_FIELDS = Object.keys(ALIASES) as AliasedField[];
-/** Each field's names in order of preference: the canonical one, then its aliases. */
-const NAMES = {} as Record<AliasedField, readonly string[]>;
-for (const f of ALIASED_FIELDS) NAMES[f] = [f, ...ALIASES[f]];
 
 /** The canonical field if given, else the first alias that is (DeepEval writes nulls for unset fields). */
 function pick(rec: Record<string, unknown>, field: AliasedField): string | undefined {

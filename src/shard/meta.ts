@@ -39,6 +39,6 @@ export function shardMeta(plan: Plan): ShardMeta | undefined {
     count: shard.count,
     cases: plan.cases.length,
     config_file: configFileDigest(plan.loaded.file),
-    config_values: plan.configValues,
+    ...(plan.configValues ? { config_values: plan.configValues } : {}),
   };
 }
