@@ -182,6 +182,11 @@ export interface SideResult {
   distinct_outputs?: number;
   /** Answered from the response cache (run.cache): no call was made for it. */
   cached?: boolean;
+  /**
+   * With run.repeats > 1, when some repeats but not all came from the cache: how many did. Their
+   * timings were measured when they were fetched, so a timing check counts the answer as cached.
+   */
+  cached_repeats?: number;
   /** Why, by scorer name, for scorers that say (llm_judge, custom, json_schema failures). */
   reasons?: Record<string, string>;
   /** What the llm_judge calls for this answer used; not part of `cost_usd` (the target's). */

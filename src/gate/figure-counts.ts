@@ -7,6 +7,11 @@ import { isTimed, type Recorded } from './figure-notes.js';
 
 // What figure-notes.ts words, counted from the answers, and the run's warnings about it.
 
+/** Whether any of an answer's timings came from the cache: the whole answer, or some repeats. */
+export function timedFromCache(r: SideResult): boolean {
+  return r.cached === true || (r.cached_repeats ?? 0) > 0;
+}
+
 /** Pairs of a timing check (those `include` marks) with an answer from the cache on either side. */
 export function cachedPairs(
   rows: readonly { b: SideResult; c: SideResult }[],
@@ -15,7 +20,7 @@ export function cachedPairs(
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
     const p = rows[i]!;
-    if (include[i] && (p.b.cached || p.c.cached)) n++;
+    if (include[i] && (timedFromCache(p.b) || timedFromCache(p.c))) n++;
   }
   return n;
 }
@@ -33,16 +38,23 @@ export function cacheWarning(cases: readonly CaseReport[], checks: readonly Chec
   const timed = checks.filter((c) => isTimed(c.metric) && (c.cached_pairs ?? 0) > 0);
   if (timed.length === 0) return [];
   const count: Record<Side, number> = { baseline: 0, candidate: 0 };
+  let partly = 0;
   for (const c of cases) {
-    if (c.baseline && c.candidate) {
-      if (c.baseline.cached) count.baseline++;
-      if (c.candidate.cached) count.candidate++;
+    if (!c.baseline || !c.candidate) continue;
+    for (const [side, r] of [
+      ['baseline', c.baseline],
+      ['candidate', c.candidate],
+    ] as const) {
+      if (timedFromCache(r)) count[side]++;
+      if (r.cached_repeats) partly++;
     }
   }
   const names = [...new Set(timed.map((c) => checkName({ metric: c.metric, slice: null })))];
   const sides = (['baseline', 'candidate'] as const).filter((s) => count[s] > 0);
   return [
-    `${thousands(count.baseline)} baseline and ${thousands(count.candidate)} candidate answer(s) came from the response cache (run.cache): ` +
+    `${thousands(count.baseline)} baseline and ${thousands(count.candidate)} candidate answer(s) came from the response cache (run.cache)` +
+      (partly > 0 ? ` (${thousands(partly)} of them in some of their repeats only)` : '') +
+      ': ' +
       `their latency, TTFT and TPOT were measured when they were fetched, not alongside the other side's, ` +
       `so ${names.join(', ')} compare timings from different moments; ` +
       `set \`cache: false\` on target ${sides.join(' and ')} to time both sides together`,

@@ -688,6 +688,7 @@ function answer(side, r, marked) {
   if (fin(r.tpot_ms)) facts.push('TPOT ' + ms(r.tpot_ms));
   facts.push('tokens ' + count(r.input_tokens) + ' in / ' + count(r.output_tokens) + ' out', 'cost ' + usd(r.cost_usd));
   if (r.cached) facts.push('from cache');
+  else if (fin(r.cached_repeats)) facts.push(count(r.cached_repeats) + ' repeats from cache');
   if (r.judge) facts.push('judge ' + usd(r.judge.cost_usd));
   if (r.label) facts.push('label ' + r.label.predicted + ' (expected ' + r.label.expected + ')');
   if (r.repeat_scores) facts.push('repeat scores ' + r.repeat_scores.map(score).join(', '));

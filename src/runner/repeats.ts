@@ -65,8 +65,12 @@ export function combineRepeats(repeats: readonly SideResult[]): SideResult {
   else out.tpot_ms = round1(tpot);
   const judge = sumUsage(repeats.map((r) => r.judge));
   if (judge) out.judge = judge;
-  if (repeats.every((r) => r.cached)) out.cached = true;
-  else delete out.cached;
+  const fromCache = repeats.filter((r) => r.cached).length;
+  if (fromCache === k) out.cached = true;
+  else {
+    delete out.cached;
+    if (fromCache > 0) out.cached_repeats = fromCache;
+  }
   return out;
 }
 

@@ -101,6 +101,7 @@ const sideResult = z.strictObject({
   repeat_latency_ms: z.array(z.number()).optional(),
   distinct_outputs: z.number().optional(),
   cached: z.boolean().optional(),
+  cached_repeats: z.number().optional(),
   reasons: z.record(z.string(), z.string()).optional(),
   judge: scoringUsage.optional(),
   label: z.strictObject({ expected: z.string(), predicted: z.string() }).optional(),

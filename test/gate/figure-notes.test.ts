@@ -97,6 +97,28 @@ describe('timing checks over cached answers', () => {
     expect(check(checks, 'latency_p95')).toMatchObject({ n: 79, cached_pairs: 49 });
   });
 
+  it('an answer with only some repeats from the cache counts as cached, and the warning says so', () => {
+    // The first 10 candidates had 2 of their 3 repeats from the cache (run.repeats: 3).
+    const partly = cases.map((c, i) =>
+      i < 10 ? { ...c, candidate: { ...c.candidate!, cached_repeats: 2 } } : c,
+    );
+    const { checks, warnings } = buildChecks(
+      partly,
+      settings({ latency_p95: { max_increase: 0.2 } }),
+    );
+    // The first 10 baselines are cached anyway: the pairs with either side from the cache are 50.
+    expect(check(checks, 'latency_p95')).toMatchObject({ n: 80, cached_pairs: 50 });
+    const later = cases.map((c, i) =>
+      i >= 70 ? { ...c, candidate: { ...c.candidate!, cached_repeats: 1 } } : c,
+    );
+    const built = buildChecks(later, settings({ latency_p95: { max_increase: 0.2 } }));
+    expect(check(built.checks, 'latency_p95')).toMatchObject({ n: 80, cached_pairs: 60 });
+    expect(built.warnings.find((w) => w.includes('response cache'))).toMatch(
+      /^50 baseline and 10 candidate answer\(s\) came from the response cache \(run\.cache\) \(10 of them in some of their repeats only\): /,
+    );
+    expect(warnings.find((w) => w.includes('response cache'))).toMatch(/10 of them in some/);
+  });
+
   it('all cached: says "all"', () => {
     const all = cases.map((c) => ({ ...c, baseline: { ...c.baseline!, cached: true } }));
     const { checks } = buildChecks(all, settings({ latency_p95: { max_increase: 0.2 } }));

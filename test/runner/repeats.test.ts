@@ -80,9 +80,16 @@ describe('combineRepeats', () => {
     expect(none.distinct_outputs).toBe(0);
   });
 
-  it('is cached only when every repeat came from the cache', () => {
-    expect(combineRepeats([call({ cached: true }), call({ cached: true })]).cached).toBe(true);
-    expect(combineRepeats([call({ cached: true }), call()]).cached).toBeUndefined();
+  it('is cached only when every repeat came from the cache, and says how many did when some did', () => {
+    const all = combineRepeats([call({ cached: true }), call({ cached: true })]);
+    expect(all.cached).toBe(true);
+    expect(all.cached_repeats).toBeUndefined();
+    const some = combineRepeats([call({ cached: true }), call(), call({ cached: true })]);
+    expect(some.cached).toBeUndefined();
+    expect(some.cached_repeats).toBe(2);
+    const none = combineRepeats([call(), call()]);
+    expect(none.cached).toBeUndefined();
+    expect(none.cached_repeats).toBeUndefined();
   });
 
   it('averages streaming timings over the calls that have them', () => {
