@@ -4,7 +4,7 @@ import { type MetricLabels, renderOpenMetrics } from '../export/openmetrics.js';
 import { writeHtmlReport } from '../html/write.js';
 import type { Report } from '../types.js';
 import { writeFileAtomic, writeFileAtomicChunks } from '../util/atomic-write.js';
-import { jsonChunks } from '../util/json-chunks.js';
+import { jsonChunks, stringifyOrNone } from '../util/json-chunks.js';
 import { renderCsv } from './csv.js';
 import { renderJunit } from './junit.js';
 import { JOB_SUMMARY_MAX_CHARS, type MarkdownOptions, renderMarkdown } from './markdown.js';
@@ -87,7 +87,7 @@ function* reportChunks(report: Report): Generator<string> {
 function* caseLines(cases: readonly unknown[]): Generator<string> {
   for (let i = 0; i < cases.length; i++) {
     yield i === 0 ? `[\n${CASE_INDENT}` : `,\n${CASE_INDENT}`;
-    const text = compactOrNone(cases[i]);
+    const text = cases[i] === undefined ? 'null' : stringifyOrNone(cases[i], 0);
     if (text !== undefined) yield text;
     // A case too long for one string (answers of hundreds of megabytes) or nested too deep for
     // the native recursion is written in pieces, indented: still JSON, on several lines.
@@ -95,16 +95,6 @@ function* caseLines(cases: readonly unknown[]): Generator<string> {
       for (const chunk of jsonChunks(cases[i], 2)) yield chunk.replaceAll('\n', `\n${CASE_INDENT}`);
   }
   yield '\n  ]';
-}
-
-/** One case as compact JSON text, or undefined where V8 gives up (too long, too deep). */
-function compactOrNone(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch (err) {
-    if (err instanceof RangeError) return undefined;
-    throw err;
-  }
 }
 
 /** The job summary's Markdown: the `--summary` file is the same text, within the same size. */

@@ -98,8 +98,11 @@ export function* jsonChunks(value: unknown, indent = 2, piece = STRING_PIECE): G
  */
 const NATIVE_FROM_DEPTH = 2;
 
-/** Native JSON text, or undefined where V8 gives up (too long for one string, too deep). */
-function stringifyOrNone(v: unknown, indent: number): string | undefined {
+/**
+ * Native JSON text (compact with indent 0), or undefined where V8 gives up (too long for one
+ * string, too deep).
+ */
+export function stringifyOrNone(v: unknown, indent: number): string | undefined {
   try {
     return JSON.stringify(v, null, indent);
   } catch (err) {
