@@ -4,6 +4,7 @@ import { isIP, type Socket } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../config/schema.js';
 import { builtin } from '../util/builtin.js';
+import { Deadlines } from './deadlines.js';
 
 // node:http with a keep-alive agent instead of fetch: at thousands of calls per run the CPU cost
 // per call decides whether the run keeps up with the endpoint on a 2-core runner (fetch costs
@@ -195,6 +196,34 @@ function serverNameOf(headers: Record<string, string>): { servername?: string } 
   return { servername: isIP(name) ? '' : name };
 }
 
+/**
+ * The reply as callers see it. node:http builds a reply's headers object on first read (a
+ * lower-cased copy and a merge rule per header): most replies are never asked for theirs, so
+ * neither is the object built.
+ */
+class Reply implements HttpResponse {
+  constructor(
+    readonly status: number,
+    private readonly res: http.IncomingMessage,
+    readonly body: string,
+    readonly sentAt: number,
+    readonly doneAt: number,
+  ) {}
+
+  get headers(): http.IncomingHttpHeaders {
+    return this.res.headers;
+  }
+}
+
+/** Content-Length as the reply declared it (the first, as node:http keeps), read off the raw lines. */
+function declaredLength(raw: readonly string[]): number {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+  }
+  return Number.NaN;
+}
+
 export function createTransport(maxSockets: number): Transport {
   const options = {
     keepAlive: true,
@@ -212,6 +241,7 @@ export function createTransport(maxSockets: number): Transport {
   // TLS sockets whose handshake is done: a reused socket is ready at once, a new one is not.
   const secured = new WeakSet<Socket>();
   const aborts = new AbortFanout();
+  const deadlines = new Deadlines();
 
   return {
     send(req) {
@@ -233,7 +263,7 @@ export function createTransport(maxSockets: number): Transport {
         let streamed: ((detail: string) => TransportError) | undefined;
         const settle = () => {
           settled = true;
-          clearTimeout(timer);
+          deadlines.delete(deadline);
           clearTimeout(idle);
           if (req.signal) aborts.delete(req.signal, onAbort);
         };
@@ -275,7 +305,7 @@ export function createTransport(maxSockets: number): Transport {
           const status = res.statusCode ?? 0;
           const ok = status >= 200 && status < 300;
           // A declared length past the cap fails before a byte of the body is read.
-          if (ok && Number(res.headers['content-length']) > maxBytes) {
+          if (ok && declaredLength(res.rawHeaders) > maxBytes) {
             fail(tooLarge(maxBytes));
             return;
           }
@@ -319,7 +349,7 @@ export function createTransport(maxSockets: number): Transport {
               if (settled) return;
               const doneAt = performance.now();
               settle();
-              resolve({ status, headers: res.headers, body: '', sentAt, doneAt });
+              resolve(new Reply(status, res, '', sentAt, doneAt));
             });
             // Whatever else ends a stream early (a break only the socket saw) must not leave it
             // to the idle timer. Not on whole replies: this listener costs about 15% of the
@@ -333,7 +363,7 @@ export function createTransport(maxSockets: number): Transport {
               const doneAt = performance.now();
               settle();
               const body = Buffer.concat(chunks).toString('utf8');
-              resolve({ status, headers: res.headers, body, sentAt, doneAt });
+              resolve(new Reply(status, res, body, sentAt, doneAt));
             };
             res.on('data', (c: Buffer) => {
               if (settled) return;
@@ -371,10 +401,8 @@ export function createTransport(maxSockets: number): Transport {
             });
           } else socket.once('connect', ready);
         });
-        const timer = setTimeout(
-          () =>
-            fail(new TransportError('timeout', `no complete response within ${req.timeoutMs} ms`)),
-          req.timeoutMs,
+        const deadline = deadlines.add(req.timeoutMs, () =>
+          fail(new TransportError('timeout', `no complete response within ${req.timeoutMs} ms`)),
         );
         const onAbort = () => fail(new TransportError('aborted', 'the run was cancelled'));
         if (req.signal) aborts.add(req.signal, onAbort);
@@ -386,6 +414,7 @@ export function createTransport(maxSockets: number): Transport {
       });
     },
     close() {
+      deadlines.close();
       httpAgent.destroy();
       httpsAgent?.destroy();
     },
