@@ -6,14 +6,14 @@ import { ROOT, runCommand } from '../helpers/workspace.js';
 
 describe('the Action entry', () => {
   it('exits 3 with one error line when its code cannot be loaded, never 1 (blocked)', async () => {
-    // A copy of the bundle with the Action's own chunk missing: the dynamic import fails before
+    // A copy of the bundle with the Action's own bundle missing: the dynamic import fails before
     // the crash guard exists.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evalgate-start-'));
     cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
     cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
     const index = readFileSync(path.join(dir, 'dist/index.js'), 'utf8');
-    const chunk = /import\("\.\/(chunks\/main-[A-Z0-9]+\.js)"\)/.exec(index)?.[1];
-    expect(chunk, 'dist/index.js imports its main chunk dynamically').toBeDefined();
+    const chunk = /import\("\.\/(chunks\/action-main\.js)"\)/.exec(index)?.[1];
+    expect(chunk, 'dist/index.js imports its main bundle dynamically').toBeDefined();
     expect(readdirSync(path.join(dir, 'dist/chunks'))).toContain(path.basename(chunk!));
     rmSync(path.join(dir, 'dist', chunk!));
     const r = await runCommand(process.execPath, [path.join(dir, 'dist/index.js')], { cwd: dir });
