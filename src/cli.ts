@@ -1,9 +1,9 @@
 import { quickAnswer } from './cli/quick.js';
 import { enableCompileCache } from './compile-cache.js';
 import { installCrashGuard } from './crash-guard.js';
-import { boundHeapGrowth } from './runner/heap.js';
+import { tuneV8 } from './runner/v8-flags.js';
 
-boundHeapGrowth();
+tuneV8();
 
 // Anything that escapes runCli (a throw in a callback, a custom module's process.exit) still
 // ends in the partial report, one line and exit 3.

@@ -13,8 +13,8 @@ import type { HtmlLink } from '../report/markdown.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
 import { renderSummary, writeOutputs } from '../report/write.js';
-import { boundHeapGrowth } from '../runner/heap.js';
 import { IncompleteRunError } from '../runner/incomplete.js';
+import { tuneV8 } from '../runner/v8-flags.js';
 import { shardReportFiles } from '../shard/glob-reports.js';
 import { shardJobSummary } from '../shard/job-summary.js';
 import { mergeShards } from '../shard/merge.js';
@@ -157,7 +157,7 @@ function annotate(report: Report, failing: boolean, liveConfig?: LiveConfigFile)
 
 /** The Action: same engine and report as the CLI; a `fail` decision fails the step. */
 export async function run(): Promise<void> {
-  boundHeapGrowth();
+  tuneV8();
   // GitHub cancels a job with SIGINT, then SIGTERM: stop the calls in flight (and the PR
   // comment), then still write the summary below instead of dying with nothing said.
   const controller = new AbortController();

@@ -71,6 +71,7 @@ export function readShards(files: string[]): ShardReport[] {
     ...same(shards, 'the config file (meta.shard.config_file)', (s) => s.shard.config_file),
     ...same(
       shards,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the ${VAR} syntax
       'what ${VAR} became in the config (meta.shard.config_values)',
       (s) => s.shard.config_values,
     ),
