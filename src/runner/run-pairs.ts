@@ -6,7 +6,7 @@ import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
 import type { ResponseCache } from './cache.js';
 import { CostBudget } from './cost-budget.js';
-import { DispatchOrder } from './dispatch-order.js';
+import { DispatchOrder, type LaneState } from './dispatch-order.js';
 import { costEstimate, createLane, type Lane, type SideOptions, tokenEstimate } from './lane.js';
 import { combineRepeats } from './repeats.js';
 import { shuffledIndices } from './shuffle.js';
@@ -121,6 +121,8 @@ class PairedRun {
   private readonly order: number[];
   private readonly lanes: Lane[] = [];
   private readonly dispatchOrder: DispatchOrder;
+  /** What dispatch reads of each lane, refreshed in place: pump runs at least twice per call. */
+  private readonly laneStates: LaneState[] = [];
   private readonly abort = new AbortController();
   private readonly budget?: CostBudget;
   private readonly stats: RunStats;
@@ -159,6 +161,7 @@ class PairedRun {
       slack,
       rng: o.rng,
     });
+    for (const _ of this.lanes) this.laneStates.push({ cursor: 0, room: false, failing: false });
     this.stats = {
       planned: o.cases.length * this.k * this.lanes.length,
       done: 0,
@@ -217,14 +220,16 @@ class PairedRun {
    * the order DispatchOrder gives: never one lane's whole window before the other's.
    */
   private pump(): void {
+    const states = this.laneStates;
     while (this.stop === undefined) {
-      const next = this.dispatchOrder.next(
-        this.lanes.map((l) => ({
-          cursor: l.cursor,
-          room: l.inFlight < l.concurrency.limit,
-          failing: l.failing,
-        })),
-      );
+      for (let i = 0; i < this.lanes.length; i++) {
+        const l = this.lanes[i]!;
+        const state = states[i]!;
+        state.cursor = l.cursor;
+        state.room = l.inFlight < l.concurrency.limit;
+        state.failing = l.failing;
+      }
+      const next = this.dispatchOrder.next(states);
       if (next < 0 || this.lanes[next]!.cursor >= this.limit || !this.start(this.lanes[next]!))
         return;
     }

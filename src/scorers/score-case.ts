@@ -57,12 +57,12 @@ export async function scoreCall(
   const calledTools = (call.tool_calls?.length ?? 0) > 0;
   if (call.error || (call.output === null && !calledTools)) return base;
   const output = call.output ?? '';
-  const answer: AnswerParts = {
-    ...(call.tool_calls ? { tool_calls: call.tool_calls } : {}),
-    ...(call.steps ? { steps: call.steps } : {}),
-    ...(call.context ? { context: call.context } : {}),
-    ...(call.sources ? { sources: call.sources } : {}),
-  };
+  // Assigned, not spread: four conditional spreads built and copied up to four objects per call.
+  const answer: AnswerParts = {};
+  if (call.tool_calls) answer.tool_calls = call.tool_calls;
+  if (call.steps) answer.steps = call.steps;
+  if (call.context) answer.context = call.context;
+  if (call.sources) answer.sources = call.sources;
 
   // Every scorer at once: a judge call and an embedding request need not wait for each other.
   // Most scorers answer synchronously; only when one returns a promise is there anything to wait

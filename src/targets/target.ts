@@ -101,7 +101,8 @@ export async function callTarget(
   prebuilt?: OutgoingRequest,
 ): Promise<CallResult> {
   let attempt = 0;
-  let lastError: CallError = { kind: 'network', message: 'no attempt was made' };
+  // Set by every failed attempt; read only after one, so an answered call never builds it.
+  let lastError: CallError | undefined;
   let lastLatency = 0;
   const req = prebuilt ?? t.dialect.buildRequest(c);
   // Only failures quote the reply: made on the first one, not on every call.
@@ -184,13 +185,14 @@ export async function callTarget(
     await sleep(Math.min(waitMs ?? backoffMs(attempt, t.backoffBaseMs), 120_000), signal);
     attempt++;
   }
+  const error = lastError ?? { kind: 'network', message: 'no attempt was made' };
   return {
     output: null,
     latency_ms: lastLatency,
     input_tokens: 0,
     output_tokens: 0,
     cost_usd: 0,
-    error: t.redact ? { ...lastError, message: t.redact(lastError.message) } : lastError,
+    error: t.redact ? { ...error, message: t.redact(error.message) } : error,
     attempts: attempt + 1,
   };
 }
