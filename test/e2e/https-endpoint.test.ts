@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
@@ -14,10 +15,47 @@ const tls = {
 };
 
 let server: FakeServer | undefined;
+let proxy: net.Server | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
+  proxy = undefined;
 });
+
+/**
+ * A TCP relay to `port` that holds the server's first bytes on each connection (its TLS hello)
+ * for `holdMs`: every new connection's handshake takes that long, and nothing after it does.
+ */
+async function slowHandshakes(port: number, holdMs: number): Promise<number> {
+  proxy = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    client.pipe(upstream);
+    let first = true;
+    upstream.on('data', (chunk) => {
+      if (!first) {
+        client.write(chunk);
+        return;
+      }
+      first = false;
+      upstream.pause();
+      setTimeout(() => {
+        client.write(chunk);
+        upstream.resume();
+      }, holdMs);
+    });
+    upstream.on('end', () => client.end());
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop);
+    upstream.on('error', drop);
+    client.on('close', drop);
+  });
+  await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
+  return (proxy.address() as AddressInfo).port;
+}
 
 describe('an https endpoint', () => {
   it('is called over TLS, answers scored, the run passes', async () => {
@@ -40,6 +78,31 @@ describe('an https endpoint', () => {
       expect(c.candidate.pass).toBe(true);
     }
     expect(server.requests).toHaveLength(80);
+  });
+
+  it('times calls from when the connection is secured: a slow TLS handshake is not the endpoint’s latency', async () => {
+    server = await startFakeOpenAI((req) => userText(req).replace('q', 'a'), { tls });
+    const holdMs = 600;
+    const port = await slowHandshakes(Number(new URL(server.url).port), holdMs);
+    const dir = workspace({
+      'golden.jsonl': goldenJsonl(30),
+      'evalgate.yml': baseConfig(`https://127.0.0.1:${port}/v1`),
+    });
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yml'], {
+      cwd: dir,
+      env: { TEST_KEY: 'k', NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'cert.pem') },
+    });
+    expect(r.stderr).not.toContain('internal error');
+    const report = JSON.parse(readFileSync(path.join(dir, 'evalgate-report.json'), 'utf8'));
+    // Every connection waited out the held hello, so the run did too ...
+    expect(report.meta.duration_ms).toBeGreaterThanOrEqual(holdMs);
+    // ... but no call counts it: each is timed from the request leaving on a secured socket.
+    for (const c of report.cases) {
+      for (const side of [c.baseline, c.candidate]) {
+        expect(side.error).toBeNull();
+        expect(side.latency_ms).toBeLessThan(holdMs / 2);
+      }
+    }
   });
 
   it('whose certificate is not trusted fails its calls as network errors, never a crash', async () => {
