@@ -396,7 +396,9 @@ async function preparePlan(
     redact,
     ...(budgetPlan ? { budgetPlan } : {}),
     notes,
-    ...(options.shard ? { configValues: configValuesDigest(substituted) } : {}),
+    ...(options.shard
+      ? { configValues: configValuesDigest(loaded.filled ?? [], substituted) }
+      : {}),
   };
 }
 

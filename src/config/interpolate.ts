@@ -22,12 +22,16 @@ export function interpolateEnv(
   problems: (InputProblem & { at: (string | number)[] })[] = [],
   substituted: Substitution[] = [],
   unset?: (problem: InputProblem & { at: (string | number)[] }) => void,
+  /** Every string that held a `${VAR}`, as it became (environment values and defaults alike). */
+  filled?: Substitution[],
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(
+    let held = false;
+    const result = value.replace(
       VAR,
       (whole, name: string | undefined, fallback: string | undefined, offset: number) => {
         if (whole === '$$') return '$';
+        held = true;
         const v = env[name!];
         if (v !== undefined && v !== '') {
           substituted.push({ at: path, value: v });
@@ -47,13 +51,17 @@ export function interpolateEnv(
         return placeholder(path, offset);
       },
     );
+    if (held) filled?.push({ at: path, value: result });
+    return result;
   }
   if (Array.isArray(value))
-    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems, substituted, unset));
+    return value.map((v, i) =>
+      interpolateEnv(v, env, [...path, i], problems, substituted, unset, filled),
+    );
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value))
-      out[k] = interpolateEnv(v, env, [...path, k], problems, substituted, unset);
+      out[k] = interpolateEnv(v, env, [...path, k], problems, substituted, unset, filled);
     return out;
   }
   return value;

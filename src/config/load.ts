@@ -25,6 +25,11 @@ export interface LoadedConfig<C = Config> {
    * of the path that is there: for messages and annotations about a config that parsed fine.
    */
   lineOf?: (at: readonly PropertyKey[]) => number | undefined;
+  /**
+   * Every string of the file that held a `${VAR}`, as it became: environment values and the
+   * file's own `${VAR:-default}`s alike (see configValuesDigest).
+   */
+  filled?: Substitution[];
 }
 
 /** What the file is read for: `run` and `validate` (the default) or `canary` (needs `live:` only). */
@@ -169,6 +174,7 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
 
   const envProblems: (InputProblem & { at: (string | number)[] })[] = [];
   const firstSubstituted = substituted.length;
+  const filled: Substitution[] = [];
   const interpolated = interpolateEnv(
     raw,
     env,
@@ -176,6 +182,7 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
     envProblems,
     substituted,
     unsetEnv ? ({ at, ...p }) => unsetEnv({ ...p, file, line: lineOf(at) }) : undefined,
+    filled,
   );
   problems.push(...envProblems.map(({ at, ...p }) => ({ ...p, file, line: lineOf(at) })));
   const fromEnv = substituted.slice(firstSubstituted);
@@ -212,6 +219,7 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
     dir: path.resolve(path.dirname(file)),
     config: parsed.data as z.output<S>,
     lineOf,
+    filled,
   };
 }
 

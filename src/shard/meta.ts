@@ -17,18 +17,32 @@ export function configFileDigest(file: string): string {
 }
 
 /**
- * What `${VAR}` became in the config: each value read from the environment, by where it went, as
+ * What `${VAR}` made of the config: every string that held one, as it became, by where it is, as
  * a digest. The file's digest cannot see them, yet shards run with another `MODEL` or budget are
- * not parts of one run. A value that may be a credential counts only by where it went, never by
- * what it is, so no secret goes into the digest (nor does a key that differs per job).
+ * not parts of one run. Whole strings, defaults included: a shard where `MODEL` is unset and
+ * `${MODEL:-gpt-4o}` fell back, and one where `MODEL=gpt-4o`, ran the same config and digest the
+ * same. A value read from the environment that may be a credential counts only by where it went,
+ * never by what it is: it is cut out of the string first, so no secret goes into the digest (nor
+ * does a key that differs per job).
  */
-export function configValuesDigest(substituted: readonly Substitution[]): string {
-  const secret = new Set(secretValues(substituted));
-  const values = substituted
-    .map(({ at, value }) => [at.join('.'), secret.has(value) ? null : value] as const)
+export function configValuesDigest(
+  filled: readonly Substitution[],
+  substituted: readonly Substitution[],
+): string {
+  // Longest first: a secret inside another is cut out with it.
+  const secrets = [...new Set(secretValues(substituted))].sort((a, b) => b.length - a.length);
+  const values = filled
+    .map(({ at, value }) => {
+      let shown = value;
+      for (const secret of secrets) shown = shown.split(secret).join(SECRET_MARK);
+      return [at.join('.'), shown] as const;
+    })
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 }
+
+/** What stands for a secret in configValuesDigest: a character configs have no use for. */
+const SECRET_MARK = '\u0000';
 
 /** `meta.shard` of a shard report: which part it is and what the merge checks it against. */
 export function shardMeta(plan: Plan): ShardMeta | undefined {

@@ -36,6 +36,24 @@ describe('interpolateEnv', () => {
     expect(interpolateEnv('${A:-d}', { A: 'set' })).toBe('set');
   });
 
+  it('records every string that held a variable as it became, defaults included, and no other', () => {
+    const filled: Parameters<typeof interpolateEnv>[6] = [];
+    interpolateEnv(
+      { a: 'plain', b: '${A}', c: ['${B:-dflt}', 'x-$$'], d: { e: 'pre ${A}-${B:-y}' } },
+      { A: 'one' },
+      [],
+      [],
+      [],
+      undefined,
+      filled,
+    );
+    expect(filled).toEqual([
+      { at: ['b'], value: 'one' },
+      { at: ['c', 0], value: 'dflt' },
+      { at: ['d', 'e'], value: 'pre one-y' },
+    ]);
+  });
+
   it('$$ escapes a dollar', () => {
     expect(interpolateEnv('$$ $${A} $$$$', { A: 'x' })).toBe('$ ${A} $$');
   });
