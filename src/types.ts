@@ -535,9 +535,9 @@ export interface ShardMeta {
   /** `sha256:` of the config file as written: every shard must have run the same config. */
   config_file: string;
   /**
-   * `sha256:` of what `${VAR}` became in it (each value by where it went; a value that may be a
-   * credential only by where it went): every shard must have filled it in alike. Absent in
-   * reports from before it was recorded.
+   * `sha256:` of every string of it that held a `${VAR}`, as it became (defaults included; a value
+   * that may be a credential cut out, so it counts only by where it went): every shard must have
+   * filled it in alike. Absent in reports from before it was recorded.
    */
   config_values?: string;
 }
