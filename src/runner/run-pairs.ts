@@ -27,8 +27,11 @@ export interface RunStats {
 export interface RunOptions {
   cases: GoldenCase[];
   targets: Partial<Record<Side, Target>>;
-  /** Scores one call as soon as it returns, so outputs are not all held until the end. */
-  score: (c: GoldenCase, side: Side, call: CallResult) => Promise<SideResult>;
+  /**
+   * Scores one call as soon as it returns, so outputs are not all held until the end: at once
+   * when every scorer answers synchronously, else a promise.
+   */
+  score: (c: GoldenCase, side: Side, call: CallResult) => SideResult | Promise<SideResult>;
   rng: () => number;
   maxConsecutiveErrors: number;
   signal?: AbortSignal;
@@ -372,7 +375,7 @@ class PairedRun {
     cached: boolean,
   ): void {
     this.scoring++;
-    let scored: Promise<SideResult>;
+    let scored: SideResult | Promise<SideResult>;
     try {
       scored = this.o.score(c, lane.side, call);
     } catch (err) {
@@ -380,24 +383,30 @@ class PairedRun {
       this.crashed(err);
       return;
     }
+    if (!(scored instanceof Promise)) {
+      this.scored(lane, i, repeat, scored, cached);
+      return;
+    }
     scored.then(
-      (result) => {
-        let thrown: { error: unknown } | undefined;
-        try {
-          // Scoring was cancelled with the run: the answer was never scored, so it is left out.
-          if (result.error?.kind !== 'aborted') this.store(lane, i, repeat, result, cached);
-        } catch (error) {
-          thrown = { error };
-        }
-        this.scoring--;
-        if (thrown) this.crashed(thrown.error);
-        else this.maybeFinish();
-      },
+      (result) => this.scored(lane, i, repeat, result, cached),
       (err) => {
         this.scoring--;
         this.crashed(err);
       },
     );
+  }
+
+  private scored(lane: Lane, i: number, repeat: number, result: SideResult, cached: boolean): void {
+    let thrown: { error: unknown } | undefined;
+    try {
+      // Scoring was cancelled with the run: the answer was never scored, so it is left out.
+      if (result.error?.kind !== 'aborted') this.store(lane, i, repeat, result, cached);
+    } catch (error) {
+      thrown = { error };
+    }
+    this.scoring--;
+    if (thrown) this.crashed(thrown.error);
+    else this.maybeFinish();
   }
 
   /** Files a scored call under its case (combining repeats) and reports progress. */

@@ -34,11 +34,11 @@ function toCallError(s: Scorer, err: unknown): CallError {
  * `scorer` or `scorer_timeout` that is not the target's error rate; never a silent 0 that looks
  * like a wrong answer. The other scorers' values are still kept.
  */
-export async function scoreCall(
+export function scoreCall(
   call: CallResult,
   c: GoldenCase,
   scorers: Scorer[],
-): Promise<SideResult> {
+): SideResult | Promise<SideResult> {
   const base: SideResult = {
     output: call.output,
     score: 0,
@@ -85,8 +85,13 @@ export async function scoreCall(
     }
     started.push(outcome);
   }
-  const outcomes = waiting ? await Promise.all(started) : (started as Outcome[]);
+  // Synchronous when every scorer was: the runner then files the answer without a promise.
+  if (waiting) return Promise.all(started).then((outcomes) => combine(base, outcomes));
+  return combine(base, started as Outcome[]);
+}
 
+/** The call's scores, pass and failure from its scorers' outcomes, written into `base`. */
+function combine(base: SideResult, outcomes: readonly Outcome[]): SideResult {
   let weighted = 0;
   let weights = 0;
   let pass = true;

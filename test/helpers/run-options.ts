@@ -7,7 +7,7 @@ import type { CallResult, GoldenCase, SideResult } from '../../src/types.js';
 const exact = [buildScorer({ type: 'exact' }, 'exact')];
 
 /** Scores a call by exact match against the case's expected answer. */
-export const scoreExact = (c: GoldenCase, call: CallResult): Promise<SideResult> =>
+export const scoreExact = async (c: GoldenCase, call: CallResult): Promise<SideResult> =>
   scoreCall(call, c, exact);
 
 /**
