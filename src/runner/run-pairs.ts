@@ -125,7 +125,7 @@ class PairedRun {
   private readonly lanes: Lane[] = [];
   private readonly dispatchOrder: DispatchOrder;
   /** What dispatch reads of each lane, refreshed in place: pump runs at least twice per call. */
-  private readonly laneStates: LaneState[] = [];
+  private readonly laneStates: LaneState[];
   private readonly abort = new AbortController();
   private readonly budget?: CostBudget;
   private readonly stats: RunStats;
@@ -164,7 +164,7 @@ class PairedRun {
       slack,
       rng: o.rng,
     });
-    for (const _ of this.lanes) this.laneStates.push({ cursor: 0, room: false, failing: false });
+    this.laneStates = this.lanes.map(() => ({ cursor: 0, room: false, failing: false }));
     this.stats = {
       planned: o.cases.length * this.k * this.lanes.length,
       done: 0,

@@ -29,7 +29,9 @@ export function configValuesDigest(
   filled: readonly Substitution[],
   substituted: readonly Substitution[],
 ): string {
-  // Longest first: a secret inside another is cut out with it.
+  // Cut here, not by createRedactor: that masks for display and leaves values too short to be
+  // told from ordinary text; here every value that may be a credential goes. Longest first: a
+  // secret inside another is cut out with it.
   const secrets = [...new Set(secretValues(substituted))].sort((a, b) => b.length - a.length);
   const values = filled
     .map(({ at, value }) => {
