@@ -1,4 +1,2 @@
-import { createRequire as __evalgateCreateRequire } from 'node:module';
-const require = __evalgateCreateRequire(import.meta.url);
-import{a as r}from"./chunks/chunk-CLTVK2QK.js";r();var t;try{({run:t}=await import("./chunks/action-main.js"))}catch(e){let a=(e instanceof Error?e.message:String(e)).replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A");process.stdout.write(`::error::evalgate could not start: ${a}
-`),process.exit(3)}await t();
+import{createRequire as t}from"node:module";const i=t(import.meta.url);import{enableCompileCache as o}from"./chunks/chunk-PKDZ76YC.js";o();var r;try{({run:r}=await import("./chunks/action-main.js"))}catch(e){const a=(e instanceof Error?e.message:String(e)).replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A");process.stdout.write(`::error::evalgate could not start: ${a}
+`),process.exit(3)}await r();
