@@ -1,5 +1,5 @@
 import http from 'node:http';
-import https from 'node:https';
+import { builtin } from '../util/builtin.js';
 import type { Redact } from '../util/redact.js';
 
 // A small client for Prometheus's HTTP API (range queries only): bounded replies, a timeout per
@@ -59,7 +59,7 @@ function get(url: URL, options: PrometheusOptions): Promise<Reply> {
   const target = new URL(url);
   target.username = '';
   target.password = '';
-  const lib = target.protocol === 'https:' ? https : http;
+  const lib = target.protocol === 'https:' ? builtin.https() : http;
   return new Promise((resolve, reject) => {
     const req = lib.request(
       target,
