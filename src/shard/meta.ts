@@ -30,21 +30,45 @@ export function configValuesDigest(
   substituted: readonly Substitution[],
 ): string {
   // Cut here, not by createRedactor: that masks for display and leaves values too short to be
-  // told from ordinary text; here every value that may be a credential goes. Longest first: a
-  // secret inside another is cut out with it.
-  const secrets = [...new Set(secretValues(substituted))].sort((a, b) => b.length - a.length);
+  // told from ordinary text; here every value that may be a credential goes.
+  const secrets = [...new Set(secretValues(substituted))].filter((s) => s !== '');
   const values = filled
-    .map(({ at, value }) => {
-      let shown = value;
-      for (const secret of secrets) shown = shown.split(secret).join(SECRET_MARK);
-      return [at.join('.'), shown] as const;
-    })
+    .map(({ at, value }) => [at.join('.'), cutSecrets(value, secrets)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `sha256:${createHash('sha256').update(canonicalJson(values)).digest('hex')}`;
 }
 
 /** What stands for a secret in configValuesDigest: a character configs have no use for. */
 const SECRET_MARK = '\u0000';
+
+/**
+ * `value` with every place a secret occurs in it replaced by SECRET_MARK, one mark per run of
+ * secrets that touch or overlap. Places, not one secret after another: cutting one secret first
+ * could break up another that overlaps it and leave that one's other end in the digest.
+ */
+export function cutSecrets(value: string, secrets: readonly string[]): string {
+  const places: [number, number][] = [];
+  for (const secret of secrets) {
+    for (let i = value.indexOf(secret); i !== -1; i = value.indexOf(secret, i + 1)) {
+      places.push([i, i + secret.length]);
+    }
+  }
+  if (places.length === 0) return value;
+  places.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let kept = 0;
+  let [from, to] = places[0]!;
+  for (const [start, end] of places) {
+    if (start <= to) {
+      to = Math.max(to, end);
+      continue;
+    }
+    out += value.slice(kept, from) + SECRET_MARK;
+    kept = to;
+    [from, to] = [start, end];
+  }
+  return out + value.slice(kept, from) + SECRET_MARK + value.slice(to);
+}
 
 /** `meta.shard` of a shard report: which part it is and what the merge checks it against. */
 export function shardMeta(plan: Plan): ShardMeta | undefined {

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` in plain strings is the config syntax under test.
 import { describe, expect, it } from 'vitest';
 import { interpolateEnv, type Substitution } from '../../src/config/interpolate.js';
-import { configValuesDigest } from '../../src/shard/meta.js';
+import { configValuesDigest, cutSecrets } from '../../src/shard/meta.js';
 
 /** The digest of `config` interpolated with `env`, as a shard's run works it out. */
 function digestOf(config: unknown, env: NodeJS.ProcessEnv): string {
@@ -54,5 +54,47 @@ describe('configValuesDigest: what ${VAR} made of the config', () => {
   it('does not depend on the order the fields were read in', () => {
     const reordered = { budgets: config.budgets, targets: config.targets };
     expect(digestOf(reordered, env)).toBe(digestOf(config, env));
+  });
+});
+
+describe('cutSecrets: every place a secret occurs, as one mark', () => {
+  it('cuts each occurrence, nested ones with the secret around them', () => {
+    expect(cutSecrets('a=k1&b=k1', ['k1'])).toBe('a=\u0000&b=\u0000');
+    expect(cutSecrets('url?code=abc123', ['code=abc123', 'abc123'])).toBe('url?\u0000');
+    expect(cutSecrets('nothing here', ['k1'])).toBe('nothing here');
+  });
+
+  it('leaves no end of a secret that overlaps another, whichever is cut first', () => {
+    // "tok-AAAA-BB" ends inside "BB-CCCC": cut one after the other, "-CCCC" or "tok-AAAA" stayed.
+    for (const secrets of [
+      ['tok-AAAA-BB', 'BB-CCCC'],
+      ['BB-CCCC', 'tok-AAAA-BB'],
+    ]) {
+      expect(cutSecrets('x tok-AAAA-BB-CCCC y', secrets)).toBe('x \u0000 y');
+    }
+    // A secret overlapping itself ("aa" twice in "aaa") is one place too.
+    expect(cutSecrets('[aaa]', ['aa'])).toBe('[\u0000]');
+  });
+
+  it('keeps the text between secrets that neither touch nor overlap', () => {
+    expect(cutSecrets('k1-k2', ['k1', 'k2'])).toBe('\u0000-\u0000');
+  });
+});
+
+describe('configValuesDigest with secrets that overlap', () => {
+  it('does not depend on the part of a secret that another secret overlaps', () => {
+    // TEAM_TOKEN's value ends inside FUNCTION_KEY's in the URL, and is the longer: cut first,
+    // it used to leave the key's other end ("23456") in the digest.
+    const overlapping = {
+      targets: {
+        candidate: {
+          base_url: 'https://api.example.com/v1?code=${FUNCTION_KEY}',
+          headers: { authorization: 'Bearer ${TEAM_TOKEN}' },
+        },
+      },
+    };
+    const digest = (key: string) =>
+      digestOf(overlapping, { FUNCTION_KEY: key, TEAM_TOKEN: 'v1?code=fk-01' });
+    expect(digest('fk-0123456')).toBe(digest('fk-0198765'));
   });
 });
