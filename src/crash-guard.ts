@@ -68,7 +68,14 @@ export function installCrashGuard(o: CrashGuardOptions): CrashGuard {
     } catch (writeErr) {
       line += ` (the partial report could not be written: ${secrets.redact(oneLine(errorMessage(writeErr)))})`;
     }
-    o.fail(line);
+    try {
+      o.fail(line);
+    } catch (failErr) {
+      // Saying it failed too (the Action's output file gone): say it plainly; still exit 3.
+      process.stderr.write(
+        `evalgate: could not judge: ${line} (and reporting it failed: ${secrets.redact(oneLine(errorMessage(failErr)))})\n`,
+      );
+    }
     if (debug && err instanceof Error && err.stack) o.debug(secrets.redact(err.stack));
   };
 

@@ -93,6 +93,30 @@ describe('the CLI crash guard', () => {
     expect(r.stderr).toBe(`evalgate: could not judge: ${reason}\n`);
     expect(readFileSync(partial, 'utf8')).toBe(reason);
   });
+
+  it("still exits 3, saying why, when saying it fails too (not Node's exit 7)", async () => {
+    const dir = workspace({});
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [harness], {
+        env: {
+          PATH: process.env.PATH,
+          CRASH_MODE: 'idle',
+          CRASH_PARTIAL: path.join(dir, 'partial.txt'),
+          CRASH_FAIL_THROWS: 'Missing file at path: /runner/output.txt',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c) => {
+        stderr += c;
+      });
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      'evalgate: could not judge: internal error: the run was left waiting on a promise that never settles (and reporting it failed: Missing file at path: /runner/output.txt)\n',
+    );
+  });
 });
 
 describe('the Action crash guard', () => {

@@ -17,7 +17,11 @@ process.on('SIGUSR2', () => {
 if (mode === 'idle') {
   const { installCrashGuard } = await import('../../src/crash-guard.js');
   const guard = installCrashGuard({
-    fail: (m) => process.stderr.write(`evalgate: could not judge: ${m}\n`),
+    // CRASH_FAIL_THROWS: saying so fails too, as the Action's setOutput does with its file gone.
+    fail: (m) => {
+      if (process.env.CRASH_FAIL_THROWS) throw new Error(process.env.CRASH_FAIL_THROWS);
+      process.stderr.write(`evalgate: could not judge: ${m}\n`);
+    },
     debug: () => {},
   });
   guard.watch.partial((reason) => writeFileSync(process.env.CRASH_PARTIAL!, reason));
