@@ -30,6 +30,7 @@ import {
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
 import { uploadHtmlArtifact } from './html-artifact.js';
+import { checkOutputFile, setOutput } from './step-outputs.js';
 
 type ActionInputs = ReturnType<typeof readInputs>;
 
@@ -125,11 +126,11 @@ function hooks(guard: CrashWatch, onPartial: (report: Report) => void): EngineHo
 }
 
 function setOutputs(report: Report, reportPath: string, htmlPath: string | undefined): void {
-  core.setOutput(Outputs.decision, report.decision);
-  core.setOutput(Outputs.report, path.resolve(reportPath));
-  if (htmlPath) core.setOutput(Outputs.html, path.resolve(htmlPath));
+  setOutput(Outputs.decision, report.decision);
+  setOutput(Outputs.report, path.resolve(reportPath));
+  if (htmlPath) setOutput(Outputs.html, path.resolve(htmlPath));
   // One line, whatever the slice names in it: workflows paste it into shell commands.
-  core.setOutput(Outputs.summary, escapeTerminal(report.summary));
+  setOutput(Outputs.summary, escapeTerminal(report.summary));
 }
 
 /**
@@ -181,7 +182,7 @@ export async function run(): Promise<void> {
     fail: (message) => {
       core.setFailed(message);
       // The process exits 3 right after: a deploy job branching on the output must see that.
-      core.setOutput(Outputs.exitCode, String(EXIT.cannotJudge));
+      setOutput(Outputs.exitCode, String(EXIT.cannotJudge));
       if (!summarized) {
         summarized = true;
         writeJobSummary(
@@ -201,6 +202,7 @@ export async function run(): Promise<void> {
     setOutputs(partial, inputs.report, inputs.html);
   };
   try {
+    checkOutputFile(process.env);
     inputs = readInputs();
     for (const s of [inputs.token, ...(inputs.exported?.push?.secrets ?? [])]) {
       if (!s) continue;
@@ -321,7 +323,7 @@ export async function run(): Promise<void> {
       writeJobSummary(report, problem, runUrl, html);
     }
     // The CLI's exit code, for deploy jobs that branch on blocked (1) vs could not judge (3).
-    core.setOutput(Outputs.exitCode, String(process.exitCode ?? 0));
+    setOutput(Outputs.exitCode, String(process.exitCode ?? 0));
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     guard.settle(Number(process.exitCode ?? 0));

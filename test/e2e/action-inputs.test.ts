@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function runAction(inputs: Record<string, string>) {
+async function runAction(inputs: Record<string, string>, runnerEnv: NodeJS.ProcessEnv = {}) {
   const project = workspace({
     'golden.jsonl': goldenJsonl(30),
     'evalgate.yaml': baseConfig(server.url),
@@ -29,6 +29,7 @@ async function runAction(inputs: Record<string, string>) {
     INPUT_COMMENT: 'false',
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  Object.assign(env, runnerEnv);
   const before = server.requests.length;
   const r = await runNode(ACTION, [], { cwd: runner, env });
   return {
@@ -86,6 +87,22 @@ describe('Action inputs', () => {
     const r = await runAction({ report: 'golden.jsonl' });
     expectBadInput(r, 'report', /golden\.jsonl is the dataset file/);
     expect(readFileSync(path.join(r.project, 'golden.jsonl'), 'utf8')).toBe(goldenJsonl(30));
+  });
+
+  it('a GITHUB_OUTPUT naming a file that is not there is found before anything is sent', async () => {
+    const r = await runAction({}, { GITHUB_OUTPUT: '/nonexistent/evalgate-runner/output.txt' });
+    const shown = `stdout was:\n${r.stdout}\nstderr was:\n${r.stderr}`;
+    // Bad input, not Node's exit 7 from @actions/core throwing inside the crash guard.
+    expect(r.code, shown).toBe(2);
+    expect(r.sent).toBe(0);
+    expect(r.stdout, shown).toMatch(/::error::bad input; nothing was sent\./);
+    expect(r.stdout, shown).toContain(
+      'GITHUB_OUTPUT: /nonexistent/evalgate-runner/output.txt does not exist',
+    );
+    expect(r.stdout, shown).toContain("::warning::could not set the step's outputs");
+    expect(`${r.stdout}${r.stderr}`, shown).not.toContain('internal error');
+    expect(r.stderr, shown).not.toMatch(/\n\s+at /);
+    expect(r.summary).toContain('evalgate: bad input, nothing was sent');
   });
 
   it('`allow-outside-repo` takes true or false only', async () => {
