@@ -1,7 +1,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, InputError, type InputProblem, RunAbortedError } from '../errors.js';
+import { tempPath } from '../util/atomic-write.js';
 import { fileIdentity } from '../util/real-path.js';
+
+/** The longest file name the common file systems take (ext4, APFS, NTFS: 255 bytes or units). */
+const NAME_MAX = 255;
 
 // Output files are written after the run, when every call has been paid for: a path that cannot
 // be written has to be bad input found before the first request, not a crash at the end.
@@ -13,13 +17,19 @@ export interface OutputPath {
   field: string;
 }
 
+/** The path's stat; undefined when nothing is there (or a file stands where a folder would). */
 function stat(p: string) {
   try {
     return statSync(p);
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    // A name too long, a symlink loop, a folder that cannot be searched: no write would work.
+    throw new PathProblem(`cannot write ${p}: ${errorMessage(err)}`);
   }
 }
+
+class PathProblem extends Error {}
 
 function writable(p: string): boolean {
   try {
@@ -32,7 +42,20 @@ function writable(p: string): boolean {
 
 /** Why `file` could not be written, or undefined when it can (nothing is created here). */
 export function outputPathProblem(file: string): string | undefined {
-  const full = path.resolve(file);
+  try {
+    return problemOf(path.resolve(file));
+  } catch (err) {
+    if (err instanceof PathProblem) return err.message;
+    throw err;
+  }
+}
+
+function problemOf(full: string): string | undefined {
+  // The write goes through a temp file beside it, whose name is longer (atomic-write.ts).
+  const temp = Buffer.byteLength(path.basename(tempPath(full)));
+  if (temp > NAME_MAX) {
+    return `${full}: the file name is too long to write (at most ${NAME_MAX - temp + Buffer.byteLength(path.basename(full))} bytes)`;
+  }
   const own = stat(full);
   if (own?.isDirectory()) return `${full} is a directory; give a file path`;
   // Outputs are replaced by a rename (src/util/atomic-write.ts): renaming over /dev/null or a

@@ -4,7 +4,8 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A temp name beside `file` that nobody can guess, so nobody can plant a link there first. */
-function tempPath(file: string): string {
+/** Where `file` is written before the rename: a hidden name beside it. */
+export function tempPath(file: string): string {
   const dir = path.dirname(path.resolve(file));
   return path.join(dir, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
 }

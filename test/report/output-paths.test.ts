@@ -61,6 +61,29 @@ describe('outputPathProblem', () => {
     );
   });
 
+  it('refuses a name too long for the file system, or for the temp file written beside it', () => {
+    const dir = tmp();
+    expect(outputPathProblem(path.join(dir, `${'r'.repeat(300)}.json`))).toMatch(/too long/);
+    // A folder name too long: the file system says so when asked about it.
+    expect(outputPathProblem(path.join(dir, 'd'.repeat(300), 'report.json'))).toMatch(
+      /ENAMETOOLONG/,
+    );
+    // 240 bytes fit a file name, but not its temp file (22 bytes longer): refused up front.
+    expect(outputPathProblem(path.join(dir, `${'r'.repeat(235)}.json`))).toMatch(
+      /the file name is too long to write \(at most 233 bytes\)$/,
+    );
+    // Bytes, not characters: 120 two-byte letters are 240 bytes.
+    expect(outputPathProblem(path.join(dir, `${'é'.repeat(118)}.json`))).toMatch(/too long/);
+    expect(outputPathProblem(path.join(dir, `${'r'.repeat(228)}.json`))).toBeUndefined();
+  });
+
+  it('refuses a path through a symlink loop', () => {
+    const dir = tmp();
+    symlinkSync(path.join(dir, 'loop'), path.join(dir, 'loop'));
+    expect(outputPathProblem(path.join(dir, 'loop/junit.xml'))).toMatch(/ELOOP/);
+    expect(outputPathProblem(path.join(dir, 'loop'))).toMatch(/ELOOP/);
+  });
+
   it.skipIf(process.getuid?.() === 0)('refuses a folder it cannot write to', () => {
     const dir = path.join(tmp(), 'ro');
     mkdirSync(dir);
