@@ -1,3 +1,4 @@
+import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { quickAnswer } from './cli/quick.js';
 import { enableCompileCache } from './compile-cache.js';
 import { installCrashGuard } from './crash-guard.js';
@@ -16,7 +17,7 @@ const guard = installCrashGuard({
 const controller = new AbortController();
 // The signal's name is the abort reason, so the partial report says what stopped it. `once`: a
 // second Ctrl-C kills the process the default way.
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort(sig));
+for (const sig of CANCEL_SIGNALS) process.once(sig, () => controller.abort(sig));
 
 const argv = process.argv.slice(2);
 // `--version` and help are answered before the engine's code is even loaded (it is most of the

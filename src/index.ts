@@ -1,8 +1,17 @@
+import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { enableCompileCache } from './compile-cache.js';
+
+// GitHub cancels a job with SIGINT, then SIGTERM. Listened for from the first line, not once the
+// Action's code has loaded: a cancel while it loads (a quarter of a second) would otherwise kill
+// the step with the outputs and the summary unwritten. The signal's name is the abort reason:
+// the partial report says what stopped the run.
+const controller = new AbortController();
+const stop = (signal: NodeJS.Signals) => controller.abort(signal);
+for (const sig of CANCEL_SIGNALS) process.once(sig, stop);
 
 // The Action's code is imported after the compile cache is on (see compile-cache.ts).
 enableCompileCache();
-let run: () => Promise<void>;
+let run: (signal: AbortSignal) => Promise<void>;
 try {
   ({ run } = await import('./action/main.js'));
 } catch (err) {
@@ -14,4 +23,9 @@ try {
   process.stdout.write(`::error::evalgate could not start: ${escaped}\n`);
   process.exit(3);
 }
-await run();
+try {
+  await run(controller.signal);
+} finally {
+  // Done: a signal from here on ends the process the default way (nothing is left to stop).
+  for (const sig of CANCEL_SIGNALS) process.off(sig, stop);
+}

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { progressReporter } from '../cli/progress.js';
-import { type CrashWatch, installCrashGuard } from '../crash-guard.js';
+import { type CrashWatch, debugEnabled, installCrashGuard } from '../crash-guard.js';
 import { type EngineHooks, execute, prepare } from '../engine.js';
 import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
@@ -30,7 +30,7 @@ import {
 import { upsertPrComment } from './comment.js';
 import { Inputs, MAX_ANNOTATIONS, Outputs } from './constants.js';
 import { uploadHtmlArtifact } from './html-artifact.js';
-import { checkOutputFile, setOutput } from './step-outputs.js';
+import { checkRunnerFiles, setOutput, summaryFile } from './step-outputs.js';
 
 type ActionInputs = ReturnType<typeof readInputs>;
 
@@ -156,16 +156,13 @@ function annotate(report: Report, failing: boolean, liveConfig?: LiveConfigFile)
   }
 }
 
-/** The Action: same engine and report as the CLI; a `fail` decision fails the step. */
-export async function run(): Promise<void> {
+/**
+ * The Action: same engine and report as the CLI; a `fail` decision fails the step. `signal`
+ * aborts when the job is cancelled (the entry listens from its first line, see src/index.ts):
+ * the calls in flight and the PR comment stop, and the summary below is still written.
+ */
+export async function run(signal: AbortSignal): Promise<void> {
   tuneV8();
-  // GitHub cancels a job with SIGINT, then SIGTERM: stop the calls in flight (and the PR
-  // comment), then still write the summary below instead of dying with nothing said.
-  const controller = new AbortController();
-  // The signal's name is the abort reason: the partial report says what stopped the run.
-  const stop = (signal: NodeJS.Signals) => controller.abort(signal);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 
   let inputs: ActionInputs | undefined;
   let report: Report | undefined;
@@ -202,7 +199,7 @@ export async function run(): Promise<void> {
     setOutputs(partial, inputs.report, inputs.html);
   };
   try {
-    checkOutputFile(process.env);
+    checkRunnerFiles(process.env);
     inputs = readInputs();
     for (const s of [inputs.token, ...(inputs.exported?.push?.secrets ?? [])]) {
       if (!s) continue;
@@ -227,7 +224,7 @@ export async function run(): Promise<void> {
       baseRef: inputs.baseRef,
       allowOutsideRepo: inputs.allowOutsideRepo,
       outputs,
-      signal: controller.signal,
+      signal,
       // Masked in the report and comment too, not only in the log as setSecret does.
       ...(inputs.token ? { secrets: [inputs.token] } : {}),
       ...(inputs.shard ? { shard: inputs.shard } : {}),
@@ -241,7 +238,7 @@ export async function run(): Promise<void> {
         configPath: inputs.config,
         schedule: inputs.schedule,
         outputs,
-        signal: controller.signal,
+        signal,
         token: inputs.token,
         secret: h.secret!,
       }));
@@ -264,7 +261,7 @@ export async function run(): Promise<void> {
       html = { file: inputs.html, report: inputs.report, ...(url ? { url } : {}) };
     }
     pushed = true;
-    await pushReport(report, inputs.exported, warn, controller.signal);
+    await pushReport(report, inputs.exported, warn, signal);
     core.info(escapeTerminal(report.summary));
     // A shard decides nothing: it neither fails the step nor comments (the merge job does both).
     // A canary's report says whether it blocked (a critical check can block while inconclusive).
@@ -284,7 +281,7 @@ export async function run(): Promise<void> {
         configPath: inputs.config,
         token: inputs.token,
         runUrl,
-        signal: controller.signal,
+        signal,
         redact,
         html,
       });
@@ -300,7 +297,7 @@ export async function run(): Promise<void> {
       core.setFailed(`bad input; nothing was sent.\n${message}`);
       process.exitCode = EXIT.badInput;
     } else if (err instanceof RunAbortedError) {
-      const cancelled = controller.signal.aborted;
+      const cancelled = signal.aborted;
       problem = {
         title: cancelled ? 'evalgate was cancelled' : 'evalgate could not judge',
         message,
@@ -310,22 +307,20 @@ export async function run(): Promise<void> {
     } else {
       problem = { title: 'evalgate failed with an internal error', message };
       core.setFailed(`internal error: ${message}`);
-      if (err instanceof Error && err.stack) core.debug(err.stack);
+      // As the CLI: a stack only when asked for (it names the bundle's minified lines).
+      if (debugEnabled() && err instanceof Error && err.stack) core.debug(err.stack);
       process.exitCode = EXIT.cannotJudge;
     }
   } finally {
     if (report && !written && inputs) tryWritePartial(report, inputs);
     // A stopped run's figures go to the Pushgateway too: "could not judge" is worth an alert.
-    if (report && !pushed && inputs)
-      await pushReport(report, inputs.exported, warn, controller.signal);
+    if (report && !pushed && inputs) await pushReport(report, inputs.exported, warn, signal);
     if (!summarized) {
       summarized = true;
       writeJobSummary(report, problem, runUrl, html);
     }
     // The CLI's exit code, for deploy jobs that branch on blocked (1) vs could not judge (3).
     setOutput(Outputs.exitCode, String(process.exitCode ?? 0));
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     guard.settle(Number(process.exitCode ?? 0));
   }
 }
@@ -366,7 +361,7 @@ function writeJobSummary(
   runUrl: string | undefined,
   html?: HtmlLink,
 ): void {
-  const file = process.env.GITHUB_STEP_SUMMARY;
+  const file = summaryFile(process.env);
   if (!file) return;
   try {
     const parts: string[] = [];

@@ -1,30 +1,60 @@
-import { existsSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import * as core from '@actions/core';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError, type InputProblem } from '../errors.js';
+
+// The two files the runner hands a step: GITHUB_OUTPUT (its outputs) and GITHUB_STEP_SUMMARY
+// (its summary). Either may be unusable when the step runs outside GitHub's runner.
+
+/** Set when GITHUB_OUTPUT or GITHUB_STEP_SUMMARY was found unusable: the step leaves it alone. */
+const unusable = new Set<string>();
+let warned = false;
 
 /**
  * The runner creates the file GITHUB_OUTPUT names for every step, and @actions/core appends the
  * step's outputs to it but will not create it. A runner (or a local stand-in for one) that names
- * a file that is not there would only fail at the end, after the calls were paid for: checked
- * before anything is sent.
+ * a file that is not there would only fail at the end, after the calls were paid for; one that
+ * names a pipe (GITHUB_OUTPUT or GITHUB_STEP_SUMMARY) would hang the step at its end, in a
+ * write no signal interrupts. Checked before anything is sent; a file found unusable is not
+ * written at all (the error on the log says why).
  */
-export function checkOutputFile(env: NodeJS.ProcessEnv): void {
-  const file = env.GITHUB_OUTPUT;
-  if (file && !existsSync(file)) {
-    throw new InputError({
-      path: 'GITHUB_OUTPUT',
-      message: `${file} does not exist: the runner creates this file for every step, and the step's outputs (exit-code, decision, report) are written to it`,
-    });
+export function checkRunnerFiles(env: NodeJS.ProcessEnv): void {
+  const problems: InputProblem[] = [];
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY'] as const) {
+    const file = env[name];
+    if (!file) continue;
+    let info: Stats | undefined;
+    try {
+      info = statSync(file);
+    } catch {
+      info = undefined;
+    }
+    if (!info && name === 'GITHUB_OUTPUT') {
+      problems.push({
+        path: name,
+        message: `${file} does not exist: the runner creates this file for every step, and the step's outputs (exit-code, decision, report) are written to it`,
+      });
+    } else if (info?.isFIFO() || info?.isSocket()) {
+      problems.push({
+        path: name,
+        message: `${file} is a pipe or socket: the step appends to this file, and would wait on it forever`,
+      });
+    } else continue;
+    unusable.add(name);
   }
+  if (problems.length) throw new InputError(problems);
 }
 
-let warned = false;
+/** The job summary's file, unless there is none or it was found unusable. */
+export function summaryFile(env: NodeJS.ProcessEnv): string | undefined {
+  return unusable.has('GITHUB_STEP_SUMMARY') ? undefined : env.GITHUB_STEP_SUMMARY || undefined;
+}
 
 /**
  * core.setOutput that never throws: an output that cannot be written (the file gone mid-run) is
  * one warning, and the step still ends with the exit code it chose, the report on disk.
  */
 export function setOutput(name: string, value: string): void {
+  if (unusable.has('GITHUB_OUTPUT')) return;
   try {
     core.setOutput(name, value);
   } catch (err) {

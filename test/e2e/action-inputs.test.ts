@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,7 @@ async function runAction(inputs: Record<string, string>, runnerEnv: NodeJS.Proce
     project,
     sent: server.requests.length - before,
     summary: readFileSync(path.join(runner, 'summary.md'), 'utf8'),
+    outputFile: path.join(runner, 'output.txt'),
   };
 }
 
@@ -99,10 +101,22 @@ describe('Action inputs', () => {
     expect(r.stdout, shown).toContain(
       'GITHUB_OUTPUT: /nonexistent/evalgate-runner/output.txt does not exist',
     );
-    expect(r.stdout, shown).toContain("::warning::could not set the step's outputs");
+    // Not written at all, rather than a warning per output.
+    expect(r.stdout, shown).not.toContain('could not set');
     expect(`${r.stdout}${r.stderr}`, shown).not.toContain('internal error');
     expect(r.stderr, shown).not.toMatch(/\n\s+at /);
     expect(r.summary).toContain('evalgate: bad input, nothing was sent');
+  });
+
+  it('a GITHUB_STEP_SUMMARY that is a pipe is refused up front, not waited on forever', async () => {
+    const fifo = path.join(workspace({}), 'summary.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runAction({}, { GITHUB_STEP_SUMMARY: fifo });
+    const shown = `stdout was:\n${r.stdout}\nstderr was:\n${r.stderr}`;
+    expect(r.code, shown).toBe(2);
+    expect(r.sent).toBe(0);
+    expect(r.stdout, shown).toContain(`GITHUB_STEP_SUMMARY: ${fifo} is a pipe or socket`);
+    expect(readFileSync(r.outputFile, 'utf8')).toContain('exit-code');
   });
 
   it('`allow-outside-repo` takes true or false only', async () => {
