@@ -1,2 +1,2 @@
-import{createRequire as t}from"node:module";const i=t(import.meta.url);import{enableCompileCache as o}from"./chunks/chunk-PKDZ76YC.js";o();var r;try{({run:r}=await import("./chunks/action-main.js"))}catch(e){const a=(e instanceof Error?e.message:String(e)).replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A");process.stdout.write(`::error::evalgate could not start: ${a}
-`),process.exit(3)}await r();
+import{createRequire as c}from"node:module";const p=c(import.meta.url);import{CANCEL_SIGNALS as r,enableCompileCache as i}from"./chunks/chunk-JANBHOUQ.js";var o=new AbortController,t=e=>o.abort(e);for(const e of r)process.once(e,t);i();var a;try{({run:a}=await import("./chunks/action-main.js"))}catch(e){const s=(e instanceof Error?e.message:String(e)).replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A");process.stdout.write(`::error::evalgate could not start: ${s}
+`),process.exit(3)}try{await a(o.signal)}finally{for(const e of r)process.off(e,t)}
