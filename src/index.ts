@@ -1,3 +1,4 @@
+import { eventFileProblem } from './action/event-file.js';
 import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { enableCompileCache } from './compile-cache.js';
 
@@ -9,6 +10,13 @@ const controller = new AbortController();
 const stop = (signal: NodeJS.Signals) => controller.abort(signal);
 for (const sig of CANCEL_SIGNALS) process.once(sig, stop);
 
+// Checked before the Action's code loads, which reads the event file as it does.
+const eventProblem = eventFileProblem(process.env);
+if (eventProblem) {
+  process.stdout.write(`::error::bad input; nothing was sent.%0A${workflowText(eventProblem)}\n`);
+  process.exit(2);
+}
+
 // The Action's code is imported after the compile cache is on (see compile-cache.ts).
 enableCompileCache();
 let run: (signal: AbortSignal) => Promise<void>;
@@ -18,9 +26,7 @@ try {
   // Before the crash guard exists: still one error line and exit 3 (could not judge), never
   // the 1 that would read as a blocked change.
   const message = err instanceof Error ? err.message : String(err);
-  // A workflow command is one line: %, CR and LF are escaped as the runner expects.
-  const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  process.stdout.write(`::error::evalgate could not start: ${escaped}\n`);
+  process.stdout.write(`::error::evalgate could not start: ${workflowText(message)}\n`);
   process.exit(3);
 }
 try {
@@ -28,4 +34,9 @@ try {
 } finally {
   // Done: a signal from here on ends the process the default way (nothing is left to stop).
   for (const sig of CANCEL_SIGNALS) process.off(sig, stop);
+}
+
+/** A workflow command is one line: %, CR and LF are escaped as the runner expects. */
+function workflowText(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }

@@ -15,7 +15,7 @@ export const BASE_REF_ENV = 'EVALGATE_BASE_REF';
  * GitHub caps a webhook payload at 25 MB; the event file is that payload. Anything larger, or a
  * path that is not a regular file (a pipe would block), is not an event payload.
  */
-const MAX_EVENT_PAYLOAD_BYTES = 32 * 1024 * 1024;
+export const MAX_EVENT_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 export interface BaseRef {
   /** Git revisions to try, in order; the first that names a commit is used. */

@@ -119,6 +119,22 @@ describe('Action inputs', () => {
     expect(readFileSync(r.outputFile, 'utf8')).toContain('exit-code');
   });
 
+  it('a GITHUB_EVENT_PATH that is a pipe or a device is refused before the Action loads', async () => {
+    // @actions/github reads the payload whole as it loads: a pipe blocked the process where no
+    // signal could end it, /dev/zero filled the memory.
+    const fifo = path.join(workspace({}), 'event.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const file of [fifo, '/dev/zero']) {
+      const r = await runAction({}, { GITHUB_EVENT_PATH: file });
+      const shown = `stdout was:\n${r.stdout}\nstderr was:\n${r.stderr}`;
+      expect(r.code, shown).toBe(2);
+      expect(r.sent).toBe(0);
+      expect(r.stdout, shown).toBe(
+        `::error::bad input; nothing was sent.%0AGITHUB_EVENT_PATH: ${file} is not a regular file (a folder, pipe or device); the runner names the event's JSON payload here\n`,
+      );
+    }
+  });
+
   it('`allow-outside-repo` takes true or false only', async () => {
     expectBadInput(
       await runAction({ 'allow-outside-repo': 'yes please' }),
