@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
@@ -22,7 +23,7 @@ export const FILE_LIMITS = {
 export class FileReadError extends Error {
   constructor(
     readonly file: string,
-    readonly reason: 'missing' | 'not_regular' | 'too_large' | 'unreadable',
+    readonly reason: 'missing' | 'not_regular' | 'too_large' | 'unreadable' | 'not_utf8',
     message: string,
   ) {
     super(message);
@@ -103,7 +104,46 @@ export function readBounded(file: string, maxBytes: number, options: ReadOptions
   }
 }
 
-/** `readBounded` as UTF-8 text. */
+/**
+ * `readBounded` as UTF-8 text. Bytes that are not UTF-8 are an error naming the line, not
+ * replacement characters: a model name or an expected answer quietly changed would be sent
+ * and scored as if the file had said it.
+ */
 export function readBoundedText(file: string, maxBytes: number, options?: ReadOptions): string {
-  return readBounded(file, maxBytes, options).toString('utf8');
+  const bytes = readBounded(file, maxBytes, options);
+  if (!isUtf8(bytes)) {
+    const at = firstNonUtf8(bytes);
+    let line = 1;
+    for (let i = bytes.indexOf(10); i !== -1 && i < at; i = bytes.indexOf(10, i + 1)) line++;
+    throw new FileReadError(
+      file,
+      'not_utf8',
+      `${file} is not UTF-8 text: line ${line} holds bytes that are not UTF-8 (save the file as UTF-8)`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
+/** Where the first byte sequence that is not UTF-8 starts (RFC 3629: no overlongs, no surrogates). */
+function firstNonUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    const n =
+      c < 0x80
+        ? 1
+        : c >= 0xc2 && c < 0xe0
+          ? 2
+          : c >= 0xe0 && c < 0xf0
+            ? 3
+            : c >= 0xf0 && c < 0xf5
+              ? 4
+              : 0;
+    if (n === 0 || i + n > b.length) return i;
+    for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    const c1 = b[i + 1]!;
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0)) return i;
+    if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return i;
+    i += n;
+  }
+  return b.length;
 }

@@ -4,7 +4,14 @@
 // bad-input-bounds.test.ts.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -106,6 +113,41 @@ const KINDS: Kind[] = [
     args: ['--config', 'pipe.yaml'],
     where: ['pipe.yaml'],
     says: [/config file pipe\.yaml is a pipe/],
+  },
+  {
+    // Read as UTF-8 with replacement characters, "cand-m\uFFFDodel" went out as the model.
+    name: 'config file with a byte that is not UTF-8 (Latin-1 é in the model name)',
+    setup: (dir) => {
+      const file = path.join(dir, CONFIG);
+      const text = readFileSync(file, 'utf8');
+      const at = text.indexOf('cand-model') + 'cand-m'.length;
+      writeFileSync(
+        file,
+        Buffer.concat([
+          Buffer.from(text.slice(0, at)),
+          Buffer.of(0xe9),
+          Buffer.from(text.slice(at)),
+        ]),
+      );
+    },
+    where: [CONFIG],
+    says: [
+      /config file .*evalgate\.yaml is not UTF-8 text: line \d+ holds bytes that are not UTF-8/,
+    ],
+  },
+  {
+    name: 'dataset file with a byte that is not UTF-8 on its second line',
+    setup: (dir) =>
+      writeFileSync(
+        path.join(dir, 'golden.jsonl'),
+        Buffer.concat([
+          Buffer.from('{"id": "c1", "input": "q1", "expected": "a1"}\n{"id": "c2", "input": "caf'),
+          Buffer.of(0xe9),
+          Buffer.from('", "expected": "a2"}\n'),
+        ]),
+      ),
+    where: [`${CONFIG} (dataset)`],
+    says: [/dataset file .*golden\.jsonl is not UTF-8 text: line 2 holds bytes that are not UTF-8/],
   },
   {
     name: 'config file larger than 4 MiB',
