@@ -22,26 +22,26 @@ export function checkRunnerFiles(env: NodeJS.ProcessEnv): void {
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY'] as const) {
     const file = env[name];
     if (!file) continue;
-    let info: Stats | undefined;
-    try {
-      info = statSync(file);
-    } catch {
-      info = undefined;
-    }
-    if (!info && name === 'GITHUB_OUTPUT') {
-      problems.push({
-        path: name,
-        message: `${file} does not exist: the runner creates this file for every step, and the step's outputs (exit-code, decision, report) are written to it`,
-      });
-    } else if (info?.isFIFO() || info?.isSocket()) {
-      problems.push({
-        path: name,
-        message: `${file} is a pipe or socket: the step appends to this file, and would wait on it forever`,
-      });
-    } else continue;
+    const info = statOrNothing(file);
+    const message =
+      !info && name === 'GITHUB_OUTPUT'
+        ? `${file} does not exist: the runner creates this file for every step, and the step's outputs (exit-code, decision, report) are written to it`
+        : info?.isFIFO() || info?.isSocket()
+          ? `${file} is a pipe or socket: the step appends to this file, and would wait on it forever`
+          : undefined;
+    if (!message) continue;
+    problems.push({ path: name, message });
     unusable.add(name);
   }
   if (problems.length) throw new InputError(problems);
+}
+
+function statOrNothing(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The job summary's file, unless there is none or it was found unusable. */

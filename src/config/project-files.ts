@@ -14,7 +14,11 @@ export const ALLOW_OUTSIDE_HINT =
 
 /** A path the config named could not be used; `message` names the file and says why. */
 export class InputFileError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Why reading it failed, when it was read. */
+    readonly readError?: FileReadError,
+  ) {
     super(message);
     this.name = 'InputFileError';
   }
@@ -115,7 +119,9 @@ export class ProjectFiles {
     try {
       text = readBoundedText(abs, maxBytes);
     } catch (err) {
-      if (err instanceof FileReadError) throw new InputFileError(readErrorMessage(what, abs, err));
+      if (err instanceof FileReadError) {
+        throw new InputFileError(readErrorMessage(what, abs, err), err);
+      }
       throw err;
     }
     this.note(abs, label);

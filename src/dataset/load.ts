@@ -65,8 +65,7 @@ export async function loadDataset(
     const file = displayPath(abs);
     const text = texts[index]!;
     if (typeof text !== 'string') {
-      // The config's `dataset` key named it; the message names the file.
-      problems.push({ path: 'dataset', message: text.error });
+      problems.push(text);
       return;
     }
     const reader = readers.get(path.extname(abs).toLowerCase())!;
@@ -112,14 +111,24 @@ export async function loadDataset(
   return { cases, files: absFiles.map((f) => displayPath(f)) };
 }
 
-function readText(abs: string, files: ProjectFiles): string | { error: string } {
+function readText(abs: string, files: ProjectFiles): string | InputProblem {
   try {
     const text = files.readText(abs, 'dataset file', FILE_LIMITS.dataset);
     // Spreadsheet exports start with a byte order mark, which JSON.parse and header names choke on.
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (err) {
-    if (err instanceof InputFileError) return { error: err.message };
-    throw err;
+    if (!(err instanceof InputFileError)) throw err;
+    // What is inside the file is a problem at its line, like a line that is not JSON.
+    const line = err.readError?.line;
+    if (line !== undefined) {
+      return {
+        file: displayPath(abs),
+        line,
+        message: 'holds bytes that are not UTF-8 (save the file as UTF-8)',
+      };
+    }
+    // The config's `dataset` key named a file that cannot be read; the message names the file.
+    return { path: 'dataset', message: err.message };
   }
 }
 

@@ -25,6 +25,8 @@ export class FileReadError extends Error {
     readonly file: string,
     readonly reason: 'missing' | 'not_regular' | 'too_large' | 'unreadable' | 'not_utf8',
     message: string,
+    /** For `not_utf8`: the line the first bytes that are not UTF-8 are on. */
+    readonly line?: number,
   ) {
     super(message);
     this.name = 'FileReadError';
@@ -119,6 +121,7 @@ export function readBoundedText(file: string, maxBytes: number, options?: ReadOp
       file,
       'not_utf8',
       `${file} is not UTF-8 text: line ${line} holds bytes that are not UTF-8 (save the file as UTF-8)`,
+      line,
     );
   }
   return bytes.toString('utf8');

@@ -146,8 +146,9 @@ const KINDS: Kind[] = [
           Buffer.from('", "expected": "a2"}\n'),
         ]),
       ),
-    where: [`${CONFIG} (dataset)`],
-    says: [/dataset file .*golden\.jsonl is not UTF-8 text: line 2 holds bytes that are not UTF-8/],
+    // A problem in the file, at its line, as a line that is not JSON is.
+    where: ['golden.jsonl:2'],
+    says: [/holds bytes that are not UTF-8 \(save the file as UTF-8\)/],
   },
   {
     name: 'config file larger than 4 MiB',
