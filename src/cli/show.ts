@@ -1,5 +1,5 @@
 import { grid } from '../report/console.js';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal, noWorkflowCommands } from '../report/escape.js';
 import { allRegressions, improvedCases } from '../report/regressions.js';
 import { formatMs, formatScore, formatScoreDelta } from '../report/table.js';
 import type { CaseReport, Report, SideResult } from '../types.js';
@@ -77,5 +77,6 @@ export function renderCaseTable(report: Report, show: ShowChoice): string {
     output(c.candidate),
     errorCell(c),
   ]);
-  return `${[title, ...grid(COLUMNS, rows, (s) => s)].join('\n')}\n`;
+  // Case ids are the dataset's: a row beginning `::` would be a workflow command.
+  return noWorkflowCommands(`${[title, ...grid(COLUMNS, rows, (s) => s)].join('\n')}\n`);
 }

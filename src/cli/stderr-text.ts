@@ -1,5 +1,5 @@
 import { formatProblem, type InputProblem } from '../errors.js';
-import { escapeTerminal, stripControlChars } from '../report/escape.js';
+import { escapeTerminal, noWorkflowCommands, stripControlChars } from '../report/escape.js';
 
 // What the CLI writes to stderr often quotes the dataset or an endpoint. Run in a workflow's
 // `run:` step, a line of it that begins with `::` is a workflow command (`::warning::`,
@@ -10,7 +10,7 @@ import { escapeTerminal, stripControlChars } from '../report/escape.js';
  * would begin with `::` (the runner ignores leading whitespace) prefixed so it cannot.
  */
 export function inertLines(text: string): string {
-  return stripControlChars(text).replace(/^(\s*)::/gm, '$1> ::');
+  return noWorkflowCommands(stripControlChars(text));
 }
 
 /** One problem per line: the parts are escaped, the line breaks between problems are ours. */

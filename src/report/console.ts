@@ -1,5 +1,5 @@
 import type { Check, Report, Side, Verdict } from '../types.js';
-import { escapeTerminal } from './escape.js';
+import { escapeTerminal, noWorkflowCommands } from './escape.js';
 import { allRegressions, improvedCases } from './regressions.js';
 import {
   CHECK_HEADERS,
@@ -139,7 +139,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
       );
       for (const note of targetNotes(report)) out.push(`Unknown: ${escapeTerminal(note)}.`);
     }
-    return `${out.join('\n')}\n`;
+    return noWorkflowCommands(`${out.join('\n')}\n`);
   }
 
   const decision = report.decision;
@@ -189,7 +189,8 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
   }
 
   // A live canary has no golden cases: nothing to list below the checks.
-  if (report.meta.live !== undefined && report.cases.length === 0) return `${out.join('\n')}\n`;
+  if (report.meta.live !== undefined && report.cases.length === 0)
+    return noWorkflowCommands(`${out.join('\n')}\n`);
   const limit = Math.max(0, Math.floor(options.maxCases ?? 5));
   const regressions = allRegressions(report);
   out.push('');
@@ -228,7 +229,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
       paint,
     ),
   );
-  return `${out.join('\n')}\n`;
+  return noWorkflowCommands(`${out.join('\n')}\n`);
 }
 
 /** Every check that did not pass says why in one line (the table has no room for it). */

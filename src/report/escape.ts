@@ -179,3 +179,12 @@ export function escapeXmlAttr(text: string): string {
 export function escapeTerminal(text: string, maxLength = Number.POSITIVE_INFINITY): string {
   return cutThen(text, maxLength, (s) => oneLine(stripControlChars(s)));
 }
+
+/**
+ * Lines that cannot be GitHub workflow commands. Run in a workflow's `run:` step, a line that
+ * begins with `::` (after any whitespace, which the runner skips) is one (`::add-mask::`,
+ * `::stop-commands::`): a case id or an answer quoted at a line's start is prefixed so it is not.
+ */
+export function noWorkflowCommands(text: string): string {
+  return text.replace(/^(\s*)::/gm, '$1> ::');
+}

@@ -26,8 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function run(args: string[], cfg = baseConfig(server.url)) {
-  const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': goldenJsonl(20) });
+async function run(args: string[], cfg = baseConfig(server.url), golden = goldenJsonl(20)) {
+  const dir = workspace({ 'evalgate.yaml': cfg, 'golden.jsonl': golden });
   const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml', ...args], { cwd: dir, env });
   return { ...r, dir };
 }
@@ -66,6 +66,29 @@ describe('run --show', () => {
     expect(r.stdout).toMatch(/case-7 .* a7 \*{3}/);
     expect(r.stdout).not.toContain(KEY);
   }, 20_000);
+});
+
+describe('run output in a workflow step', () => {
+  it('no stdout line is a workflow command, whatever the case ids say', async () => {
+    // In a `run:` step, a line beginning `::` (after spaces) is a command to the runner:
+    // ids that start with one must not become `::add-mask::` or an annotation.
+    const ids = ['::add-mask::a', '::error title=pwned::injected', '  ::warning::indented'];
+    const golden = goldenJsonl(20)
+      .trimEnd()
+      .split('\n')
+      .map((line, i) => {
+        const c = JSON.parse(line);
+        return JSON.stringify(i < ids.length ? { ...c, id: ids[i] } : c);
+      })
+      .join('\n');
+    for (const show of ['all', 'regressed']) {
+      const r = await run(['--show', show], baseConfig(server.url), `${golden}\n`);
+      expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+      expect(r.stdout).toContain('> ::add-mask::a');
+      const commands = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /^\s*::/.test(l));
+      expect(commands, r.stdout).toEqual([]);
+    }
+  }, 30_000);
 });
 
 describe('run --csv', () => {
