@@ -1,10 +1,12 @@
 import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { quickAnswer } from './cli/quick.js';
 import { enableCompileCache } from './compile-cache.js';
+import { dropOutputWithoutReader } from './console-streams.js';
 import { installCrashGuard } from './crash-guard.js';
 import { tuneV8 } from './runner/v8-flags.js';
 
 tuneV8();
+dropOutputWithoutReader();
 
 // Anything that escapes runCli (a throw in a callback, a custom module's process.exit) still
 // ends in the partial report, one line and exit 3.

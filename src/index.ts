@@ -1,6 +1,7 @@
 import { eventFileProblem } from './action/event-file.js';
 import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { enableCompileCache } from './compile-cache.js';
+import { dropOutputWithoutReader } from './console-streams.js';
 
 // GitHub cancels a job with SIGINT, then SIGTERM. Listened for from the first line, not once the
 // Action's code has loaded: a cancel while it loads (a quarter of a second) would otherwise kill
@@ -9,6 +10,7 @@ import { enableCompileCache } from './compile-cache.js';
 const controller = new AbortController();
 const stop = (signal: NodeJS.Signals) => controller.abort(signal);
 for (const sig of CANCEL_SIGNALS) process.once(sig, stop);
+dropOutputWithoutReader();
 
 // Checked before the Action's code loads, which reads the event file as it does.
 const eventProblem = eventFileProblem(process.env);
