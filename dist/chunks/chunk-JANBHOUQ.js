@@ -1,1 +1,0 @@
-import{createRequire as e}from"node:module";const i=e(import.meta.url);var r=["SIGINT","SIGTERM","SIGHUP"];import a from"node:module";function t(){try{a.enableCompileCache?.()}catch{}}export{r as CANCEL_SIGNALS,t as enableCompileCache};
