@@ -14,13 +14,22 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `script-src ${sha256(CLIENT_JS)}`,
-  `style-src ${sha256(PAGE_CSS)}`,
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+let policy: string | undefined;
+
+/**
+ * The page's Content-Security-Policy. Hashed on first use, not when the module loads: every
+ * command loads it, and most never write a page.
+ */
+export function contentSecurityPolicy(): string {
+  policy ??= [
+    "default-src 'none'",
+    `script-src ${sha256(CLIENT_JS)}`,
+    `style-src ${sha256(PAGE_CSS)}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return policy;
+}
 
 /** The page's title: the decision and the summary, on one line. */
 function title(report: Report): string {
@@ -31,7 +40,7 @@ function title(report: Report): string {
 /** The HTML report of `report`, in pieces (see pageData). */
 export function* renderHtml(report: Report): Generator<string> {
   yield '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n';
-  yield `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">\n`;
+  yield `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">\n`;
   yield '<meta name="referrer" content="no-referrer">\n';
   yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n';
   yield `<title>${title(report)}</title>\n<style>${PAGE_CSS}</style>\n</head>\n<body>\n`;

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../src/html/page.js';
+import { contentSecurityPolicy } from '../../src/html/page.js';
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import {
   baseConfig,
@@ -30,7 +30,7 @@ describe('evalgate view', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('html: r.html\n');
     const html = readFileSync(path.join(dir, 'r.html'), 'utf8');
-    expect(html).toContain(`content="${CONTENT_SECURITY_POLICY}"`);
+    expect(html).toContain(`content="${contentSecurityPolicy()}"`);
   });
 
   it('a report that does not match the format is exit 2 naming the file and the field', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_JS } from '../../src/html/client-source.js';
 import { cutStrings, MAX_TEXT, pageData, scriptSafeJson } from '../../src/html/data.js';
-import { CONTENT_SECURITY_POLICY, renderHtmlString } from '../../src/html/page.js';
+import { contentSecurityPolicy, renderHtmlString } from '../../src/html/page.js';
 import { PAGE_CSS } from '../../src/html/style.js';
 import { CALL_CHARS, toolCallText } from '../../src/util/tool-call-text.js';
 import { makeReport, side } from '../report/fixture.js';
@@ -11,7 +11,7 @@ const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('ba
 
 describe('the HTML page', () => {
   it('allows exactly its own script and style by hash, and nothing else', () => {
-    expect(CONTENT_SECURITY_POLICY).toBe(
+    expect(contentSecurityPolicy()).toBe(
       `default-src 'none'; script-src ${hash(CLIENT_JS)}; style-src ${hash(PAGE_CSS)}; base-uri 'none'; form-action 'none'`,
     );
     const html = renderHtmlString(makeReport());
