@@ -4,18 +4,7 @@
 // of the page around it (close a <details>, start a table cell, open a code fence), run markup
 // (<img onerror>), ping anyone (@org/team), link issues (#123) or drive a terminal (ANSI escapes).
 
-/** ANSI/VT escape sequences: CSI (ESC [ … or 8-bit CSI), OSC (ESC ] … BEL/ST), DCS/SOS/PM/APC strings and two-byte ESC sequences. */
-const ANSI_SEQUENCE =
-  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
-
-/** C0 controls except tab and newline, DEL, C1 controls. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-
-/** Bidirectional overrides and isolates, which can make text read differently from what it is. */
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
-
-/** Characters XML 1.0 does not allow anywhere (in `u` mode a lone surrogate is its own code point). */
-const XML_ILLEGAL = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+import { ANSI_SEQUENCE, BIDI, CONTROL, XML_ILLEGAL } from '../util/control-chars.js';
 
 /**
  * Removes terminal escape sequences, control characters (keeping tab and newline) and bidi
@@ -184,7 +173,9 @@ export function escapeTerminal(text: string, maxLength = Number.POSITIVE_INFINIT
  * Lines that cannot be GitHub workflow commands. Run in a workflow's `run:` step, a line that
  * begins with `::` (after any whitespace, which the runner skips) is one (`::add-mask::`,
  * `::stop-commands::`): a case id or an answer quoted at a line's start is prefixed so it is not.
+ * The runner also still reads the older form, `##[command]data`, anywhere in a line: a zero-width
+ * space between its `#`s leaves it looking the same and meaning nothing.
  */
 export function noWorkflowCommands(text: string): string {
-  return text.replace(/^(\s*)::/gm, '$1> ::');
+  return text.replace(/^(\s*)::/gm, '$1> ::').replace(/##\[/g, '#\u200b#[');
 }

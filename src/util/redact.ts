@@ -1,3 +1,5 @@
+import { DROPPABLE, visibleText } from './control-chars.js';
+
 /** Replaces every known secret in a text with `***`. */
 export type Redact = (text: string) => string;
 
@@ -43,10 +45,18 @@ function base64Cores(bytes: Buffer): string[] {
  */
 export function secretForms(secret: string): string[] {
   if (secret.length < MIN_SECRET_LENGTH) return [];
-  const encoded = [
+  const json = JSON.stringify(secret).slice(1, -1);
+  const percent = [
     encodeURIComponent(secret),
     new URLSearchParams({ s: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
+  ];
+  const encoded = [
+    ...percent,
+    // Percent-encoding's hex digits may come back in lower case (`%2f`), and JSON writers such
+    // as PHP's escape `/` as `\/`: forms JSON.stringify and encodeURIComponent never write.
+    ...percent.map((f) => f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())),
+    json,
+    json.replace(/\//g, '\\/'),
   ].filter((f) => f.length >= MIN_SECRET_LENGTH);
   const cores = base64Cores(Buffer.from(secret, 'utf8')).filter(
     (f) => f.length >= MIN_ENCODED_LENGTH,
@@ -121,10 +131,19 @@ function maskSpans(text: string, spans: Span[]): string {
 export function createRedactor(secrets: readonly string[]): Redact {
   const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return NOTHING;
-  const any = new RegExp(forms.map(escapeRegExp).join('|'));
+  // One scan for the common case, a text holding neither a secret nor a character a renderer
+  // would drop.
+  const any = new RegExp([DROPPABLE.source, ...forms.map(escapeRegExp)].join('|'));
   return (text) => {
     if (!any.test(text) && !text.includes(CUT_MARK)) return text;
-    return maskSpans(text, spansOf(text, forms));
+    const visible = visibleText(text);
+    if (visible === undefined) return maskSpans(text, spansOf(text, forms));
+    // A key with a NUL, an escape sequence or a bidi mark inside is whole again on a page or a
+    // terminal, which drop them: masked as it will be seen, the characters between included.
+    const spans = spansOf(text, forms);
+    for (const [start, end] of spansOf(visible.text, forms))
+      spans.push([visible.from[start]!, visible.from[end - 1]! + 1]);
+    return maskSpans(text, spans);
   };
 }
 
@@ -165,6 +184,9 @@ export class SecretSet {
   }
 }
 
+/** Keys remembered by one pass of redactTree: the report's own, and a bounded few others. */
+const MAX_REMEMBERED_KEYS = 4096;
+
 // Hashes cannot carry a secret, but a short one could match inside them by chance.
 const SKIP_KEYS = new Set(['fingerprints']);
 
@@ -180,6 +202,16 @@ export function redactTree<T>(value: T, redact: Redact): T {
   // Set, not a WeakSet: it lives for this pass only, and over a 100,000-case report the weak
   // table cost a third of the pass.
   const seen = new Set<object>([value]);
+  // A report repeats a few dozen keys a million times: each is masked once per pass.
+  const keys = new Map<string, string>();
+  const maskKey = (k: string) => {
+    let masked = keys.get(k);
+    if (masked === undefined) {
+      masked = redact(k);
+      if (keys.size < MAX_REMEMBERED_KEYS) keys.set(k, masked);
+    }
+    return masked;
+  };
   const stack: object[] = [value];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (Array.isArray(node)) {
@@ -195,8 +227,11 @@ export function redactTree<T>(value: T, redact: Redact): T {
       }
     } else {
       const obj = node as Record<string, unknown>;
-      for (const k of Object.keys(obj)) {
+      for (let k of Object.keys(obj)) {
         if (SKIP_KEYS.has(k)) continue;
+        // Keys too: an endpoint picks the keys of the objects it sends (a tool call's arguments).
+        const maskedKey = maskKey(k);
+        if (maskedKey !== k) k = renameKey(obj, k, maskedKey);
         const v = obj[k];
         if (typeof v === 'string') {
           const masked = redact(v);
@@ -209,6 +244,23 @@ export function redactTree<T>(value: T, redact: Redact): T {
     }
   }
   return value;
+}
+
+/**
+ * Moves `obj[from]` to a key not yet in `obj`: `to`, or `to` with a number after it when two
+ * keys mask to the same text. Returns the key it now has.
+ */
+function renameKey(obj: Record<string, unknown>, from: string, to: string): string {
+  let key = to;
+  for (let n = 2; Object.hasOwn(obj, key); n++) key = `${to} (${n})`;
+  Object.defineProperty(obj, key, {
+    value: obj[from],
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  delete obj[from];
+  return key;
 }
 
 /** `text` cut to at most `max` UTF-16 units, `…` included, without splitting a surrogate pair. */

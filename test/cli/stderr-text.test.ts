@@ -14,6 +14,14 @@ describe('inertLines', () => {
     expect(out.split('\n')).toHaveLength(4);
   });
 
+  it('breaks the older `##[command]` form wherever it sits in a line, keeping how it looks', () => {
+    const out = inertLines('id ##[error]pwned and tags=##[add-mask]x ##[stop-commands]t');
+    expect(out).not.toContain('##[');
+    expect(out.replace(/\u200b/g, '')).toBe(
+      'id ##[error]pwned and tags=##[add-mask]x ##[stop-commands]t',
+    );
+  });
+
   it('removes terminal escapes and control characters, keeping ordinary lines', () => {
     expect(inertLines('a\u001b[31mred\u001b[0m\u0007\nb: c::d')).toBe('ared\nb: c::d');
   });

@@ -72,7 +72,12 @@ describe('run output in a workflow step', () => {
   it('no stdout line is a workflow command, whatever the case ids say', async () => {
     // In a `run:` step, a line beginning `::` (after spaces) is a command to the runner:
     // ids that start with one must not become `::add-mask::` or an annotation.
-    const ids = ['::add-mask::a', '::error title=pwned::injected', '  ::warning::indented'];
+    const ids = [
+      '::add-mask::a',
+      '::error title=pwned::injected',
+      '  ::warning::indented',
+      'x ##[error]legacy',
+    ];
     const golden = goldenJsonl(20)
       .trimEnd()
       .split('\n')
@@ -85,7 +90,9 @@ describe('run output in a workflow step', () => {
       const r = await run(['--show', show], baseConfig(server.url), `${golden}\n`);
       expect(r.code, r.stderr).toBeLessThanOrEqual(1);
       expect(r.stdout).toContain('> ::add-mask::a');
-      const commands = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /^\s*::/.test(l));
+      const commands = `${r.stdout}\n${r.stderr}`
+        .split('\n')
+        .filter((l) => /^\s*::/.test(l) || l.includes('##['));
       expect(commands, r.stdout).toEqual([]);
     }
   }, 30_000);

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stripControlChars } from '../../src/report/escape.js';
 import type { Report } from '../../src/types.js';
 import { type Loopback, sendJson, startLoopback } from '../helpers/loopback.js';
 import { goldenJsonl, runWithOutputs, workspace } from '../helpers/workspace.js';
@@ -18,9 +21,46 @@ const N = 12;
 let server: Loopback;
 /** The status the chat endpoint fails with: 400 (a case error) or 500 (an outage that stops). */
 let failWith = 400;
+/**
+ * Instead of failing, the chat endpoint answers: the key in its text with characters inside
+ * that every renderer drops (which would glue it back together), and as the name of an
+ * argument of a tool call.
+ */
+let echoGlued = false;
+const GLUED = [
+  `${API_KEY.slice(0, 6)}\u0000${API_KEY.slice(6)}`,
+  `${API_KEY.slice(0, 9)}\u001b[1m${API_KEY.slice(9)}`,
+  `${API_KEY.slice(0, 3)}\u202e${API_KEY.slice(3, 12)}\u0085${API_KEY.slice(12)}`,
+];
 
 beforeAll(async () => {
   server = await startLoopback((req, res) => {
+    if (req.path.startsWith('/v1/chat/completions') && echoGlued) {
+      sendJson(res, {
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: `as you said: ${GLUED.join(' and ')}`,
+              tool_calls: [
+                {
+                  id: 'call_1',
+                  type: 'function',
+                  function: {
+                    name: 'lookup',
+                    arguments: JSON.stringify({ [`Bearer ${API_KEY}`]: 1 }),
+                  },
+                },
+              ],
+            },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 12, completion_tokens: 3 },
+      });
+      return;
+    }
     if (req.path.startsWith('/v1/chat/completions')) {
       sendJson(
         res,
@@ -75,7 +115,7 @@ run:
 }
 
 /** `maxErrors` below N lets the failing baseline stop the run; above, every case is reported. */
-async function run(maxErrors: number) {
+async function run(maxErrors: number, extraArgs: string[] = []) {
   const port = new URL(server.url).port;
   const dir = workspace({
     'evalgate.yml': config(port, maxErrors),
@@ -84,9 +124,10 @@ async function run(maxErrors: number) {
   const r = await runWithOutputs(dir, { TEST_KEY: API_KEY, FUNC_KEY, FUNC_PASS }, [
     '--concurrency',
     '1',
+    ...extraArgs,
   ]);
   if (r.code === 2) throw new Error(r.stderr);
-  return r;
+  return { ...r, dir };
 }
 
 function expectNoSecret(out: Record<string, string>): void {
@@ -129,5 +170,31 @@ describe('secrets echoed by endpoints', () => {
     );
     expect(r.stderr).toContain('Incorrect API key provided: Bearer ***');
     expectNoSecret({ stdout: r.stdout, stderr: r.stderr, ...r.files });
+  });
+
+  it('a key split by characters a renderer drops, or used as a tool argument name, is masked everywhere', async () => {
+    echoGlued = true;
+    try {
+      const r = await run(N + 1, ['--show', 'all', '--csv', 'cases.csv', '--html', 'page.html']);
+      expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+      const report = JSON.parse(r.files.report) as Report;
+      expect(report.cases[0]!.candidate!.output).toBe('as you said: *** and *** and ***');
+      expect(report.cases[0]!.candidate!.tool_calls?.[0]?.arguments).toEqual({ 'Bearer ***': 1 });
+      const files = {
+        ...r.files,
+        csv: readFileSync(path.join(r.dir, 'cases.csv'), 'utf8'),
+        html: readFileSync(path.join(r.dir, 'page.html'), 'utf8'),
+      };
+      // As each is rendered, the dropped characters gone: still no key.
+      const shown = Object.fromEntries(
+        Object.entries({ stdout: r.stdout, stderr: r.stderr, ...files }).map(([k, v]) => [
+          k,
+          stripControlChars(v),
+        ]),
+      );
+      expectNoSecret(shown);
+    } finally {
+      echoGlued = false;
+    }
   });
 });

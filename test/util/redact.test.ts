@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stripControlChars } from '../../src/report/escape.js';
 import {
   createRedactor,
   MASK,
@@ -145,8 +146,19 @@ describe('encoded forms', () => {
     expect(r(JSON.stringify({ message: `bad key ${odd}` }))).toBe('{"message":"bad key ***"}');
   });
 
+  it('masks a key whose slashes a JSON writer escaped (\\/) or whose percent-encoding is in lower case', () => {
+    const key = 'sk-probe/SECRET/1234567890';
+    const r = createRedactor([key]);
+    expect(r('{"error":"bad key Bearer sk-probe\\/SECRET\\/1234567890"}')).toBe(
+      '{"error":"bad key Bearer ***"}',
+    );
+    expect(
+      r(`?k=${encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())}`),
+    ).toBe('?k=***');
+  });
+
   it('leaves short encoded forms alone: a 4-character key is masked only as itself', () => {
-    expect(secretForms('ab+/')).toEqual(['ab+/', 'ab%2B%2F']);
+    expect(secretForms('ab+/')).toEqual(['ab+/', 'ab%2B%2F', 'ab%2b%2f', 'ab+\\/']);
     const r = createRedactor(['abcd']);
     const b64 = Buffer.from('xxabcdxx').toString('base64');
     expect(r(`abcd ${b64}`)).toBe(`*** ${b64}`);
@@ -236,8 +248,21 @@ describe('redactTree on hostile shapes', () => {
       }
     } else if (value !== null && typeof value === 'object') {
       const obj = value as Record<string, unknown>;
-      for (const [k, v] of Object.entries(obj)) {
+      for (let [k, v] of Object.entries(obj)) {
         if (k === 'fingerprints') continue;
+        const masked = r(k);
+        if (masked !== k) {
+          let to = masked;
+          for (let n = 2; Object.hasOwn(obj, to); n++) to = `${masked} (${n})`;
+          Object.defineProperty(obj, to, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+          delete obj[k];
+          k = to;
+        }
         if (typeof v === 'string') obj[k] = r(v);
         else if (v !== null && typeof v === 'object') recursive(v, r);
       }
@@ -268,5 +293,73 @@ describe('redactTree on hostile shapes', () => {
       }),
       { seed: 5, numRuns: 300 },
     );
+  });
+});
+
+describe('keys a renderer would glue back together', () => {
+  const key = 'sk-SUPER-SECRET-123456';
+  const r = createRedactor([key]);
+  // What a page, a terminal, a CSV cell or JUnit XML drops from untrusted text.
+  const dropped = [
+    '\u0000',
+    '\u001b[1m',
+    '\u001b]0;title\u0007',
+    '\u202e',
+    '\u0085',
+    '\ud800',
+    '\ufffe',
+  ];
+
+  it.each(dropped.map((d) => [JSON.stringify(d), d]))(
+    'masks a key with %s inside it, as it will be seen once that is dropped',
+    (_, d) => {
+      const text = `reply: ${key.slice(0, 8)}${d}${key.slice(8)} end`;
+      const masked = r(text);
+      expect(stripControlChars(masked)).not.toContain(key);
+      expect(masked).toBe('reply: *** end');
+    },
+  );
+
+  it('leaves no key whole after stripping, wherever the dropped characters go (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(key.length), fc.constantFrom(...dropped)), { maxLength: 6 }),
+        fc.string({ maxLength: 10 }),
+        fc.string({ maxLength: 10 }),
+        (inserts, before, after) => {
+          let inner = key;
+          for (const [at, d] of [...inserts].sort((a, b) => b[0] - a[0]))
+            inner = inner.slice(0, at) + d + inner.slice(at);
+          const out = r(`${before}${inner}${after}`);
+          expect(stripControlChars(out)).not.toContain(key);
+          expect(out).not.toContain(key);
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it('leaves text with emoji or tabs untouched when it holds no key', () => {
+    const text = 'fine 👍\tand ok\nnext line';
+    expect(r(text)).toBe(text);
+  });
+});
+
+describe('redactTree masks keys as well as values', () => {
+  it('renames an object key that holds a secret (a tool call argument named after it)', () => {
+    const r = createRedactor(['sk-probe-SECRET-1234567890']);
+    const tree = {
+      tool_calls: [{ name: 'f', arguments: { 'Bearer sk-probe-SECRET-1234567890': 1, q: 'x' } }],
+    };
+    redactTree(tree, r);
+    expect(tree.tool_calls[0]!.arguments).toEqual({ q: 'x', 'Bearer ***': 1 });
+    expect(JSON.stringify(tree)).not.toContain('SECRET');
+  });
+
+  it('keeps both values when two keys mask to the same text', () => {
+    const r = createRedactor(['secret-one', 'secret-two']);
+    const tree: Record<string, unknown> = { 'a secret-one': 1, 'a secret-two': 2 };
+    redactTree(tree, r);
+    expect(tree).toEqual({ 'a ***': 1, 'a *** (2)': 2 });
   });
 });
