@@ -97,7 +97,12 @@ export function matchRegex(
   text: string,
   workers: ScoringWorkers,
 ): number | Promise<ScoreResult> {
-  if (tame && text.length <= IN_PROCESS_MAX_CHARS) return re.test(text) ? 1 : 0;
+  if (tame && text.length <= IN_PROCESS_MAX_CHARS) {
+    // A sticky (`y`) pattern starts where its last match ended: one answer's score would
+    // depend on the answer before it. Each answer is matched from its start, as in a worker.
+    re.lastIndex = 0;
+    return re.test(text) ? 1 : 0;
+  }
   return workers
     .regex()
     .run({ type: 'regex', pattern: re.source, flags: re.flags, text })

@@ -112,6 +112,18 @@ describe('yes/no scorers', () => {
     ]);
   });
 
+  it("matches a sticky (y) pattern from each answer's start, whatever came before", async () => {
+    const s = buildScorer({ type: 'regex', value: 'ok', flags: 'y' }, 'r');
+    const c = goldenCase();
+    const answers = ['ok answer', 'ok answer', 'not ok', 'ok answer', 'not ok', 'ok answer'];
+    expect(answers.map((a) => s.score(a, c))).toEqual(
+      answers.map((a) => ({ score: a.startsWith('ok') ? 1 : 0 })),
+    );
+    // A long answer is matched in a worker: the same rule.
+    expect(await s.score(`ok ${'x'.repeat(10_000)}`, c)).toEqual({ score: 1 });
+    expect(await s.score(`not ok ${'x'.repeat(10_000)}`, c)).toEqual({ score: 0 });
+  });
+
   it('compiles a pattern from each case anew', () => {
     const s = buildScorer({ type: 'regex' }, 'r');
     expect(s.score('abc', goldenCase({ expected: '^a' }))).toEqual({ score: 1 });
