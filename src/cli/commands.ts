@@ -254,7 +254,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
       'allow-outside-repo': outsideRepo,
     },
-    exits: '0 pass (or inconclusive), 1 blocked, 2 bad input (shards that do not belong together)',
+    exits:
+      '0 pass (or inconclusive), 1 blocked, 2 bad input (shards that do not belong together), 3 could not judge (an output file that could not be written)',
   },
 };
 
