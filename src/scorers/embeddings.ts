@@ -88,12 +88,16 @@ function readVectors(data: unknown, expected: number): Float32Array[] {
     let v: Float32Array | undefined;
     if (typeof e === 'string') {
       const buf = Buffer.from(e, 'base64');
-      v = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+      // float32s are 4 bytes each: anything else is not a vector (and Float32Array would throw).
+      if (buf.byteLength % 4 === 0)
+        v = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     } else if (Array.isArray(e) && e.every((x) => typeof x === 'number')) {
       v = Float32Array.from(e as number[]);
     }
-    if (!v || v.length === 0) throw new BadResponseError(`data[${i}].embedding is not a vector`);
-    if (at < 0 || at >= expected || out[at])
+    // base64 can encode NaN and infinities, which would make every similarity NaN.
+    if (!v || v.length === 0 || !v.every(Number.isFinite))
+      throw new BadResponseError(`data[${i}].embedding is not a vector of finite numbers`);
+    if (!Number.isInteger(at) || at < 0 || at >= expected || out[at])
       throw new BadResponseError(`data[${i}].index is wrong`);
     out[at] = v;
   });

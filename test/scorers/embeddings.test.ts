@@ -202,6 +202,33 @@ describe('embedding_similarity', () => {
     ).toBeCloseTo(0.6, 6);
   });
 
+  it.each([
+    ['base64 whose length is not a whole number of float32s', 'AAAAAAA='],
+    ['base64 of a NaN', Buffer.from(new Float32Array([Number.NaN, 1]).buffer).toString('base64')],
+    [
+      'an infinity',
+      Buffer.from(new Float32Array([Number.POSITIVE_INFINITY]).buffer).toString('base64'),
+    ],
+  ])('refuses %s as a malformed reply, not an internal error', async (_, embedding) => {
+    const { scorer } = await setup((texts, _n, _req, res) =>
+      sendJson(res, { data: texts.map((_t, index) => ({ index, embedding })) }),
+    );
+    const r = await scoreCall(call('one'), goldenCase({ expected: 'cat' }), [scorer]);
+    expect(r.error).toEqual({
+      kind: 'judge',
+      message:
+        'scorer "similar" failed: the embeddings endpoint (embed-small) failed: target embeddings: data[0].embedding is not a vector of finite numbers',
+    });
+  });
+
+  it('refuses an index that is not a whole number', async () => {
+    const { scorer } = await setup((texts, _n, _req, res) =>
+      sendJson(res, { data: texts.map((t, i) => ({ index: i + 0.5, embedding: vectorOf(t) })) }),
+    );
+    const r = await scoreCall(call('one'), goldenCase({ expected: 'cat' }), [scorer]);
+    expect(r.error?.message).toMatch(/data\[0\]\.index is wrong$/);
+  });
+
   it('puts vectors back in input order when the reply is shuffled', async () => {
     const { scorer } = await setup((texts, _n, _req, res) =>
       sendJson(res, {
