@@ -45,14 +45,24 @@ function openAiStream(): StreamDecoder {
   let usage: Usage | undefined;
   let done = false;
   // Streamed tool calls arrive as fragments keyed by `index`: the id and name in the first, the
-  // arguments' JSON text cut anywhere (mid-string, mid-escape) over the rest.
+  // arguments' JSON text cut anywhere (mid-string, mid-escape) over the rest. Some compatible
+  // servers leave `index` out: then a fragment with an id of its own starts the next call, and
+  // any other continues the last one.
   let calls: { id: string; name: string; args: string }[] | undefined;
   const callDeltas = (deltas: unknown): boolean => {
     if (!Array.isArray(deltas) || deltas.length === 0) return false;
     calls ??= [];
     for (const d of deltas as WireCall[]) {
-      const at = typeof d?.index === 'number' ? d.index : calls.length - 1;
-      if (!Number.isInteger(at) || at < 0 || at >= MAX_TOOL_CALLS) throw tooManyToolCalls();
+      const last = calls.at(-1);
+      const at =
+        typeof d?.index === 'number'
+          ? d.index
+          : last === undefined || (typeof d?.id === 'string' && d.id !== '' && d.id !== last.id)
+            ? calls.length
+            : calls.length - 1;
+      if (!Number.isInteger(at) || at < 0)
+        throw new BadResponseError(`a streamed tool call has the index ${String(d?.index)}`);
+      if (at >= MAX_TOOL_CALLS) throw tooManyToolCalls();
       while (calls.length <= at) calls.push({ id: '', name: '', args: '' });
       const call = calls[at]!;
       if (typeof d.id === 'string') call.id = d.id;

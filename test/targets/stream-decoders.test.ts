@@ -113,6 +113,33 @@ describe('openai stream decoder', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('reads tool-call fragments that carry no index: an id starts the next call', () => {
+    const delta = (tool_calls: unknown[]) =>
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { tool_calls } }] })}`;
+    const text = sse(
+      delta([{ id: 'call_1', type: 'function', function: { name: 'add', arguments: '' } }]),
+      delta([{ function: { arguments: '{"a":4' } }]),
+      delta([{ function: { arguments: '0,"b":2}' } }]),
+      delta([{ id: 'call_2', type: 'function', function: { name: 'neg', arguments: '{"x"' } }]),
+      delta([{ id: 'call_2', function: { arguments: ':1}' } }]),
+      'data: [DONE]',
+    );
+    expect(decode(openai, text).tool_calls).toEqual([
+      { id: 'call_1', name: 'add', arguments: { a: 40, b: 2 } },
+      { id: 'call_2', name: 'neg', arguments: { x: 1 } },
+    ]);
+  });
+
+  it('refuses a tool-call index that is not a whole number as a bad response', () => {
+    const text = sse(
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { tool_calls: [{ index: -1, id: 'c', function: { name: 'f' } }] } }] })}`,
+      'data: [DONE]',
+    );
+    const err = thrown(() => decode(openai, text));
+    expect(err).toBeInstanceOf(BadResponseError);
+    expect(err.message).toBe('a streamed tool call has the index -1');
+  });
+
   it('rejects a data line that is not JSON as a bad response', () => {
     const err = thrown(() => decode(openai, sse('data: <html>oops</html>', 'data: [DONE]')));
     expect(err).toBeInstanceOf(BadResponseError);
