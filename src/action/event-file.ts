@@ -1,11 +1,12 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { MAX_EVENT_PAYLOAD_BYTES } from '../git/base-ref.js';
 
 /**
  * What is wrong with the file GITHUB_EVENT_PATH names, if anything. @actions/github reads it
  * whole, synchronously, as it loads: a pipe or a device there (a step run outside GitHub's
  * runner) would block the process where no signal handler can run, and a huge file would fill
- * the memory. Checked by the Action's entry before that code is loaded.
+ * the memory, and a file that is not JSON made it throw. Checked by the Action's entry before
+ * that code is loaded.
  */
 export function eventFileProblem(env: NodeJS.ProcessEnv): string | undefined {
   const file = env.GITHUB_EVENT_PATH;
@@ -22,6 +23,14 @@ export function eventFileProblem(env: NodeJS.ProcessEnv): string | undefined {
   }
   if (info.size > MAX_EVENT_PAYLOAD_BYTES) {
     return `GITHUB_EVENT_PATH: ${file} is ${info.size} bytes, past the ${MAX_EVENT_PAYLOAD_BYTES} bytes an event payload can be`;
+  }
+  // @actions/github parses it as it loads, and a parse error there could only say the Action
+  // could not start (exit 3). Read once more here: a payload is kilobytes.
+  try {
+    JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? err.message : 'it could not be read';
+    return `GITHUB_EVENT_PATH: ${file} is not the event's JSON payload (${why})`;
   }
   return undefined;
 }

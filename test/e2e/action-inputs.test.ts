@@ -135,6 +135,22 @@ describe('Action inputs', () => {
     }
   });
 
+  it('a GITHUB_EVENT_PATH that is not JSON is bad input naming the file, not a failed start', async () => {
+    const file = path.join(
+      workspace({ 'event.json': '{"pull_request": {"number": 4' }),
+      'event.json',
+    );
+    const r = await runAction({}, { GITHUB_EVENT_PATH: file });
+    const shown = `stdout was:\n${r.stdout}\nstderr was:\n${r.stderr}`;
+    expect(r.code, shown).toBe(2);
+    expect(r.sent).toBe(0);
+    expect(r.stdout, shown).toMatch(
+      new RegExp(
+        `^::error::bad input; nothing was sent\\.%0AGITHUB_EVENT_PATH: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not the event's JSON payload \\(.+\\)\n$`,
+      ),
+    );
+  });
+
   it('`allow-outside-repo` takes true or false only', async () => {
     expectBadInput(
       await runAction({ 'allow-outside-repo': 'yes please' }),
