@@ -27,28 +27,49 @@ const DROPPED = new RegExp(
 );
 
 /**
- * The text as a renderer will show it, with where each of its characters came from:
- * `from[i]` is the index in `text` of the visible text's i-th UTF-16 unit. Undefined when
- * nothing would be dropped.
+ * The text as a renderer will show it, and `from(i)`: the index in `text` of the visible text's
+ * i-th UTF-16 unit. Undefined when nothing would be dropped. Only the dropped stretches are
+ * remembered, not an index per character: an answer may be hundreds of megabytes.
  */
-export function visibleText(text: string): { text: string; from: Int32Array } | undefined {
+export function visibleText(
+  text: string,
+): { text: string; from: (i: number) => number } | undefined {
   if (!DROPPABLE.test(text)) return undefined;
-  const from = new Int32Array(text.length);
+  // Where (in the visible text) each dropped stretch was, and how much had been dropped up to
+  // and including it.
+  const at: number[] = [];
+  const dropped: number[] = [];
   let out = '';
-  let at = 0;
-  const keep = (end: number) => {
-    for (let i = at; i < end; i++) from[out.length + i - at] = i;
-    out += text.slice(at, end);
-  };
+  let kept = 0;
   DROPPED.lastIndex = 0;
   for (let m = DROPPED.exec(text); m !== null; m = DROPPED.exec(text)) {
     if (m[0].length === 0) {
       DROPPED.lastIndex++;
       continue;
     }
-    keep(m.index);
-    at = m.index + m[0].length;
+    out += text.slice(kept, m.index);
+    const total = (dropped.at(-1) ?? 0) + m[0].length;
+    if (at.at(-1) === out.length) dropped[dropped.length - 1] = total;
+    else {
+      at.push(out.length);
+      dropped.push(total);
+    }
+    kept = m.index + m[0].length;
   }
-  keep(text.length);
-  return { text: out, from: from.subarray(0, out.length) };
+  out += text.slice(kept);
+  const from = (i: number) => {
+    // The last stretch dropped at or before visible index i.
+    let lo = 0;
+    let hi = at.length - 1;
+    let shift = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! <= i) {
+        shift = dropped[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return i + shift;
+  };
+  return { text: out, from };
 }

@@ -142,7 +142,7 @@ export function createRedactor(secrets: readonly string[]): Redact {
     // terminal, which drop them: masked as it will be seen, the characters between included.
     const spans = spansOf(text, forms);
     for (const [start, end] of spansOf(visible.text, forms))
-      spans.push([visible.from[start]!, visible.from[end - 1]! + 1]);
+      spans.push([visible.from(start), visible.from(end - 1) + 1]);
     return maskSpans(text, spans);
   };
 }
