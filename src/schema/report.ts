@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_SHARDS } from '../shard/select.js';
 import type {
   CaseReport,
   Check,
@@ -44,6 +45,42 @@ const errorKind = z.enum([
   'judge',
 ]);
 
+// The ranges below are what evalgate writes, and what its statistics can take: a report is read
+// back by `merge`, `view` and `plan --from-report`, and a hand-edited or corrupted value must fail
+// here, with its field path, not later as NaN inside the statistics or as a sum past 1e308.
+
+/** A score: every scorer's value, and their weighted mean, is clamped to 0..1 when scored. */
+const score = z.number().min(0).max(1);
+/** A share of cases or calls (quality, pass rate, error rate). */
+const share = z.number().min(0).max(1);
+/** A count: calls, tokens, cases (zod's int() is a safe integer). */
+const count = z.number().int().min(0);
+/**
+ * Counts that `evalgate merge` adds up across shards (meta.calls, scoring usage): at most this
+ * each, so MAX_SHARDS shards' sum is still exact. Ten trillion calls or tokens: no run comes near.
+ */
+const MAX_SUMMED_COUNT = 1e13;
+const summedCount = count.max(MAX_SUMMED_COUNT);
+/**
+ * A measured time (ms) or cost (USD) of one answer, far past anything a call takes or costs, yet
+ * small enough that sums and squares over any number of cases stay finite in the statistics.
+ */
+const MAX_MEASURE = 1e15;
+const ms = z.number().min(0).max(MAX_MEASURE);
+const usd = z.number().min(0).max(MAX_MEASURE);
+/** An aggregate of measures (a target's percentiles, its total cost): non-negative. */
+const total = z.number().min(0);
+
+/** When something happened: an ISO 8601 date-time, as Date.prototype.toISOString() writes. */
+const DATE_TIME = 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00.000Z';
+const dateTime = z
+  .string()
+  .regex(z.regexes.datetime({ offset: true, precision: null, local: false }), {
+    message: DATE_TIME,
+    abort: true,
+  })
+  .refine((v) => !Number.isNaN(Date.parse(v)), DATE_TIME);
+
 /** Both sides of the run, each optional: `--only` and stored baselines fill one. */
 const perSide = <T extends z.ZodType>(value: T) =>
   z.strictObject({ baseline: value.optional(), candidate: value.optional() });
@@ -70,38 +107,38 @@ const conversationTurn = z.strictObject({
 const agentStep = z.strictObject({
   output: z.string().nullable(),
   tool_calls: z.array(toolCall),
-  latency_ms: z.number(),
-  ttft_ms: z.number().optional(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
+  latency_ms: ms,
+  ttft_ms: ms.optional(),
+  input_tokens: count,
+  output_tokens: count,
   stop: z.enum(['answered', 'no_result', 'max_steps', 'error']).optional(),
 });
 
 const scoringUsage = z.strictObject({
-  calls: z.number(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cost_usd: z.number(),
+  calls: summedCount,
+  input_tokens: summedCount,
+  output_tokens: summedCount,
+  cost_usd: usd,
 });
 
 const sideResult = z.strictObject({
   output: z.string().nullable(),
-  score: z.number(),
+  score,
   pass: z.boolean(),
-  scores: z.record(z.string(), z.number()),
-  latency_ms: z.number(),
-  ttft_ms: z.number().optional(),
-  tpot_ms: z.number().optional(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cost_usd: z.number(),
+  scores: z.record(z.string(), score),
+  latency_ms: ms,
+  ttft_ms: ms.optional(),
+  tpot_ms: ms.optional(),
+  input_tokens: count,
+  output_tokens: count,
+  cost_usd: usd,
   error: z.strictObject({ kind: errorKind, message: z.string() }).nullable(),
-  repeat_scores: z.array(z.number()).optional(),
+  repeat_scores: z.array(score).optional(),
   repeat_pass: z.array(z.boolean()).optional(),
-  repeat_latency_ms: z.array(z.number()).optional(),
-  distinct_outputs: z.number().optional(),
+  repeat_latency_ms: z.array(ms).optional(),
+  distinct_outputs: count.optional(),
   cached: z.boolean().optional(),
-  cached_repeats: z.number().optional(),
+  cached_repeats: count.optional(),
   reasons: z.record(z.string(), z.string()).optional(),
   judge: scoringUsage.optional(),
   label: z.strictObject({ expected: z.string(), predicted: z.string() }).optional(),
@@ -124,38 +161,38 @@ const caseReport = z.strictObject({
   cluster: z.string().optional(),
 });
 
-const quantiles = { p50: z.number(), p95: z.number() };
+const quantiles = { p50: total, p95: total };
 
 const targetMetrics = z.strictObject({
-  cases: z.number(),
-  quality: z.number(),
-  pass_rate: z.number(),
-  error_rate: z.number(),
-  latency_ms: z.strictObject({ ...quantiles, p99: z.number(), mean: z.number() }),
+  cases: count,
+  quality: share,
+  pass_rate: share,
+  error_rate: share,
+  latency_ms: z.strictObject({ ...quantiles, p99: total, mean: total }),
   ttft_ms: z.strictObject(quantiles).optional(),
   tpot_ms: z.strictObject(quantiles).optional(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cost_usd: z.number(),
+  input_tokens: count,
+  output_tokens: count,
+  cost_usd: total,
   judge: scoringUsage.optional(),
   classification: z
     .strictObject({
-      cases: z.number(),
+      cases: count,
       accuracy: z.number(),
       macro_f1: z.number(),
       labels: z.array(z.string()),
-      confusion: z.array(z.array(z.number())),
+      confusion: z.array(z.array(count)),
     })
     .optional(),
   stability: z
     .strictObject({
-      cases: z.number(),
+      cases: count,
       identical_outputs: z.number(),
       pass_agreement: z.number(),
     })
     .optional(),
-  cached: z.number().optional(),
-  answers_without_tokens: z.number().optional(),
+  cached: count.optional(),
+  answers_without_tokens: count.optional(),
   no_data: z
     .strictObject({
       tokens: z.string().optional(),
@@ -215,10 +252,13 @@ const powerEntry = z.strictObject({
   note: z.string().optional(),
 });
 
+/** A shard's index or count (`--shard I/N`): a whole number from 1 to MAX_SHARDS. */
+const shardNumber = z.number().int().min(1).max(MAX_SHARDS);
+
 const meta = z.strictObject({
   tool: z.literal('evalgate'),
   version: z.string(),
-  started_at: z.string(),
+  started_at: dateTime,
   duration_ms: z.number(),
   config: z.string(),
   datasets: z.array(z.string()),
@@ -235,59 +275,63 @@ const meta = z.strictObject({
     .strictObject({
       file: z.string(),
       recorded_at: z.string().optional(),
-      paired: z.number(),
+      paired: count,
       not_recorded: z.array(z.string()),
       not_in_dataset: z.array(z.string()),
       changed: z.array(z.string()).optional(),
     })
     .optional(),
-  repeats: z.number().optional(),
+  repeats: count.min(1).optional(),
   calls: z
     .strictObject({
-      planned: z.number(),
-      done: z.number(),
-      cached: z.number(),
-      retries: z.number(),
-      failed: z.number(),
+      planned: summedCount,
+      done: summedCount,
+      cached: summedCount,
+      retries: summedCount,
+      failed: summedCount,
     })
     .optional(),
   sequential: z
     .strictObject({
       method: z.string(),
-      planned_cases: z.number(),
-      planned_looks: z.array(z.number()),
-      stopped_at_case: z.number(),
+      planned_cases: count,
+      planned_looks: z.array(count),
+      stopped_at_case: count,
       reason: z.string(),
       looks: z.array(
         z.strictObject({
-          cases: z.number(),
+          cases: count,
           fail_level: z.number(),
           pass_level: z.number(),
-          failed: z.number(),
-          passed: z.number(),
-          open: z.number(),
+          failed: count,
+          passed: count,
+          open: count,
         }),
       ),
     })
     .optional(),
   shard: z
     .strictObject({
-      index: z.number(),
-      count: z.number(),
-      cases: z.number(),
+      index: shardNumber,
+      count: shardNumber,
+      cases: count,
       config_file: z.string(),
       config_values: z.string().optional(),
     })
+    .refine((s) => s.index <= s.count, {
+      path: ['index'],
+      message: 'must be at most meta.shard.count: shard I of N counts from 1 to N',
+    })
     .optional(),
-  merged: z.strictObject({ shards: z.number(), reports: z.array(z.string()) }).optional(),
+  merged: z.strictObject({ shards: shardNumber, reports: z.array(z.string()) }).optional(),
   live: z
     .strictObject({
       prometheus: z.string(),
       step_s: z.number(),
       looks: z.array(
         z.strictObject({
-          start: z.string(),
-          end: z.string(),
+          start: dateTime,
+          end: dateTime,
           alpha: z.number(),
           decision: verdict,
         }),
@@ -313,14 +357,14 @@ export const reportSchema = z.strictObject({
   incomplete_reason: z.string().optional(),
   scoring: z
     .strictObject({
-      judge: scoringUsage.extend({ errors: z.number() }).optional(),
+      judge: scoringUsage.extend({ errors: summedCount }).optional(),
       embeddings: z
         .strictObject({
-          calls: z.number(),
-          texts: z.number(),
-          input_tokens: z.number(),
-          cost_usd: z.number(),
-          errors: z.number(),
+          calls: summedCount,
+          texts: summedCount,
+          input_tokens: summedCount,
+          cost_usd: usd,
+          errors: summedCount,
         })
         .optional(),
     })

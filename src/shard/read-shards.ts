@@ -2,6 +2,9 @@ import { InputError, type InputProblem } from '../errors.js';
 import { readReportFile } from '../report/read-report.js';
 import type { Report, ShardMeta } from '../types.js';
 
+/** Missing shards named one by one; the rest are counted. */
+const MAX_MISSING_LISTED = 5;
+
 /** A shard report as read from disk, with its `meta.shard` known to be there. */
 export interface ShardReport {
   file: string;
@@ -97,9 +100,16 @@ export function readShards(files: string[]): ShardReport[] {
       });
     } else byIndex.set(s.shard.index, s);
   }
-  for (let i = 1; i <= count; i++) {
-    if (!byIndex.has(i))
+  // The schema bounds count (MAX_SHARDS); the listing is bounded all the same.
+  let missing = 0;
+  for (let i = 1; i <= count && missing <= MAX_MISSING_LISTED; i++) {
+    if (byIndex.has(i)) continue;
+    if (++missing <= MAX_MISSING_LISTED)
       problems.push({ message: `shard ${i}/${count} is missing: its report was not given` });
+  }
+  if (missing > MAX_MISSING_LISTED) {
+    const more = count - byIndex.size - MAX_MISSING_LISTED;
+    problems.push({ message: `and ${more} more of the ${count} shards are missing` });
   }
   if (problems.length) throw new InputError(problems);
   return [...byIndex.values()].sort((a, b) => a.shard.index - b.shard.index);
