@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InputError } from '../errors.js';
+import { count, ms, score, usd } from '../schema/report.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { canonicalJson } from './fingerprint.js';
@@ -37,22 +38,25 @@ function isFingerprints(v: unknown): v is Fingerprints {
   );
 }
 
-const count = z.number().finite().min(0);
-
 /**
- * A recorded answer, checked as strictly as our own reports write it: a hand-edited or foreign
- * file must fail here, with a field path, not later inside the metrics or a renderer. Fields we
- * do not check (ttft_ms, repeat_scores, reasons...) are kept as they are.
+ * A recorded answer, checked as strictly as our own reports write it (the same ranges as the
+ * report's schema): a hand-edited or foreign file must fail here, with a field path, not later
+ * inside the statistics, and not be copied into a report that `view` and `merge` then refuse.
+ * Fields the comparison does not read (reasons, steps...) are kept as they are.
  */
 const recordedSide = z.looseObject({
   output: z.string().nullable(),
-  score: z.number().min(0).max(1),
+  score,
   pass: z.boolean(),
-  scores: z.record(z.string(), z.number()),
-  latency_ms: count,
+  scores: z.record(z.string(), score),
+  latency_ms: ms,
+  ttft_ms: ms.optional(),
+  tpot_ms: ms.optional(),
   input_tokens: count,
   output_tokens: count,
-  cost_usd: count,
+  cost_usd: usd,
+  repeat_scores: z.array(score).optional(),
+  repeat_latency_ms: z.array(ms).optional(),
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
 });
 

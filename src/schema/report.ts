@@ -50,11 +50,11 @@ const errorKind = z.enum([
 // here, with its field path, not later as NaN inside the statistics or as a sum past 1e308.
 
 /** A score: every scorer's value, and their weighted mean, is clamped to 0..1 when scored. */
-const score = z.number().min(0).max(1);
+export const score = z.number().min(0).max(1);
 /** A share of cases or calls (quality, pass rate, error rate). */
 const share = z.number().min(0).max(1);
 /** A count: calls, tokens, cases (zod's int() is a safe integer). */
-const count = z.number().int().min(0);
+export const count = z.number().int().min(0);
 /**
  * Counts that `evalgate merge` adds up across shards (meta.calls, scoring usage): at most this
  * each, so MAX_SHARDS shards' sum is still exact. Ten trillion calls or tokens: no run comes near.
@@ -66,8 +66,8 @@ const summedCount = count.max(MAX_SUMMED_COUNT);
  * small enough that sums and squares over any number of cases stay finite in the statistics.
  */
 const MAX_MEASURE = 1e15;
-const ms = z.number().min(0).max(MAX_MEASURE);
-const usd = z.number().min(0).max(MAX_MEASURE);
+export const ms = z.number().min(0).max(MAX_MEASURE);
+export const usd = z.number().min(0).max(MAX_MEASURE);
 /** An aggregate of measures (a target's percentiles, its total cost): non-negative. */
 const total = z.number().min(0);
 

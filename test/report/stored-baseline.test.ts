@@ -65,6 +65,18 @@ describe('parseStoredBaseline: the recorded answers themselves', () => {
     );
   });
 
+  it.each([
+    ['a scorer value past 1', { scores: { exact: 2 } }, 'scores.exact'],
+    ['a latency the statistics would overflow on', { latency_ms: 1e308 }, 'latency_ms'],
+    ['a negative time to first token', { ttft_ms: -5 }, 'ttft_ms'],
+    ['fractional tokens', { output_tokens: 2.5 }, 'output_tokens'],
+    ['a repeat score past 1', { repeat_scores: [1, 7] }, 'repeat_scores.1'],
+  ])('rejects %s, at its path, as our own reports could never hold it', (_, edit, at) => {
+    expect(() => parseStoredBaseline(withSide({ ...side(), ...edit }), 'r.json')).toThrow(
+      `r.json (cases.0.candidate.${at}): is not a recorded result`,
+    );
+  });
+
   it('keeps fields it does not check, and reads the baseline side of an --only baseline recording', () => {
     const s = parseStoredBaseline(withSide({ ...side(), ttft_ms: 120 }), 'r.json');
     expect(s.byId.get('a')).toMatchObject({ ttft_ms: 120 });
