@@ -4,7 +4,7 @@ import * as github from '@actions/github';
 import { errorMessage } from '../errors.js';
 import { GITHUB_COMMENT_MAX_CHARS, type HtmlLink, renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../types.js';
-import type { Redact } from '../util/redact.js';
+import { maskedExcerpt, type Redact } from '../util/redact.js';
 
 /**
  * The longest all the GitHub calls of one comment may take together (list, update, delete or
@@ -45,6 +45,12 @@ function pullRequestNumber(): number | undefined {
   return undefined;
 }
 
+/** What a warning quotes of a failed call's error: an API may answer with a whole HTML page. */
+const MAX_ERROR_CHARS = 500;
+
+/** The login of the account that posts for GitHub's own token (GITHUB_TOKEN). */
+const ACTIONS_BOT = 'github-actions[bot]';
+
 interface ListedComment {
   id: number;
   body?: string;
@@ -73,18 +79,20 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
     html: options.html,
     maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
   })}`;
-  const { owner, repo } = github.context.repo;
-  const octokit = github.getOctokit(options.token);
   const timeoutMs = options.timeoutMs ?? COMMENT_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  // On every request, paginate's included (it drops a `request` option given to it). Not in
-  // getOctokit's options: those would replace the proxy-aware fetch that it sets up.
-  octokit.hook.before('request', (o) => {
-    o.request = { ...o.request, signal };
-  });
   const redact = options.redact ?? ((text: string) => text);
   try {
+    // Inside the try: an event without a repository (a step run outside GitHub) makes
+    // context.repo throw, and a comment must never change the step's result.
+    const { owner, repo } = github.context.repo;
+    const octokit = github.getOctokit(options.token);
+    // On every request, paginate's included (it drops a `request` option given to it). Not in
+    // getOctokit's options: those would replace the proxy-aware fetch that it sets up.
+    octokit.hook.before('request', (o) => {
+      o.request = { ...o.request, signal };
+    });
     const comments: ListedComment[] = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
       repo,
@@ -93,8 +101,10 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
     });
     // Ours start with the marker; a comment quoting it elsewhere is someone else's.
     const marked = comments.filter((c) => c.body?.startsWith(marker));
-    // Prefer a bot's comment: anyone can paste our marker into a comment of their own.
-    const ours = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
+    const ours = await ownComment(marked, async () => {
+      const { data } = await octokit.rest.users.getAuthenticated();
+      return data.login;
+    });
     if (ours) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
       core.info(`updated the evalgate comment on PR #${number}`);
@@ -121,15 +131,50 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
       return;
     }
     const status = (err as { status?: number }).status;
-    if (status === 403 || status === 404) {
+    if (rateLimited(err)) {
+      core.warning(
+        `could not comment on PR #${number} (${status}): GitHub's API rate limit for this token was reached. The gate still decided; see the job summary.`,
+      );
+    } else if (status === 403 || status === 404) {
       core.warning(
         `could not comment on PR #${number} (${status}): the token cannot write to pull requests ` +
           '(a fork, or missing `permissions: pull-requests: write`). The gate still decided; see the job summary.',
       );
     } else {
       core.warning(
-        `could not comment on PR #${number}${status ? ` (${status})` : ''}: ${redact(errorMessage(err))}. The gate still decided; see the job summary.`,
+        `could not comment on PR #${number}${status ? ` (${status})` : ''}: ${maskedExcerpt(errorMessage(err), MAX_ERROR_CHARS, redact)}. The gate still decided; see the job summary.`,
       );
     }
   }
+}
+
+/**
+ * Which of the comments carrying our marker this token wrote, if any: anyone can paste the marker
+ * into a comment of their own, and updating it would put the verdict where its author can edit
+ * it. GITHUB_TOKEN posts as github-actions[bot]; a personal token as its user, which `whoAmI` asks
+ * GitHub for (only then: GITHUB_TOKEN may not ask); an app's token as its own bot, the one kind
+ * that can only be told apart by being a bot.
+ */
+export async function ownComment(
+  marked: ListedComment[],
+  whoAmI: () => Promise<string>,
+): Promise<ListedComment | undefined> {
+  if (marked.length === 0) return undefined;
+  const actions = marked.find((c) => c.user?.login === ACTIONS_BOT);
+  if (actions) return actions;
+  let me: string | undefined;
+  try {
+    me = await whoAmI();
+  } catch {
+    // An installation token (GITHUB_TOKEN, an app's) may not read the authenticated user.
+  }
+  if (me !== undefined) return marked.find((c) => c.user?.login === me);
+  return marked.find((c) => c.user?.type === 'Bot');
+}
+
+/** A 403 or 429 from the rate limit, which would otherwise read as a missing permission. */
+function rateLimited(err: unknown): boolean {
+  const e = err as { status?: number; response?: { headers?: Record<string, string | undefined> } };
+  if (e.status !== 403 && e.status !== 429) return false;
+  return e.status === 429 || e.response?.headers?.['x-ratelimit-remaining'] === '0';
 }

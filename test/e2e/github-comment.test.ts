@@ -95,6 +95,49 @@ describe('the sticky comment', () => {
     expect(ours()[0]!.body).not.toContain(TOKEN);
   });
 
+  it('never takes over a comment someone else wrote with our marker, a person or another bot', async () => {
+    gh.comments.push(
+      { id: 700, body: `${MARKER}\nalice pasted this`, user: { login: 'alice', type: 'User' } },
+      {
+        id: 701,
+        body: `${MARKER}\nrenovate quoted it`,
+        user: { login: 'renovate[bot]', type: 'Bot' },
+      },
+      { id: 702, body: `${MARKER}\nold`, user: { ...gh.author } },
+    );
+    expect((await gate(project())).code).toBe(0);
+    expect(gh.comments.find((c) => c.id === 700)!.body).toBe(`${MARKER}\nalice pasted this`);
+    expect(gh.comments.find((c) => c.id === 701)!.body).toBe(`${MARKER}\nrenovate quoted it`);
+    expect(gh.comments.find((c) => c.id === 702)!.body).toContain('## ✅ evalgate: pass');
+  });
+
+  it("with only a person's comment carrying the marker, writes its own instead", async () => {
+    gh.comments.push({
+      id: 710,
+      body: `${MARKER}\n✅ totally passed`,
+      user: { login: 'alice', type: 'User' },
+    });
+    expect((await gate(project('bad-model'))).code).toBe(1);
+    expect(gh.comments.find((c) => c.id === 710)!.body).toBe(`${MARKER}\n✅ totally passed`);
+    expect(ours().filter((c) => c.user.login === gh.author.login)).toHaveLength(1);
+    expect(ours().find((c) => c.id !== 710)!.body).toContain('## ❌ evalgate: fail');
+  });
+
+  it("a personal token updates the comment of its own user, not another person's", async () => {
+    gh.author = { login: 'bob', type: 'User' };
+    try {
+      gh.comments.push(
+        { id: 720, body: `${MARKER}\nalice`, user: { login: 'alice', type: 'User' } },
+        { id: 721, body: `${MARKER}\nold`, user: { login: 'bob', type: 'User' } },
+      );
+      expect((await gate(project())).code).toBe(0);
+      expect(gh.comments.find((c) => c.id === 720)!.body).toBe(`${MARKER}\nalice`);
+      expect(gh.comments.find((c) => c.id === 721)!.body).toContain('## ✅ evalgate: pass');
+    } finally {
+      gh.author = { login: 'github-actions[bot]', type: 'Bot' };
+    }
+  });
+
   it('creates one comment when there is none, and updates it on the next push', async () => {
     const dir = project('same-model');
     expect((await gate(dir)).code).toBe(0);
@@ -176,5 +219,61 @@ describe('the sticky comment', () => {
       }),
     );
     expect(passed.summary).toContain('## ✅ evalgate: pass');
+  });
+
+  it('an event that names no repository is a warning; the verdict keeps its exit code', async () => {
+    // A step run outside GitHub's runner: no GITHUB_REPOSITORY and no repository in the event.
+    const event = pullRequestEvent(7);
+    delete (event.payload as { repository?: unknown }).repository;
+    const r = await runAction({
+      workspace: project('bad-model'),
+      inputs: { config: 'evalgate.yaml', 'github-token': TOKEN },
+      env: { TEST_KEY: 'k', GITHUB_REPOSITORY: '' },
+      event,
+      github: gh,
+    });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.outputs['exit-code']).toBe('1');
+    expect(r.commands).toContainEqual(
+      expect.objectContaining({
+        command: 'warning',
+        message: expect.stringMatching(/^could not comment on PR #7: /),
+      }),
+    );
+    expect(gh.calls).toEqual([]);
+  });
+
+  it('a rate limit says so, and a huge error page is quoted in a line, not whole', async () => {
+    gh.failListWith = 403;
+    gh.failHeaders = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1900000000' };
+    gh.failMessage = 'API rate limit exceeded for installation ID 1.';
+    try {
+      const limited = await gate(project('same-model'));
+      expect(limited.code).toBe(0);
+      expect(limited.commands).toContainEqual(
+        expect.objectContaining({
+          command: 'warning',
+          message: expect.stringMatching(
+            /^could not comment on PR #7 \(403\): GitHub's API rate limit/,
+          ),
+        }),
+      );
+      gh.failListWith = 502;
+      gh.failHeaders = undefined;
+      gh.failMessage = `<html>Bad gateway ${'x'.repeat(200_000)}</html>`;
+      const r = await gate(project('same-model'));
+      expect(r.code).toBe(0);
+      const warning = r.commands.find(
+        (c) => c.command === 'warning' && c.message.startsWith('could not comment'),
+      );
+      expect(warning?.message).toMatch(
+        /^could not comment on PR #7 \(502\): .*<html>Bad gateway x+…/,
+      );
+      expect(warning!.message.length).toBeLessThan(800);
+    } finally {
+      gh.failListWith = undefined;
+      gh.failHeaders = undefined;
+      gh.failMessage = undefined;
+    }
   });
 });

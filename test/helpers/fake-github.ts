@@ -21,6 +21,8 @@ export interface FakeGitHub {
   failListWith?: number;
   /** The `message` of those failures (GitHub's own by default): a test may quote the token. */
   failMessage?: string;
+  /** Headers sent with those failures (e.g. x-ratelimit-remaining: 0). */
+  failHeaders?: Record<string, string>;
   /** Never answer anything: a silent API, which only the client's deadline or a cancel ends. */
   silent?: boolean;
   /** Resolves when the next request arrives (after it was recorded in `calls`). */
@@ -71,13 +73,21 @@ export async function startFakeGitHub(perPage = 30): Promise<FakeGitHub> {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(body === undefined ? '' : JSON.stringify(body));
       };
+      // As GitHub: a personal token reads its user; an installation token (GITHUB_TOKEN) may not.
+      if (url.pathname === '/user' && req.method === 'GET') {
+        if (state.author.type === 'User') send(200, { login: state.author.login, type: 'User' });
+        else send(403, { message: 'Resource not accessible by integration' });
+        return;
+      }
       const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
       const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
       if (list && req.method === 'GET') {
         if (state.failListWith) {
-          send(state.failListWith, {
-            message: state.failMessage ?? 'Resource not accessible by integration',
-          });
+          send(
+            state.failListWith,
+            { message: state.failMessage ?? 'Resource not accessible by integration' },
+            state.failHeaders,
+          );
           return;
         }
         const page = Number(url.searchParams.get('page') ?? 1);
