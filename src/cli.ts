@@ -2,6 +2,7 @@ import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { quickAnswer } from './cli/quick.js';
 import { enableCompileCache } from './compile-cache.js';
 import { dropOutputWithoutReader } from './console-streams.js';
+import { exitOnceFlushed } from './exit-flushed.js';
 import { installCrashGuard } from './crash-guard.js';
 import { tuneV8 } from './runner/v8-flags.js';
 
@@ -43,17 +44,3 @@ if (quick) {
 }
 guard.settle(code);
 exitOnceFlushed(code);
-
-/**
- * Ends the process as soon as what it printed is out. Left to itself, node would first take the
- * run's heap apart piece by piece: ~30 ms on every run, after the verdict, for nothing. Written
- * output goes first (a pipe may be asynchronous off Linux); reports are already on disk.
- */
-function exitOnceFlushed(exitCode: number): void {
-  let pending = 2;
-  const flushed = () => {
-    if (--pending === 0) process.exit(exitCode);
-  };
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
-}

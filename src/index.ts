@@ -2,6 +2,7 @@ import { eventFileProblem } from './action/event-file.js';
 import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { enableCompileCache } from './compile-cache.js';
 import { dropOutputWithoutReader } from './console-streams.js';
+import { exitOnceFlushed } from './exit-flushed.js';
 
 // GitHub cancels a job with SIGINT, then SIGTERM. Listened for from the first line, not once the
 // Action's code has loaded: a cancel while it loads (a quarter of a second) would otherwise kill
@@ -37,6 +38,9 @@ try {
   // Done: a signal from here on ends the process the default way (nothing is left to stop).
   for (const sig of CANCEL_SIGNALS) process.off(sig, stop);
 }
+// The step is over: an artifact upload given up on (timed out, cancelled) may still be retrying
+// in the background, and must not hold the job for its minutes.
+exitOnceFlushed(Number(process.exitCode ?? 0));
 
 /** A workflow command is one line: %, CR and LF are escaped as the runner expects. */
 function workflowText(text: string): string {

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import { type CanaryResult, judgeCanary, type ScheduleOption } from '../live/run-canary.js';
 import type { Annotation, AnnotationOptions } from '../report/annotations.js';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal, noWorkflowCommands } from '../report/escape.js';
 import { checkName } from '../report/format.js';
 import type { OutputPath } from '../report/output-paths.js';
 import type { Report } from '../types.js';
@@ -87,7 +87,7 @@ export async function judgeCanaryForAction(a: ActionCanary): Promise<CanaryResul
       known.add(value);
       a.secret(value);
     },
-    progress: (line) => core.info(line),
+    progress: (line) => core.info(noWorkflowCommands(line)),
   });
   return { report, redact: known.redact, metricLines };
 }

@@ -28,7 +28,8 @@ export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string | undefi
 
 /**
  * Uploads the HTML report as a workflow artifact with @actions/artifact, loaded only here (the
- * CLI never carries it). Never throws and never holds the step past UPLOAD_TIMEOUT_MS: without
+ * CLI never carries it). Never throws and never holds the step past UPLOAD_TIMEOUT_MS, or past a
+ * cancel: without
  * the runtime token (a step run outside GitHub's runner, or a container that drops it) it is
  * skipped with a notice; a failed upload is a warning. Returns the artifact's page when it
  * worked.
@@ -37,6 +38,8 @@ export async function uploadHtmlArtifact(
   file: string,
   env: NodeJS.ProcessEnv,
   log: UploadLog,
+  /** The run's: a cancelled job stops waiting at once (the runner kills the step soon after). */
+  signal?: AbortSignal,
   timeoutMs = UPLOAD_TIMEOUT_MS,
 ): Promise<string | undefined> {
   if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
@@ -47,8 +50,17 @@ export async function uploadHtmlArtifact(
   }
   const abs = path.resolve(file);
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   try {
-    const { DefaultArtifactClient } = await import('@actions/artifact');
+    // @actions/artifact takes no signal: its request and retries are left behind, not stopped,
+    // and the entry ends the process once the step is done (src/index.ts), so they cannot hold it.
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new Error('the run was cancelled'));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    stopped.catch(() => {}); // raced below; never a rejection nobody handles
+    const { DefaultArtifactClient } = await Promise.race([import('@actions/artifact'), stopped]);
     const upload = new DefaultArtifactClient().uploadArtifact(
       artifactName(abs),
       [abs],
@@ -61,7 +73,7 @@ export async function uploadHtmlArtifact(
       );
       timer.unref();
     });
-    const { id } = await Promise.race([upload, timeout]);
+    const { id } = await Promise.race([upload, timeout, stopped]);
     const url = id === undefined ? undefined : artifactUrl(env, id);
     log.info(`uploaded the HTML report as artifact ${artifactName(abs)}${url ? `: ${url}` : ''}`);
     return url;
@@ -72,5 +84,6 @@ export async function uploadHtmlArtifact(
     return undefined;
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -8,7 +8,7 @@ import { EXIT, errorMessage, InputError, RunAbortedError } from '../errors.js';
 import { metricsOutput, pushReport, readMetricsExport } from '../export/export.js';
 import { blocks } from '../gate/exit-code.js';
 import { regressionAnnotations } from '../report/annotations.js';
-import { escapeCodeBlock, escapeTerminal } from '../report/escape.js';
+import { escapeCodeBlock, escapeTerminal, noWorkflowCommands } from '../report/escape.js';
 import type { HtmlLink } from '../report/markdown.js';
 import { checkOutputPaths, type OutputPath } from '../report/output-paths.js';
 import { runUrlFromEnv } from '../report/run-url.js';
@@ -94,6 +94,11 @@ function outputFiles(inputs: ActionInputs) {
 }
 
 const warn = (m: string) => core.warning(escapeTerminal(m));
+/**
+ * A plain log line. It may quote dataset text (a slice named by a tag in the budget plan, the
+ * summary): the runner reads `##[command]` anywhere in a line, and `::` at its start.
+ */
+const info = (m: string) => core.info(noWorkflowCommands(m));
 
 /**
  * core.getBooleanInput's YAML 1.2 core-schema words, with a default for an empty input. Anything
@@ -112,7 +117,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 
 function hooks(guard: CrashWatch, onPartial: (report: Report) => void): EngineHooks {
   return {
-    info: (m) => core.info(m),
+    info,
     warning: (m) => core.warning(escapeTerminal(m)),
     secret: (s) => {
       core.setSecret(s);
@@ -121,7 +126,7 @@ function hooks(guard: CrashWatch, onPartial: (report: Report) => void): EngineHo
     // What a crash mid-run still writes: the report so far, marked incomplete.
     snapshot: (take) => guard.partial(take && ((reason) => onPartial(take(reason)))),
     // The same lines as the CLI writes to a log: every 10%, with failures and retries so far.
-    progress: progressReporter({ stderr: (t) => core.info(t.trimEnd()), isTty: false }),
+    progress: progressReporter({ stderr: (t) => info(t.trimEnd()), isTty: false }),
   };
 }
 
@@ -257,12 +262,12 @@ export async function run(signal: AbortSignal): Promise<void> {
     written = true;
     setOutputs(report, inputs.report, inputs.html);
     if (inputs.html) {
-      const url = await uploadHtmlArtifact(inputs.html, process.env, core);
+      const url = await uploadHtmlArtifact(inputs.html, process.env, core, signal);
       html = { file: inputs.html, report: inputs.report, ...(url ? { url } : {}) };
     }
     pushed = true;
     await pushReport(report, inputs.exported, warn, signal);
-    core.info(escapeTerminal(report.summary));
+    info(escapeTerminal(report.summary));
     // A shard decides nothing: it neither fails the step nor comments (the merge job does both).
     // A canary's report says whether it blocked (a critical check can block while inconclusive).
     const failing =

@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  actionEnv,
   type FakeGitHub,
+  parseOutputs,
   pullRequestEvent,
   runAction,
   startFakeGitHub,
@@ -10,7 +13,7 @@ import {
 import { type FakeServer, startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { type Loopback, sendJson, startLoopback } from '../helpers/loopback.js';
 import { afterThisTest } from '../helpers/per-test.js';
-import { baseConfig, goldenJsonl, workspace } from '../helpers/workspace.js';
+import { ACTION, baseConfig, goldenJsonl, workspace } from '../helpers/workspace.js';
 
 // The Action's `html` input, driven as GitHub drives it (INPUT_* variables, real output, summary
 // and event files, the comment through Octokit to a loopback GitHub): the page is written, its
@@ -152,4 +155,49 @@ describe('Action html input', () => {
     expect(warning?.message).toMatch(/could not upload the HTML report/);
     expect(r.summary).toContain('(not uploaded)');
   });
+
+  it('a cancel while the upload hangs ends the step at once: summary written, the decision kept', async () => {
+    // An artifact service that takes the request and never answers. @actions/artifact takes no
+    // abort signal and retries for minutes; the step must neither wait for it nor linger after.
+    let arrived!: () => void;
+    const uploading = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const service = await startLoopback(() => arrived());
+    afterThisTest(() => service.close());
+    const dir = project();
+    const { env, runner } = actionEnv({
+      workspace: dir,
+      inputs: { config: 'evalgate.yaml', html: 'evalgate-report.html', comment: 'false' },
+      env: {
+        TEST_KEY: 'k',
+        ACTIONS_RUNTIME_TOKEN: runtimeToken(),
+        ACTIONS_RESULTS_URL: `${service.url}/`,
+        GITHUB_SERVER_URL: 'https://github.com',
+      },
+    });
+    const child = spawn(process.execPath, [ACTION], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.resume();
+    const exited = new Promise<number>((resolve) =>
+      child.on('close', (code) => resolve(code ?? -1)),
+    );
+    await uploading;
+    child.kill('SIGTERM');
+    // The test's own timeout is the bound: before, the step ignored the signal for minutes.
+    expect(await exited, stdout).toBe(0);
+    expect(stdout).toMatch(
+      /::warning::could not upload the HTML report as an artifact: the run was cancelled/,
+    );
+    const summary = readFileSync(path.join(runner, 'summary.md'), 'utf8');
+    expect(summary).toContain('## ✅ evalgate: pass');
+    expect(parseOutputs(path.join(runner, 'output.txt'))['exit-code']).toBe('0');
+  }, 20_000);
 });

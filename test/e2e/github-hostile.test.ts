@@ -28,7 +28,7 @@ const HOSTILE_OUTPUT = [
   '[click](javascript:alert(3)) ![x](https://evil.example/x.png) $x$ **b** _i_',
   '\u001b[31mred\u001b[0m \u202eevil\u202c end',
 ].join('\n');
-const TAGS = ['@octocat', '</details><b>x</b>|y', '```'];
+const TAGS = ['@octocat', '</details><b>x</b>|y', '``` ##[error]injected'];
 
 function hostileCase(i: number): string {
   return JSON.stringify({
@@ -107,6 +107,14 @@ describe('hostile outputs and dataset text', () => {
     expect(run.summary).toContain('## ❌ evalgate: fail');
     expect(run.summary).toContain('<details>');
     expectInert(run.summary);
+  });
+
+  it('raise no workflow command from a plain log line (the budget plan and the summary name slices)', () => {
+    // A `::` line is a command of ours (its data cannot start another); anywhere else the
+    // runner still reads the older `##[command]` form.
+    const plain = run.stdout.split('\n').filter((l) => !l.startsWith('::'));
+    expect(plain.filter((l) => l.includes('##['))).toEqual([]);
+    expect(plain.some((l) => l.includes('#\u200b#[error]injected'))).toBe(true);
   });
 
   it('keep the one-line summary output on one line', () => {
