@@ -1,1 +1,0 @@
-import{createRequire as r}from"node:module";const u=r(import.meta.url);var o=["SIGINT","SIGTERM","SIGHUP"];import t from"node:module";function a(){try{t.enableCompileCache?.()}catch{}}function i(){for(const e of[process.stdout,process.stderr])e.on("error",c)}function c(){}export{o as CANCEL_SIGNALS,i as dropOutputWithoutReader,a as enableCompileCache};
