@@ -8,8 +8,8 @@ import {
   buildScorer,
   compilesSchemas,
   type ScorerContext,
+  ScorerNames,
   scorerContext,
-  uniqueName,
 } from './build.js';
 import { loadCustomModule, modulePath } from './custom.js';
 import { createEmbeddingClient, type EmbeddingsEndpoint } from './embeddings.js';
@@ -146,9 +146,9 @@ export async function prepareScorers(
     }
   };
 
-  const taken = new Set<string>();
+  const taken = new ScorerNames();
   const global = config.scorers.flatMap((spec, i) => {
-    const s = build(spec, uniqueName(spec, taken), {
+    const s = build(spec, taken.take(spec), {
       file: setup.configFile,
       path: `scorers.${i}`,
       prefix: '',
@@ -159,10 +159,10 @@ export async function prepareScorers(
   const scorers = cases.map((c) => {
     const own = c.assert as ScorerConfig[];
     if (own.length === 0) return global;
-    const names = new Set(global.map((s) => s.name));
+    const names = new ScorerNames(global.map((s) => s.name));
     const all = [...global];
     own.forEach((spec, j) => {
-      const s = build(spec, uniqueName(spec, names), {
+      const s = build(spec, names.take(spec), {
         file: c.source.file,
         line: c.source.line,
         path: `assert.${j}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScorerConfig } from '../../src/config/schema.js';
-import { buildScorer, scorersFor } from '../../src/scorers/build.js';
+import { buildScorer, ScorerNames, scorersFor } from '../../src/scorers/build.js';
 import { lastNumber } from '../../src/scorers/numeric.js';
 import { levenshteinSimilarity, normalizeAnswer, tokenF1 } from '../../src/scorers/similarity.js';
 import { goldenCase } from '../helpers/golden-case.js';
@@ -261,5 +261,27 @@ describe('buildScorer', () => {
       { type: 'contains', name: 'has-days' },
     ]);
     expect(all.map((s) => s.name)).toEqual(['exact', 'exact#2', 'exact#3', 'has-days']);
+  });
+
+  it('numbers names past ones given explicitly, and names thousands of one type in turn', () => {
+    const names = new ScorerNames(['exact']);
+    const specs: ScorerConfig[] = [
+      { type: 'exact', name: 'exact#3' },
+      { type: 'exact' },
+      { type: 'exact' },
+      { type: 'exact' },
+      { type: 'contains', name: 'exact' },
+    ];
+    expect(specs.map((s) => names.take(s))).toEqual([
+      'exact#3',
+      'exact#2',
+      'exact#4',
+      'exact#5',
+      'exact#6',
+    ]);
+    const many = new ScorerNames();
+    const taken = Array.from({ length: 20_000 }, () => many.take({ type: 'icontains' }));
+    expect(new Set(taken).size).toBe(20_000);
+    expect(taken.at(-1)).toBe('icontains#20000');
   });
 });
