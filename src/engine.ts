@@ -428,6 +428,11 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
     closePlan(plan);
     throw redactError(new InputError(overBudget), plan.redact);
   }
+  // Loading is synchronous in long stretches (a large golden set, many scorers), and a signal
+  // that came meanwhile is only handled when the event loop next polls: let it, so that a cancel
+  // during loading starts the run cancelled, with nothing sent. Two turns: called from a poll
+  // callback (a file read), one immediate would run before the loop polls again.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   const started = Date.now();
   let progress: () => RunResults | undefined = () => undefined;
   const snapshot: Snapshot = (reason) =>

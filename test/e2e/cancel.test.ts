@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
+import { startFakeOpenAI, userText } from '../helpers/fake-openai.js';
 import { ANSWERED, answeredSides, HELD, runUntilHeld } from '../helpers/held-run.js';
-import { ACTION, CLI, goldenJsonl, workspace } from '../helpers/workspace.js';
+import { afterThisTest } from '../helpers/per-test.js';
+import { ACTION, baseConfig, CLI, goldenJsonl, runNode, workspace } from '../helpers/workspace.js';
 
 // A cancelled workflow: GitHub sends SIGINT/SIGTERM to the step. The CLI and the Action must cancel
 // the calls in flight, write what was answered as a report marked incomplete, say so in the
@@ -84,4 +86,45 @@ describe('cancelling a run (SIGTERM / SIGINT)', () => {
     const outputs = readFileSync(path.join(runner, 'output.txt'), 'utf8');
     expect(outputs).toMatch(/decision<<\S+\ninconclusive\n/);
   }, 30_000);
+});
+
+describe('a cancel while the golden set is read', () => {
+  it('starts the run cancelled: nothing is sent, exit 3', async () => {
+    // The signal comes while loading runs synchronously (it is raised, synchronously, as the
+    // golden set's file is closed): node handles it only when its event loop next polls, which
+    // must happen before the first request, not after.
+    const server = await startFakeOpenAI((req) => `a${userText(req).replace(/^q/, '')}`);
+    afterThisTest(() => server.close());
+    const dir = workspace({
+      'golden.jsonl': goldenJsonl(3000),
+      'evalgate.yaml': baseConfig(server.url),
+      'term-on-read.mjs': [
+        "import fs from 'node:fs';",
+        "import { syncBuiltinESMExports } from 'node:module';",
+        'const { openSync, closeSync } = fs;',
+        'let golden;',
+        'let raised = false;',
+        'fs.openSync = (file, ...rest) => {',
+        '  const fd = openSync(file, ...rest);',
+        "  if (String(file).endsWith('golden.jsonl')) golden = fd;",
+        '  return fd;',
+        '};',
+        'fs.closeSync = (fd) => {',
+        '  closeSync(fd);',
+        '  if (fd !== golden || raised) return;',
+        '  raised = true; // once: the file is read again for the report',
+        "  process.kill(process.pid, 'SIGTERM');",
+        '};',
+        'syncBuiltinESMExports();',
+      ].join('\n'),
+    });
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], {
+      cwd: dir,
+      env: { TEST_KEY: KEY },
+      nodeArgs: ['--import', './term-on-read.mjs'],
+    });
+    expect(r.stderr).toMatch(/could not judge: the run was cancelled .*\(SIGTERM\)/);
+    expect(r.code).toBe(3);
+    expect(server.requests).toHaveLength(0);
+  });
 });
