@@ -60,8 +60,16 @@ export function interpolateEnv(
     );
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value))
-      out[k] = interpolateEnv(v, env, [...path, k], problems, substituted, unset, filled);
+    for (const [k, v] of Object.entries(value)) {
+      // Defined, not assigned: `__proto__: {...}` in the YAML would set the object's prototype,
+      // hiding an unknown key from the schema while its contents took effect.
+      Object.defineProperty(out, k, {
+        value: interpolateEnv(v, env, [...path, k], problems, substituted, unset, filled),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
   return value;

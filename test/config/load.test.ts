@@ -286,6 +286,22 @@ describe('unknown keys: field path, line, did you mean, and what is allowed', ()
     );
   });
 
+  it('__proto__ is an unknown key like any other, at its own line, and none of it takes effect', () => {
+    const text = `${MINIMAL}budgets:\n  __proto__: {quality: {max_drop: 0.5}}\n`;
+    const problems = problemsOf(text);
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        path: 'budgets.__proto__',
+        line: lineOf(text, '__proto__:'),
+        message: expect.stringContaining('unknown key "__proto__"'),
+      }),
+    );
+    const top = `${MINIMAL}__proto__: {x: 1}\n`;
+    expect(problemsOf(top)).toContainEqual(
+      expect.objectContaining({ path: '__proto__', line: lineOf(top, '__proto__:') }),
+    );
+  });
+
   it('a key far from every allowed one gets no hint but the list', () => {
     const p = problemOf(`${MINIMAL}zzzzzzzz: 1\n`);
     expect(p.message).toBe(
