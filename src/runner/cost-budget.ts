@@ -1,4 +1,13 @@
 /**
+ * Whether `costUsd` is past `maxUsd`, as a user reading both in dollars would say: a sum of
+ * per-call costs carries float rounding (6 × 256 × $0.1/M is 0.00015360000000000002), and a
+ * plan or a run that costs exactly the budget fits it.
+ */
+export function exceedsBudget(costUsd: number, maxUsd: number): boolean {
+  return costUsd > maxUsd * (1 + 1e-9);
+}
+
+/**
  * `run.max_cost_usd`: money spent plus money committed to calls in flight, so the run stops
  * before the budget is spent rather than after. A call is admitted only if its estimated cost
  * still fits with everything already committed; when it settles, the estimate is replaced by
@@ -26,7 +35,7 @@ export class CostBudget {
 
   /** Commits `estimate` and returns true when it fits; false (and commits nothing) when not. */
   admit(estimate: number): boolean {
-    if (this.spentUsd + this.committedUsd + estimate > this.maxUsd) return false;
+    if (exceedsBudget(this.spentUsd + this.committedUsd + estimate, this.maxUsd)) return false;
     this.committedUsd += estimate;
     this.committedCalls++;
     return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CostBudget } from '../../src/runner/cost-budget.js';
+import { CostBudget, exceedsBudget } from '../../src/runner/cost-budget.js';
 
 describe('CostBudget', () => {
   it('admits a call only while spent + in flight + its estimate fits', () => {
@@ -28,5 +28,19 @@ describe('CostBudget in flight', () => {
     for (let i = 0; i < 3; i++) b.settle(0.1, 0.1);
     expect(b.callsInFlight).toBe(0);
     expect(b.inFlight).toBe(0);
+  });
+});
+
+describe('a budget met exactly', () => {
+  it('fits, though the sum of its parts carries float rounding', () => {
+    const perCall = (256 * 0.1) / 1e6;
+    let plan = 0;
+    for (let i = 0; i < 6; i++) plan += perCall;
+    expect(plan).not.toBe(0.0001536); // 0.00015360000000000002
+    expect(exceedsBudget(plan, 0.0001536)).toBe(false);
+    expect(exceedsBudget(0.0001537, 0.0001536)).toBe(true);
+    const b = new CostBudget(0.0001536);
+    for (let i = 0; i < 6; i++) expect(b.admit(perCall)).toBe(true);
+    expect(b.admit(perCall)).toBe(false);
   });
 });
