@@ -75,10 +75,11 @@ export function judge(v: VerdictInput, tested?: Tested): Check {
   };
   const name = checkName({ metric, slice });
   if (c.n < v.minCases || !c.regression) {
+    const unit = metric === 'error_rate' ? 'calls' : 'pairs';
     const why =
       c.n < v.minCases
-        ? `${c.n} usable ${metric === 'error_rate' ? 'calls' : 'pairs'}, fewer than the ${v.minCases} required (min_cases)`
-        : (c.insufficient ?? 'the baseline value is zero, so a relative change is undefined');
+        ? `${c.n} usable ${unit}, fewer than the ${v.minCases} required (min_cases)`
+        : (c.insufficient ?? noInterval(c, unit));
     return {
       ...base,
       ci: null,
@@ -193,4 +194,12 @@ function explain(
     return `${change} is within ${budget}: even the pessimistic bound is an allowed ${unit}.`;
   }
   return `${change} straddles ${budget}: the data cannot tell whether the ${unit} exceeds it; more cases would.`;
+}
+
+/** Why a comparison that did not say shows no interval. */
+function noInterval(c: Comparison, unit: string): string {
+  if (c.n < 2)
+    return `${c.n} usable ${unit.slice(0, -1)}${c.n === 1 ? '' : 's'}: an interval needs at least 2`;
+  if (c.baseline === 0) return 'the baseline value is zero, so a relative change is undefined';
+  return 'no interval could be computed from these pairs';
 }

@@ -77,6 +77,16 @@ describe('judge', () => {
     );
   });
 
+  it('says one pair is too few for an interval, not that a baseline is zero', () => {
+    const check = judge(
+      input(comparison(null, 1, { baseline: 1, candidate: 1 }), { minCases: 1, budget: 0.02 }),
+    );
+    expect(check.verdict).toBe('inconclusive');
+    expect(check.reason).toBe(
+      'quality: insufficient data: 1 usable pair: an interval needs at least 2.',
+    );
+  });
+
   it('copies the comparison into the check and explains the verdict', () => {
     const c = comparison([0.044, 0.079], 2000, {
       baseline: 0.91,
