@@ -11,7 +11,7 @@ import {
 import type { Check, MetricName, Verdict } from '../types.js';
 import { compareSeries } from './compare.js';
 import { budgetOf, type LiveMetricConfig } from './config-schema.js';
-import type { SeriesPair } from './series.js';
+import { type SeriesPair, worstInfinity } from './series.js';
 
 export interface LookSettings {
   /** The false-block rate this look may spend: 1 − confidence, or a look's share of it. */
@@ -26,6 +26,8 @@ interface Judged {
   comparison: Comparison;
   /** Why there is no interval (no data, too few samples), when there is none. */
   missing?: string;
+  /** Why the metric cannot pass whatever the interval says (the canary at the worst infinity). */
+  cannotPass?: string;
 }
 
 function kindOf(m: LiveMetricConfig): { kind: MetricName; budget: number } {
@@ -51,6 +53,21 @@ export function judgeLook(pairs: readonly SeriesPair[], s: LookSettings): Check[
       budget,
       confidence,
     );
+    // Worse than any finite value, so no mean or interval can stand for it: dropping those steps
+    // (as NaN is dropped) let a canary whose p95 was past the top bucket half the time pass, or
+    // read as faster. Not a fail either: at low traffic one slow request puts a step's p95 there.
+    const worst = p.infinite.candidate;
+    if (worst > 0) {
+      const inf = worstInfinity(p.metric) > 0 ? '+Inf' : '-Inf';
+      const of = worst + p.returned.candidate;
+      return {
+        metric: p.metric,
+        kind,
+        budget,
+        comparison,
+        cannotPass: `the canary's series is ${inf} at ${worst} of ${of} steps (a histogram_quantile past its highest bucket, or a division by zero), worse than any value the budget allows${p.infinite.baseline > 0 ? ` (the baseline's at ${p.infinite.baseline})` : ''}; it cannot pass until the window holds no such step`,
+      };
+    }
     const empty = (['baseline', 'candidate'] as const).filter((side) => p.returned[side] === 0);
     if (empty.length > 0) {
       return {
@@ -85,7 +102,7 @@ export function judgeLook(pairs: readonly SeriesPair[], s: LookSettings): Check[
     return { metric: p.metric, kind, budget, comparison };
   });
 
-  const family = judged.filter((j) => !j.missing);
+  const family = judged.filter((j) => !j.missing && !j.cannotPass);
   const levelOf = (weight: number) => (weight >= 1 ? confidence : 1 - weight * s.alpha);
   const outcomes = weightedHolm(
     family.map((j) => ({
@@ -124,11 +141,14 @@ function base(j: Judged): Omit<Check, 'ci' | 'verdict' | 'reason'> {
 function noInterval(j: Judged): Check {
   return {
     ...base(j),
+    ...(j.cannotPass ? { candidate: null, delta: null } : {}),
     ci: null,
     p_value: null,
     p_adjusted: null,
     verdict: 'inconclusive',
-    reason: `${j.metric.name}: insufficient data: ${j.missing}.`,
+    reason: j.cannotPass
+      ? `${j.metric.name}: cannot pass: ${j.cannotPass}.${j.metric.critical ? ' It is critical: it blocks unless it passes.' : ''}`
+      : `${j.metric.name}: insufficient data: ${j.missing}.`,
   };
 }
 

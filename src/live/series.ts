@@ -1,5 +1,5 @@
 import type { Side } from '../types.js';
-import type { LiveMetricConfig } from './config-schema.js';
+import { budgetOf, impliedBad, type LiveMetricConfig } from './config-schema.js';
 import { PrometheusError, type PrometheusOptions, queryRange, type Sample } from './prometheus.js';
 
 /** One live metric's two series over the window, after the metric's `missing` rule. */
@@ -9,6 +9,11 @@ export interface SeriesPair {
   candidate: number[];
   /** Samples Prometheus returned for each side, before any missing step was filled. */
   returned: Record<Side, number>;
+  /**
+   * Samples at the infinity the metric's bad direction points to (+Inf where an increase is
+   * bad): a histogram_quantile past the highest bucket. Counted, not in the series above.
+   */
+  infinite: Record<Side, number>;
 }
 
 export interface Window {
@@ -38,9 +43,17 @@ function grid(w: Window): number[] {
   return out;
 }
 
+/** The infinity a metric's bad direction points to: a sample there is worse than any value. */
+export function worstInfinity(m: LiveMetricConfig): number {
+  return impliedBad(budgetOf(m).kind) === 'increase'
+    ? Number.POSITIVE_INFINITY
+    : Number.NEGATIVE_INFINITY;
+}
+
 /**
  * Applies the metric's `missing` rule. NaN (0/0: an error ratio with no traffic) and ±Inf count
- * as missing, like a step with no sample. `ignore` keeps the finite samples; `zero` puts 0 at
+ * as missing, like a step with no sample (the judge counts the bad-direction infinities apart:
+ * see SeriesPair.infinite). `ignore` keeps the finite samples; `zero` puts 0 at
  * every step without one (a counter of rare events that has not happened yet has no series);
  * `fail` refuses a series with a gap.
  */
@@ -103,8 +116,16 @@ export async function fetchAll(
       baseline: raw('baseline').filter(([, v]) => Number.isFinite(v)).length,
       candidate: raw('candidate').filter(([, v]) => Number.isFinite(v)).length,
     };
+    const worst = worstInfinity(m);
+    const infinite = {
+      baseline: raw('baseline').filter(([, v]) => v === worst).length,
+      candidate: raw('candidate').filter(([, v]) => v === worst).length,
+    };
     if (m.must_have_data) {
-      const empty = (['baseline', 'candidate'] as const).filter((s) => returned[s] === 0);
+      // A series at the worst infinity has data: the worst there is.
+      const empty = (['baseline', 'candidate'] as const).filter(
+        (s) => returned[s] === 0 && infinite[s] === 0,
+      );
       if (empty.length > 0) {
         throw new LiveDataError(
           `live metric ${m.name}: no data for the ${empty.join(' and ')} in the window (must_have_data); the query matched no series or only NaN`,
@@ -116,6 +137,7 @@ export async function fetchAll(
       baseline: applyMissing(raw('baseline'), w, m.missing, `live metric ${m.name} (baseline)`),
       candidate: applyMissing(raw('candidate'), w, m.missing, `live metric ${m.name} (candidate)`),
       returned,
+      infinite,
     };
   });
 }

@@ -4,10 +4,12 @@ import { afterThisTest } from './per-test.js';
 /**
  * A Prometheus stand-in on loopback speaking the range-query API (`/api/v1/query_range`): each
  * query's value at every step is `level(query)` times seeded noise in [0.9, 1.1); `undefined`
- * answers an empty result (no data). Closed when the current test ends.
+ * answers an empty result (no data). `special(query, step)` may answer a step's value itself, as
+ * Prometheus writes it ("+Inf", "NaN"). Closed when the current test ends.
  */
 export async function fakePrometheus(
   level: (query: string) => number | undefined,
+  special: (query: string, step: number) => string | undefined = () => undefined,
 ): Promise<Loopback> {
   let seed = 1;
   const server = await startLoopback((req, res) => {
@@ -19,9 +21,9 @@ export async function fakePrometheus(
     const l = level(q);
     const values: [number, string][] = [];
     if (l !== undefined) {
-      for (let t = start; t <= end; t += step) {
+      for (let t = start, i = 0; t <= end; t += step, i++) {
         seed = (seed * 16807) % 2147483647;
-        values.push([t, String(l * (0.9 + (0.2 * seed) / 2147483647))]);
+        values.push([t, special(q, i) ?? String(l * (0.9 + (0.2 * seed) / 2147483647))]);
       }
     }
     res.setHeader('content-type', 'application/json');

@@ -82,6 +82,32 @@ describe('evalgate canary: bad input sends nothing', () => {
     });
   }
 
+  it.each([
+    ['critical: it blocks', true, 1],
+    ['not critical: inconclusive, never a pass', false, 0],
+  ])('a canary p95 at +Inf at some steps cannot pass (%s)', async (_, critical, code) => {
+    // histogram_quantile past the highest bucket is +Inf: those steps were dropped as missing,
+    // and a canary slow past every bucket half the time passed, or read as an improvement.
+    const prom = await fakePrometheus(
+      () => 0.01,
+      (q, i) => (q.includes('canary') && i % 2 === 0 ? '+Inf' : undefined),
+    );
+    const metric = LATENCY.replace('      budget:', `      critical: ${critical}\n      budget:`);
+    for (const missing of ['ignore', 'zero']) {
+      const r = await canary(
+        live(prom.url, metric.replace('      budget:', `      missing: ${missing}\n      budget:`)),
+        ['--window', '10m'],
+      );
+      expect(r.code, r.stderr).toBe(code);
+      const check = readReport(r.report).checks[0]!;
+      expect(check.verdict).toBe('inconclusive');
+      expect(check.reason).toMatch(
+        /^latency_p95: cannot pass: the canary's series is \+Inf at 21 of 41 steps/,
+      );
+      expect(check.delta).toBeNull();
+    }
+  });
+
   it('flags: --every without --for, a bad duration, too many points', async () => {
     const prom = await fakePrometheus(() => 1);
     const yaml = live(prom.url, LATENCY);

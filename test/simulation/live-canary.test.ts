@@ -40,6 +40,7 @@ function pairOf(m: LiveMetricConfig, baseline: number[], candidate: number[]): S
     baseline,
     candidate,
     returned: { baseline: baseline.length, candidate: candidate.length },
+    infinite: { baseline: 0, candidate: 0 },
   };
 }
 
