@@ -6,7 +6,7 @@ import { loadSchemaValidators } from '../scorers/json-schema.js';
 import { closest } from '../util/closest.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
-import { aliasLimit, firstAliasLine } from '../util/yaml-aliases.js';
+import { aliasLimit, expandsPast, firstAliasLine } from '../util/yaml-aliases.js';
 import { baseUrlProblems } from './base-url.js';
 import { toolSchemaProblems } from './compile-tool-schemas.js';
 import { interpolateEnv, type Substitution } from './interpolate.js';
@@ -135,6 +135,13 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
       file,
       line: firstAliasLine(doc, lineCounter),
       message: `invalid YAML: ${errorMessage(err)}`,
+    });
+  }
+  if (firstAliasLine(doc, lineCounter) !== undefined && expandsPast(raw, FILE_LIMITS.config)) {
+    throw new InputError({
+      file,
+      line: firstAliasLine(doc, lineCounter),
+      message: `invalid YAML: its aliases expand it past ${FILE_LIMITS.config / 1024 / 1024} MiB, the most a config file may hold`,
     });
   }
   const deep = tooDeep(raw);

@@ -1,6 +1,7 @@
 import { isCollection, isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { errorMessage } from '../errors.js';
-import { aliasLimit, firstAliasLine } from '../util/yaml-aliases.js';
+import { FILE_LIMITS } from '../util/read-bounded.js';
+import { aliasLimit, expandsPast, firstAliasLine } from '../util/yaml-aliases.js';
 import { CONTAINER_KEYS, describeValue, type ParsedFile } from './raw.js';
 
 /** A top-level sequence of cases, or a mapping holding it under `cases`, `samples` or `data`. */
@@ -65,6 +66,20 @@ export function readYaml(text: string, file: string): ParsedFile {
     return {
       records: [],
       problems: [{ file, line, message: `invalid YAML: ${errorMessage(err)}` }],
+    };
+  }
+  // Aliases may repeat a large value many times over: the cases as they will be used (hashed,
+  // written into the report) may not be larger than a golden-set file may be.
+  if (firstAliasLine(doc, lineCounter) !== undefined && expandsPast(js, FILE_LIMITS.dataset)) {
+    return {
+      records: [],
+      problems: [
+        {
+          file,
+          line: firstAliasLine(doc, lineCounter),
+          message: `its aliases expand it past ${FILE_LIMITS.dataset / 1024 / 1024} MiB, the most a golden set may hold; write the repeated values out, or make them smaller`,
+        },
+      ],
     };
   }
   const values = (key === undefined ? js : (js as Record<string, unknown>)[key]) as unknown[];

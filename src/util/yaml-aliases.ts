@@ -20,3 +20,31 @@ export function firstAliasLine(doc: Document, lineCounter: LineCounter): number 
   });
   return line;
 }
+
+/**
+ * Whether `value`, with every alias written out, would be larger than `limit` characters (about
+ * its JSON size). An alias repeats a value without repeating its text, and the counts above do
+ * not weigh what is repeated: a 2 MB anchor used 300 times passed them, and became 600 MB in
+ * the report and in every hash of the cases. Stops as soon as the limit is passed.
+ */
+export function expandsPast(value: unknown, limit: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') size += v.length + 2;
+    else if (Array.isArray(v)) {
+      size += 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      size += 2 + entries.length;
+      for (const [k, item] of entries) {
+        size += k.length + 3;
+        stack.push(item);
+      }
+    } else size += 8;
+    if (size > limit) return true;
+  }
+  return false;
+}

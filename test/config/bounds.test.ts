@@ -83,6 +83,17 @@ describe('YAML aliases and nesting', () => {
     expect(parse(text).config.scorers).toHaveLength(151);
   });
 
+  it('a large value repeated past what a config may hold is bad input at its first alias', () => {
+    const big = 'x'.repeat(200 * 1024);
+    const uses = Array.from({ length: 30 }, (_, i) => `  k${i}: *big`).join('\n');
+    const text = `${MINIMAL}x:\n  big: &big "${big}"\n${uses}\n`;
+    const p = problemOf(text);
+    expect(p.message).toBe(
+      'invalid YAML: its aliases expand it past 4 MiB, the most a config file may hold',
+    );
+    expect(p.line).toBe(lineOf(text, 'k0: *big'));
+  });
+
   it('an alias bomb is bad input at the line of its first alias, not an internal error', () => {
     const levels = Array.from({ length: 8 }, (_, i) => {
       const name = String.fromCharCode(97 + i);

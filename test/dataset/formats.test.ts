@@ -231,6 +231,17 @@ describe('YAML anchors', () => {
     expect(cases[500]!.assert).toEqual([{ type: 'contains', value: 'x' }]);
   });
 
+  it('refuse a large value repeated past what a golden set may hold, at the first alias', async () => {
+    // 1 MiB written once, used 600 times: 600 MiB once written out (report, hashes).
+    const big = 'x'.repeat(1024 * 1024);
+    const rest = Array.from({ length: 600 }, (_, i) => `- input: q${i + 1}\n  expected: *big\n`);
+    const dir = tempDir({ 'a.yaml': `- input: q0\n  expected: &big "${big}"\n${rest.join('')}` });
+    const err = await inputError(loadDataset('a.yaml', dir));
+    expect(err.message).toBe(
+      `${path.join(dir, 'a.yaml')}:4: its aliases expand it past 512 MiB, the most a golden set may hold; write the repeated values out, or make them smaller`,
+    );
+  });
+
   it('still refuse an alias bomb', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) {
