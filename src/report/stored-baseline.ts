@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InputError } from '../errors.js';
-import { count, ms, score, usd } from '../schema/report.js';
+import { count, ms, score, usd } from '../schema/measures.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { canonicalJson } from './fingerprint.js';

@@ -9,6 +9,7 @@ import type {
   SideResult,
   TargetMetrics,
 } from '../types.js';
+import { count, MAX_SUMMED_COUNT, ms, score, usd } from './measures.js';
 
 // The report's shape as data, so it can be published as JSON Schema (schema/report.schema.json)
 // and checked against real reports. src/types.ts stays the source the code is written against;
@@ -49,25 +50,9 @@ const errorKind = z.enum([
 // back by `merge`, `view` and `plan --from-report`, and a hand-edited or corrupted value must fail
 // here, with its field path, not later as NaN inside the statistics or as a sum past 1e308.
 
-/** A score: every scorer's value, and their weighted mean, is clamped to 0..1 when scored. */
-export const score = z.number().min(0).max(1);
-/** A share of cases or calls (quality, pass rate, error rate). */
-const share = z.number().min(0).max(1);
-/** A count: calls, tokens, cases (zod's int() is a safe integer). */
-export const count = z.number().int().min(0);
-/**
- * Counts that `evalgate merge` adds up across shards (meta.calls, scoring usage): at most this
- * each, so MAX_SHARDS shards' sum is still exact. Ten trillion calls or tokens: no run comes near.
- */
-const MAX_SUMMED_COUNT = 1e13;
+/** A share of cases or calls (quality, pass rate, error rate): 0..1, as a score. */
+const share = score;
 const summedCount = count.max(MAX_SUMMED_COUNT);
-/**
- * A measured time (ms) or cost (USD) of one answer, far past anything a call takes or costs, yet
- * small enough that sums and squares over any number of cases stay finite in the statistics.
- */
-const MAX_MEASURE = 1e15;
-export const ms = z.number().min(0).max(MAX_MEASURE);
-export const usd = z.number().min(0).max(MAX_MEASURE);
 /** An aggregate of measures (a target's percentiles, its total cost): non-negative. */
 const total = z.number().min(0);
 
