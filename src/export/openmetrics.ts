@@ -50,12 +50,15 @@ export function boundLabelValue(value: string): string {
   // A lone surrogate cannot be written as UTF-8, and a carriage return or NUL, though the format
   // allows them, splits or cuts the line in tools that read it less carefully: each becomes U+FFFD.
   const wellFormed = value.replace(
-    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u0000-\u0009\u000b-\u001f\u007f]/g,
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
     '\ufffd',
   );
+  // Replacing is lossy ("a\u0001" and "a\u0002" both read "a\ufffd"), and two slices written
+  // as one series make a Pushgateway refuse the whole push: a value that lost characters, or
+  // was cut, carries a hash of what it was.
   const points = Array.from(wellFormed);
-  if (points.length <= MAX_LABEL_CHARS) return wellFormed;
-  return `${points.slice(0, CUT_LABEL_CHARS).join('')}…${fnv1a(wellFormed)}`;
+  if (points.length <= MAX_LABEL_CHARS && wellFormed === value) return value;
+  return `${points.slice(0, CUT_LABEL_CHARS).join('')}…${fnv1a(value)}`;
 }
 
 /** Escapes a label value: backslash, double quote and line feed are the only escapes. */
@@ -269,7 +272,11 @@ export function renderOpenMetrics(report: Report, labels: MetricLabels = {}): st
   // the text never holds a duplicate series (which Prometheus refuses whole).
   const seen = new Set<string>();
   for (const c of report.checks) {
-    const key = JSON.stringify([c.name ?? c.metric, c.slice]);
+    // Keyed as written, which is what Prometheus compares.
+    const key = JSON.stringify([
+      c.name ?? c.metric,
+      c.slice === null ? null : boundLabelValue(c.slice),
+    ]);
     if (seen.has(key)) continue;
     seen.add(key);
     addCheck(fs, c);

@@ -104,10 +104,21 @@ describe('renderOpenMetrics', () => {
       .map((s) => s.labels.slice)
       .filter((v) => v !== 'all' && v?.startsWith('tags=a'));
     // Read back exactly, except the lone surrogate (not encodable as UTF-8), the carriage return
-    // and the NUL, each U+FFFD.
-    expect(hostile).toEqual([HOSTILE_SLICE.replace(/[\ud800\r\u0000]/g, '\ufffd')]);
+    // and the NUL, each U+FFFD, and a hash of the name as it was (the replacing lost something).
+    expect(hostile).toEqual([
+      `${HOSTILE_SLICE.replace(/[\ud800\r\u0000]/g, '\ufffd')}…${boundLabelValue(HOSTILE_SLICE).split('…').at(-1)}`,
+    ]);
+    expect(boundLabelValue(HOSTILE_SLICE)).toMatch(/…[0-9a-f]{8}$/);
     for (const line of text.split('\n'))
       expect(line === '# EOF' || !line.startsWith('# EOF')).toBe(true);
+  });
+
+  it('keeps names that differ only in characters it replaces two series', () => {
+    const names = ['tags=a\u0001', 'tags=a\u0002', 'tags=a\ufffd', 'tags=a\u0085', 'tags=a\r'];
+    const written = names.map(boundLabelValue);
+    expect(new Set(written).size).toBe(names.length);
+    expect(written[2]).toBe('tags=a\ufffd'); // nothing replaced: written as it is
+    for (const w of written) expect(w).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('cuts a long label value with a hash, so two long names stay two series', () => {
