@@ -92,7 +92,12 @@ async function startService(
 }
 
 export function startPushgateway(binary: string): Promise<Service> {
-  return startService('pushgateway', binary, (listen) => [`--web.listen-address=${listen}`]);
+  // In memory only: Debian's build persists every push to /var/lib/prometheus/pushgateway.data
+  // by default, so a push from an earlier run (any run on the machine) came back in this one.
+  return startService('pushgateway', binary, (listen) => [
+    `--web.listen-address=${listen}`,
+    '--persistence.file=',
+  ]);
 }
 
 export interface PrometheusOptions {
