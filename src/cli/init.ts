@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { errorMessage, InputError, type InputProblem } from '../errors.js';
@@ -71,26 +71,25 @@ export function runInit(options: InitOptions, stdout: (text: string) => void): v
     [GOLDEN_FILE, GOLDEN_TEXT],
     [WORKFLOW_FILE, workflowText(provider, uses)],
   ];
-  const existing: InputProblem[] = files
-    .filter(([name]) => existsSync(path.join(dir, name)))
-    .map(([name]) => ({
-      file: path.join(options.dir ?? '', name),
-      message: 'already exists: init writes none of its files when any exists (move it aside)',
-    }));
-  if (existing.length > 0) throw new InputError(existing);
+  const inTheWay = files.flatMap(([name]) => inTheWayOf(dir, name, options.dir ?? ''));
+  if (inTheWay.length > 0) throw new InputError(inTheWay);
 
+  const written: string[] = [];
   for (const [name, text] of files) {
     const file = path.join(dir, name);
     try {
       mkdirSync(path.dirname(file), { recursive: true });
       // `wx`: a file that appeared since the check above is still never overwritten.
       writeFileSync(file, text, { flag: 'wx' });
+      written.push(file);
     } catch (err) {
+      // All three or none: what this run wrote goes again.
+      for (const done of written) rmSync(done, { force: true });
       throw new InputError({ file, message: `cannot be written: ${errorMessage(err)}` });
     }
   }
 
-  const shown = options.dir === undefined ? '' : `  cd ${options.dir}\n`;
+  const shown = options.dir === undefined ? '' : `  cd ${shellWord(options.dir)}\n`;
   const placeholder = REPOSITORY
     ? ''
     : `  replace ${OWNER_PLACEHOLDER} in ${WORKFLOW_FILE} with the repository evalgate is released from\n`;
@@ -104,4 +103,39 @@ ${shown}  ${setupHint(provider)}
 ${placeholder}  commit evals/ and ${WORKFLOW_FILE}: every pull request is then gated
 `,
   );
+}
+
+/**
+ * What stops `name` from being written under `dir`: an entry already there (a file, a folder,
+ * a link, even one pointing nowhere), or a file where one of its folders should be.
+ */
+function inTheWayOf(dir: string, name: string, shownDir: string): InputProblem[] {
+  const file = path.join(dir, name);
+  const parts = path.relative(dir, path.dirname(file)).split(path.sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const folder = path.join(dir, ...parts.slice(0, i));
+    const info = statSync(folder, { throwIfNoEntry: false });
+    if (info && !info.isDirectory()) {
+      return [
+        {
+          file: path.join(shownDir, ...parts.slice(0, i)),
+          message: `is not a folder, and ${name} goes inside it: init writes none of its files (move it aside)`,
+        },
+      ];
+    }
+  }
+  if (lstatSync(file, { throwIfNoEntry: false })) {
+    return [
+      {
+        file: path.join(shownDir, name),
+        message: 'already exists: init writes none of its files when any exists (move it aside)',
+      },
+    ];
+  }
+  return [];
+}
+
+/** A path as one word of a POSIX shell command: quoted when it holds anything but the plain. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

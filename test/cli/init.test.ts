@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -87,6 +94,44 @@ describe('evalgate init', () => {
     expect(existsSync(path.join(dir, 'evals/evalgate.yaml'))).toBe(false);
     expect(existsSync(path.join(dir, '.github'))).toBe(false);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [
+      'a link pointing nowhere where the workflow goes',
+      (dir: string) => {
+        mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+        symlinkSync(
+          path.join(dir, 'nowhere.yml'),
+          path.join(dir, '.github/workflows/evalgate.yml'),
+        );
+      },
+      `${'.github/workflows/evalgate.yml'}: already exists`,
+    ],
+    [
+      'a file where the workflows folder goes',
+      (dir: string) => {
+        mkdirSync(path.join(dir, '.github'));
+        writeFileSync(path.join(dir, '.github/workflows'), 'not a folder\n');
+      },
+      '.github/workflows: is not a folder',
+    ],
+  ])('with %s, writes none of its files', async (_, arrange, message) => {
+    const dir = emptyDir();
+    arrange(dir);
+    const r = await cliInProcess(['init', '--dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${dir}/${message}`);
+    expect(existsSync(path.join(dir, 'evals'))).toBe(false);
+    expect(existsSync(path.join(dir, 'nowhere.yml'))).toBe(false);
+  });
+
+  it('prints a --dir with spaces or quotes as one shell word', async () => {
+    const parent = emptyDir();
+    const dir = path.join(parent, "it's a dir");
+    const r = await cliInProcess(['init', '--dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`  cd '${dir.replace("it's", "it'\\''s")}'\n`);
   });
 
   it('refuses an unknown provider, naming the flag', async () => {
