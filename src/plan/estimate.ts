@@ -37,12 +37,27 @@ export function observe(file: string, sides: Partial<Record<Side, SideResult[]>>
     const ok = results.filter((r) => !isEndpointError(r.error?.kind));
     if (ok.length === 0) continue;
     const counted = ok.filter((r) => !lacksTokenCounts(r));
-    const mean = (rows: SideResult[], f: (r: SideResult) => number) =>
-      rows.reduce((a, r) => a + f(r), 0) / rows.reduce((a, r) => a + (r.steps?.length || 1), 0);
+    // Per call: an agent case's figures cover its steps, and with run.repeats its tokens are the
+    // sum over every repeat while its latency is already their mean (see runner/repeats.ts).
+    const steps = (r: SideResult) => r.steps?.length || 1;
+    const repeats = (r: SideResult) => r.repeat_scores?.length || 1;
+    const mean = (
+      rows: SideResult[],
+      f: (r: SideResult) => number,
+      calls: (r: SideResult) => number,
+    ) => rows.reduce((a, r) => a + f(r), 0) / rows.reduce((a, r) => a + calls(r), 0);
     out.sides[side] = {
-      ...(counted.length > 0 ? { outputTokens: mean(counted, (r) => r.output_tokens) } : {}),
+      ...(counted.length > 0
+        ? {
+            outputTokens: mean(
+              counted,
+              (r) => r.output_tokens,
+              (r) => steps(r) * repeats(r),
+            ),
+          }
+        : {}),
       counted: counted.length,
-      latencyMs: mean(ok, (r) => r.latency_ms),
+      latencyMs: mean(ok, (r) => r.latency_ms, steps),
       answers: ok.length,
     };
   }

@@ -23,4 +23,15 @@ describe('observe', () => {
     });
     expect(o.sides.baseline).toEqual({ counted: 0, latencyMs: 50, answers: 1 });
   });
+
+  it('reads a case run with run.repeats as that many calls: its tokens are their sum', () => {
+    const o = observe('r.json', {
+      candidate: [
+        // 3 repeats of 6 output tokens each, latency already their mean
+        side({ output_tokens: 18, latency_ms: 100, repeat_scores: [1, 1, 1] }),
+        side({ output_tokens: 18, latency_ms: 300, repeat_scores: [1, 0, 1] }),
+      ],
+    });
+    expect(o.sides.candidate).toEqual({ outputTokens: 6, counted: 2, latencyMs: 200, answers: 2 });
+  });
 });
