@@ -1,5 +1,6 @@
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { Report } from '../types.js';
+import { createRedactor } from '../util/redact.js';
 import { parseRunLabels, type RunLabels } from './labels.js';
 import { renderOpenMetrics } from './openmetrics.js';
 import { type PushTarget, parsePushgatewayUrl, pushMetrics } from './pushgateway.js';
@@ -66,8 +67,9 @@ export async function pushReport(
     await pushMetrics(exp.push, text, exp.grouping, signal ? { signal } : {});
     return true;
   } catch (err) {
-    let message = err instanceof Error ? err.message : String(err);
-    for (const s of exp.push.secrets) message = message.split(s).join('***');
+    // Masked as every secret is (util/redact.ts): a password of a letter or two is not masked
+    // inside every word of the message, which made it unreadable and protected nothing.
+    const message = createRedactor(exp.push.secrets)(errorMessage(err));
     warn(`${message}; the report and the verdict stand`);
     return false;
   }

@@ -122,6 +122,23 @@ describe('pushMetrics', () => {
     }
   });
 
+  it('a one-letter password is not masked inside every word of the warning', async () => {
+    const gw = await startLoopback((_, res) => {
+      res.writeHead(500).end('bad gateway: broken backend');
+    });
+    try {
+      const exp = readMetricsExport({
+        pushgateway: { value: gw.url.replace('http://', 'http://a:b@'), field: 'x' },
+      })!;
+      const warnings: string[] = [];
+      expect(await pushReport(makeReport(), exp, (m) => warnings.push(m))).toBe(false);
+      expect(warnings[0]).toContain('/metrics/job/evalgate answered 500');
+      expect(warnings[0]).toContain('broken backend');
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('refuses to follow a redirect (it would carry the credentials elsewhere)', async () => {
     const gw = await startLoopback((_, res) => {
       res.writeHead(307, { location: 'http://127.0.0.1:1/' }).end();
