@@ -34,9 +34,34 @@ export interface CachedReply {
 
 // Headers and query parameters that carry credentials stay out of the key: a key must never
 // reach the disk, not even folded into a file name, and rotating it must not empty the cache.
-const SECRET_HEADER =
-  /authorization|api[-_]?key|token|secret|cookie|password|signature|credential/i;
-const SECRET_PARAM = /key|token|secret|sig|auth|password|credential/i;
+// By their exact names: a part of a name matched `keyword`, `max_tokens` and `author`, whose
+// values decide the answer, and different requests shared one cached answer. A known secret
+// anywhere else (a `?code=${FUNC_KEY}`) is replaced by a placeholder (see placeholders()).
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'api-key',
+  'x-api-key',
+  'x-goog-api-key',
+  'ocp-apim-subscription-key',
+  'x-auth-token',
+  'cookie',
+]);
+const SECRET_PARAMS = new Set([
+  'key',
+  'apikey',
+  'api_key',
+  'api-key',
+  'token',
+  'access_token',
+  'auth_token',
+  'sig',
+  'signature',
+  'password',
+  'secret',
+  'client_secret',
+  'subscription-key',
+]);
 const FORMAT = 'evalgate-cache-v1';
 
 /** No call reads or writes a billion tokens; a count above that was not written by us. */
@@ -110,7 +135,7 @@ export class ResponseCache {
   private readonly pending = new Set<Promise<void>>();
   /** Subfolders checked to be real folders (made by us or found so). */
   private readonly real = new Set<string>();
-  private readonly warned = new Set<'unusable' | 'invalid' | 'secret'>();
+  private readonly warned = new Set<'unusable' | 'invalid' | 'secret' | 'write'>();
   private invalid = 0;
   private disabled = false;
   private dirChecked = false;
@@ -135,9 +160,9 @@ export class ResponseCache {
   key(req: CacheableRequest, repeat: number, salt = ''): string {
     const url = new URL(req.url);
     for (const name of [...url.searchParams.keys()])
-      if (SECRET_PARAM.test(name)) url.searchParams.delete(name);
+      if (SECRET_PARAMS.has(name.toLowerCase())) url.searchParams.delete(name);
     const headers = Object.keys(req.headers)
-      .filter((name) => !SECRET_HEADER.test(name))
+      .filter((name) => !SECRET_HEADERS.has(name.toLowerCase()))
       .map((name) => [name.toLowerCase(), this.placeholders(req.headers[name]!)])
       .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
     const hash = createHash('sha256');
@@ -224,8 +249,15 @@ export class ResponseCache {
     if (entryProblem(entry)) return;
     const file = this.file(key);
     if (!this.usable(true) || !this.madeFolder(path.dirname(file))) return;
+    // One entry that cannot be written (a folder in its place, another run's rename in the way)
+    // is that entry's trouble, not the cache's: reads and other writes go on.
     const write = writeFileAtomicAsync(file, JSON.stringify(entry), { durable: false })
-      .catch((err) => this.unusable(err))
+      .catch((err) =>
+        this.warnOnce(
+          'write',
+          `a response cache entry could not be written (${(err as Error).message}); its answer is used, and fetched again next time`,
+        ),
+      )
       .finally(() => this.pending.delete(write));
     this.pending.add(write);
   }
@@ -287,7 +319,12 @@ export class ResponseCache {
     try {
       let kind = this.kindOf(sub);
       if (kind === 'missing') {
-        mkdirSync(sub);
+        try {
+          mkdirSync(sub);
+        } catch (err) {
+          // Another run sharing the folder made it first: look again at what is there.
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
         kind = this.kindOf(sub);
       }
       if (kind !== 'folder') {
@@ -308,7 +345,7 @@ export class ResponseCache {
     return text;
   }
 
-  private warnOnce(what: 'unusable' | 'invalid' | 'secret', message: string): void {
+  private warnOnce(what: 'unusable' | 'invalid' | 'secret' | 'write', message: string): void {
     if (this.warned.has(what)) return;
     this.warned.add(what);
     this.onWarning(message);

@@ -105,6 +105,29 @@ describe('ResponseCache keys', () => {
       other.key(request({ body: '{"token":"sk-other-key-999"}' }), 0),
     );
   });
+
+  it('keep every parameter and header whose name only contains a credential word', () => {
+    // `keyword`, `max_tokens`, `author`: their values decide the answer. Left out by a part of
+    // their names, different questions shared one cached answer.
+    const url = (q: string) => new URL(`https://app.example.com/ask${q}`);
+    const keyOf = (q: string) => cache.key(request({ method: 'GET', body: '', url: url(q) }), 0);
+    for (const [name, a, b] of [
+      ['keyword', 'question 0', 'question 1'],
+      ['max_tokens', '100', '500'],
+      ['author', 'ann', 'bob'],
+      ['design', 'a', 'b'],
+    ]) {
+      expect(keyOf(`?${name}=${encodeURIComponent(a!)}`), name).not.toBe(
+        keyOf(`?${name}=${encodeURIComponent(b!)}`),
+      );
+    }
+    const withHeader = (v: string) =>
+      cache.key(request({ headers: { ...request().headers, 'x-max-tokens': v } }), 0);
+    expect(withHeader('100')).not.toBe(withHeader('500'));
+    // The credential names themselves, in any case, still stay out.
+    expect(keyOf('?Token=abc&q=1')).toBe(keyOf('?q=1'));
+    expect(keyOf('?api_key=abc&q=1')).toBe(keyOf('?q=1'));
+  });
 });
 
 describe('ResponseCache storage', () => {
@@ -177,6 +200,29 @@ describe('ResponseCache storage', () => {
     await cache.flush();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/response cache .* is not usable/);
+  });
+});
+
+describe("ResponseCache: one entry in trouble is that entry's", () => {
+  it('an entry that cannot be written is not cached, and the rest of the cache still works', async () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = new ResponseCache(dir, [], (m) => warnings.push(m));
+    const keys = ['a', 'b', 'c'].map((x) => cache.key(request({ body: `{"q":"${x}"}` }), 0));
+    // A folder where the first entry goes: its write fails.
+    mkdirSync(entryPath(dir, keys[0]!), { recursive: true });
+    for (const k of keys) cache.put(k, ok);
+    await cache.flush();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^a response cache entry could not be written \(.+\); its answer is used/,
+      ),
+    ]);
+    expect(cache.get(keys[1]!)?.output).toBe('hello');
+    expect(cache.get(keys[2]!)?.output).toBe('hello');
+    cache.put(cache.key(request({ body: '{"q":"d"}' }), 0), ok);
+    await cache.flush();
+    expect(cache.get(cache.key(request({ body: '{"q":"d"}' }), 0))?.output).toBe('hello');
   });
 });
 
