@@ -2,8 +2,8 @@ import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { quickAnswer } from './cli/quick.js';
 import { enableCompileCache } from './compile-cache.js';
 import { dropOutputWithoutReader } from './console-streams.js';
-import { exitOnceFlushed } from './exit-flushed.js';
 import { installCrashGuard } from './crash-guard.js';
+import { exitOnceFlushed } from './exit-flushed.js';
 import { tuneV8 } from './runner/v8-flags.js';
 
 tuneV8();
