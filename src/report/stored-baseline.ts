@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { InputError } from '../errors.js';
-import { count, ms, score, usd } from '../schema/measures.js';
+import { answerFigures } from '../schema/measures.js';
 import type { Fingerprints, Side, SideResult, StoredBaselineMatch } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { canonicalJson } from './fingerprint.js';
@@ -46,17 +46,7 @@ function isFingerprints(v: unknown): v is Fingerprints {
  */
 const recordedSide = z.looseObject({
   output: z.string().nullable(),
-  score,
-  pass: z.boolean(),
-  scores: z.record(z.string(), score),
-  latency_ms: ms,
-  ttft_ms: ms.optional(),
-  tpot_ms: ms.optional(),
-  input_tokens: count,
-  output_tokens: count,
-  cost_usd: usd,
-  repeat_scores: z.array(score).optional(),
-  repeat_latency_ms: z.array(ms).optional(),
+  ...answerFigures,
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
 });
 

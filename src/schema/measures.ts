@@ -21,3 +21,18 @@ export const MAX_SUMMED_COUNT = 1e13;
 const MAX_MEASURE = 1e15;
 export const ms = z.number().min(0).max(MAX_MEASURE);
 export const usd = z.number().min(0).max(MAX_MEASURE);
+
+/** What the statistics read of one answer: its scores, timings, tokens and cost. */
+export const answerFigures = {
+  score,
+  pass: z.boolean(),
+  scores: z.record(z.string(), score),
+  latency_ms: ms,
+  ttft_ms: ms.optional(),
+  tpot_ms: ms.optional(),
+  input_tokens: count,
+  output_tokens: count,
+  cost_usd: usd,
+  repeat_scores: z.array(score).optional(),
+  repeat_latency_ms: z.array(ms).optional(),
+};

@@ -9,7 +9,7 @@ import type {
   SideResult,
   TargetMetrics,
 } from '../types.js';
-import { count, MAX_SUMMED_COUNT, ms, score, usd } from './measures.js';
+import { answerFigures, count, MAX_SUMMED_COUNT, ms, score, usd } from './measures.js';
 
 // The report's shape as data, so it can be published as JSON Schema (schema/report.schema.json)
 // and checked against real reports. src/types.ts stays the source the code is written against;
@@ -108,19 +108,9 @@ const scoringUsage = z.strictObject({
 
 const sideResult = z.strictObject({
   output: z.string().nullable(),
-  score,
-  pass: z.boolean(),
-  scores: z.record(z.string(), score),
-  latency_ms: ms,
-  ttft_ms: ms.optional(),
-  tpot_ms: ms.optional(),
-  input_tokens: count,
-  output_tokens: count,
-  cost_usd: usd,
+  ...answerFigures,
   error: z.strictObject({ kind: errorKind, message: z.string() }).nullable(),
-  repeat_scores: z.array(score).optional(),
   repeat_pass: z.array(z.boolean()).optional(),
-  repeat_latency_ms: z.array(ms).optional(),
   distinct_outputs: count.optional(),
   cached: z.boolean().optional(),
   cached_repeats: count.optional(),
