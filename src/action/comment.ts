@@ -155,7 +155,7 @@ export async function upsertPrComment(report: Report, options: CommentOptions): 
  * GitHub for (only then: GITHUB_TOKEN may not ask); an app's token as its own bot, the one kind
  * that can only be told apart by being a bot.
  */
-export async function ownComment(
+async function ownComment(
   marked: ListedComment[],
   whoAmI: () => Promise<string>,
 ): Promise<ListedComment | undefined> {

@@ -28,11 +28,10 @@ export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string | undefi
 
 /**
  * Uploads the HTML report as a workflow artifact with @actions/artifact, loaded only here (the
- * CLI never carries it). Never throws and never holds the step past UPLOAD_TIMEOUT_MS, or past a
- * cancel: without
- * the runtime token (a step run outside GitHub's runner, or a container that drops it) it is
- * skipped with a notice; a failed upload is a warning. Returns the artifact's page when it
- * worked.
+ * CLI never carries it). Never throws, and never holds the step past UPLOAD_TIMEOUT_MS or past a
+ * cancel: without the runtime token (a step run outside GitHub's runner, or a container that
+ * drops it) it is skipped with a notice; a failed upload is a warning. Returns the artifact's
+ * page when it worked.
  */
 export async function uploadHtmlArtifact(
   file: string,
