@@ -1,3 +1,4 @@
+import { reportEarlyExit } from './action/early-exit.js';
 import { eventFileProblem } from './action/event-file.js';
 import { CANCEL_SIGNALS } from './cancel-signals.js';
 import { enableCompileCache } from './compile-cache.js';
@@ -17,6 +18,7 @@ dropOutputWithoutReader();
 const eventProblem = eventFileProblem(process.env);
 if (eventProblem) {
   process.stdout.write(`::error::bad input; nothing was sent.%0A${workflowText(eventProblem)}\n`);
+  reportEarlyExit(process.env, 'evalgate: bad input, nothing was sent', eventProblem, 2);
   process.exit(2);
 }
 
@@ -30,6 +32,7 @@ try {
   // the 1 that would read as a blocked change.
   const message = err instanceof Error ? err.message : String(err);
   process.stdout.write(`::error::evalgate could not start: ${workflowText(message)}\n`);
+  reportEarlyExit(process.env, 'evalgate could not start', message, 3);
   process.exit(3);
 }
 try {

@@ -132,7 +132,19 @@ describe('Action inputs', () => {
       expect(r.stdout, shown).toBe(
         `::error::bad input; nothing was sent.%0AGITHUB_EVENT_PATH: ${file} is not a regular file (a folder, pipe or device); the runner names the event's JSON payload here\n`,
       );
+      // Stopped before the Action's code loaded, it still leaves what a run leaves.
+      expect(readFileSync(r.outputFile, 'utf8')).toContain('exit-code=2');
+      expect(r.summary).toContain('## ⚠️ evalgate: bad input, nothing was sent');
+      expect(r.summary).toContain(`GITHUB_EVENT_PATH: ${file} is not a regular file`);
     }
+  });
+
+  it('a failed start (an API URL that is not a URL) still writes the job summary and exit-code', async () => {
+    const r = await runAction({}, { GITHUB_API_URL: 'not a url' });
+    expect(r.code, r.stdout).toBe(3);
+    expect(r.stdout).toContain('::error::evalgate could not start: Invalid URL');
+    expect(readFileSync(r.outputFile, 'utf8')).toContain('exit-code=3');
+    expect(r.summary).toBe('## ⚠️ evalgate could not start\n\n<pre>Invalid URL</pre>\n');
   });
 
   it('a GITHUB_EVENT_PATH that is not JSON is bad input naming the file, not a failed start', async () => {
@@ -144,6 +156,7 @@ describe('Action inputs', () => {
     const shown = `stdout was:\n${r.stdout}\nstderr was:\n${r.stderr}`;
     expect(r.code, shown).toBe(2);
     expect(r.sent).toBe(0);
+    expect(r.summary).toContain('is not the event&#39;s JSON payload');
     expect(r.stdout, shown).toMatch(
       new RegExp(
         `^::error::bad input; nothing was sent\\.%0AGITHUB_EVENT_PATH: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not the event's JSON payload \\(.+\\)\n$`,
