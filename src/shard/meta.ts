@@ -5,6 +5,7 @@ import type { Plan } from '../engine.js';
 import { canonicalJson } from '../report/fingerprint.js';
 import type { ShardMeta } from '../types.js';
 import { FILE_LIMITS, readBounded } from '../util/read-bounded.js';
+import { replaceSpans, type Span } from '../util/redact.js';
 
 /**
  * The config file's bytes as a digest. Shards must share the whole config — targets, budgets,
@@ -43,31 +44,16 @@ const SECRET_MARK = '\u0000';
 
 /**
  * `value` with every place a secret occurs in it replaced by SECRET_MARK, one mark per run of
- * secrets that touch or overlap. Places, not one secret after another: cutting one secret first
- * could break up another that overlaps it and leave that one's other end in the digest.
+ * secrets that touch or overlap (see replaceSpans).
  */
 export function cutSecrets(value: string, secrets: readonly string[]): string {
-  const places: [number, number][] = [];
+  const places: Span[] = [];
   for (const secret of secrets) {
     for (let i = value.indexOf(secret); i !== -1; i = value.indexOf(secret, i + 1)) {
       places.push([i, i + secret.length]);
     }
   }
-  if (places.length === 0) return value;
-  places.sort((a, b) => a[0] - b[0]);
-  let out = '';
-  let kept = 0;
-  let [from, to] = places[0]!;
-  for (const [start, end] of places) {
-    if (start <= to) {
-      to = Math.max(to, end);
-      continue;
-    }
-    out += value.slice(kept, from) + SECRET_MARK;
-    kept = to;
-    [from, to] = [start, end];
-  }
-  return out + value.slice(kept, from) + SECRET_MARK + value.slice(to);
+  return replaceSpans(value, places, SECRET_MARK);
 }
 
 /** `meta.shard` of a shard report: which part it is and what the merge checks it against. */

@@ -67,7 +67,7 @@ export function secretForms(secret: string): string[] {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Start and end (exclusive) of a stretch to mask. */
-type Span = [number, number];
+export type Span = [number, number];
 
 /**
  * Where a text cut for display (`…`) ends inside a secret: the start of the longest prefix of
@@ -104,8 +104,17 @@ function spansOf(text: string, forms: readonly string[]): Span[] {
   return spans;
 }
 
-/** The text with the union of `spans` replaced: overlapping secrets leave no piece of either. */
+/** The text with the union of `spans` masked: overlapping secrets leave no piece of either. */
 function maskSpans(text: string, spans: Span[]): string {
+  return replaceSpans(text, spans, MASK);
+}
+
+/**
+ * `text` with each run of spans that touch or overlap replaced by one `mark`. Spans, not one
+ * secret after another: cutting one first could break up another that overlaps it and leave
+ * that one's other end in the text.
+ */
+export function replaceSpans(text: string, spans: Span[], mark: string): string {
   if (spans.length === 0) return text;
   spans.sort((a, b) => a[0] - b[0]);
   let out = '';
@@ -116,11 +125,11 @@ function maskSpans(text: string, spans: Span[]): string {
       if (e > end) end = e;
       continue;
     }
-    out += text.slice(at, start) + MASK;
+    out += text.slice(at, start) + mark;
     at = end;
     [start, end] = [s, e];
   }
-  return out + text.slice(at, start) + MASK + text.slice(end);
+  return out + text.slice(at, start) + mark + text.slice(end);
 }
 
 /**
