@@ -43,6 +43,7 @@ import { droppedConversationWarnings } from './targets/dropped-conversation.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
 import type { GoldenCase, Report, Side } from './types.js';
+import { Pacer } from './util/pacer.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from './util/read-bounded.js';
 import { type Redact, redactTree, SecretSet } from './util/redact.js';
 import { VERSION } from './version.js';
@@ -197,7 +198,12 @@ async function preparePlan(
   let cases: GoldenCase[] = [];
   let datasetFiles: string[] = [];
   try {
-    ({ cases, files: datasetFiles } = await loadDataset(config.dataset, loaded.dir, files));
+    ({ cases, files: datasetFiles } = await loadDataset(
+      config.dataset,
+      loaded.dir,
+      files,
+      options.signal,
+    ));
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     // "matched no files" and the like come from the config's `dataset` key: name the config.
@@ -297,32 +303,39 @@ async function preparePlan(
   // Render every request now: a template that a case cannot fill is bad input, found before
   // anything is sent rather than as one failed case in the middle of a paid run.
   let caseProblems = 0;
-  cases.forEach((c, i) => {
-    const where = { file: c.source.file, line: c.source.line };
-    if (scorers[i]!.length === 0) {
-      problems.push({
-        ...where,
-        message: `case "${c.id}" has no scorers: add \`scorers:\` to the config or \`assert:\` to the case`,
-      });
-      caseProblems++;
-    }
-    for (const s of scorers[i]!) {
-      const msg = s.check(c);
-      if (msg && caseProblems++ < 20)
-        problems.push({ ...where, message: `case "${c.id}": ${msg}` });
-    }
-    for (const side of sides) {
-      const t = targets[side];
-      if (!t || t.dialect.fillsTemplates === false) continue;
-      try {
-        t.dialect.buildRequest(c);
-      } catch (err) {
-        if (!(err instanceof TemplateError)) throw err;
-        if (caseProblems++ < 20)
-          problems.push({ ...where, message: `case "${c.id}", target ${side}: ${err.message}` });
+  const pace = new Pacer(options.signal, 'checking the golden set');
+  try {
+    for (const [i, c] of cases.entries()) {
+      if (pace.due()) await pace.turn();
+      const where = { file: c.source.file, line: c.source.line };
+      if (scorers[i]!.length === 0) {
+        problems.push({
+          ...where,
+          message: `case "${c.id}" has no scorers: add \`scorers:\` to the config or \`assert:\` to the case`,
+        });
+        caseProblems++;
+      }
+      for (const s of scorers[i]!) {
+        const msg = s.check(c);
+        if (msg && caseProblems++ < 20)
+          problems.push({ ...where, message: `case "${c.id}": ${msg}` });
+      }
+      for (const side of sides) {
+        const t = targets[side];
+        if (!t || t.dialect.fillsTemplates === false) continue;
+        try {
+          t.dialect.buildRequest(c);
+        } catch (err) {
+          if (!(err instanceof TemplateError)) throw err;
+          if (caseProblems++ < 20)
+            problems.push({ ...where, message: `case "${c.id}", target ${side}: ${err.message}` });
+        }
       }
     }
-  });
+  } catch (err) {
+    closePlan({ targets, scoring: prepared.resources });
+    throw err;
+  }
   if (caseProblems > 20)
     problems.push({ message: `…and ${caseProblems - 20} more problems in cases` });
 

@@ -4,25 +4,46 @@ import type { ParsedFile, RawRecord } from './raw.js';
 
 /** One JSON value per line; blank lines are skipped. Every bad line is reported, not just the first. */
 export function readJsonl(text: string, file: string): ParsedFile {
-  const records: RawRecord[] = [];
-  const problems: InputProblem[] = [];
+  // In one piece, the whole text: there is always at least one.
+  for (const piece of jsonlPieces(text, file, Number.POSITIVE_INFINITY)) return piece;
+  return { records: [], problems: [] };
+}
+
+/** About how much text one piece of a JSONL file holds: a few tens of milliseconds of parsing. */
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * readJsonl a piece at a time, each about `pieceChars` long and cut at a line's end, so that a
+ * caller can pause between pieces (a cancel during a long load) and drop each piece's records
+ * once it has checked them.
+ */
+export function* jsonlPieces(
+  text: string,
+  file: string,
+  pieceChars = PIECE_CHARS,
+): Generator<ParsedFile> {
   let line = 0;
   let start = 0;
-  // indexOf rather than split: a 100k-line file should not allocate a second copy of itself.
   while (start <= text.length) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    line++;
-    const chunk = text.slice(start, end);
-    start = end + 1;
-    if (chunk.trim() === '') continue;
-    try {
-      records.push({ line, value: JSON.parse(chunk) });
-    } catch (err) {
-      const { message, offset } = jsonParseMessage(err);
-      const column = offset === undefined ? '' : ` (column ${offset + 1})`;
-      problems.push({ file, line, message: `invalid JSON: ${message}${column}` });
+    const records: RawRecord[] = [];
+    const problems: InputProblem[] = [];
+    const until = start + pieceChars;
+    // indexOf rather than split: a 100k-line file should not allocate a second copy of itself.
+    while (start <= text.length && start < until) {
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? text.length : nl;
+      line++;
+      const chunk = text.slice(start, end);
+      start = end + 1;
+      if (chunk.trim() === '') continue;
+      try {
+        records.push({ line, value: JSON.parse(chunk) });
+      } catch (err) {
+        const { message, offset } = jsonParseMessage(err);
+        const column = offset === undefined ? '' : ` (column ${offset + 1})`;
+        problems.push({ file, line, message: `invalid JSON: ${message}${column}` });
+      }
     }
+    yield { records, problems };
   }
-  return { records, problems };
 }

@@ -3,22 +3,29 @@ import { InputFileError, ProjectFiles } from '../config/project-files.js';
 import { InputError, type InputProblem } from '../errors.js';
 import type { CaseSource, GoldenCase } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
+import { Pacer } from '../util/pacer.js';
 import { FILE_LIMITS } from '../util/read-bounded.js';
 import { displayPath, resolveDatasetFiles } from './files.js';
 import { readJson } from './json.js';
-import { readJsonl } from './jsonl.js';
+import { jsonlPieces } from './jsonl.js';
 import { normalizeRecord } from './normalize.js';
-import type { FormatReader } from './raw.js';
+import type { FormatReader, ParsedFile } from './raw.js';
 import { readYaml } from './yaml.js';
+
+/** A format's reader, a piece of the file at a time: JSONL's in pieces, the others whole. */
+type PieceReader = (text: string, file: string) => Iterable<ParsedFile>;
+const whole =
+  (reader: FormatReader): PieceReader =>
+  (text, file) => [reader(text, file)];
 
 // CSV's parser is loaded only for a CSV file: most golden sets are JSONL, and a run's start-up
 // is paid on every pull request.
-const READERS: Record<string, () => FormatReader | Promise<FormatReader>> = {
-  '.jsonl': () => readJsonl,
-  '.json': () => readJson,
-  '.yaml': () => readYaml,
-  '.yml': () => readYaml,
-  '.csv': async () => (await import('./csv.js')).readCsv,
+const READERS: Record<string, () => PieceReader | Promise<PieceReader>> = {
+  '.jsonl': () => jsonlPieces,
+  '.json': () => whole(readJson),
+  '.yaml': () => whole(readYaml),
+  '.yml': () => whole(readYaml),
+  '.csv': async () => whole((await import('./csv.js')).readCsv),
 };
 
 /** Enough to fix a file in one go without burying the first problems under a wall of repeats. */
@@ -32,12 +39,14 @@ export interface Dataset {
 
 /**
  * Loads the golden cases that `spec` (a path, a glob, or a list of them, relative to `baseDir`)
- * names. Throws one InputError listing every problem found in every file.
+ * names. Throws one InputError listing every problem found in every file, or RunAbortedError
+ * when `signal` fires before it is done.
  */
 export async function loadDataset(
   spec: string | string[],
   baseDir: string,
   files: ProjectFiles = ProjectFiles.unrestricted(baseDir),
+  signal?: AbortSignal,
 ): Promise<Dataset> {
   const absFiles = await resolveDatasetFiles(spec, baseDir, files);
   const problems: InputProblem[] = [];
@@ -52,60 +61,68 @@ export async function loadDataset(
     );
   }
 
-  const readers = new Map<string, FormatReader>();
+  const readers = new Map<string, PieceReader>();
   for (const abs of absFiles) {
     const ext = path.extname(abs).toLowerCase();
     if (!readers.has(ext)) readers.set(ext, await READERS[ext]!());
   }
-  const texts = absFiles.map((abs) => readText(abs, files));
+  const pace = new Pacer(signal, 'loading the golden set');
   const cases: GoldenCase[] = [];
   const ids = new Map<string, { source: CaseSource; generated: boolean }>();
 
-  absFiles.forEach((abs, index) => {
+  for (const abs of absFiles) {
+    if (pace.due()) await pace.turn();
     const file = displayPath(abs);
-    const text = texts[index]!;
+    const text = readText(abs, files);
     if (typeof text !== 'string') {
       problems.push(text);
-      return;
+      continue;
     }
     const reader = readers.get(path.extname(abs).toLowerCase())!;
-    const { records, problems: fileProblems } = reader(text, file);
-    if (records.length === 0 && fileProblems.length === 0) {
+    const fileProblems: InputProblem[] = [];
+    let read = 0;
+    for (const piece of reader(text, file)) {
+      read += piece.records.length;
+      for (const problem of piece.problems) fileProblems.push(problem);
+      for (const record of piece.records) {
+        if (pace.due()) await pace.turn();
+        const deep = tooDeep(record.value);
+        if (deep) {
+          fileProblems.push({
+            file,
+            line: record.lineOf?.(deep.slice(0, 2)) ?? record.line,
+            path: String(deep[0]),
+            message: `this case nests more than ${MAX_NESTING} levels of lists and objects; keep it to fewer`,
+          });
+          continue;
+        }
+        const normalized = normalizeRecord(record, file, fileProblems);
+        if (!normalized) continue;
+        const { testCase, generatedId } = normalized;
+        const first = ids.get(testCase.id);
+        if (first) {
+          fileProblems.push({
+            file,
+            line: testCase.source.line,
+            path: 'id',
+            message: `duplicate id "${testCase.id}" (first at ${first.source.file}:${first.source.line})${
+              generatedId && first.generated
+                ? '; cases without an id are named after their input, so these two have the same input: give them ids'
+                : ''
+            }`,
+          });
+          continue;
+        }
+        ids.set(testCase.id, { source: testCase.source, generated: generatedId });
+        cases.push(testCase);
+      }
+    }
+    if (read === 0 && fileProblems.length === 0) {
       fileProblems.push({ file, message: 'has no cases' });
     }
-    for (const record of records) {
-      const deep = tooDeep(record.value);
-      if (deep) {
-        fileProblems.push({
-          file,
-          line: record.lineOf?.(deep.slice(0, 2)) ?? record.line,
-          path: String(deep[0]),
-          message: `this case nests more than ${MAX_NESTING} levels of lists and objects; keep it to fewer`,
-        });
-        continue;
-      }
-      const normalized = normalizeRecord(record, file, fileProblems);
-      if (!normalized) continue;
-      const { testCase, generatedId } = normalized;
-      const first = ids.get(testCase.id);
-      if (first) {
-        fileProblems.push({
-          file,
-          line: testCase.source.line,
-          path: 'id',
-          message: `duplicate id "${testCase.id}" (first at ${first.source.file}:${first.source.line})${
-            generatedId && first.generated
-              ? '; cases without an id are named after their input, so these two have the same input: give them ids'
-              : ''
-          }`,
-        });
-        continue;
-      }
-      ids.set(testCase.id, { source: testCase.source, generated: generatedId });
-      cases.push(testCase);
-    }
     problems.push(...capped(fileProblems, file));
-  });
+  }
+  pace.stopIfCancelled();
 
   if (problems.length > 0) throw new InputError(problems);
   return { cases, files: absFiles.map((f) => displayPath(f)) };

@@ -4,6 +4,7 @@ import type { Config, ScorerConfig } from '../config/schema.js';
 import type { InputProblem, RunAbortedError } from '../errors.js';
 import type { Target } from '../targets/target.js';
 import type { GoldenCase, Report } from '../types.js';
+import { Pacer } from '../util/pacer.js';
 import {
   buildScorer,
   compilesSchemas,
@@ -18,6 +19,9 @@ import { createJudgeClient } from './judge.js';
 import { OutageTracker } from './outage.js';
 import { type Scorer, ScorerSetupError } from './scorer.js';
 import { ScoringWorkers } from './workers.js';
+
+const classifiers = (scorers: Scorer[]) =>
+  scorers.reduce((n, s) => (s.type === 'classification' ? n + 1 : n), 0);
 
 export interface ScoringSetup {
   configFile: string;
@@ -156,7 +160,12 @@ export async function prepareScorers(
     return s ? [s] : [];
   });
 
-  const scorers = cases.map((c) => {
+  const close = () => {
+    workers.close();
+    setup.judge?.transport.close();
+    setup.embeddings?.target.transport.close();
+  };
+  const scorersOf = (c: GoldenCase): Scorer[] => {
     const own = c.assert as ScorerConfig[];
     if (own.length === 0) return global;
     const names = new ScorerNames(global.map((s) => s.name));
@@ -171,20 +180,32 @@ export async function prepareScorers(
       if (s) all.push(s);
     });
     return all;
-  });
+  };
 
   // The per-target confusion matrix describes one classifier; two on a case would be mixed up.
   const where = (c: GoldenCase) =>
     c.assert.length ? { file: c.source.file, line: c.source.line } : { file: setup.configFile };
   let doubled = 0;
-  cases.forEach((c, i) => {
-    if (scorers[i]!.filter((s) => s.type === 'classification').length > 1 && doubled++ === 0) {
-      problems.push({
-        ...where(c),
-        message: `case "${c.id}" has more than one classification scorer; use one per case (the per-target confusion matrix describes it)`,
-      });
+  const globalClassifiers = classifiers(global);
+  const pace = new Pacer(setup.signal, 'preparing the scorers');
+  const scorers: Scorer[][] = [];
+  try {
+    for (const c of cases) {
+      if (pace.due()) await pace.turn();
+      const own = scorersOf(c);
+      scorers.push(own);
+      const n = own === global ? globalClassifiers : classifiers(own);
+      if (n > 1 && doubled++ === 0) {
+        problems.push({
+          ...where(c),
+          message: `case "${c.id}" has more than one classification scorer; use one per case (the per-target confusion matrix describes it)`,
+        });
+      }
     }
-  });
+  } catch (err) {
+    close();
+    throw err;
+  }
 
   return {
     scorers,
@@ -199,11 +220,7 @@ export async function prepareScorers(
           ...(embeddings ? { embeddings: embeddings.usage() } : {}),
         };
       },
-      close() {
-        workers.close();
-        setup.judge?.transport.close();
-        setup.embeddings?.target.transport.close();
-      },
+      close,
     },
   };
 }

@@ -88,6 +88,27 @@ describe('cancelling a run (SIGTERM / SIGINT)', () => {
   }, 30_000);
 });
 
+/** A preload that raises SIGTERM, synchronously, as the golden set's file is closed after reading. */
+const TERM_ON_READ = [
+  "import fs from 'node:fs';",
+  "import { syncBuiltinESMExports } from 'node:module';",
+  'const { openSync, closeSync } = fs;',
+  'let golden;',
+  'let raised = false;',
+  'fs.openSync = (file, ...rest) => {',
+  '  const fd = openSync(file, ...rest);',
+  "  if (String(file).endsWith('golden.jsonl')) golden = fd;",
+  '  return fd;',
+  '};',
+  'fs.closeSync = (fd) => {',
+  '  closeSync(fd);',
+  '  if (fd !== golden || raised) return;',
+  '  raised = true; // once: the file is read again for the report',
+  "  process.kill(process.pid, 'SIGTERM');",
+  '};',
+  'syncBuiltinESMExports();',
+].join('\n');
+
 describe('a cancel while the golden set is read', () => {
   it('starts the run cancelled: nothing is sent, exit 3', async () => {
     // The signal comes while loading runs synchronously (it is raised, synchronously, as the
@@ -98,25 +119,7 @@ describe('a cancel while the golden set is read', () => {
     const dir = workspace({
       'golden.jsonl': goldenJsonl(3000),
       'evalgate.yaml': baseConfig(server.url),
-      'term-on-read.mjs': [
-        "import fs from 'node:fs';",
-        "import { syncBuiltinESMExports } from 'node:module';",
-        'const { openSync, closeSync } = fs;',
-        'let golden;',
-        'let raised = false;',
-        'fs.openSync = (file, ...rest) => {',
-        '  const fd = openSync(file, ...rest);',
-        "  if (String(file).endsWith('golden.jsonl')) golden = fd;",
-        '  return fd;',
-        '};',
-        'fs.closeSync = (fd) => {',
-        '  closeSync(fd);',
-        '  if (fd !== golden || raised) return;',
-        '  raised = true; // once: the file is read again for the report',
-        "  process.kill(process.pid, 'SIGTERM');",
-        '};',
-        'syncBuiltinESMExports();',
-      ].join('\n'),
+      'term-on-read.mjs': TERM_ON_READ,
     });
     const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], {
       cwd: dir,
@@ -127,4 +130,28 @@ describe('a cancel while the golden set is read', () => {
     expect(r.code).toBe(3);
     expect(server.requests).toHaveLength(0);
   });
+
+  it('stops a large golden set part way: the cancel is not kept waiting for the whole load', async () => {
+    // Checking 200,000 cases takes far longer than the loader's 50 ms between turns, so it is
+    // the loader that sees the signal, not the run after it (which said "before every case
+    // was answered", once the whole set had been read and checked).
+    const server = await startFakeOpenAI(() => 'a');
+    afterThisTest(() => server.close());
+    const dir = workspace({
+      'golden.jsonl': goldenJsonl(200_000),
+      'evalgate.yaml': baseConfig(server.url),
+      'term-on-read.mjs': TERM_ON_READ,
+    });
+    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], {
+      cwd: dir,
+      env: { TEST_KEY: KEY },
+      nodeArgs: ['--import', './term-on-read.mjs'],
+    });
+    expect(r.stderr).toContain(
+      'could not judge: the run was cancelled (SIGTERM) while loading the golden set; nothing was sent',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(3);
+    expect(server.requests).toHaveLength(0);
+  }, 30_000);
 });
