@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Substitution } from './config/interpolate.js';
-import { type LoadedConfig, openConfig } from './config/load.js';
+import { ConfigLoadError, type LoadedConfig, openConfig } from './config/load.js';
 import { ProjectFiles, readErrorMessage } from './config/project-files.js';
 import type { Config } from './config/schema.js';
 import { secretValues } from './config/secret-values.js';
@@ -35,10 +35,10 @@ import { createJudgeTarget } from './scorers/judge.js';
 import { prepareScorers, type ScoringResources } from './scorers/prepare.js';
 import { scoreCall } from './scorers/score-case.js';
 import type { Scorer } from './scorers/scorer.js';
-import { configValuesDigest } from './shard/meta.js';
+import { type ConfigValues, configValues } from './shard/meta.js';
 import { type Shard, selectShard } from './shard/select.js';
 import { createRng } from './stats/rng.js';
-import { createTarget } from './targets/create.js';
+import { createTarget, unsetKeyProblems } from './targets/create.js';
 import { droppedConversationWarnings } from './targets/dropped-conversation.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
@@ -117,10 +117,10 @@ export interface Plan {
   /** What is not wrong but will be for a run (keysOptional: the unset key variables). */
   notes: InputProblem[];
   /**
-   * With --shard: what `${VAR}` became in the config, as a digest without secrets (see
-   * configValuesDigest), for the merge to check.
+   * What `${VAR}` became in the config, as digests without secrets (see configValuesDigest): a
+   * shard records them, the merge checks its own against the shards'.
    */
-  configValues?: string;
+  configValues?: ConfigValues;
 }
 
 /** Lets go of every connection a plan holds (targets, judge, embeddings). Idempotent. */
@@ -172,6 +172,17 @@ async function preparePlan(
       substituted,
       options.keysOptional ? (n) => unsetNotes.push(n) : undefined,
     );
+  } catch (err) {
+    // A config that did not load builds no target, but the keys it names can still be checked:
+    // an unset one is listed now, not on the next attempt.
+    if (!(err instanceof ConfigLoadError) || options.keysOptional) throw err;
+    const sides = options.only
+      ? [options.only]
+      : options.baselineReportPath
+        ? ['candidate']
+        : ['baseline', 'candidate'];
+    const keys = unsetKeyProblems(err.partial, sides, { configFile: options.configPath, env });
+    throw new InputError([...err.problems, ...keys]);
   } finally {
     for (const v of secretValues(substituted)) hooks.secret?.(v);
   }
@@ -409,9 +420,7 @@ async function preparePlan(
     redact,
     ...(budgetPlan ? { budgetPlan } : {}),
     notes,
-    ...(options.shard
-      ? { configValues: configValuesDigest(loaded.filled ?? [], substituted) }
-      : {}),
+    configValues: configValues(loaded.filled ?? [], substituted, unsetNotes),
   };
 }
 

@@ -540,6 +540,16 @@ export interface ShardMeta {
    * filled it in alike. Absent in reports from before it was recorded.
    */
   config_values?: string;
+  /**
+   * The same, one `sha256:` per field that held a `${VAR}` (`budgets.quality.max_drop`): the merge
+   * fills the config in again and names the field it filled in otherwise.
+   */
+  config_value_fields?: Record<string, string>;
+  /**
+   * With `--baseline-report`: `sha256:` of that file's bytes. The merge must be given the very
+   * recording the shards ran against.
+   */
+  baseline_report?: string;
 }
 
 /** How a live canary was judged: the server, the resolution and each look at the data. */

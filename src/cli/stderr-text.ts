@@ -13,18 +13,24 @@ export function inertLines(text: string): string {
   return noWorkflowCommands(stripControlChars(text));
 }
 
-/** One problem per line: the parts are escaped, the line breaks between problems are ours. */
+/**
+ * One problem per line: the parts are escaped, the line breaks between problems are ours. A
+ * line starts with the file's name (or the path, or the message), which the dataset chose: the
+ * finished lines, not only the message, are kept from starting a workflow command.
+ */
 export function formatProblemsForTerminal(problems: InputProblem[]): string {
-  return problems
-    .map((p) =>
-      formatProblem({
-        ...p,
-        file: p.file === undefined ? undefined : escapeTerminal(p.file),
-        path: p.path === undefined ? undefined : escapeTerminal(p.path),
-        message: inertLines(p.message),
-      }),
-    )
-    .join('\n');
+  return noWorkflowCommands(
+    problems
+      .map((p) =>
+        formatProblem({
+          ...p,
+          file: p.file === undefined ? undefined : escapeTerminal(p.file),
+          path: p.path === undefined ? undefined : escapeTerminal(p.path),
+          message: inertLines(p.message),
+        }),
+      )
+      .join('\n'),
+  );
 }
 
 /** `validate`'s notes: what run will need but validate does not (the API keys of a fork's PR). */

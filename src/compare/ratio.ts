@@ -8,6 +8,7 @@ import {
   upperOrderBound,
   weightedQuantile,
 } from '../stats/index.js';
+import { budgetAllowance } from '../stats/past-budget.js';
 import { type Comparison, emptyComparison } from './comparison.js';
 import { type Resampled, resampleTogether } from './resampled.js';
 
@@ -164,7 +165,7 @@ export function ratioResampling(
         delta: c / b - 1,
         ci: [lower, upper],
         regression: [lower, upper],
-        p_value: bootstrapPValueAbove(replicates, maxIncrease),
+        p_value: bootstrapPValueAbove(replicates, budgetAllowance(maxIncrease)),
         optimisticAt: (level) => lowerOrderBound(sorted, level),
         n,
         method: 'paired bootstrap',

@@ -19,6 +19,26 @@ export const KNOWN_OPENAI_ROOTS: Readonly<Record<string, string>> = {
   'generativelanguage.googleapis.com': '/v1beta/openai',
 };
 
+/**
+ * The known hosts and their API roots, spelled as above. A value read from the environment that
+ * is exactly one of these holds nothing but public constants: no credential to mask, and masking
+ * it would blank the very fix a base_url message suggests (`is at ***` for api.openai.com).
+ */
+const PUBLIC_ROOTS: ReadonlySet<string> = new Set(
+  Object.entries(KNOWN_OPENAI_ROOTS).flatMap(([host, root]) => [
+    host,
+    `https://${host}`,
+    `https://${host}/`,
+    `https://${host}${root}`,
+    `https://${host}${root}/`,
+  ]),
+);
+
+/** Whether `value` is, character for character, a known host or its public API root. */
+export function isPublicApiRoot(value: string): boolean {
+  return PUBLIC_ROOTS.has(value);
+}
+
 type Dialect = 'openai' | 'anthropic' | 'embeddings';
 
 /** What evalgate appends to base_url, per dialect. */
@@ -103,7 +123,7 @@ export function notFoundHint(url: URL): string {
     if (!p.endsWith(tail)) continue;
     const base = p.slice(0, -tail.length);
     if (!/\/v\d+[a-z0-9]*(\/|$)/.test(`${base}/`)) {
-      return `add /v1 to base_url? most OpenAI-compatible servers answer at {base_url}/v1${tail} (e.g. base_url: http://localhost:11434/v1); else check ${model}`;
+      return `add /v1 to base_url? most OpenAI-compatible servers answer at {base_url}/v1${tail} (e.g. base_url: http://localhost:11434/v1); else check base_url ${model}`;
     }
     return `check base_url (evalgate calls {base_url}${tail}) ${model}`;
   }

@@ -32,6 +32,20 @@ export interface LoadedConfig<C = Config> {
   filled?: Substitution[];
 }
 
+/**
+ * A config that parsed as YAML but did not validate. `partial` is what it held once its `${VAR}`s
+ * were filled (unset ones empty), unvalidated: the engine still checks the keys it names, so
+ * that an unset key variable is listed along with the config's own problems.
+ */
+export class ConfigLoadError extends InputError {
+  constructor(
+    problems: InputProblem[],
+    readonly partial: unknown,
+  ) {
+    super(problems);
+  }
+}
+
 /** What the file is read for: `run` and `validate` (the default) or `canary` (needs `live:` only). */
 type ConfigSchema = typeof configSchema | typeof canaryConfigSchema;
 
@@ -220,7 +234,7 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
   // A value read from the environment may be a credential whatever field it landed in
   // (`max_drop: ${SECRET}`): no message may quote it.
   if (problems.length > 0 || !parsed.success)
-    throw new InputError(maskEnvValues(problems, fromEnv));
+    throw new ConfigLoadError(maskEnvValues(problems, fromEnv), interpolated);
   return {
     file,
     dir: path.resolve(path.dirname(file)),

@@ -7,6 +7,23 @@ import { checkToolKeys, toolKeys } from './tools-schema.js';
 
 const PERCENT = /^\s*(-?\d+(?:\.\d+)?)\s*%\s*$/;
 
+/** The largest fraction a budget takes (100 = +10000%); a share on 0..1 stops at 1. */
+const MAX_FRACTION = 100;
+
+/**
+ * The bounds of a fraction up to `max` for the published JSON Schema, which sees only the input
+ * (a number or a string), not the transform and pipes that refuse the rest: `minimum`/`maximum`
+ * bind the number, `pattern` the string. The pattern takes what PERCENT takes and the pipes let
+ * through: a minus only before zeros (-0%), at most `max` as a percent; and, since `${VAR}` is
+ * filled in before validation, any string holding one.
+ */
+function fractionBounds(max: 1 | typeof MAX_FRACTION) {
+  const top = String(max * 100); // a power of ten: below it, one digit fewer
+  const below = `\\d{1,${top.length - 1}}(?:\\.\\d+)?`;
+  const number = `-?0+(?:\\.0+)?|0*(?:${below}|${top}(?:\\.0+)?)`;
+  return { minimum: 0, maximum: max, pattern: `^\\s*(?:${number})\\s*%\\s*$|\\$\\{` };
+}
+
 /** A fraction written as a number (0.2) or a percent string ("20%"). */
 const fraction = z
   .union([z.number(), z.string()], { error: 'expected a number or a percent such as "20%"' })
@@ -22,9 +39,12 @@ const fraction = z
     }
     return Number(m[1]) / 100;
   })
-  .pipe(z.number().min(0, 'must not be negative').max(100, 'is implausibly large'));
+  .pipe(z.number().min(0, 'must not be negative').max(MAX_FRACTION, 'is implausibly large'))
+  .meta(fractionBounds(MAX_FRACTION));
 
-const absoluteShare = fraction.pipe(z.number().max(1, 'is a share on 0..1 and cannot exceed 1'));
+const absoluteShare = fraction
+  .pipe(z.number().max(1, 'is a share on 0..1 and cannot exceed 1'))
+  .meta(fractionBounds(1));
 
 const templateSource = z.union(
   [
@@ -75,13 +95,16 @@ const headers = z
     z.string().max(256, 'a header name must be at most 256 characters'),
     z.string().max(MAX_HEADER_VALUE_CHARS, `must be at most ${MAX_HEADER_VALUE_CHARS} characters`),
   )
-  .refine((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`);
+  .refine((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`)
+  // The JSON Schema generator cannot see a refinement: the same bound, for the published schema.
+  .meta({ maxProperties: MAX_HEADERS });
 
 /** Request parameters (temperature, max_tokens...): a handful; the bound keeps requests sane. */
 export const MAX_PARAMS = 100;
 const params = z
   .record(z.string(), z.unknown())
-  .refine((p) => Object.keys(p).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`);
+  .refine((p) => Object.keys(p).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`)
+  .meta({ maxProperties: MAX_PARAMS });
 
 /** `run.max_cost_usd`: a stop for a run's spending, not a budget for a year of them. */
 export const MAX_RUN_COST_USD = 1_000_000;
@@ -553,21 +576,26 @@ export const configSchema = z.strictObject({
         .describe('the first retry waits about this long; each later one doubles it'),
       /**
        * This many failed cases in a row on one target (after retries, in the order they were sent)
-       * means it is down: stop. Never fewer than twice the target's concurrency (targets/outage.ts).
+       * means it is down: stop. Never fewer than the target's concurrency plus its current pace
+       * (twice the concurrency unless rate limits cut it; targets/outage.ts).
        */
       max_consecutive_errors: z
         .number()
         .int()
         .min(1)
         .default(5)
-        .describe('this many failed cases in a row (at least 2 × concurrency) means down: exit 3'),
-      /** Stop (exit 3) before the run's calls cost more than this, in US dollars. */
+        .describe(
+          'this many failed cases in a row (at least 2 × concurrency, or concurrency + 1 once rate limits cut it to 1) means down: exit 3',
+        ),
+      /** Stop (exit 3) at this many US dollars; see CostBudget for what calls in flight may add. */
       max_cost_usd: z
         .number()
         .positive()
         .max(MAX_RUN_COST_USD, `must be at most ${MAX_RUN_COST_USD} USD`)
         .optional()
-        .describe("stop (exit 3) before the run's calls cost more than this, in US dollars"),
+        .describe(
+          'in US dollars: no call starts that would not fit, and the run stops (exit 3) at it; only calls already in flight can pass it',
+        ),
       /** A reply (or a whole stream) larger than this fails the call as `too_large`. */
       max_response_bytes: z
         .number()

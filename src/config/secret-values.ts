@@ -1,5 +1,6 @@
 import type { InputProblem } from '../errors.js';
 import { createRedactor, MASK } from '../util/redact.js';
+import { isPublicApiRoot } from './base-url.js';
 import type { Substitution } from './interpolate.js';
 
 // Sections that say how to judge, never how to reach an endpoint: nothing in them authenticates.
@@ -48,11 +49,13 @@ export function maskEnvValues(
   problems: readonly InputProblem[],
   substituted: readonly Substitution[],
 ): InputProblem[] {
-  if (substituted.length === 0) return [...problems];
-  const everywhere = createRedactor(substituted.flatMap((s) => quotedForms(s.value)));
+  // OPENAI_BASE_URL=https://api.openai.com is no secret, and the base_url hint spells it out.
+  const secret = substituted.filter((s) => !isPublicApiRoot(s.value));
+  if (secret.length === 0) return [...problems];
+  const everywhere = createRedactor(secret.flatMap((s) => quotedForms(s.value)));
   return problems.map((p) => {
     let message = everywhere(p.message);
-    for (const s of substituted) {
+    for (const s of secret) {
       if (s.value === '' || s.at.join('.') !== p.path) continue;
       for (const form of quotedForms(s.value)) message = message.split(form).join(MASK);
     }

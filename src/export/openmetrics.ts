@@ -221,13 +221,19 @@ function addCheck(fs: Families, c: Check): void {
   const put = (name: string, value: number | null | undefined) => {
     if (value !== null && value !== undefined) fs.get(name).samples.push({ labels: which, value });
   };
-  put('evalgate_check_change', c.delta);
-  put('evalgate_check_interval_lower', c.ci?.[0]);
-  put('evalgate_check_interval_upper', c.ci?.[1]);
   put('evalgate_check_budget', c.budget);
-  put('evalgate_check_p_value', c.p_value);
-  put('evalgate_check_adjusted_p_value', c.p_adjusted);
   put('evalgate_check_sample_size', c.n);
+  // Without an interval (too few cases, no data on a side, a canary that cannot pass) nothing
+  // was measured, yet the report may still hold the comparison's raw change and p-value (0 and
+  // 1 on three cases; an error ratio's tail on an endpoint that only answered 404): as series
+  // they would read as "no change" or as evidence. docs/metrics.md: no such series.
+  if (c.ci) {
+    put('evalgate_check_change', c.delta);
+    put('evalgate_check_interval_lower', c.ci[0]);
+    put('evalgate_check_interval_upper', c.ci[1]);
+    put('evalgate_check_p_value', c.p_value);
+    put('evalgate_check_adjusted_p_value', c.p_adjusted);
+  }
   for (const state of STATES)
     fs.get('evalgate_check_verdict').samples.push({
       labels: [...which, ['state', state]],

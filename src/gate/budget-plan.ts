@@ -1,7 +1,7 @@
 import { caseSlices } from '../compare/slices.js';
 import type { Budgets, Config } from '../config/schema.js';
 import type { InputProblem } from '../errors.js';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal, truncate } from '../report/escape.js';
 import { checkName, formatBudget } from '../report/format.js';
 import type { GoldenCase, MetricName, Side } from '../types.js';
 import { thousands } from '../util/thousands.js';
@@ -75,6 +75,14 @@ const FIELD: Record<MetricName, string> = {
   live_max_drop: 'live.metrics[].budget.max_drop',
   live_max: 'live.metrics[].budget.max',
 };
+
+/**
+ * The check column's width at most, as the verdict table's (report/console.ts): every row is
+ * padded to the longest, and a slice name is whatever a dataset's tags say.
+ */
+const CHECK_CHARS = 60;
+/** A slice named in a note or a problem: enough to tell it apart, never a dataset's whole tag. */
+const SLICE_CHARS = 200;
 
 /** Label drift needs labels, which only answers show: not planned. */
 const budgetEntries = (b: Budgets) => budgetList(b, false);
@@ -170,7 +178,8 @@ export function buildBudgetPlan(input: PlanInput): BudgetPlan {
       });
       const row: PlanRow = { metric, slice, budget, path, n, minCases, need };
       if (metric === 'error_rate') {
-        const why = ceilingProblem(budget, n, confidence, minCases, slice ? ` on ${slice}` : '');
+        const where = slice ? ` on ${truncate(slice, SLICE_CHARS)}` : '';
+        const why = ceilingProblem(budget, n, confidence, minCases, where);
         if (why) {
           row.undecidable = why;
           problems.push({ path, message: why });
@@ -194,7 +203,7 @@ export function buildBudgetPlan(input: PlanInput): BudgetPlan {
     const sizes = sliceSizes;
     const small: string[] = [];
     for (const [label, size] of [...sizes].sort(([a], [b]) => a.localeCompare(b))) {
-      if (size < slices.min_cases) small.push(`${label} (${size})`);
+      if (size < slices.min_cases) small.push(`${truncate(label, SLICE_CHARS)} (${size})`);
       else add(slices.budgets, label, size, slices.min_cases, 'slices.budgets');
     }
     if (small.length)
@@ -257,7 +266,7 @@ function cells(r: PlanRow): string[] {
   }
   if (r.undecidable) remark = 'cannot pass at this size';
   return [
-    escapeTerminal(checkName(r)),
+    escapeTerminal(checkName(r), CHECK_CHARS),
     formatBudget(r.metric, r.budget),
     thousands(r.n),
     passText,

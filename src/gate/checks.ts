@@ -232,15 +232,18 @@ function comparisonsFor(
         resampled.push([metric, timing(pairs, 'tpot_ms', budget, s.confidence, countsOf(metric))]);
         break;
       case 'cost': {
-        // A reply without token counts reads as $0: its pair is left out on both sides, so the
-        // totals compare the same cases, each as it was billed. A side with no counts at all is
-        // the no-data check's to say, beside the other side's whole total.
+        // A reply without token counts reads as $0, and so does a call that failed: its pair is
+        // left out on both sides, so the totals compare the same cases, each as it was billed
+        // (a candidate failing a fifth of its calls read a fifth cheaper; the error rate is
+        // its own check). A side with no counts at all is the no-data check's to say.
         let include: Uint8Array | null = null;
         let untallied = 0;
         const unknown = s.noData !== undefined && noDataReason('cost', s.noData) !== undefined;
+        const untold = (r: SideResult) =>
+          answeredWithoutTokens(r) || isEndpointError(r.error?.kind);
         for (let i = 0; i < pairs.length && !unknown; i++) {
           const p = pairs[i]!;
-          if (!answeredWithoutTokens(p.b) && !answeredWithoutTokens(p.c)) continue;
+          if (!untold(p.b) && !untold(p.c)) continue;
           include ??= new Uint8Array(pairs.length).fill(1);
           include[i] = 0;
           untallied++;

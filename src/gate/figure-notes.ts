@@ -58,9 +58,11 @@ export function figureNote(
   if (untallied > 0) {
     const missing =
       check.metric === 'cost' ? 'its cost would read as $0' : 'there is no time per output token';
-    parts.push(
-      `${pairs(untallied)} left out on both sides because a side's reply carried no token counts, so ${missing}`,
-    );
+    const why =
+      check.metric === 'cost'
+        ? "a side's call failed or its reply carried no token counts"
+        : "a side's reply carried no token counts";
+    parts.push(`${pairs(untallied)} left out on both sides because ${why}, so ${missing}`);
   }
   return parts.length > 0 ? parts.join('; ') : undefined;
 }

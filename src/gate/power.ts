@@ -250,9 +250,13 @@ export function powerEntry(
   };
   if (need.pass === Number.POSITIVE_INFINITY) entry.note = cannotPass(metric, budget, spread);
   if (spread.sd !== undefined) entry.sd = spread.sd;
+  // From the observed spread: with none (every answer the same on both sides) a drop's own
+  // flips are the only spread, which the observed SE of 0 knows nothing of, so this run cannot
+  // say what it would detect (it said "80% power to block a drop of 2 pts": never true).
   if (
     (metric === 'quality' || metric === 'pass_rate') &&
     c.se !== undefined &&
+    c.se > 0 &&
     c.df !== undefined &&
     c.df > 0
   ) {
@@ -345,7 +349,9 @@ export function powerWarnings(report: PowerReport): string[] {
       continue;
     }
     if (e.cases_to_pass === null) {
-      out.push(`the ${name} check cannot pass an unchanged candidate at any size: ${e.note ?? ''}`);
+      // No note: the spread is unknown (no usable pairs), which says nothing of any size.
+      if (e.note)
+        out.push(`the ${name} check cannot pass an unchanged candidate at any size: ${e.note}`);
       continue;
     }
     const detectable =

@@ -11,6 +11,9 @@ import { buildChecks, type CheckSettings } from './checks.js';
 // wrongly at most α of the time and passes wrongly at most α of the time — the fixed-size
 // run's error rates — while the last look's levels stay close to the fixed-size ones.
 
+/** What a sequential check's interval is called: its ends are at its look's levels. */
+export const SEQUENTIAL_CI = 'group-sequential CI';
+
 /** The looks, as fractions of the golden set: few looks lose little power; each may stop. */
 export const LOOK_FRACTIONS: readonly number[] = [0.25, 0.5, 0.75, 1];
 
@@ -85,7 +88,7 @@ export class SequentialGate {
   constructor(
     readonly total: number,
     minCases: number,
-    private readonly confidence: number,
+    confidence: number,
   ) {
     this.looks = lookCounts(total, minCases);
     this.fractions = this.looks.map((n) => n / total);
@@ -133,8 +136,8 @@ export class SequentialGate {
       cases,
       pass_level: 1 - passTail,
     };
-    // The reason names the gate's confidence, not the look's level (which rounds to 100%): the
-    // interval is the one the look decided on, and the look is named after it.
+    // The interval is the one the look decided on, its ends at the look's levels (stricter
+    // than gate.confidence, early on near 100%): it is named for those bounds, not as a 95% CI.
     const shownLevel = `(${formatConfidence(1 - passTail)} CI `;
     const where = `look ${k + 1} of ${this.looks.length} (${cases} of ${this.total} cases)`;
     const checks = built.checks.map((c) => {
@@ -144,7 +147,7 @@ export class SequentialGate {
       const judged: Check = {
         ...c,
         reason:
-          `${c.reason.replaceAll(shownLevel, `(${formatConfidence(this.confidence)} CI `)} ` +
+          `${c.reason.replaceAll(shownLevel, `(${SEQUENTIAL_CI} `)} ` +
           `${early ? 'Settled' : 'Judged'} at ${where} on group-sequential bounds.`,
         look: { ...look, level: c.adjustment?.level ?? 1 - this.tail(1, k) },
       };

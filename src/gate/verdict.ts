@@ -9,6 +9,7 @@ import {
   formatValue,
   RELATIVE_METRICS,
 } from '../report/format.js';
+import { pastBudget } from '../stats/past-budget.js';
 import type { Check, MetricName, Verdict } from '../types.js';
 
 export interface VerdictInput {
@@ -50,7 +51,11 @@ function shown(metric: MetricName, [optimistic, pessimistic]: [number, number]):
  */
 export function verdictOf(metric: MetricName, ci: [number, number], budget: number): Verdict {
   const [optimistic, pessimistic] = DROP_METRICS.has(metric) ? [-ci[1], -ci[0]] : ci;
-  return optimistic > budget ? 'fail' : pessimistic <= budget ? 'pass' : 'inconclusive';
+  return pastBudget(optimistic, budget)
+    ? 'fail'
+    : pastBudget(pessimistic, budget)
+      ? 'inconclusive'
+      : 'pass';
 }
 
 /**

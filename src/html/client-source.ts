@@ -98,7 +98,17 @@ function fin(x) { return typeof x === 'number' && isFinite(x); }
 function trim(n, d) { var t = n.toFixed(d); return t.indexOf('.') >= 0 ? t.replace(/\.?0+$/, '') : t; }
 function signed(t, n) { return n > 0 ? '+' + t : n < 0 ? t : t.replace(/^-/, ''); }
 function pct(x) { return fin(x) ? (x * 100).toFixed(1) + '%' : '–'; }
-function ms(x) { return fin(x) ? (x < 10 ? x.toFixed(1) : String(Math.round(x))) + ' ms' : '–'; }
+// Milliseconds as formatMilliseconds (src/report/format.ts) writes them: whole from 10 ms, one
+// decimal from 1 ms, two significant digits below, so 0.02 ms per token never reads as 0.0 ms.
+function ms(x) { return fin(x) ? millis(x) + ' ms' : '–'; }
+function millis(x) {
+  var a = Math.abs(x), tenths = x.toFixed(1);
+  if (a === 0 || a >= 1) return Math.abs(Number(tenths)) >= 10 ? String(Math.round(x)) : tenths;
+  var parts = a.toExponential(1).split('e'), e = Number(parts[1]);
+  if (e >= 0) return tenths;
+  var digits = ('0.' + '0'.repeat(-e - 1) + parts[0].replace('.', '')).replace(/0+$/, '');
+  return (x < 0 ? '-' : '') + digits;
+}
 function usd(x) {
   if (!fin(x)) return '–';
   if (x === 0) return '$0';
@@ -240,12 +250,13 @@ function forestPanel(metric, rows) {
     var p = pointOf(c);
     var g = s('g', { class: 'forest-row', 'data-metric': c.metric, 'data-slice': c.slice === null ? '' : c.slice,
       'data-verdict': v, 'data-delta': fin(c.delta) ? c.delta : '', 'data-point': fin(p) ? p : '',
-      'data-ci-lo': c.ci ? c.ci[0] : '', 'data-ci-hi': c.ci ? c.ci[1] : '', 'data-budget': c.budget,
+      'data-ci-lo': c.ci ? (c.ci[0] == null ? '-Infinity' : c.ci[0]) : '', 'data-ci-hi': c.ci ? (c.ci[1] == null ? 'Infinity' : c.ci[1]) : '', 'data-budget': c.budget,
       'data-budget-at': budgetAt(c), 'data-adjusted': c.adjustment ? 'true' : 'false' });
     add(g, s('title', null, checkName(c) + ': ' + c.reason));
     add(g, s('text', { x: 8, y: y + 4 }, clip(c.slice === null ? (LABELS[c.metric] || c.metric) + ' (whole set)' : c.slice, 44) + (c.adjustment ? ' · adj.' : '')));
     add(g, s('line', { class: 'budget', x1: x(budgetAt(c)), x2: x(budgetAt(c)), y1: y - ROW / 2 + 2, y2: y + ROW / 2 - 2 }));
-    if (c.ci) add(g, s('line', { class: 'ci v-' + v, x1: clamp(c.ci[0]), x2: clamp(c.ci[1]), y1: y, y2: y }));
+    // JSON writes an unbounded end as null: the lower one is -Infinity, the upper +Infinity.
+    if (c.ci) add(g, s('line', { class: 'ci v-' + v, x1: c.ci[0] == null ? LEFT : clamp(c.ci[0]), x2: c.ci[1] == null ? W - RIGHT : clamp(c.ci[1]), y1: y, y2: y }));
     if (fin(p)) add(g, s('circle', { class: 'point v-' + v, cx: clamp(p), cy: y, r: 5 }));
     var right = (c.metric === 'error_rate' ? pct(c.candidate) : fmtDelta(c.metric, c.delta)) + '  budget ' + fmtBudget(c.metric, c.budget) + '  ' + v + (c.ci ? '' : ' (no interval)');
     add(g, s('text', { x: W - RIGHT + 12, y: y + 4, class: 'v-' + v + ' verdict-text' }, right));

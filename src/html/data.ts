@@ -1,11 +1,14 @@
+import { stripControlChars } from '../report/escape.js';
 import { improvedCases, regressionOf } from '../report/regressions.js';
 import { figureLine } from '../report/table.js';
 import type { CaseReport, Report } from '../types.js';
 import { builtin } from '../util/builtin.js';
+import { DROPPABLE } from '../util/control-chars.js';
 import { withCallTexts } from './tool-calls.js';
 
-// What the page embeds: the report as it is, with each over-long text cut and each tool call as
-// the text every other renderer shows, and the case sets the comment and the terminal use
+// What the page embeds: the report as it is, with each over-long text cut, each text shown as
+// every other renderer shows it (no bidi overrides, escape sequences or control characters) and
+// each tool call as the text they show, and the case sets the comment and the terminal use
 // (src/report/regressions.ts), so the page never disagrees with them.
 
 /** Longest text the page carries for one field (an answer, an input, a reason), in code units. */
@@ -13,22 +16,35 @@ export const MAX_TEXT = 20_000;
 /** Arrays and objects below this depth are shown as a note: the JSON report has them whole. */
 const MAX_DEPTH = 40;
 
+/**
+ * The text without what every other renderer drops (report/escape.ts): a bidi override would
+ * make `$100` of `\u202e001$` read as a different amount on the page than in the comment. Most
+ * texts hold none, and pay one scan to find that out.
+ */
+function visible(s: string): string {
+  return DROPPABLE.test(s) ? stripControlChars(s) : s;
+}
+
+/** Cut first, so a megabyte answer costs what MAX_TEXT characters do. */
 function cutText(s: string): string {
-  if (s.length <= MAX_TEXT) return s;
+  if (s.length <= MAX_TEXT) return visible(s);
   let end = MAX_TEXT;
   const last = s.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${s.slice(0, end)}… [cut: ${s.length - end} more characters are in the JSON report]`;
+  return `${visible(s.slice(0, end))}… [cut: ${s.length - end} more characters are in the JSON report]`;
 }
 
-/** A copy of `value` with every string cut to MAX_TEXT. */
+/**
+ * A copy of `value` with every string cut to MAX_TEXT and shown as the other renderers show it.
+ * Keys too: an input's `vars` and a scorer's name are shown as they are named.
+ */
 export function cutStrings(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return cutText(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[nested too deep to show; see the JSON report]';
   if (Array.isArray(value)) return value.map((v) => cutStrings(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = cutStrings(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[visible(k)] = cutStrings(v, depth + 1);
   return out;
 }
 
@@ -113,7 +129,7 @@ export function pageData(report: Report): { data: Iterable<string>; text: Iterab
     heavies.push(JSON.stringify(heavy));
   }
   // Each check's note on cached timings or partial token counts, worded as the comment words it.
-  const notes = report.checks.map((c) => figureLine(c, report) ?? null);
+  const notes = report.checks.map((c) => cutStrings(figureLine(c, report) ?? null));
   const head = JSON.stringify({ report: cutStrings(rest), regressed, improved, notes });
   return {
     data: packed(

@@ -1,5 +1,6 @@
 import type { Comparison } from '../compare/comparison.js';
 import { tQuantile, tSurvival } from '../stats/index.js';
+import { pastBudget } from '../stats/past-budget.js';
 import { type SeriesStats, seriesStats } from './series-stats.js';
 
 /**
@@ -87,7 +88,7 @@ export function compareSeries(
   const at = (level: number) => (se > 0 ? est - tQuantile(level, df) * se : est);
   const pessimistic = se > 0 ? est + tQuantile(confidence, df) * se : est;
   const regression: [number, number] = [at(confidence), pessimistic];
-  const p = se > 0 ? tSurvival((est - budget) / se, df) : est > budget ? 0 : 1;
+  const p = se > 0 ? tSurvival((est - budget) / se, df) : pastBudget(est, budget) ? 0 : 1;
   return {
     ...base,
     delta,

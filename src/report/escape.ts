@@ -108,12 +108,20 @@ const MARKDOWN_ENTITIES: Record<string, string> = {
 const MARKDOWN_SPECIAL = /(#(?=[\p{L}\p{N}_-]))|[@#&<>"'|`\\*_[\]~$]/gu;
 
 /**
+ * GitHub links a bare `https://…`, `ftp://…` or `www.…` (GFM autolinks), even inside <code>. A
+ * zero-width space after the scheme's `:` and inside `www.` leaves the text looking the same and
+ * linking nothing. A character reference alone would not do: it is decoded before the autolinks
+ * are looked for. (`user@host` mail links are broken at the `@`, as mentions are.)
+ */
+const AUTOLINK = /:(?=\/\/)|(?<=www)(?=\.)/gi;
+
+/**
  * Untrusted text for one line of GitHub Markdown (a table cell, a list item, a paragraph, the
  * contents of <summary> or <code>): control characters removed, whitespace collapsed to single
  * spaces, cut to `maxLength` code points with `…`, then escaped so that it renders as the same
  * characters and nothing else: no HTML, no Markdown syntax, no table pipes, no @mentions, no
- * #issue links, no math. Never wrap the result in a backtick code span (entities show there);
- * use <code> instead.
+ * #issue links, no links, no math. Never wrap the result in a backtick code span (entities show
+ * there); use <code> instead.
  */
 export function escapeMarkdownInline(text: string, maxLength = Number.POSITIVE_INFINITY): string {
   const plain = cutThen(text, maxLength, (s) => oneLine(stripControlChars(s)));
@@ -129,6 +137,7 @@ export function escapeMarkdownInline(text: string, maxLength = Number.POSITIVE_I
   );
   // At the start of a line, `- `, `+ `, `1. ` would open a list and `---`/`===` underline a heading.
   return out
+    .replace(AUTOLINK, (ch) => `${ch}${ZWSP}`)
     .replace(/^([-+=])(?=[-+=\s]|$)/, (_, ch: string) => `&#${ch.charCodeAt(0)};`)
     .replace(/^(\d{1,9})([.)])(?=\s|$)/, (_, n: string, p: string) => `${n}&#${p.charCodeAt(0)};`);
 }

@@ -60,11 +60,11 @@ export function formatValue(metric: MetricName, value: number | null): string {
     case 'pass_rate':
     case 'error_rate':
       return `${(value * 100).toFixed(1)}%`;
-    // As the targets table shows milliseconds: one decimal under 10 ms, whole numbers above.
+    // As the targets table shows milliseconds.
     case 'latency_p95':
     case 'ttft_p95':
     case 'tpot_p95':
-      return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+      return formatMilliseconds(value);
     case 'cost':
       return formatUsd(value);
     case 'drift':
@@ -75,6 +75,28 @@ export function formatValue(metric: MetricName, value: number | null): string {
     case 'live_max':
       return plain(value);
   }
+}
+
+/**
+ * Milliseconds: whole numbers from 10 ms (`812 ms`), one decimal from 1 ms (`8.3 ms`), two
+ * significant digits below (`0.021 ms`, `0.8 ms`). A time per output token is often a few hundredths
+ * of a millisecond: a fixed one decimal would show it, and any change in it, as `0.0 ms`.
+ */
+export function formatMilliseconds(ms: number): string {
+  return `${millis(ms)} ms`;
+}
+
+function millis(ms: number): string {
+  const a = Math.abs(ms);
+  const tenths = ms.toFixed(1);
+  // 9.96 rounds to 10: written as a whole number, as 10 ms is.
+  if (a === 0 || a >= 1) return Math.abs(Number(tenths)) >= 10 ? String(Math.round(ms)) : tenths;
+  // Two significant digits, written out: toPrecision would write 1e-7 ms as `1.0e-7`.
+  const [mantissa, exponent] = a.toExponential(1).split('e') as [string, string];
+  const e = Number(exponent);
+  if (e >= 0) return tenths; // 0.995 and up round to 1.0
+  const digits = `0.${'0'.repeat(-e - 1)}${mantissa.replace('.', '')}`.replace(/0+$/, '');
+  return ms < 0 ? `-${digits}` : digits;
 }
 
 /** A number in unknown units: four significant digits, no exponent for everyday magnitudes. */

@@ -12,8 +12,10 @@ import { expectedCallsText, hasToolCalls, sideCallsText } from './tool-calls.js'
 
 const OUTPUT_CHARS = 2000;
 const MESSAGE_CHARS = 500;
-/** A case id is the test's name; a dataset may hold absurd ones. */
+/** A case id is the test's name, a slice name its class; a dataset may hold absurd ones. */
 const NAME_CHARS = 200;
+/** A case's slices on one line of its failure: each name cut to NAME_CHARS, the line to this. */
+const SLICES_CHARS = 1000;
 
 type Outcome =
   | { kind: 'pass' }
@@ -33,10 +35,21 @@ function seconds(ms: number | undefined): number {
   return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0;
 }
 
+/**
+ * The slices' names, each cut, the list cut too. Only as many names as can show are looked at:
+ * a case may carry thousands of tags.
+ */
+function slicesText(slices: readonly string[]): string {
+  const shown = slices
+    .slice(0, Math.ceil(SLICES_CHARS / 2) + 1)
+    .map((s) => truncate(s, NAME_CHARS));
+  return truncate(shown.join(', '), SLICES_CHARS, shown.length < slices.length);
+}
+
 function caseBody(c: CaseReport): string {
   const lines: string[] = [];
-  if (c.source) lines.push(`source: ${c.source}`);
-  if (c.slices.length > 0) lines.push(`slices: ${c.slices.join(', ')}`);
+  if (c.source) lines.push(`source: ${truncate(c.source, MESSAGE_CHARS)}`);
+  if (c.slices.length > 0) lines.push(`slices: ${slicesText(c.slices)}`);
   lines.push(
     `score: baseline ${formatScore(c.baseline?.score)}, candidate ${formatScore(c.candidate?.score)}`,
   );
@@ -46,7 +59,7 @@ function caseBody(c: CaseReport): string {
   ]);
   for (const name of scorers) {
     lines.push(
-      `  ${name}: baseline ${formatScore(c.baseline?.scores[name])}, candidate ${formatScore(c.candidate?.scores[name])}`,
+      `  ${truncate(name, NAME_CHARS)}: baseline ${formatScore(c.baseline?.scores[name])}, candidate ${formatScore(c.candidate?.scores[name])}`,
     );
   }
   const calls = hasToolCalls(c);
@@ -58,7 +71,10 @@ function caseBody(c: CaseReport): string {
     ['candidate', c.candidate],
   ] as const) {
     if (!side) continue;
-    if (side.error) lines.push(`${label} error (${side.error.kind}): ${side.error.message}`);
+    if (side.error)
+      lines.push(
+        `${label} error (${side.error.kind}): ${truncate(side.error.message, MESSAGE_CHARS)}`,
+      );
     lines.push(`${label} output:`, truncate(side.output ?? '(none)', OUTPUT_CHARS));
     if (calls) lines.push(`${label} ${truncate(sideCallsText(side), OUTPUT_CHARS)}`);
   }
@@ -118,7 +134,7 @@ function checkOutcome(check: Check, confidence: number, inconclusiveBlocks: bool
 }
 
 function renderCase(t: TestCase): string {
-  const open = `    <testcase classname="${escapeXmlAttr(t.classname)}" name="${escapeXmlAttr(truncate(t.name, NAME_CHARS))}" time="${t.time.toFixed(3)}"`;
+  const open = `    <testcase classname="${escapeXmlAttr(truncate(t.classname, NAME_CHARS))}" name="${escapeXmlAttr(truncate(t.name, NAME_CHARS))}" time="${t.time.toFixed(3)}"`;
   const o = t.outcome;
   const inner: string[] = [];
   // The schema's order: properties, then the outcome, then system-out.

@@ -21,8 +21,12 @@ const TARGET_FIGURE: Partial<Record<MetricName, (t: TargetMetrics) => number | u
   cost: (t) => (t.no_data?.cost_usd === undefined ? t.cost_usd : undefined),
 };
 
-function population(check: Check, repeats: number): string {
+function population(check: Check, repeats: number, used?: number): string {
   const n = thousands(check.n);
+  // gate.sequential: a check settled at an earlier look keeps that look's figures.
+  if (check.look && used !== undefined && check.look.cases < used) {
+    return `settled at look ${check.look.look} of ${check.look.looks}, over the first ${thousands(check.look.cases)} cases of the shuffled order; the targets table counts all ${thousands(used)} cases the run used`;
+  }
   switch (check.metric) {
     case 'quality':
     case 'pass_rate':
@@ -36,7 +40,7 @@ function population(check: Check, repeats: number): string {
     default: {
       // Cost leaves out the pairs a reply without token counts would have read as $0.
       const which = check.pairs_without_tokens
-        ? 'pairs whose replies both carried token counts'
+        ? 'pairs both sides answered with token counts'
         : 'cases both sides have';
       return `over the ${n} ${which}; the targets table counts every case of each side`;
     }
@@ -60,5 +64,7 @@ export function populationNote(
     if (value === null || other === undefined) return false;
     return formatValue(check.metric, value) !== formatValue(check.metric, other);
   });
-  return differs ? population(check, report.meta.repeats ?? 1) : undefined;
+  return differs
+    ? population(check, report.meta.repeats ?? 1, report.meta.sequential?.stopped_at_case)
+    : undefined;
 }

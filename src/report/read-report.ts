@@ -2,7 +2,7 @@ import { readFailure } from '../config/project-files.js';
 import { jsonParseMessage } from '../dataset/json-error.js';
 import { lineLocator } from '../dataset/raw.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { reportSchema } from '../schema/report.js';
+import { reportSchema, type WrittenReport } from '../schema/report.js';
 import type { Report } from '../types.js';
 import { MAX_NESTING, tooDeep } from '../util/nesting.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from '../util/read-bounded.js';
@@ -44,7 +44,7 @@ export function readReportFile(file: string, what: string): Report {
     });
   }
   const parsed = reportSchema.safeParse(json);
-  if (parsed.success) return parsed.data as Report;
+  if (parsed.success) return withUnboundedEnds(parsed.data as WrittenReport);
   const problems: InputProblem[] = parsed.error.issues.slice(0, MAX_PROBLEMS).map((issue) => ({
     file,
     ...(issue.path.length ? { path: issue.path.map(String).join('.') } : {}),
@@ -53,4 +53,13 @@ export function readReportFile(file: string, what: string): Report {
   const more = parsed.error.issues.length - problems.length;
   if (more > 0) problems.push({ file, message: `and ${more} more problems` });
   throw new InputError(problems);
+}
+
+/** The interval ends JSON wrote as null, back as the infinities they were (see the schema). */
+function withUnboundedEnds(report: WrittenReport): Report {
+  for (const check of report.checks) {
+    const ci = check.ci;
+    if (ci) check.ci = [ci[0] ?? Number.NEGATIVE_INFINITY, ci[1] ?? Number.POSITIVE_INFINITY];
+  }
+  return report as Report;
 }

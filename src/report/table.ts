@@ -1,4 +1,5 @@
 import { figureNote, type Recorded } from '../gate/figure-notes.js';
+import { SEQUENTIAL_CI } from '../gate/sequential.js';
 import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import { thousands } from '../util/thousands.js';
 import {
@@ -7,6 +8,7 @@ import {
   formatConfidence,
   formatDelta,
   formatInterval,
+  formatMilliseconds,
   formatUsd,
   formatValue,
 } from './format.js';
@@ -48,7 +50,9 @@ export function formatChange(check: Check, confidence: number): string {
   const delta = formatDelta(check.metric, check.delta);
   if (check.delta === null || !check.ci) return delta;
   const adjusted = check.adjustment ? ', adjusted' : ''; // for multiplicity: see the reason
-  return `${delta} (${formatConfidence(confidence)} CI ${formatInterval(check.metric, check.ci)}${adjusted})`;
+  // A sequential check's ends are at its look's levels, not at the gate's confidence.
+  const label = check.look ? SEQUENTIAL_CI : `${formatConfidence(confidence)} CI`;
+  return `${delta} (${label} ${formatInterval(check.metric, check.ci)}${adjusted})`;
 }
 
 /**
@@ -117,10 +121,10 @@ export function formatScoreDelta(delta: number): string {
   return delta > 0 ? `+${s}` : `-${s}`;
 }
 
-/** Milliseconds: one decimal under 10 ms (time per output token), whole numbers above. */
+/** Milliseconds as formatMilliseconds writes them (`812 ms`, `8.3 ms`, `0.021 ms`); `–` for none. */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  return formatMilliseconds(ms);
 }
 
 export function formatCount(n: number | null | undefined): string {

@@ -5,6 +5,9 @@
  *
  * Calls already on the wire when the limit was cut are likely to be refused too: their 429s say
  * nothing new, so only a 429 to a call sent after the latest cut cuts again (`epoch`).
+ *
+ * The limit is also the pace the outage rule counts its second round at (targets/outage.ts): an
+ * endpoint cut to one call at a time is found down one call after its first burst failed.
  */
 export class AdaptiveConcurrency {
   private window: number;

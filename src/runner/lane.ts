@@ -1,5 +1,5 @@
 import { FailureRuns } from '../targets/outage.js';
-import { costUsd, type Target } from '../targets/target.js';
+import type { Target } from '../targets/target.js';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -18,7 +18,7 @@ export interface SideOptions {
   cache?: boolean;
   /** Mixed into cache keys: what reads the reply, which the request does not show. */
   cacheSalt?: string;
-  /** Output tokens to assume per call until replies show the real average (cost and tpm). */
+  /** Output tokens to assume per call (tpm and the cost budget) until replies show what they take. */
   outputTokensGuess?: number;
 }
 
@@ -40,11 +40,8 @@ export interface Lane {
   failures: FailureRuns;
   /** The last answered call failed as an unreachable endpoint's do (see DispatchOrder). */
   failing: boolean;
-  /** Answered calls so far and their output tokens: the cost estimate for the next call. */
-  answered: number;
   /** The last outage-kind failure's message: a lane that never got an answer ends with it. */
   lastFailure?: string;
-  outputTokens: number;
   /** With repeats: a case's results until all of them are in. */
   partial: Map<number, { results: SideResult[]; n: number }>;
 }
@@ -92,11 +89,6 @@ export function tokenEstimate(lane: Lane, body: string | undefined): number {
   return estimatePromptTokens(body) + lane.outputGuess;
 }
 
-export function costEstimate(lane: Lane, body: string | undefined): number {
-  const output = lane.answered > 0 ? lane.outputTokens / lane.answered : lane.outputGuess;
-  return costUsd(lane.target.price, estimatePromptTokens(body), output);
-}
-
 /** A target's lane: its transport wrapped so every attempt passes the lane's limits. */
 export function createLane(
   side: Side,
@@ -118,8 +110,6 @@ export function createLane(
     outputGuess: so.outputTokensGuess ?? 256,
     failures: new FailureRuns(),
     failing: false,
-    answered: 0,
-    outputTokens: 0,
     partial: new Map(),
   };
   lane.target = { ...target, transport: new LaneTransport(lane, target.transport) };

@@ -62,7 +62,7 @@ export function combineRepeats(repeats: readonly SideResult[]): SideResult {
   if (ttft === undefined) delete out.ttft_ms;
   else out.ttft_ms = round1(ttft);
   if (tpot === undefined) delete out.tpot_ms;
-  else out.tpot_ms = round1(tpot);
+  else out.tpot_ms = tpot; // unrounded, as scoreCall keeps it
   const judge = sumUsage(repeats.map((r) => r.judge));
   if (judge) out.judge = judge;
   const fromCache = repeats.filter((r) => r.cached).length;

@@ -5,9 +5,10 @@ import { outageWindow } from '../targets/outage.js';
 import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
 import type { ResponseCache } from './cache.js';
-import { CostBudget } from './cost-budget.js';
+import { type BudgetShare, CostBudget, exceedsBudget } from './cost-budget.js';
 import { DispatchOrder, type LaneState } from './dispatch-order.js';
-import { costEstimate, createLane, type Lane, type SideOptions, tokenEstimate } from './lane.js';
+import { createLane, type Lane, type SideOptions, tokenEstimate } from './lane.js';
+import { estimatePromptTokens } from './rate-limit.js';
 import { combineRepeats } from './repeats.js';
 import { shuffledIndices } from './shuffle.js';
 
@@ -40,7 +41,10 @@ export interface RunOptions {
   repeats?: number;
   sides?: Partial<Record<Side, SideOptions>>;
   cache?: ResponseCache;
-  /** `run.max_cost_usd`: no call starts that could take the run's spending past this. */
+  /**
+   * `run.max_cost_usd`: no call starts unless it fits with what was spent and what the calls in
+   * flight are expected to cost, by what calls cost so far (see CostBudget).
+   */
   maxCostUsd?: number;
   /**
    * Receives, as the run starts, a function that returns at any moment what was answered so far
@@ -128,6 +132,8 @@ class PairedRun {
   private readonly laneStates: LaneState[];
   private readonly abort = new AbortController();
   private readonly budget?: CostBudget;
+  /** Each lane's part of the budget (none without one). */
+  private readonly shares = new Map<Lane, BudgetShare>();
   private readonly stats: RunStats;
   private stop?: { reason: StopReason; message: string };
   private fatal?: { error: unknown };
@@ -151,6 +157,9 @@ class PairedRun {
       if (!target) continue;
       const lane = createLane(side, target, o.cases.length, o.sides?.[side] ?? {}, o.cache);
       this.lanes.push(lane);
+      // Until replies say, a call's output is guessed: max_tokens when set, else a round figure.
+      const guess = costUsd(lane.target.price, 0, lane.outputGuess);
+      if (this.budget) this.shares.set(lane, this.budget.share(guess));
     }
     // A failing lane may run an outage window ahead: enough failures in a row to show it is down.
     const slack = Math.max(
@@ -284,13 +293,16 @@ class PairedRun {
         return true;
       }
     }
-    let estimate = 0;
-    if (this.budget) {
-      estimate = costEstimate(lane, req.body);
-      if (!this.budget.admit(estimate)) {
+    // All the request itself says of what the call will cost is its prompt; the lane's share
+    // estimates the rest from what its calls cost so far.
+    let prompt = 0;
+    const share = this.shares.get(lane);
+    if (share) {
+      prompt = costUsd(lane.target.price, estimatePromptTokens(req.body), 0);
+      if (!this.budget!.admit(share, prompt)) {
         // Calls in flight may cost less than committed: wait for them before giving up.
-        if (this.budget.callsInFlight > 0) return false;
-        this.halt('budget', this.budgetMessage(estimate), false);
+        if (this.budget!.callsInFlight > 0) return false;
+        this.halt('budget', this.budgetMessage(share.estimate(prompt)), false);
         return false;
       }
     }
@@ -300,7 +312,7 @@ class PairedRun {
     (agent ? callAgent : callTarget)(lane.target, c, this.abort.signal, req).then(
       (call) => {
         try {
-          this.settled(lane, i, repeat, c, estimate, key, req.body, ticket, call);
+          this.settled(lane, i, repeat, c, prompt, key, req.body, ticket, call);
         } catch (err) {
           this.crashed(err);
         }
@@ -308,7 +320,7 @@ class PairedRun {
       (err) => {
         // The call is over even though it threw: counted in flight, the run would wait forever.
         lane.inFlight--;
-        this.budget?.settle(estimate, 0);
+        if (share) this.budget!.settle(share, prompt, 0);
         this.crashed(err);
       },
     );
@@ -320,14 +332,15 @@ class PairedRun {
     i: number,
     repeat: number,
     c: GoldenCase,
-    estimate: number,
+    prompt: number,
     key: string | undefined,
     body: string | undefined,
     ticket: number,
     call: CallResult,
   ): void {
     lane.inFlight--;
-    this.budget?.settle(estimate, call.cost_usd);
+    const share = this.shares.get(lane);
+    if (share) this.budget!.settle(share, prompt, call.cost_usd);
     if (call.error?.kind === 'aborted') {
       lane.failures.answered(ticket);
       this.maybeFinish();
@@ -341,7 +354,9 @@ class PairedRun {
       if (OUTAGE_KINDS.has(call.error.kind)) {
         lane.lastFailure = call.error.message;
         const run = lane.failures.failed(ticket);
-        if (run >= outageWindow(this.o.maxConsecutiveErrors, lane.concurrency.max)) {
+        // One full burst, then a round at the pace the lane sends at now (cut by 429s).
+        const { max, limit } = lane.concurrency;
+        if (run >= outageWindow(this.o.maxConsecutiveErrors, max, limit)) {
           const what = this.k === 1 ? 'cases' : 'calls';
           this.halt(
             'errors',
@@ -354,8 +369,6 @@ class PairedRun {
     } else {
       lane.failures.answered(ticket);
       lane.concurrency.answered();
-      lane.answered++;
-      lane.outputTokens += call.output_tokens;
       if (lane.limiter && call.input_tokens + call.output_tokens > 0)
         lane.limiter.correct(tokenEstimate(lane, body), call.input_tokens + call.output_tokens);
       if (key) this.o.cache!.put(key, call);
@@ -446,12 +459,19 @@ class PairedRun {
     this.maybeFinish();
   }
 
+  /** Said once every call admitted has settled, so `spent` is what the run spent. */
   private budgetMessage(next: number): string {
     const b = this.budget!;
+    const made = `${this.dispatched()} of ${this.stats.planned} calls were made; a partial run is not judged.`;
+    if (exceedsBudget(b.spent, b.maxUsd)) {
+      return (
+        `stopped at run.max_cost_usd (${usd(b.maxUsd)}): ${usd(b.spent)} spent, ` +
+        `${usd(b.spent - b.maxUsd)} over, by calls already in flight that cost more than estimated. ${made}`
+      );
+    }
     return (
       `stopped before run.max_cost_usd (${usd(b.maxUsd)}) was spent: ${usd(b.spent)} spent so far, ` +
-      `and the next call would cost about ${usd(next)}. ` +
-      `${this.dispatched()} of ${this.stats.planned} calls were made; a partial run is not judged.`
+      `and the next call would cost about ${usd(next)}. ${made}`
     );
   }
 

@@ -184,7 +184,13 @@ const check = z.strictObject({
   baseline: z.number().nullable(),
   candidate: z.number().nullable(),
   delta: z.number().nullable(),
-  ci: z.tuple([z.number(), z.number()]).nullable(),
+  // JSON has no infinity: an end the data cannot bound at the check's level (a resampled
+  // bound past the last replicate, a canary series at +Inf) is written as null. Its place says
+  // which: a null lower end is −∞, a null upper end +∞.
+  ci: z
+    .tuple([z.number().nullable(), z.number().nullable()])
+    .nullable()
+    .describe('the interval [lower, upper]; null ends are unbounded (−∞ below, +∞ above)'),
   budget: z.number(),
   p_value: z.number().nullable(),
   n: z.number(),
@@ -292,6 +298,8 @@ const meta = z.strictObject({
       cases: count,
       config_file: z.string(),
       config_values: z.string().optional(),
+      config_value_fields: z.record(z.string(), z.string()).optional(),
+      baseline_report: z.string().optional(),
     })
     .refine((s) => s.index <= s.count, {
       path: ['index'],
@@ -347,11 +355,16 @@ export const reportSchema = z.strictObject({
   meta,
 });
 
+/** A report as JSON holds it: a check's unbounded interval end is null (see `ci` above). */
+export type WrittenReport = Omit<Report, 'checks'> & {
+  checks: (Omit<Check, 'ci'> & { ci: [number | null, number | null] | null })[];
+};
+
 // Compile-time drift check: each type must be assignable to the other, so a field added,
 // removed, renamed, retyped or made optional on one side only stops the build.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Parsed = z.output<typeof reportSchema>;
-export const REPORT_SCHEMA_MATCHES_TYPE: Same<Parsed, Report> = true;
+export const REPORT_SCHEMA_MATCHES_TYPE: Same<Parsed, WrittenReport> = true;
 
 // Assignability alone lets an OPTIONAL field exist on one side only (an object without it is
 // assignable to one with it). The same keys, object by object, close that gap.

@@ -51,7 +51,9 @@ export function scoreCall(
     error: call.error,
   };
   if (call.ttft_ms !== undefined) base.ttft_ms = round(call.ttft_ms);
-  if (call.tpot_ms !== undefined) base.tpot_ms = round(call.tpot_ms);
+  // Not rounded: a token takes well under 0.1 ms on a fast model, and the statistics compare
+  // these figures relative to each other (0.8 vs 0.88 ms is +10%; rounded, +12.5%).
+  if (call.tpot_ms !== undefined) base.tpot_ms = call.tpot_ms;
   recordAnswerParts(call, base);
   // An answer that only called tools is an answer: its text is empty, its calls are scored.
   const calledTools = (call.tool_calls?.length ?? 0) > 0;

@@ -1,18 +1,25 @@
 import path from 'node:path';
-import { closePlan, type EngineHooks, type EngineOptions, prepare } from '../engine.js';
+import { closePlan, type EngineHooks, type EngineOptions, type Plan, prepare } from '../engine.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { buildReport, planDatasetFingerprints } from '../report/build-report.js';
 import { escapeTerminal } from '../report/escape.js';
 import { outputCollisions } from '../report/output-paths.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
-import type { Report, SideResult } from '../types.js';
+import type { Report, ShardMeta, SideResult } from '../types.js';
 import type { Redact } from '../util/redact.js';
-import { configFileDigest } from './meta.js';
+import { baselineReportDigest, configFileDigest } from './meta.js';
 import { readShards, type ShardReport } from './read-shards.js';
 import { caseShards } from './select.js';
 
 /** Problems about single cases listed before the rest is counted: enough to see the pattern. */
 const MAX_LISTED = 20;
+
+/**
+ * Sections that only say how to reach an endpoint, which a merge never calls: a `${VAR}` there
+ * may be unset in the merge job (a key in a URL, a model the shards' matrix set), and the
+ * models are taken from the shards' reports.
+ */
+const ENDPOINT_SECTIONS = new Set(['targets', 'judge', 'embeddings']);
 
 /** Adds the numbers of like-shaped objects, field by field (call counts, tokens, cost). */
 function sumTree(parts: unknown[]): unknown {
@@ -85,6 +92,14 @@ export async function mergeShards(
         message:
           'this config file is not the one the shards ran (meta.shard.config_file differs): merge from the same commit',
       });
+    }
+    // Budgets and the gate come from the config as filled in here: `${VAR}` must fill it in as
+    // it did for the shards, or the merge would judge their answers by other rules.
+    const refilled = changedConfigValues(plan, first.shard);
+    if (refilled.length) throw new InputError(refilled);
+    if (options.baselineReportPath) {
+      const other = changedRecording(options.baselineReportPath, first);
+      if (other) throw new InputError(other);
     }
     // Checked before the cases: a changed golden set would otherwise show as a list of cases
     // missing from, or foreign to, the shards, without saying why.
@@ -184,4 +199,69 @@ function changedDatasets(
             ? `the shards did not run this golden set file: ${fix}`
             : `this golden set file is not the one the shards ran (meta.fingerprints.datasets differs): ${fix}`,
     }));
+}
+
+/**
+ * The recording given to the merge, unless it is (byte for byte) the one the shards ran
+ * against: their reports name it only by its path, which another file can have.
+ */
+function changedRecording(file: string, first: ShardReport): InputProblem | undefined {
+  const ran = first.shard.baseline_report;
+  if (ran === undefined) {
+    return {
+      file: first.file,
+      path: 'meta.shard.baseline_report',
+      message:
+        'the shards do not record which recording they ran against (written by an older evalgate): run them again',
+    };
+  }
+  if (baselineReportDigest(file) === ran) return undefined;
+  const named = escapeTerminal(first.report.meta.baseline_report ?? '', 200);
+  return {
+    file,
+    path: '--baseline-report',
+    message: `this baseline report is not the recording the shards ran against (${named}; meta.shard.baseline_report differs): give the merge the same file`,
+  };
+}
+
+/**
+ * Each field where `${VAR}` filled in the config here otherwise than for the shards, named by
+ * its path (never its value: a value may be a credential, and the shards recorded digests only).
+ * A variable unset here is let go where only an endpoint reads it (ENDPOINT_SECTIONS).
+ */
+function changedConfigValues(plan: Plan, shard: ShardMeta): InputProblem[] {
+  const here = plan.configValues;
+  // Shard reports from before evalgate recorded these values have nothing to compare with.
+  if (!here || shard.config_values === undefined) return [];
+  const file = plan.loaded.file;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the ${VAR} syntax
+  const fix = 'merge with the same ${VAR} values as the shards';
+  const ran = shard.config_value_fields;
+  if (!ran) {
+    // Older shards recorded one digest for the lot: the field cannot be named.
+    if (here.digest === shard.config_values) return [];
+    return [
+      {
+        file,
+        message: `the values substituted for \${VAR}s here differ from the shards' (meta.shard.config_values)${here.unset.length ? `; not set here: ${here.unset.join(', ')}` : ''}: ${fix}`,
+      },
+    ];
+  }
+  const unset = new Set(here.unset);
+  const atOf = new Map((plan.loaded.filled ?? []).map((f) => [f.at.join('.'), f.at]));
+  return [...new Set([...Object.keys(ran), ...Object.keys(here.fields)])]
+    .filter((field) => here.fields[field] !== ran[field])
+    .filter((field) => !(unset.has(field) && ENDPOINT_SECTIONS.has(field.split('.')[0]!)))
+    .map((field) => {
+      const at = atOf.get(field);
+      const line = at && plan.loaded.lineOf?.(at);
+      return {
+        file,
+        ...(line ? { line } : {}),
+        path: field,
+        message: unset.has(field)
+          ? `a \${VAR} here is not set, where the shards had a value (meta.shard.config_value_fields): ${fix}`
+          : `\${VAR} filled this in otherwise here than for the shards (meta.shard.config_value_fields differs): ${fix}`,
+      };
+    });
 }

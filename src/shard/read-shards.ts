@@ -1,9 +1,12 @@
 import { InputError, type InputProblem } from '../errors.js';
+import { escapeTerminal } from '../report/escape.js';
 import { readReportFile } from '../report/read-report.js';
-import type { Report, ShardMeta } from '../types.js';
+import type { Report, ShardMeta, Side } from '../types.js';
 
 /** Missing shards named one by one; the rest are counted. */
 const MAX_MISSING_LISTED = 5;
+/** Cases without an answer named one by one in a shard report; the rest are counted. */
+const MAX_UNANSWERED_LISTED = 10;
 
 /** A shard report as read from disk, with its `meta.shard` known to be there. */
 export interface ShardReport {
@@ -28,7 +31,51 @@ function readShard(file: string): ShardReport {
       message: `shard ${shard.index}/${shard.count} is incomplete (${report.incomplete_reason ?? 'stopped early'}): run that shard again`,
     });
   }
+  const problems = [...countProblems(file, report, shard), ...unansweredProblems(file, report)];
+  if (problems.length) throw new InputError(problems);
   return { file, report, shard };
+}
+
+/** A complete shard report holds every case of its shard: as many as its meta says it ran. */
+function countProblems(file: string, report: Report, shard: ShardMeta): InputProblem[] {
+  if (report.cases.length === shard.cases) return [];
+  return [
+    {
+      file,
+      path: 'meta.shard.cases',
+      message: `says shard ${shard.index}/${shard.count} ran ${shard.cases} cases, but the report holds ${report.cases.length}: a report evalgate wrote holds every case of its shard (was it edited?)`,
+    },
+  ];
+}
+
+/**
+ * Cases without an answer on a side the shard ran. A complete run answers every case on each
+ * side it calls (a failed call is an answer with an error), so one without is an edited report,
+ * and merging it would judge that case on fewer pairs as if nothing were amiss. With a recording
+ * the baseline side is the recording's, which may lack a case: only the candidate is asked for.
+ */
+function unansweredProblems(file: string, report: Report): InputProblem[] {
+  const meta = report.meta;
+  const sides: Side[] = meta.only
+    ? [meta.only]
+    : meta.baseline_report
+      ? ['candidate']
+      : ['baseline', 'candidate'];
+  const problems: InputProblem[] = [];
+  let count = 0;
+  for (const [i, c] of report.cases.entries()) {
+    for (const side of sides) {
+      if (c[side] || count++ >= MAX_UNANSWERED_LISTED) continue;
+      problems.push({
+        file,
+        path: `cases[${i}].${side}`,
+        message: `case "${escapeTerminal(c.id, 80)}" has no ${side} answer: a complete shard run answers every case on each side it calls (was the report edited?)`,
+      });
+    }
+  }
+  if (count > MAX_UNANSWERED_LISTED)
+    problems.push({ file, message: `…and ${count - MAX_UNANSWERED_LISTED} more answers missing` });
+  return problems;
 }
 
 function same<T>(
@@ -85,6 +132,17 @@ export function readShards(files: string[]): ShardReport[] {
     ...same(shards, 'the seed (meta.seed)', (s) => s.report.meta.seed),
     ...same(shards, 'the recorded baseline (meta.baseline_report)', (s) =>
       s.report.meta.baseline_report ? 'stored' : 'called',
+    ),
+    ...same(
+      shards,
+      'the recording the baseline came from (meta.shard.baseline_report)',
+      (s) => s.shard.baseline_report,
+    ),
+    ...same(
+      shards,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the ${VAR} syntax
+      'what ${VAR} became in each field of the config (meta.shard.config_value_fields)',
+      (s) => Object.entries(s.shard.config_value_fields ?? {}).sort(),
     ),
   );
   if (problems.length) throw new InputError(problems);

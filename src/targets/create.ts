@@ -63,7 +63,7 @@ function readTemplate(
 function readKey(
   name: string | undefined,
   field: string,
-  ctx: TargetContext,
+  ctx: Pick<TargetContext, 'configFile' | 'env' | 'missingKey'>,
   problems: InputProblem[],
 ) {
   if (!name) return undefined;
@@ -78,6 +78,38 @@ function readKey(
     else problems.push(problem);
   }
   return key;
+}
+
+/**
+ * The key check alone, on a config that did not load (an unset `${VAR}` in a base_url, a typo):
+ * its targets cannot be built, yet an unset key variable is worth listing with its problems
+ * rather than on the next attempt. `raw` is the config as read, unvalidated; `sides` the targets
+ * the run calls. The judge's and embeddings' keys are checked when they are configured.
+ */
+export function unsetKeyProblems(
+  raw: unknown,
+  sides: readonly string[],
+  ctx: Pick<TargetContext, 'configFile' | 'env'>,
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const check = (holder: unknown, field: string) => {
+    const name = objectOrUndefined(holder)?.api_key_env;
+    // A malformed name is the config's own problem, already reported.
+    if (typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      readKey(name, field, ctx, problems);
+  };
+  const config = objectOrUndefined(raw);
+  const targets = objectOrUndefined(config?.targets);
+  for (const side of sides) check(targets?.[side], `targets.${side}`);
+  check(config?.judge, 'judge');
+  check(config?.embeddings, 'embeddings');
+  return problems;
+}
+
+function objectOrUndefined(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 /** A GET sends no body: the case has to travel in the url, or the server never sees it. */

@@ -36,6 +36,32 @@ interface Chunk {
   error?: unknown;
 }
 
+interface StreamedCall {
+  id: string;
+  name: string;
+  args: string;
+}
+
+/**
+ * One fragment into its call. The name is split across fragments by some servers ("look",
+ * "up") and repeated whole in every fragment by others: a fragment that is the whole name so far
+ * again is a repeat, not a second half.
+ */
+function addFragment(call: StreamedCall, d: WireCall): void {
+  if (typeof d.id === 'string' && d.id !== '') call.id = d.id;
+  const name = d.function?.name;
+  if (typeof name === 'string' && name !== call.name) call.name += name;
+  if (typeof d.function?.arguments === 'string') call.args += d.function.arguments;
+}
+
+/** The calls in index order; a slot that only ever got empty fragments was no call. */
+function streamedCalls(calls: Map<number, StreamedCall>): ToolCall[] {
+  return [...calls.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .filter(([, c]) => c.id !== '' || c.name !== '' || c.args !== '')
+    .map(([, c]) => callFromText(c.name, c.args, c.id));
+}
+
 /**
  * Chat-completions chunks: `data: {...}` with `choices[0].delta.content`, a final chunk with
  * `usage` (asked for with `stream_options.include_usage`), then `data: [DONE]`.
@@ -44,30 +70,37 @@ function openAiStream(): StreamDecoder {
   let output = '';
   let usage: Usage | undefined;
   let done = false;
+  // A stream that never carried choice 0 answered nothing, as a whole reply without choices[0].
+  let chose = false;
   // Streamed tool calls arrive as fragments keyed by `index`: the id and name in the first, the
-  // arguments' JSON text cut anywhere (mid-string, mid-escape) over the rest. Some compatible
-  // servers leave `index` out: then a fragment with an id of its own starts the next call, and
-  // any other continues the last one.
-  let calls: { id: string; name: string; args: string }[] | undefined;
+  // arguments' JSON text cut anywhere (mid-string, mid-escape) over the rest. Indexes need not
+  // start at 0 or follow on (proxies number calls by their place among all content blocks):
+  // calls are kept by index, in index order, with no empty call for an index never sent. Some
+  // compatible servers leave `index` out: then a fragment with an id of its own starts the next
+  // call, and any other continues the last one.
+  let calls: Map<number, StreamedCall> | undefined;
+  let lastAt = -1;
   const callDeltas = (deltas: unknown): boolean => {
     if (!Array.isArray(deltas) || deltas.length === 0) return false;
-    calls ??= [];
+    calls ??= new Map();
     for (const d of deltas as WireCall[]) {
-      const last = calls.at(-1);
+      const last = calls.get(lastAt);
       const at =
         typeof d?.index === 'number'
           ? d.index
           : last === undefined || (typeof d?.id === 'string' && d.id !== '' && d.id !== last.id)
-            ? calls.length
-            : calls.length - 1;
+            ? lastAt + 1
+            : lastAt;
       if (!Number.isInteger(at) || at < 0)
         throw new BadResponseError(`a streamed tool call has the index ${String(d?.index)}`);
-      if (at >= MAX_TOOL_CALLS) throw tooManyToolCalls();
-      while (calls.length <= at) calls.push({ id: '', name: '', args: '' });
-      const call = calls[at]!;
-      if (typeof d.id === 'string') call.id = d.id;
-      if (typeof d.function?.name === 'string') call.name += d.function.name;
-      if (typeof d.function?.arguments === 'string') call.args += d.function.arguments;
+      let call = calls.get(at);
+      if (call === undefined) {
+        if (calls.size >= MAX_TOOL_CALLS) throw tooManyToolCalls();
+        call = { id: '', name: '', args: '' };
+        calls.set(at, call);
+      }
+      lastAt = Math.max(lastAt, at);
+      addFragment(call, d);
     }
     return true;
   };
@@ -87,8 +120,9 @@ function openAiStream(): StreamDecoder {
       if (!Array.isArray(choices)) return false;
       // With `n` > 1 choices interleave; the answer we score is choice 0, as in a whole reply.
       for (const choice of choices) {
-        if ((choice?.index ?? 0) !== 0) continue;
-        const delta = choice?.delta;
+        if (!choice || (choice.index ?? 0) !== 0) continue;
+        chose = true;
+        const delta = choice.delta;
         // A tool call counts as the first token: for a tool-only answer it is the answer.
         const called = delta?.tool_calls !== undefined && callDeltas(delta.tool_calls);
         const text = delta?.content;
@@ -102,12 +136,14 @@ function openAiStream(): StreamDecoder {
     },
     finish(): ParsedReply {
       if (!done) throw streamCut('[DONE]');
+      if (!chose) throw new BadResponseError('the stream has no choices[0]: it sent no answer');
       const reply: ParsedReply = {
         output,
         input_tokens: tokenCount(usage?.prompt_tokens, 'usage.prompt_tokens'),
         output_tokens: tokenCount(usage?.completion_tokens, 'usage.completion_tokens'),
       };
-      if (calls) reply.tool_calls = calls.map((c) => callFromText(c.name, c.args, c.id));
+      const made = calls && streamedCalls(calls);
+      if (made?.length) reply.tool_calls = made;
       return reply;
     },
   };

@@ -5,7 +5,11 @@
  * The endpoint is down once `window` calls sent one after another (in the order they were sent,
  * not the order they came back) have all failed, where
  *
- *   window = max(run.max_consecutive_errors, 2 × the endpoint's concurrency).
+ *   window = max(run.max_consecutive_errors, concurrency + pace),
+ *
+ * `concurrency` is the endpoint's configured concurrency and `pace` the calls it may have in
+ * flight now: the same, unless its 429s cut it (runner/adaptive-concurrency.ts). Uncut, the
+ * window is twice the concurrency; the judge and embeddings clients are never cut.
  *
  * Why send order: a partly failing endpoint answers its errors fast and its successes slowly (a
  * 500 costs it nothing), so in the order replies arrive the failures of a 15% error rate come
@@ -13,18 +17,26 @@
  * order a run of `window` failures at error rate p has probability p^window at each place,
  * however the replies were timed.
  *
- * Why twice the concurrency: calls in flight together share their fate (one overload, one cold
- * start, one blip fails them all at once), so `concurrency` failures can be one moment's burst.
- * Twice as many means the endpoint also failed calls sent after the first ones had failed: it is
- * still down, not was. At concurrency 1 the rule is the plain "this many cases in a row".
+ * Why one burst plus one round: calls in flight together share their fate (one overload, one
+ * cold start, one blip fails them all at once), so `concurrency` failures can be one moment's
+ * burst. One round more, at the pace the endpoint is being called at, means it also failed calls
+ * sent after the first ones had failed: it is still down, not was. The round is the current pace,
+ * not a second full burst: an endpoint that answers nothing but 429 is cut to one call at a
+ * time, and a second burst would then be `concurrency` more cases sent one by one, each waiting
+ * out its retries (at concurrency 16, a minute instead of seconds). At concurrency 1 the rule is
+ * the plain "this many cases in a row".
  *
  * A call counts when it has failed after its retries, timeouts included, so a hanging endpoint
  * is found after about two rounds of timed-out calls. Calls still in flight are unknown, not
  * failed; a run of failures is judged as soon as all of it is in, so a slow call hanging
  * elsewhere does not hold up the decision.
  */
-export function outageWindow(maxConsecutiveErrors: number, concurrency: number): number {
-  return Math.max(maxConsecutiveErrors, 2 * concurrency);
+export function outageWindow(
+  maxConsecutiveErrors: number,
+  concurrency: number,
+  pace = concurrency,
+): number {
+  return Math.max(maxConsecutiveErrors, concurrency + pace);
 }
 
 /**

@@ -23,6 +23,10 @@ export function retryAfterMs(
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * A redirect (3xx) counts as `http_4xx`: it is never followed (the key would go wherever it
+ * points), so, like a wrong path, only a fix to the config makes it answer.
+ */
 export function kindForStatus(status: number): ErrorKind {
   if (status === 429) return 'rate_limit';
   if (status === 408) return 'timeout';

@@ -5,7 +5,7 @@ import { BadResponseError, type Dialect, type OutgoingRequest, StreamError } fro
 import { backoffMs, isRetryable, kindForStatus, retryAfterMs } from './retry.js';
 import { StreamReader } from './stream-reader.js';
 import { boundInvalidArguments } from './tool-calls.js';
-import { type Transport, TransportError } from './transport.js';
+import { type HttpResponse, type Transport, TransportError } from './transport.js';
 
 export interface Price {
   input_per_mtok: number;
@@ -72,21 +72,50 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * The longest Retry-After a retry waits for. Past it the case fails at once: a job held for the
+ * hour a server asks for is worse than one case given up.
+ */
+export const MAX_RETRY_WAIT_MS = 120_000;
+
+function waitTooLong(waitMs: number): string {
+  const s = Math.ceil(waitMs / 1000);
+  return (
+    `the server asked to wait ${Number.isFinite(s) ? `${s} s` : 'indefinitely'} before retrying, ` +
+    `past evalgate's ${MAX_RETRY_WAIT_MS / 1000} s cap, so the case was given up`
+  );
+}
+
 /** `excerpt` masks the body's secrets before it cuts: a key across the cut must not show. */
-function httpErrorMessage(
-  role: string,
-  status: number,
-  body: string,
-  excerpt: Excerpt,
-  url: URL,
-): string {
+function httpErrorMessage(role: string, res: HttpResponse, excerpt: Excerpt, url: URL): string {
+  const { status, body } = res;
   if (status === 401 || status === 403) {
     return `the key for target ${role} was rejected (${status}); check the variable named by api_key_env`;
   }
   if (status === 404) return `target ${role} answered 404: ${notFoundHint(url)}`;
+  if (status >= 300 && status < 400)
+    return redirectMessage(role, status, res.headers.location, excerpt);
   // `[^<>]`, not `[^>]`: a body of 4 MB of `<` would make the latter quadratic.
   const detail = excerpt(body.replace(/<[^<>]*>/g, ' '), 160);
   return `target ${role} answered ${status}${detail ? `: ${detail}` : ''}`;
+}
+
+/**
+ * A redirect is never followed: the request carries the key, which would go wherever the
+ * Location header says. Where it points is quoted (masked, cut) so the config can be fixed.
+ */
+function redirectMessage(
+  role: string,
+  status: number,
+  location: string | undefined,
+  excerpt: Excerpt,
+): string {
+  const to = location ? excerpt(location, 200) : '';
+  return (
+    `target ${role} answered ${status}, a redirect ${to ? `to ${to}` : 'with no Location header'}: ` +
+    "set base_url (an http target's url) to where it points; evalgate does not follow redirects " +
+    'so that a key is never sent elsewhere'
+  );
 }
 
 /**
@@ -167,7 +196,7 @@ export async function callTarget(
       }
       lastError = {
         kind: kindForStatus(status),
-        message: httpErrorMessage(t.role, status, res.body, excerpt, req.url),
+        message: httpErrorMessage(t.role, res, excerpt, req.url),
       };
       waitMs = retryAfterMs(res.headers['retry-after']);
     } catch (err) {
@@ -182,7 +211,11 @@ export async function callTarget(
     }
     if (!isRetryable(lastError.kind, status) || attempt === t.retries) break;
     // A server may ask for an hour; a CI gate would rather give up on the case than hang the job.
-    await sleep(Math.min(waitMs ?? backoffMs(attempt, t.backoffBaseMs), 120_000), signal);
+    if (waitMs !== undefined && waitMs > MAX_RETRY_WAIT_MS) {
+      lastError = { ...lastError, message: `${lastError.message}; ${waitTooLong(waitMs)}` };
+      break;
+    }
+    await sleep(waitMs ?? backoffMs(attempt, t.backoffBaseMs), signal);
     attempt++;
   }
   const error = lastError ?? { kind: 'network', message: 'no attempt was made' };

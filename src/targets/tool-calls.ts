@@ -24,7 +24,9 @@ export function tooManyToolCalls(): StreamError {
  * A call from its wire parts. `raw` is the arguments as the model wrote them (a JSON string on
  * the OpenAI wire); an empty string is no arguments. Text that is not JSON is kept as written
  * (masked and cut later by the caller, who holds the run's redactor) with `arguments: null`:
- * scored as a wrong call, never a crash.
+ * scored as a wrong call, never a crash. So is the text `null`: parsed, it would be that very
+ * marker without the text, and an agent loop would send it back as `{}`, words the model never
+ * wrote.
  */
 export function callFromText(name: unknown, raw: unknown, id: unknown): ToolCall {
   const text = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : raw;
@@ -35,11 +37,16 @@ export function callFromText(name: unknown, raw: unknown, id: unknown): ToolCall
   } else if (text.trim() === '') {
     call = { name: nameOf(name), arguments: {} };
   } else {
+    let parsed: unknown = null;
     try {
-      call = { name: nameOf(name), arguments: JSON.parse(text) };
+      parsed = JSON.parse(text);
     } catch {
-      call = { name: nameOf(name), arguments: null, invalid_arguments: text };
+      // Not JSON: kept as the text below, as is `null`.
     }
+    call =
+      parsed === null
+        ? { name: nameOf(name), arguments: null, invalid_arguments: text }
+        : { name: nameOf(name), arguments: parsed };
   }
   if (typeof id === 'string' && id !== '') call.id = id;
   return call;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblemsForTerminal, inertLines } from '../../src/cli/stderr-text.js';
+import { formatNotes, formatProblemsForTerminal, inertLines } from '../../src/cli/stderr-text.js';
 
 // A CLI run in a workflow's `run:` step: any stderr line that begins with `::` (after spaces)
 // is a workflow command to the runner. Dataset text must never produce one.
@@ -41,5 +41,21 @@ describe('formatProblemsForTerminal', () => {
     expect(lines[1]).toBe('evil ::warning::.jsonl: m');
     expect(lines[2]).toBe('> ::notice::n');
     expect(lines[3]).toBe('--seed: must be a whole number');
+  });
+
+  it('keeps a line from starting a workflow command when the file or path starts it', () => {
+    const text = formatProblemsForTerminal([
+      { file: '::warning::pwned.jsonl', line: 2, message: 'invalid JSON' },
+      { file: '  ::add-mask::x', message: 'm' },
+      { path: '::stop-commands::t', message: 'm' },
+      { file: 'ok.jsonl', line: 1, message: 'fine' },
+    ]);
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(4);
+    for (const l of lines) expect(l).not.toMatch(startsCommand);
+    expect(lines[0]).toBe('> ::warning::pwned.jsonl:2: invalid JSON');
+    expect(lines[2]).toBe('> ::stop-commands::t: m');
+    expect(lines[3]).toBe('ok.jsonl:1: fine');
+    expect(formatNotes([{ file: '::error::f.yaml', message: 'n' }])).not.toMatch(startsCommand);
   });
 });

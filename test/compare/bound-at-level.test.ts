@@ -115,7 +115,7 @@ describe('optimisticAt(1 − a) > budget ⇔ p ≤ a', () => {
     );
   });
 
-  it('bootstrap-t (below 30 pairs), to the replicate', () => {
+  it('bootstrap-t checked against t (below 30 pairs)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 5, max: 29 }),
@@ -130,8 +130,9 @@ describe('optimisticAt(1 − a) > budget ⇔ p ≤ a', () => {
             rng: createRng(seed + 1),
             resamples,
           });
-          fc.pre(cmp.method === 'bootstrap-t');
-          expectAgrees(cmp, budget, true, seed);
+          fc.pre(cmp.method === 'bootstrap-t + t');
+          // The larger p-value may be t's, which holds its tail only to rounding at a = p.
+          expectAgrees(cmp, budget, false, seed);
         },
       ),
       { seed: 14, numRuns: 200 },

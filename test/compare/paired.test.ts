@@ -90,11 +90,30 @@ describe('comparePairedMeans: which interval', () => {
     const b = Array.from({ length: 20 }, (_, i) => (i % 7) / 7);
     const c = b.map((x, i) => Math.max(0, x - (i % 3) * 0.05));
     const withRng = comparePairedMeans(b, c, 0.02, 0.95, { rng: createRng(3) });
-    expect(withRng).toMatchObject({ method: 'bootstrap-t', note: '20 pairs', n: 20 });
+    expect(withRng).toMatchObject({ method: 'bootstrap-t + t', note: '20 pairs', n: 20 });
     const again = comparePairedMeans(b, c, 0.02, 0.95, { rng: createRng(3) });
     expect({ ...again, optimisticAt: withRng.optimisticAt }).toEqual(withRng);
     expect(again.optimisticAt!(0.99)).toBe(withRng.optimisticAt!(0.99));
     expect(comparePairedMeans(b, c, 0.02, 0.95).method).toBe('paired t');
+  });
+
+  it('mostly tied differences below 30 pairs: the t interval, not an infinite bootstrap-t end', () => {
+    // 24 of 25 answers drop from 1 to 0.7: a third of the resamples have no spread, so the
+    // bootstrap-t's upper end was +∞ and a 29-point drop never blocked a 5-point budget.
+    const b = new Float64Array(25).fill(1);
+    const c = Float64Array.from({ length: 25 }, (_, i) => (i === 0 ? 1 : 0.7));
+    const clear = comparePairedMeans(b, c, 0.05, 0.95, { rng: createRng(1) });
+    expect(clear).toMatchObject({
+      method: 'paired t',
+      note: '25 pairs, too many of them tied for bootstrap-t',
+    });
+    expect(clear.ci!.every(Number.isFinite)).toBe(true);
+    expect(clear.regression![0]).toBeGreaterThan(0.25); // fails a 5-point budget
+    // Two answers of 25 drop by 0.1: the interval's lower end was −∞ (never a pass).
+    const tiny = Float64Array.from({ length: 25 }, (_, i) => (i < 2 ? 0.9 : 1));
+    const small = comparePairedMeans(b, tiny, 0.05, 0.95, { rng: createRng(1) });
+    expect(small.ci!.every(Number.isFinite)).toBe(true);
+    expect(small.regression![1]).toBeLessThan(0.05); // passes a 5-point budget
   });
 
   it('uses cluster-robust bounds when cases share clusters (statsmodels reference)', () => {

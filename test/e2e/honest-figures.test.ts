@@ -155,7 +155,7 @@ describe('an endpoint that leaves out usage on some replies', () => {
     expect(cost).toMatchObject({ n: 40, pairs_without_tokens: 20, verdict: 'fail' });
     expect(cost.delta).toBeCloseTo(0.15, 6);
     const note =
-      "20 pairs left out on both sides because a side's reply carried no token counts, so its cost would read as $0";
+      "20 pairs left out on both sides because a side's call failed or its reply carried no token counts, so its cost would read as $0";
     expect(cost.reason).toContain(note);
     expect(report.checks.find((c) => c.metric === 'quality')?.pairs_without_tokens).toBeUndefined();
     const warning =
@@ -173,6 +173,6 @@ describe('an endpoint that leaves out usage on some replies', () => {
     expect(md).toMatch(/\| No token counts \| 0 \| 20 \|/);
     // Markdown escapes the apostrophe (and `$`) as HTML entities.
     expect(md).toContain('⚠️ the candidate&#39;s replies carried no token counts on 20 of its 60');
-    expect(md).toContain('<sub>† cost: over the 40 pairs whose replies both carried token counts');
+    expect(md).toContain('<sub>† cost: over the 40 pairs both sides answered with token counts');
   });
 });

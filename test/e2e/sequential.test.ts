@@ -63,7 +63,7 @@ describe('gate.sequential', () => {
     expect(quality.verdict).toBe('fail');
     expect(quality.look).toMatchObject({ looks: 4 });
     expect(quality.reason).toMatch(
-      /\(95% CI .* Settled at look \d of 4 \(\d+ of 400 cases\) on group-sequential bounds\.$/,
+      /\(group-sequential CI .* Settled at look \d of 4 \(\d+ of 400 cases\) on group-sequential bounds\.$/,
     );
     expect(r.report.summary).toMatch(
       new RegExp(`stopped at ${seq.stopped_at_case} of ${CASES} cases \\(gate\\.sequential:`),

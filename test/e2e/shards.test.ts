@@ -167,6 +167,9 @@ describe('sharded runs and merge', () => {
     const three = read(dir, files[2]!);
     const moved = three.cases.pop()!;
     one.cases.push(structuredClone(one.cases[0]!));
+    // Counts kept consistent: a shard whose count disagrees with its cases is refused first.
+    one.meta.shard!.cases++;
+    three.meta.shard!.cases--;
     writeFileSync(path.join(dir, 'x1.json'), JSON.stringify(one));
     writeFileSync(path.join(dir, 'x3.json'), JSON.stringify(three));
     r = await merge('x1.json', files[1]!, 'x3.json');

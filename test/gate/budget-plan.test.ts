@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildBudgetPlan, planProblems } from '../../src/gate/budget-plan.js';
+import { buildBudgetPlan, planProblems, renderBudgetPlan } from '../../src/gate/budget-plan.js';
 import { casesToDecide, decidingSize, suggestBudget } from '../../src/gate/power.js';
 import { normalQuantile } from '../../src/stats/normal-quantile.js';
 import { MINIMAL, parse } from '../config/helpers.js';
@@ -100,5 +100,30 @@ describe('buildBudgetPlan', () => {
     expect(plan.rows[0]!.need.pass!).toBeGreaterThan(
       casesToDecide('error_rate', 0.05, {}, O).pass!,
     );
+  });
+  it('cuts slice names in the check column, the notes and the problems', () => {
+    const names = Array.from({ length: 8 }, (_, i) => `${i}${'x'.repeat(200_000)}`);
+    // Ten cases in each named slice; three in one below slices.min_cases, for the note.
+    const few = `few${'y'.repeat(200_000)}`;
+    const cases = goldenCases(83).map((c, i) => ({ ...c, tags: [names[i % 8]!] }));
+    for (const c of cases.slice(80)) c.tags = [few];
+    const plan = buildBudgetPlan({
+      config: config(
+        'slices: {by: [tags], min_cases: 10, budgets: {quality: {max_drop: 0.05}, error_rate: {max: 0}}}\n',
+      ),
+      cases,
+      sides: ['baseline', 'candidate'],
+    });
+    expect(plan.rows.filter((r) => r.slice !== null)).toHaveLength(16);
+    const text = renderBudgetPlan(plan);
+    // 8 slices, 2 checks each, a note and 8 problems: a few kilobytes, not megabytes.
+    expect(text.length).toBeLessThan(20_000);
+    const rows = text.split('\n').filter((l) => l.startsWith('  quality ['));
+    expect(rows).toHaveLength(8);
+    expect(rows[0]).toMatch(/^ {2}quality \[tags=0x+…\s+5 pts/);
+    expect(rows[0]!.indexOf('5 pts')).toBeLessThanOrEqual(2 + 60 + 2);
+    for (const p of plan.problems) expect(p.message.length).toBeLessThan(1_000);
+    expect(plan.notes[0]).toMatch(/: tags=fewy+… \(3\)$/);
+    expect(plan.notes[0]!.length).toBeLessThan(1_000);
   });
 });

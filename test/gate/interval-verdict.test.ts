@@ -7,6 +7,7 @@ import { renderConsole } from '../../src/report/console.js';
 import { formatInterval } from '../../src/report/format.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { pastBudget } from '../../src/stats/past-budget.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { CaseReport, Check, MetricName, SideResult } from '../../src/types.js';
 import { makeReport, side } from '../report/fixture.js';
@@ -22,9 +23,13 @@ const DROPS: ReadonlySet<MetricName> = new Set(['quality', 'pass_rate']);
 /** Where the check's interval sits against its budget, read off the interval alone. */
 function placement(c: Check): 'past' | 'within' | 'straddles' {
   const [lo, hi] = c.ci!;
-  if (DROPS.has(c.metric))
-    return hi < -c.budget ? 'past' : lo >= -c.budget ? 'within' : 'straddles';
-  return lo > c.budget ? 'past' : hi <= c.budget ? 'within' : 'straddles';
+  // As a reader would: an end that equals the budget up to float rounding is within it.
+  const [optimistic, pessimistic] = DROPS.has(c.metric) ? [-hi, -lo] : [lo, hi];
+  return pastBudget(optimistic, c.budget)
+    ? 'past'
+    : pastBudget(pessimistic, c.budget)
+      ? 'straddles'
+      : 'within';
 }
 
 const VERDICT = { past: 'fail', within: 'pass', straddles: 'inconclusive' } as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/compare/comparison.js';
-import { judge, type VerdictInput } from '../../src/gate/verdict.js';
+import { comparePairedMeans } from '../../src/compare/paired-mean.js';
+import { judge, type VerdictInput, verdictOf } from '../../src/gate/verdict.js';
 
 function comparison(
   regression: [number, number] | null,
@@ -138,5 +139,33 @@ describe('judge', () => {
     expect(judge(input(low, { metric: 'error_rate', budget: 0.05 })).reason).toBe(
       'error rate 0.0% (95% CI 0.0%..1.5%) stays under the ceiling of 5% even at its upper bound.',
     );
+  });
+});
+
+describe('a figure equal to its budget, up to float rounding', () => {
+  // A candidate one character off on every case of a 20-character answer scores 0.95: the drop
+  // is 0.050000000000000044, and +10% on every cost is 0.10000000000000009. Both equal their
+  // budgets, "the largest allowed", and pass; a hair more is past it.
+  const drop = 0.95 - 1;
+  const pricier = 0.00022 / 0.0002 - 1;
+
+  it('passes a drop equal to max_drop, and fails a drop past it', () => {
+    expect(drop).not.toBe(-0.05);
+    expect(verdictOf('quality', [drop, drop], 0.05)).toBe('pass');
+    expect(verdictOf('quality', [-0.0501, -0.0501], 0.05)).toBe('fail');
+  });
+
+  it('passes an increase equal to max_increase, and fails one past it', () => {
+    expect(pricier).toBeGreaterThan(0.1);
+    expect(verdictOf('cost', [pricier, pricier], 0.1)).toBe('pass');
+    expect(verdictOf('cost', [0.1001, 0.2], 0.1)).toBe('fail');
+  });
+
+  it('gives the identical drop a p-value of 1 against the budget it equals', () => {
+    const baseline = new Float64Array(40).fill(1);
+    const candidate = new Float64Array(40).fill(0.95);
+    const r = comparePairedMeans(baseline, candidate, 0.05, 0.95);
+    expect(r.p_value).toBe(1);
+    expect(verdictOf('quality', r.ci!, 0.05)).toBe('pass');
   });
 });

@@ -5,7 +5,7 @@ import { cutStrings, MAX_TEXT, pageData, scriptSafeJson } from '../../src/html/d
 import { contentSecurityPolicy, renderHtmlString } from '../../src/html/page.js';
 import { PAGE_CSS } from '../../src/html/style.js';
 import { CALL_CHARS, toolCallText } from '../../src/util/tool-call-text.js';
-import { makeReport, side } from '../report/fixture.js';
+import { check, makeReport, side } from '../report/fixture.js';
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
 
@@ -80,5 +80,51 @@ describe('the HTML page', () => {
     expect(c.candidate.tool_calls).toEqual([{ id: 'call_1', text: shown }]);
     expect(c.candidate.steps[0].tool_calls).toEqual([{ text: shown }]);
     expect(text).not.toContain('n'.repeat(100));
+  });
+  it('drops bidi overrides, escape sequences and control characters as the other renderers do', () => {
+    const RLO = '\u202e';
+    const PDF = '\u202c';
+    const report = makeReport();
+    const c = report.cases[0]!;
+    c.id = `id${RLO}evil`;
+    c.slices = [`tags=${RLO}x`];
+    c.input = `i${RLO}n\u001b[31mput`;
+    // An expected answer may be any JSON: its keys are shown too.
+    c.expected = { [`k${RLO}ey`]: `e${'\u2066'}xp\u0007` };
+    c.baseline = side({ reasons: { exact: `r${RLO}eason` } });
+    c.candidate = side({
+      output: `Refund approved: ${RLO}001$${PDF} to the customer`,
+      error: { kind: 'scorer', message: `m${RLO}sg\u0000` },
+    });
+    report.summary = `s${RLO}um`;
+    report.checks = [
+      check({ metric: 'latency_p95', verdict: 'pass', slice: `tags=${RLO}x`, cached_pairs: 3 }),
+    ];
+    const long = `${RLO}${'a'.repeat(MAX_TEXT + 10)}`;
+    report.cases[1]!.candidate = side({ output: long });
+    const { data, text } = pageData(report);
+    const dataJson = [...data].join('');
+    const textJson = [...text].join('');
+    // JSON.stringify leaves U+202E and friends as they are: none may reach the page.
+    for (const json of [dataJson, textJson]) {
+      expect(json).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      expect(json).not.toMatch(/\\u00[01][0-9a-f]|[\u007f-\u009f]/i);
+    }
+    const page = JSON.parse(dataJson);
+    const texts = JSON.parse(textJson);
+    expect(page.cases[0].id).toBe('idevil');
+    expect(page.cases[0].slices).toEqual(['tags=x']);
+    expect(page.report.summary).toBe('sum');
+    expect(page.report.checks[0].slice).toBe('tags=x');
+    expect(page.notes[0]).toMatch(/^‡ latency p95 \[tags=x\]: /);
+    expect(page.cases[0].candidate.error.message).toBe('msg');
+    expect(texts[0].candidate.output).toBe('Refund approved: 001$ to the customer');
+    expect(texts[0].input).toBe('input');
+    expect(texts[0].expected).toEqual({ key: 'exp' });
+    expect(texts[0].baseline.reasons).toEqual({ exact: 'reason' });
+    expect(texts[1].candidate.output).toMatch(/^a{100}/);
+    expect(texts[1].candidate.output).toContain('11 more characters are in the JSON report');
+    // The page itself carries the same.
+    expect(renderHtmlString(report)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 });

@@ -60,6 +60,23 @@ describe('escapeMarkdownInline', () => {
     expect(Array.from(decodeEntities(escapeMarkdownInline('😀'.repeat(10), 4)))).toHaveLength(4);
   });
 
+  it('cannot autolink: a scheme and www. are split by a zero-width space', () => {
+    const text =
+      'see https://evil.test/x, ftp://f.test, HTTP://a.test and www.evil.test or WWW.x.test';
+    const escaped = escapeMarkdownInline(text);
+    expect(escaped).toBe(
+      `see https:${'&#8203;'}//evil.test/x, ftp:&#8203;//f.test, HTTP:&#8203;//a.test and www&#8203;.evil.test or WWW&#8203;.x.test`,
+    );
+    const decoded = decodeEntities(escaped);
+    expect(decoded).not.toMatch(/:\/\/|www\./i);
+    // What a reader sees (and copies, less the invisible space) is the text as it was.
+    expect(decoded.replaceAll(ZWSP, '')).toBe(text);
+    expect(decodeEntities(escapeMarkdownInline('mail a@b.test')).replaceAll(ZWSP, '')).toBe(
+      'mail a@b.test',
+    );
+    expect(escapeMarkdownInline('a: b, ratio 1:2, w.w.w.')).toBe('a: b, ratio 1:2, w.w.w.');
+  });
+
   it('keeps ordinary text readable', () => {
     expect(escapeMarkdownInline('Yes, within 30 days.')).toBe('Yes, within 30 days.');
     expect(escapeMarkdownInline('a\n\n  b\tc')).toBe('a b c');

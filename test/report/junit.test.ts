@@ -138,6 +138,42 @@ describe('renderJunit', () => {
     expect(xml).toMatch(/name="xy{198}…"/);
   });
 
+  it('cuts slice names, the slice list and every other dataset or endpoint text of a case', () => {
+    const tags = ['a', 'b', 'c', 'd'].map((t) => `tags=${t}${'z'.repeat(200_000)}`);
+    const many = Array.from({ length: 5_000 }, (_, i) => `tags=t${i}`);
+    const failing = (id: string, slices: string[]) => ({
+      id,
+      source: `golden/${'p'.repeat(100_000)}.jsonl:1`,
+      slices,
+      baseline: side({ scores: { [`s${'n'.repeat(100_000)}`]: 1 } }),
+      candidate: side({
+        score: 0,
+        pass: false,
+        error: { kind: 'scorer' as const, message: `boom ${'m'.repeat(100_000)}` },
+      }),
+    });
+    const r = makeReport({
+      checks: [],
+      cases: [
+        ...Array.from({ length: 40 }, (_, i) => failing(`case-${i}`, tags)),
+        failing('many-tags', many),
+      ],
+    });
+    const xml = renderJunit(r);
+    // 41 failing cases at a few kilobytes each, not 32 MB of slice names.
+    expect(xml.length).toBeLessThan(41 * 8_000);
+    const tcs = suite(parseXml(xml), 'evalgate cases').children;
+    expect(tcs[0]!.attrs.classname).toMatch(/^tags=az{193}…$/);
+    const body = tcs[0]!.children[0]!.text;
+    const line = body.split('\n').find((l) => l.startsWith('slices: '))!;
+    expect(line).toMatch(/^slices: tags=az{193}…, tags=bz+/);
+    expect(line.length).toBeLessThanOrEqual('slices: '.length + 1000);
+    const manyLine = tcs[40]!.children[0]!.text.split('\n').find((l) => l.startsWith('slices: '))!;
+    expect(manyLine).toMatch(/^slices: tags=t0, tags=t1, .*…$/);
+    expect(manyLine.length).toBeLessThanOrEqual('slices: '.length + 1000);
+    for (const l of body.split('\n')) expect(l.length).toBeLessThan(2_100);
+  });
+
   it('records a one-side run: candidate failures still fail', () => {
     const r = makeReport({
       checks: [],

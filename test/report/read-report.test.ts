@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readReportFile } from '../../src/report/read-report.js';
+import { writeReport } from '../../src/report/write.js';
 import { workspace } from '../helpers/workspace.js';
 import { makeReport } from './fixture.js';
 
@@ -23,6 +24,20 @@ describe('readReportFile', () => {
   it('reads a report evalgate wrote', () => {
     const dir = workspace({ 'r.json': JSON.stringify(makeReport(), null, 2) });
     expect(readReportFile(path.join(dir, 'r.json'), 'report').decision).toBe(makeReport().decision);
+  });
+
+  it('reads back an interval end the data could not bound (written as null) as the infinity it was', () => {
+    // A sequential look's optimistic end, a canary series at +Inf: JSON has no infinity.
+    const report = makeReport();
+    report.checks[0]!.ci = [Number.NEGATIVE_INFINITY, 0.1];
+    report.checks[1]!.ci = [0.2, Number.POSITIVE_INFINITY];
+    const dir = workspace({});
+    const file = path.join(dir, 'r.json');
+    writeReport(file, report);
+    expect(readFileSync(file, 'utf8')).toContain('null');
+    const back = readReportFile(file, 'report');
+    expect(back.checks[0]!.ci).toEqual([Number.NEGATIVE_INFINITY, 0.1]);
+    expect(back.checks[1]!.ci).toEqual([0.2, Number.POSITIVE_INFINITY]);
   });
 
   it('names a missing file, or a folder, once', () => {

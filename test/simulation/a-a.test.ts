@@ -71,6 +71,24 @@ describe('A/A: false blocks at most α + 3 SE with zero budgets', () => {
     expectAtMostAlpha(blocks, 1000, 'quality graded n=20');
   });
 
+  it('small samples of mostly tied scores (bootstrap-t falls back to t), n = 25 (1000 runs each)', () => {
+    // Graded scores that are mostly the same value: most resamples have no spread, which the
+    // bootstrap-t cannot studentize, so these comparisons use the t interval instead.
+    for (const [top, seed] of [
+      [0.9, 78],
+      [0.96, 79],
+    ] as const) {
+      const rng = createRng(seed);
+      const tied: Draw = (r) => (r() < top ? 1 : 0.7);
+      let blocks = 0;
+      for (let r = 0; r < 1000; r++) {
+        const s = settings({ quality: { max_drop: 0 } }, r, { minCases: 20 });
+        if (decision(aa(25, tied, rng), s) === 'fail') blocks++;
+      }
+      expectAtMostAlpha(blocks, 1000, `quality tied (${top} at the top) n=25`);
+    }
+  });
+
   it('latency p95 and cost (paired bootstrap), n = 500 (400 runs)', () => {
     // Log-normal latencies and costs, independent on each side.
     const rng = createRng(61);

@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { callAgent, matchesSubset, resultFor } from '../../src/targets/agent-loo
 import { createTarget } from '../../src/targets/create.js';
 import type { Target } from '../../src/targets/target.js';
 import type { GoldenCase, SideResult, ToolResult } from '../../src/types.js';
+import { type AgentHandler, agentTarget } from '../helpers/agent-target.js';
 import { goldenCase } from '../helpers/golden-case.js';
 import {
   anthropicReply,
@@ -38,25 +38,13 @@ const ctx = {
   defaults: { concurrency: 2, timeoutMs: 5_000, retries: 1, backoffBaseMs: 1 },
 };
 
-type Handler = (req: Received, res: http.ServerResponse, n: number) => void | Promise<void>;
-
-async function agent(type: 'openai' | 'anthropic', handler: Handler, extra: object = {}) {
-  const server = await startLoopback(handler);
-  afterThisTest(() => server.close());
-  const t = createTarget(
-    {
-      type,
-      base_url: type === 'openai' ? `${server.url}/v1` : server.url,
-      model: 'agent-model',
-      price: { input_per_mtok: 1, output_per_mtok: 2 },
-      ...extra,
-    } as TargetConfig,
-    'candidate',
-    ctx,
+const agent = (type: 'openai' | 'anthropic', handler: AgentHandler, extra: object = {}) =>
+  agentTarget(
+    type,
+    handler,
+    { price: { input_per_mtok: 1, output_per_mtok: 2 }, ...extra },
+    { timeoutMs: 5_000, retries: 1 },
   );
-  afterThisTest(() => t.transport.close());
-  return { server, t };
-}
 
 const refundResult: ToolResult = {
   name: 'refund',
