@@ -1,4 +1,4 @@
-import{createRequire as v}from"node:module";const N=v(import.meta.url);import{CANCEL_SIGNALS as n,dropOutputWithoutReader as T,enableCompileCache as m,escapeCodeBlock as y,exitOnceFlushed as E}from"./chunks/chunk-7AUV4MO3.js";import{appendFileSync as g,statSync as _}from"node:fs";function s(e,r,t,o){i(e.GITHUB_STEP_SUMMARY,`## \u26A0\uFE0F ${r}
+import{createRequire as v}from"node:module";const N=v(import.meta.url);import{CANCEL_SIGNALS as n,dropOutputWithoutReader as T,enableCompileCache as m,escapeCodeBlock as y,exitOnceFlushed as E}from"./chunks/chunk-DKLYMXMT.js";import{appendFileSync as g,statSync as _}from"node:fs";function s(e,r,t,o){i(e.GITHUB_STEP_SUMMARY,`## \u26A0\uFE0F ${r}
 
 <pre>${y(t)}</pre>
 `),i(e.GITHUB_OUTPUT,`exit-code=${o}
