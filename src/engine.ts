@@ -32,18 +32,18 @@ import {
 import { runSettingProblems, runSettings } from './runner/settings.js';
 import { createEmbeddingsEndpoint, type EmbeddingsEndpoint } from './scorers/embeddings.js';
 import { createJudgeTarget } from './scorers/judge.js';
-import { prepareScorers, type ScoringResources } from './scorers/prepare.js';
+import { type PreparedScoring, prepareScorers, type ScoringResources } from './scorers/prepare.js';
 import { scoreCall } from './scorers/score-case.js';
 import type { Scorer } from './scorers/scorer.js';
-import { type ConfigValues, configValues } from './shard/meta.js';
+import { type ConfigValues, configValues, contentDigest } from './shard/meta.js';
 import { type Shard, selectShard } from './shard/select.js';
 import { createRng } from './stats/rng.js';
 import { createTarget, unsetKeyProblems } from './targets/create.js';
 import { droppedConversationWarnings } from './targets/dropped-conversation.js';
 import type { Target } from './targets/target.js';
 import { TemplateError } from './targets/template.js';
-import type { GoldenCase, Report, Side } from './types.js';
-import { Pacer } from './util/pacer.js';
+import { calledSides, type GoldenCase, type Report, type Side } from './types.js';
+import { Pacer, pollTurn } from './util/pacer.js';
 import { FILE_LIMITS, FileReadError, readBoundedText } from './util/read-bounded.js';
 import { type Redact, redactTree, SecretSet } from './util/redact.js';
 import { VERSION } from './version.js';
@@ -176,11 +176,7 @@ async function preparePlan(
     // A config that did not load builds no target, but the keys it names can still be checked:
     // an unset one is listed now, not on the next attempt.
     if (!(err instanceof ConfigLoadError) || options.keysOptional) throw err;
-    const sides = options.only
-      ? [options.only]
-      : options.baselineReportPath
-        ? ['candidate']
-        : ['baseline', 'candidate'];
+    const sides = calledSides(options.only, options.baselineReportPath !== undefined);
     const keys = unsetKeyProblems(err.partial, sides, { configFile: options.configPath, env });
     throw new InputError([...err.problems, ...keys]);
   } finally {
@@ -243,14 +239,12 @@ async function preparePlan(
       }
       files.note(path.resolve(reportFile), 'the baseline report (--baseline-report)');
       storedBaseline = parseStoredBaseline(text, reportFile);
+      // The text was checked as UTF-8, so its bytes are the file's.
+      storedBaseline.digest = contentDigest(text);
     });
   }
 
-  const sides: Side[] = options.only
-    ? [options.only]
-    : storedBaseline
-      ? ['candidate']
-      : ['baseline', 'candidate'];
+  const sides = calledSides(options.only, storedBaseline !== undefined);
   const targets: Partial<Record<Side, Target>> = {};
   const notes: InputProblem[] = [...unsetNotes];
   const ctx = {
@@ -297,17 +291,25 @@ async function preparePlan(
       embeddings = createEmbeddingsEndpoint(embeddingsCfg, ctx, (s) => hooks.secret?.(s));
       embeddings.target.redact = redact;
     });
-  const prepared = await prepareScorers(config, cases, {
-    configFile: file,
-    configDir: loaded.dir,
-    files,
-    judge,
-    embeddings,
-    maxConsecutiveErrors: config.run.max_consecutive_errors,
-    scorerTimeoutMs: config.run.scorer_timeout_ms,
-    concurrency: config.run.concurrency,
-    signal: options.signal,
-  });
+  let prepared: PreparedScoring;
+  try {
+    prepared = await prepareScorers(config, cases, {
+      configFile: file,
+      configDir: loaded.dir,
+      files,
+      judge,
+      embeddings,
+      maxConsecutiveErrors: config.run.max_consecutive_errors,
+      scorerTimeoutMs: config.run.scorer_timeout_ms,
+      concurrency: config.run.concurrency,
+      signal: options.signal,
+    });
+  } catch (err) {
+    // A cancel while the scorers are set up: they closed their own workers and endpoints; the
+    // targets' connections are this function's to let go.
+    for (const t of Object.values(targets)) t?.transport.close();
+    throw err;
+  }
   problems.push(...prepared.problems);
   const scorers = prepared.scorers;
 
@@ -450,11 +452,10 @@ export async function execute(plan: Plan, hooks: EngineHooks): Promise<Report> {
     closePlan(plan);
     throw redactError(new InputError(overBudget), plan.redact);
   }
-  // Loading is synchronous in long stretches (a large golden set, many scorers), and a signal
-  // that came meanwhile is only handled when the event loop next polls: let it, so that a cancel
-  // during loading starts the run cancelled, with nothing sent. Two turns: called from a poll
-  // callback (a file read), one immediate would run before the loop polls again.
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  // Loading is synchronous in stretches (the last of them shorter than the loader's turns), and
+  // a signal that came meanwhile is only handled when the event loop next polls: let it, so
+  // that a cancel during loading starts the run cancelled, with nothing sent.
+  await pollTurn();
   const started = Date.now();
   let progress: () => RunResults | undefined = () => undefined;
   const snapshot: Snapshot = (reason) =>

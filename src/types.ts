@@ -4,6 +4,11 @@
 export type Side = 'baseline' | 'candidate';
 export const SIDES: readonly Side[] = ['baseline', 'candidate'] as const;
 
+/** The sides a run calls: the one `--only` names, the candidate against a recording, else both. */
+export function calledSides(only: Side | undefined, recorded: boolean): Side[] {
+  return only ? [only] : recorded ? ['candidate'] : [...SIDES];
+}
+
 export interface ChatMessage {
   role: string;
   content: string;

@@ -165,10 +165,11 @@ export function comparePairedMeans(
       resamples: options.resamples ?? 2000,
       rng: options.rng,
     });
-    // Mostly tied differences (23 of 25 the same) leave more than 1 − confidence of the
-    // resamples without spread; each counts as t* = ±∞, so an end of the interval is infinite:
-    // a clear drop could never block, a tiny one never pass. The t interval is used instead.
-    if (!Number.isFinite(r.lower) || !Number.isFinite(r.upper)) {
+    // Tied differences (22 of 25 the same, say) leave resamples without spread, which count
+    // as t* = ±∞: at the strict levels a check is tested at among several (weighted Holm) an
+    // end of the interval is then infinite, and with many of them even at the confidence: a
+    // clear drop could never block, a tiny one never pass. The t interval is used instead.
+    if (r.unstudentized > 0) {
       return { ...tBounds, note: `${n} pairs, too many of them tied for bootstrap-t` };
     }
     // Otherwise each end is the more cautious of the two, as for 0/1 scores above: with scores

@@ -1,3 +1,4 @@
+import { pastBudget } from '../stats/past-budget.js';
 import type { Check, MetricName, Verdict } from '../types.js';
 import { judge, type VerdictInput } from './verdict.js';
 
@@ -194,7 +195,7 @@ export function applyMultiplicity(
         rejects: (weight) => {
           const level = levelOf(weight);
           const bound = level === confidence ? c.regression![0] : c.optimisticAt!(level);
-          return bound > budget;
+          return pastBudget(bound, budget);
         },
       };
     }),

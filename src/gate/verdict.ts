@@ -51,6 +51,8 @@ function shown(metric: MetricName, [optimistic, pessimistic]: [number, number]):
  */
 export function verdictOf(metric: MetricName, ci: [number, number], budget: number): Verdict {
   const [optimistic, pessimistic] = DROP_METRICS.has(metric) ? [-ci[1], -ci[0]] : ci;
+  // A NaN end says nothing either way: never a pass.
+  if (Number.isNaN(optimistic) || Number.isNaN(pessimistic)) return 'inconclusive';
   return pastBudget(optimistic, budget)
     ? 'fail'
     : pastBudget(pessimistic, budget)
@@ -166,7 +168,7 @@ function explain(
 ): string {
   const { comparison: c, metric } = v;
   const own = c.regression![0];
-  if (adjusted && verdict !== 'fail' && own > v.budget) {
+  if (adjusted && verdict !== 'fail' && pastBudget(own, v.budget)) {
     // Past the budget on its own, not once adjusted: the shown (adjusted) interval straddles it.
     const how = c.method ? `; ${c.method}` : '';
     return (

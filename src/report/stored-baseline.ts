@@ -16,6 +16,11 @@ export interface StoredBaseline {
   fingerprints?: Fingerprints;
   /** What each recorded case sent (askedDigest), by id: an edited case is a different question. */
   asked: Map<string, string>;
+  /**
+   * `sha256:` of the file's bytes, taken when it was read: what a shard records of it and a merge
+   * checks (a path says nothing of what the file held), never read again as the run ends.
+   */
+  digest?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ScoringUsage, SideResult } from '../types.js';
+import { roundMs } from '../util/round-ms.js';
 
 /**
  * One case's k answers from one target (`run.repeats: k`) folded into the side result the rest
@@ -47,7 +48,7 @@ export function combineRepeats(repeats: readonly SideResult[]): SideResult {
     score: score / k,
     pass: passes * 2 > k,
     scores,
-    latency_ms: round1(mean(answered.map((r) => r.latency_ms)) ?? first.latency_ms),
+    latency_ms: roundMs(mean(answered.map((r) => r.latency_ms)) ?? first.latency_ms),
     input_tokens: inputTokens,
     output_tokens: outputTokens,
     cost_usd: cost,
@@ -60,7 +61,7 @@ export function combineRepeats(repeats: readonly SideResult[]): SideResult {
   const ttft = mean(answered.flatMap((r) => (r.ttft_ms === undefined ? [] : [r.ttft_ms])));
   const tpot = mean(answered.flatMap((r) => (r.tpot_ms === undefined ? [] : [r.tpot_ms])));
   if (ttft === undefined) delete out.ttft_ms;
-  else out.ttft_ms = round1(ttft);
+  else out.ttft_ms = roundMs(ttft);
   if (tpot === undefined) delete out.tpot_ms;
   else out.tpot_ms = tpot; // unrounded, as scoreCall keeps it
   const judge = sumUsage(repeats.map((r) => r.judge));
@@ -85,10 +86,6 @@ function mean(values: number[]): number | undefined {
   let s = 0;
   for (const v of values) s += v;
   return s / values.length;
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 function sumUsage(list: (ScoringUsage | undefined)[]): ScoringUsage | undefined {

@@ -1,4 +1,5 @@
 import type { CallError, CallResult, GoldenCase, ScoringUsage, SideResult } from '../types.js';
+import { roundMs } from '../util/round-ms.js';
 import { recordAnswerParts } from './answer-record.js';
 import {
   type AnswerParts,
@@ -44,13 +45,13 @@ export function scoreCall(
     score: 0,
     pass: false,
     scores: {},
-    latency_ms: round(call.latency_ms),
+    latency_ms: roundMs(call.latency_ms),
     input_tokens: call.input_tokens,
     output_tokens: call.output_tokens,
     cost_usd: call.cost_usd,
     error: call.error,
   };
-  if (call.ttft_ms !== undefined) base.ttft_ms = round(call.ttft_ms);
+  if (call.ttft_ms !== undefined) base.ttft_ms = roundMs(call.ttft_ms);
   // Not rounded: a token takes well under 0.1 ms on a fast model, and the statistics compare
   // these figures relative to each other (0.8 vs 0.88 ms is +10%; rounded, +12.5%).
   if (call.tpot_ms !== undefined) base.tpot_ms = call.tpot_ms;
@@ -136,10 +137,6 @@ function combine(base: SideResult, outcomes: readonly Outcome[]): SideResult {
 function judgeOf(side: SideResult): ScoringUsage {
   side.judge ??= { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
   return side.judge;
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }
 
 /** A reason is a sentence for a reader; a module that returns megabytes of it bloats the report. */

@@ -7,7 +7,7 @@ import { outputCollisions } from '../report/output-paths.js';
 import type { RunStats, SideResults } from '../runner/run-pairs.js';
 import type { Report, ShardMeta, SideResult } from '../types.js';
 import type { Redact } from '../util/redact.js';
-import { baselineReportDigest, configFileDigest } from './meta.js';
+import { configFileDigest } from './meta.js';
 import { readShards, type ShardReport } from './read-shards.js';
 import { caseShards } from './select.js';
 
@@ -98,7 +98,11 @@ export async function mergeShards(
     const refilled = changedConfigValues(plan, first.shard);
     if (refilled.length) throw new InputError(refilled);
     if (options.baselineReportPath) {
-      const other = changedRecording(options.baselineReportPath, first);
+      const other = changedRecording(
+        options.baselineReportPath,
+        plan.storedBaseline?.digest,
+        first,
+      );
       if (other) throw new InputError(other);
     }
     // Checked before the cases: a changed golden set would otherwise show as a list of cases
@@ -205,7 +209,11 @@ function changedDatasets(
  * The recording given to the merge, unless it is (byte for byte) the one the shards ran
  * against: their reports name it only by its path, which another file can have.
  */
-function changedRecording(file: string, first: ShardReport): InputProblem | undefined {
+function changedRecording(
+  file: string,
+  digest: string | undefined,
+  first: ShardReport,
+): InputProblem | undefined {
   const ran = first.shard.baseline_report;
   if (ran === undefined) {
     return {
@@ -215,7 +223,7 @@ function changedRecording(file: string, first: ShardReport): InputProblem | unde
         'the shards do not record which recording they ran against (written by an older evalgate): run them again',
     };
   }
-  if (baselineReportDigest(file) === ran) return undefined;
+  if (digest === ran) return undefined;
   const named = escapeTerminal(first.report.meta.baseline_report ?? '', 200);
   return {
     file,

@@ -23,12 +23,13 @@ export function configFileDigest(file: string): string {
 }
 
 /**
- * The `--baseline-report` file's bytes as a digest. The report names the recording only by the
- * path it was given, and a path says nothing of what the file held: shards compared with one
- * recording and a merge given another would judge the candidate against answers it never met.
+ * A file's content as a digest: the `--baseline-report`'s, taken when it is read. The report
+ * names the recording only by the path it was given, and a path says nothing of what the file
+ * held: shards compared with one recording and a merge given another would judge the candidate
+ * against answers it never met.
  */
-export function baselineReportDigest(file: string): string {
-  return sha256(readBounded(file, FILE_LIMITS.report));
+export function contentDigest(text: string): string {
+  return sha256(text);
 }
 
 /**
@@ -123,8 +124,6 @@ export function shardMeta(plan: Plan): ShardMeta | undefined {
     cases: plan.cases.length,
     config_file: configFileDigest(plan.loaded.file),
     ...(values ? { config_values: values.digest, config_value_fields: values.fields } : {}),
-    ...(plan.storedBaseline
-      ? { baseline_report: baselineReportDigest(plan.storedBaseline.file) }
-      : {}),
+    ...(plan.storedBaseline?.digest ? { baseline_report: plan.storedBaseline.digest } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { InputError, type InputProblem } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
 import { readReportFile } from '../report/read-report.js';
-import type { Report, ShardMeta, Side } from '../types.js';
+import { calledSides, type Report, type ShardMeta } from '../types.js';
 
 /** Missing shards named one by one; the rest are counted. */
 const MAX_MISSING_LISTED = 5;
@@ -56,11 +56,7 @@ function countProblems(file: string, report: Report, shard: ShardMeta): InputPro
  */
 function unansweredProblems(file: string, report: Report): InputProblem[] {
   const meta = report.meta;
-  const sides: Side[] = meta.only
-    ? [meta.only]
-    : meta.baseline_report
-      ? ['candidate']
-      : ['baseline', 'candidate'];
+  const sides = calledSides(meta.only, meta.baseline_report !== undefined);
   const problems: InputProblem[] = [];
   let count = 0;
   for (const [i, c] of report.cases.entries()) {

@@ -21,6 +21,11 @@ export interface BootstrapTResult {
    * (+Infinity when k < 1). It falls below `threshold` exactly when `pBelow` ≤ 1 − level.
    */
   upperAt: (level: number) => number;
+  /**
+   * Resamples without spread whose mean differs from the sample's: their t* is ±∞, so at levels
+   * strict enough an end of the interval is infinite (tied data; see comparePairedMeans).
+   */
+  unstudentized: number;
 }
 
 /**
@@ -58,7 +63,17 @@ export function pairedBootstrapT(
   const se = sd / Math.sqrt(n);
   if (sd === 0) {
     const pBelow = mean < threshold ? 0 : 1;
-    return { n, mean, sd, se, lower: mean, upper: mean, pBelow, upperAt: () => mean };
+    return {
+      n,
+      mean,
+      sd,
+      se,
+      lower: mean,
+      upper: mean,
+      pBelow,
+      upperAt: () => mean,
+      unstudentized: 0,
+    };
   }
   const B = options.resamples;
   const rng = options.rng;
@@ -66,6 +81,7 @@ export function pairedBootstrapT(
   const tStar = new Float64Array(B);
   const tObserved = (mean - threshold) / se;
   let atOrBelow = 0;
+  let unstudentized = 0;
   for (let b = 0; b < B; b++) {
     if (rng.fillIndices) rng.fillIndices(idx, n);
     else for (let i = 0; i < n; i++) idx[i] = rng() * n;
@@ -86,6 +102,7 @@ export function pairedBootstrapT(
           ? 0
           : (m - mean) * Infinity;
     tStar[b] = t;
+    if (t === Number.POSITIVE_INFINITY || t === Number.NEGATIVE_INFINITY) unstudentized++;
     if (t <= tObserved) atOrBelow++;
   }
   tStar.sort();
@@ -99,5 +116,6 @@ export function pairedBootstrapT(
     upper: upperAt(confidence),
     pBelow: (atOrBelow + 1) / (B + 1),
     upperAt,
+    unstudentized,
   };
 }

@@ -10,6 +10,7 @@ import type {
 } from '../types.js';
 import { nestedDeeperThan } from '../util/json-depth.js';
 import { cutText } from '../util/redact.js';
+import { roundMs } from '../util/round-ms.js';
 import type { OutgoingRequest } from './dialect.js';
 import { callTarget, type Target } from './target.js';
 
@@ -73,10 +74,6 @@ export const MAX_ARGUMENT_DEPTH = 100;
 /** What a tool turn carries: a string result as it is, anything else as JSON. */
 function resultText(result: unknown): string {
   return typeof result === 'string' ? result : (JSON.stringify(result) ?? 'null');
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }
 
 /** Why the calls of step `n` cannot go back to the model, or undefined when they can. */
@@ -181,7 +178,7 @@ export async function callAgent(
     }
     const call = await callTarget(t, c, signal, req);
     // Rounded as the answer's own timings are (scoreCall), so the steps add up to the answer.
-    const latency = round(call.latency_ms);
+    const latency = roundMs(call.latency_ms);
     const made = call.tool_calls ?? [];
     const step: AgentStep = {
       output: call.output,
@@ -190,7 +187,7 @@ export async function callAgent(
       input_tokens: call.input_tokens,
       output_tokens: call.output_tokens,
     };
-    if (call.ttft_ms !== undefined) step.ttft_ms = round(call.ttft_ms);
+    if (call.ttft_ms !== undefined) step.ttft_ms = roundMs(call.ttft_ms);
     steps.push(step);
     total.latency_ms += latency;
     total.input_tokens += call.input_tokens;

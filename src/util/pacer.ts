@@ -27,13 +27,9 @@ export class Pacer {
     return performance.now() >= this.next;
   }
 
-  /**
-   * Gives the event loop a turn, then throws RunAbortedError if the signal fired meanwhile.
-   * Two immediates: from inside a poll callback (a file read), one would run before the loop
-   * polls again, and the signal's handler with it.
-   */
+  /** Gives the event loop a turn, then throws RunAbortedError if the signal fired meanwhile. */
   async turn(): Promise<void> {
-    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    await pollTurn();
     this.stopIfCancelled();
     this.next = performance.now() + SLICE_MS;
   }
@@ -44,4 +40,13 @@ export class Pacer {
     const why = typeof signal.reason === 'string' ? ` (${signal.reason})` : '';
     throw new RunAbortedError(`the run was cancelled${why} while ${this.doing}; nothing was sent`);
   }
+}
+
+/**
+ * Lets the event loop poll once, so that a signal that came during synchronous work has its
+ * handler run. Two immediates: from inside a poll callback (a file read), one would run before
+ * the loop polls again, and the signal's handler with it.
+ */
+export async function pollTurn(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }

@@ -110,14 +110,12 @@ const TERM_ON_READ = [
 ].join('\n');
 
 describe('a cancel while the golden set is read', () => {
-  it('starts the run cancelled: nothing is sent, exit 3', async () => {
-    // The signal comes while loading runs synchronously (it is raised, synchronously, as the
-    // golden set's file is closed): node handles it only when its event loop next polls, which
-    // must happen before the first request, not after.
+  /** A run of `cases` cases that raises SIGTERM as it closes the golden set's file. */
+  async function cancelledWhileReading(cases: number) {
     const server = await startFakeOpenAI((req) => `a${userText(req).replace(/^q/, '')}`);
     afterThisTest(() => server.close());
     const dir = workspace({
-      'golden.jsonl': goldenJsonl(3000),
+      'golden.jsonl': goldenJsonl(cases),
       'evalgate.yaml': baseConfig(server.url),
       'term-on-read.mjs': TERM_ON_READ,
     });
@@ -126,32 +124,29 @@ describe('a cancel while the golden set is read', () => {
       env: { TEST_KEY: KEY },
       nodeArgs: ['--import', './term-on-read.mjs'],
     });
+    return { r, requests: server.requests };
+  }
+
+  it('starts the run cancelled: nothing is sent, exit 3', async () => {
+    // The signal comes while loading runs synchronously (it is raised, synchronously, as the
+    // golden set's file is closed): node handles it only when its event loop next polls, which
+    // must happen before the first request, not after.
+    const { r, requests } = await cancelledWhileReading(3000);
     expect(r.stderr).toMatch(/could not judge: the run was cancelled .*\(SIGTERM\)/);
     expect(r.code).toBe(3);
-    expect(server.requests).toHaveLength(0);
+    expect(requests).toHaveLength(0);
   });
 
   it('stops a large golden set part way: the cancel is not kept waiting for the whole load', async () => {
     // Checking 200,000 cases takes far longer than the loader's 50 ms between turns, so it is
     // the loader that sees the signal, not the run after it (which said "before every case
     // was answered", once the whole set had been read and checked).
-    const server = await startFakeOpenAI(() => 'a');
-    afterThisTest(() => server.close());
-    const dir = workspace({
-      'golden.jsonl': goldenJsonl(200_000),
-      'evalgate.yaml': baseConfig(server.url),
-      'term-on-read.mjs': TERM_ON_READ,
-    });
-    const r = await runNode(CLI, ['run', '--config', 'evalgate.yaml'], {
-      cwd: dir,
-      env: { TEST_KEY: KEY },
-      nodeArgs: ['--import', './term-on-read.mjs'],
-    });
+    const { r, requests } = await cancelledWhileReading(200_000);
     expect(r.stderr).toContain(
       'could not judge: the run was cancelled (SIGTERM) while loading the golden set; nothing was sent',
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(3);
-    expect(server.requests).toHaveLength(0);
+    expect(requests).toHaveLength(0);
   }, 30_000);
 });
