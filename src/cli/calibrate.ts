@@ -1,4 +1,5 @@
 import { type EngineHooks, type EngineOptions, execute, prepare } from '../engine.js';
+import { RunAbortedError } from '../errors.js';
 import { planFailAlpha } from '../gate/budget-plan.js';
 import {
   type Calibration,
@@ -6,6 +7,7 @@ import {
   calibrate,
   type MetricNoise,
 } from '../gate/calibration.js';
+import { isEndpointError } from '../metrics/target-metrics.js';
 import { formatConfidence } from '../report/format.js';
 import { writeJson } from '../report/write.js';
 import { targetLabel } from '../targets/label.js';
@@ -118,7 +120,21 @@ export async function runCalibration(
     plan.config.run.cache = undefined;
     hooks.info(`calibration run ${k + 1} of ${o.runs}`);
     const report = await execute(plan, hooks);
-    collected.push(report.cases.map((c) => c.baseline));
+    const answers = report.cases.map((c) => c.baseline);
+    const failed = answers.filter((a) => isEndpointError(a?.error?.kind));
+    // Failed calls score 0: as many as the endpoint failed, so much "noise" the table would show
+    // (or none, "0.0 pts", when every call failed alike). Nothing to measure when none answered.
+    if (failed.length === answers.length) {
+      throw new RunAbortedError(
+        `calibration run ${k + 1}: every one of its ${thousands(answers.length)} calls failed (${failed[0]?.error?.message ?? 'no answer'}); an endpoint that does not answer has no noise to measure`,
+      );
+    }
+    if (failed.length > 0) {
+      hooks.warning(
+        `calibration run ${k + 1}: ${thousands(failed.length)} of ${thousands(answers.length)} calls failed; their cases score 0 and add to the noise measured`,
+      );
+    }
+    collected.push(answers);
   }
   const plan = first!;
   const { config } = plan;

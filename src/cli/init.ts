@@ -111,6 +111,16 @@ ${placeholder}  commit evals/ and ${WORKFLOW_FILE}: every pull request is then g
  */
 function inTheWayOf(dir: string, name: string, shownDir: string): InputProblem[] {
   const file = path.join(dir, name);
+  // --dir itself, or a folder above it, may be a file: statSync below would throw ENOTDIR.
+  const above = fileInPlaceOf(dir);
+  if (above !== undefined) {
+    return [
+      {
+        file: path.relative(process.cwd(), above) || above,
+        message: `is not a folder, and ${name} goes inside it: init writes none of its files (move it aside)`,
+      },
+    ];
+  }
   const parts = path.relative(dir, path.dirname(file)).split(path.sep).filter(Boolean);
   for (let i = 1; i <= parts.length; i++) {
     const folder = path.join(dir, ...parts.slice(0, i));
@@ -138,4 +148,19 @@ function inTheWayOf(dir: string, name: string, shownDir: string): InputProblem[]
 /** A path as one word of a POSIX shell command: quoted when it holds anything but the plain. */
 function shellWord(text: string): string {
   return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The first of `folder` and the folders above it that exists but is not a folder, if any. */
+function fileInPlaceOf(folder: string): string | undefined {
+  const chain: string[] = [];
+  for (let p = path.resolve(folder); ; p = path.dirname(p)) {
+    chain.unshift(p);
+    if (path.dirname(p) === p) break;
+  }
+  for (const p of chain) {
+    const info = statSync(p, { throwIfNoEntry: false });
+    if (!info) return undefined;
+    if (!info.isDirectory()) return p;
+  }
+  return undefined;
 }

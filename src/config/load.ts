@@ -107,7 +107,13 @@ export function parseConfig<S extends ConfigSchema = typeof configSchema>(
   schema: S = configSchema as S,
 ): LoadedConfig<z.output<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // `<<: *defaults` merge keys are applied, as in the golden set's YAML.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: true,
+    uniqueKeys: true,
+    merge: true,
+  });
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => ({

@@ -253,13 +253,29 @@ export const MAX_ID_CHARS = 256;
 
 function checkId(v: unknown, report: Report): string | undefined {
   if (!present(v)) return undefined;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // 1234567890123456789 reads as 1234567890123456800: a changed id (and two ids past 2^53
+    // can read as one). Only a string keeps such an id as written.
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
+      report(
+        ['id'],
+        'is a whole number past 2^53, which JSON and YAML numbers cannot hold exactly: write it as a string ("id": "…")',
+      );
+      return undefined;
+    }
+    return String(v);
+  }
   if (typeof v === 'string' && v.length > MAX_ID_CHARS) {
     report(['id'], `is ${v.length} characters long; keep ids to ${MAX_ID_CHARS} or fewer`);
     return undefined;
   }
   if (typeof v === 'string' && v.trim() !== '') return v;
-  report(['id'], `must be a non-empty string or a number, got ${describeValue(v)}`);
+  report(
+    ['id'],
+    typeof v === 'string'
+      ? 'is blank: give the case an id, or leave the key out to have one made from its input'
+      : `must be a non-empty string or a number, got ${describeValue(v)}`,
+  );
   return undefined;
 }
 

@@ -7,7 +7,14 @@ import { CONTAINER_KEYS, describeValue, type ParsedFile } from './raw.js';
 /** A top-level sequence of cases, or a mapping holding it under `cases`, `samples` or `data`. */
 export function readYaml(text: string, file: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // `<<: *base` merge keys (YAML 1.1's, which most YAML tools still read) are applied, not
+  // dropped: a case that inherits its tags from another would quietly fall out of its slice.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
   const lineOfNode = (node: unknown): number | undefined => {
     const range = (node as Node | null | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line : undefined;

@@ -145,4 +145,34 @@ describe('evalgate calibrate', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/could not judge/);
   });
+
+  it('exits 3 when every call failed, though too few cases failed in a row to call it down', async () => {
+    // Three cases never make the 32 failures in a row that stop a run: the calibration itself
+    // must see that nothing answered (it reported "0.0 pts" of noise, exit 0).
+    server = await startFakeOpenAI(() => ({ status: 503, body: 'down' }));
+    const dir = workspace({
+      'golden.jsonl': goldenJsonl(3),
+      'evalgate.yaml': baseConfig(server.url),
+    });
+    const r = await cli([
+      'calibrate',
+      '--config',
+      path.join(dir, 'evalgate.yaml'),
+      '--report',
+      path.join(dir, 'c.json'),
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('every one of its 3 calls failed');
+  });
+
+  it('warns when some calls failed', async () => {
+    let n = 0;
+    server = await startFakeOpenAI((req) =>
+      n++ % 10 === 0 ? { status: 400, body: 'no' } : `a${userText(req).replace(/^q/, '')}`,
+    );
+    const { dir, config } = setup(server.url);
+    const r = await cli(['calibrate', '--config', config, '--report', path.join(dir, 'c.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/calibration run 1: \d+ of 60 calls failed/);
+  });
 });

@@ -82,6 +82,18 @@ describe('evalgate init', () => {
     }
   });
 
+  it.each([
+    ['is a file', ''],
+    ['is inside a file', '/sub'],
+  ])('when --dir %s: bad input naming the file, nothing written', async (_, below) => {
+    const dir = emptyDir();
+    writeFileSync(path.join(dir, 'afile'), 'x\n');
+    const r = await cliInProcess(['init', '--dir', path.join(dir, `afile${below}`)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('afile: is not a folder');
+    expect(r.stderr).not.toContain('internal error');
+  });
+
   it('writes nothing when any of its files exists, and names each one', async () => {
     const dir = emptyDir();
     mkdirSync(path.join(dir, 'evals'));

@@ -784,3 +784,24 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('YAML merge keys', () => {
+  it('applies `<<: *name`: the candidate takes the baseline target and overrides its model', () => {
+    const { config } = parse(`version: 1
+dataset: golden.jsonl
+targets:
+  baseline: &common
+    type: openai
+    base_url: https://api.openai.com/v1
+    model: gpt-4o-mini
+  candidate:
+    <<: *common
+    model: gpt-4o
+`);
+    expect(config.targets.candidate).toMatchObject({
+      type: 'openai',
+      base_url: 'https://api.openai.com/v1',
+      model: 'gpt-4o',
+    });
+  });
+});
