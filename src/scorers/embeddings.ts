@@ -244,7 +244,11 @@ export function cosine(a: Float32Array, b: Float32Array): number {
     na += x * x;
     nb += y * y;
   }
-  if (na === 0 || nb === 0) return 0;
+  // No text embeds to nothing: an all-zero vector is the endpoint's failure, not an unrelated
+  // answer (a silent 0 would read as a wrong one).
+  if (na === 0 || nb === 0) {
+    throw new ScorerError('judge', 'the embeddings endpoint returned an all-zero vector');
+  }
   return Math.min(1, Math.max(0, dot / Math.sqrt(na * nb)));
 }
 

@@ -88,16 +88,22 @@ function jsonObjects(text: string): Record<string, unknown>[] {
   return found;
 }
 
-/** A number, or a string such as "0.8", "8/10" or "80%". */
-function readScore(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+/**
+ * A number, or a string such as "0.8", "8/10" or "80%"; `onItsScale` when the judge named its
+ * scale (a fraction, a percent), which is then not read again as 0..10.
+ */
+function readScore(v: unknown): { score: number; onItsScale: boolean } | undefined {
+  if (typeof v === 'number')
+    return Number.isFinite(v) ? { score: v, onItsScale: false } : undefined;
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   let m = /^(-?\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)$/.exec(s);
-  if (m) return Number(m[2]) > 0 ? Number(m[1]) / Number(m[2]) : undefined;
+  if (m) {
+    return Number(m[2]) > 0 ? { score: Number(m[1]) / Number(m[2]), onItsScale: true } : undefined;
+  }
   m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
-  if (m) return Number(m[1]) / 100;
-  return /^-?\d+(?:\.\d+)?$/.test(s) ? Number(s) : undefined;
+  if (m) return { score: Number(m[1]) / 100, onItsScale: true };
+  return /^-?\d+(?:\.\d+)?$/.test(s) ? { score: Number(s), onItsScale: false } : undefined;
 }
 
 function readPass(v: unknown): boolean | undefined {
@@ -137,17 +143,20 @@ export function parseVerdict(text: string): Verdict {
     const rawPass = field(o, 'pass');
     if (rawScore === undefined && rawPass === undefined) continue;
     const pass = readPass(rawPass);
-    let score = readScore(rawScore);
-    if (rawScore !== undefined && score === undefined) {
-      const shown = JSON.stringify(rawScore);
+    const read = readScore(rawScore);
+    if (rawScore !== undefined && read === undefined) {
+      // JSON.stringify writes 1e309 (Infinity) as null: say what the judge sent.
+      const shown = typeof rawScore === 'number' ? String(rawScore) : JSON.stringify(rawScore);
       throw new VerdictError((ex) => `the judge's score ${ex(shown, 80)} is not a number`);
     }
+    let score = read?.score;
     if (rawPass !== undefined && pass === undefined) {
       const shown = JSON.stringify(rawPass);
       throw new VerdictError((ex) => `the judge's pass ${ex(shown, 80)} is not true or false`);
     }
     if (score === undefined) score = pass ? 1 : 0;
-    else if (score > 1 && score <= 10) score /= 10;
+    // "12/10" or "150%" is past its own scale: out of range, not 0.12 or 0.15.
+    else if (!read?.onItsScale && score > 1 && score <= 10) score /= 10;
     if (score < 0 || score > 1) {
       throw new VerdictError(`the judge's score ${score} is outside 0..1 (or 0..10)`);
     }

@@ -1,4 +1,7 @@
-const NUMBER = /[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+// A sign only where a word or number does not end right before it: the hyphen of "10-20",
+// "COVID-19" or "2024-05" joins, it does not negate (the range read as -20).
+const NUMBER =
+  /(?:(?<![\p{L}\p{N}_])[-+])?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?/gu;
 
 /** The last number in a text ("The answer is 1,234.5" → 1234.5): models tend to conclude with it. */
 export function lastNumber(text: string): number | undefined {

@@ -28,6 +28,16 @@ export function scoringWarnings(cases: readonly CaseReport[]): string[] {
           'they score 0 and fail, but do not count toward the error rate',
       );
     }
+    const broke = cases.filter((c) => {
+      const kind = c[side]?.error?.kind;
+      return kind === 'scorer' || kind === 'scorer_timeout';
+    }).length;
+    if (broke > 0) {
+      out.push(
+        `${broke} ${side} answer(s) could not be scored (a scorer failed or ran past run.scorer_timeout_ms): ` +
+          'they score 0 and fail, but do not count toward the error rate',
+      );
+    }
   }
   return out;
 }

@@ -332,9 +332,10 @@ describe('the embeddings endpoint config', () => {
     );
   });
 
-  it('computes cosine on float32 vectors and refuses mismatched sizes', () => {
+  it('computes cosine on float32 vectors and refuses mismatched sizes and all-zero vectors', () => {
     expect(cosine(Float32Array.of(3, 4), Float32Array.of(4, 3))).toBeCloseTo(24 / 25, 6);
-    expect(cosine(Float32Array.of(0, 0), Float32Array.of(1, 0))).toBe(0);
+    // No text embeds to nothing: the endpoint failed, which a silent 0 would hide.
+    expect(() => cosine(Float32Array.of(0, 0), Float32Array.of(1, 0))).toThrow(/all-zero vector/);
     expect(() => cosine(Float32Array.of(1), Float32Array.of(1, 2))).toThrow(/different sizes/);
   });
 });

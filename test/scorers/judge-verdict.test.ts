@@ -75,6 +75,10 @@ describe('parseVerdict', () => {
     ['a score of 37', '{"score": 37, "pass": true}', /outside 0\.\.1 \(or 0\.\.10\)/],
     ['a negative score', '{"score": -0.1}', /outside 0\.\.1/],
     ['a word for a score', '{"score": "high", "pass": true}', /score "high" is not a number/],
+    // Past their own scale: out of range, not read again as 0..10 (they scored 0.12 and 0.15).
+    ['a fraction past its scale', '{"score": "12/10"}', /score 1\.2 is outside 0\.\.1/],
+    ['a percent past 100', '{"score": "150%"}', /score 1\.5 is outside 0\.\.1/],
+    ['a score JSON cannot hold', '{"score": 1e309}', /score Infinity is not a number/],
     [
       'a pass that is not yes/no',
       '{"score": 0.5, "pass": "maybe"}',

@@ -88,6 +88,11 @@ const yesNo: Row[] = [
   ['numeric thousands separators', { type: 'numeric' }, 'The total is $1,234,567.50', 1234567.5, 1],
   ['numeric expected as text', { type: 'numeric' }, 'It is 1234.5', 'about 1,234.5', 1],
   ['numeric negative', { type: 'numeric' }, 'The change was -3.5%', -3.5, 1],
+  ['numeric sign after an equals sign', { type: 'numeric' }, 'x=-2', -2, 1],
+  // A hyphen that joins is not a minus: the range, the name and the date end in 20, 19 and 5.
+  ['numeric range', { type: 'numeric' }, 'The range is 10-20', 20, 1],
+  ['numeric hyphenated name', { type: 'numeric' }, 'It was COVID-19', 19, 1],
+  ['numeric date', { type: 'numeric' }, 'due 2024-05', 5, 1],
   ['numeric exponent', { type: 'numeric' }, 'approximately 6.02e23', 6.02e23, 1],
   ['numeric within tolerance', { type: 'numeric', tolerance: 0.01 }, 'pi is 3.14', Math.PI, 1],
   ['numeric outside tolerance', { type: 'numeric', tolerance: 0.001 }, 'pi is 3.14', Math.PI, 0],

@@ -62,4 +62,17 @@ describe('scoring usage in the report', () => {
     ]);
     expect(scoringWarnings([])).toEqual([]);
   });
+
+  it('warns too of answers a scorer failed to score, or ran out of time on', () => {
+    // docs/scorers.md: the run warns how many answers were affected, for every such kind.
+    const threw = side({ score: 0, pass: false, error: { kind: 'scorer', message: 'x' } });
+    const slow = side({ score: 0, pass: false, error: { kind: 'scorer_timeout', message: 'y' } });
+    const cases: CaseReport[] = [
+      { id: 'a', slices: [], baseline: side(), candidate: threw },
+      { id: 'b', slices: [], baseline: side(), candidate: slow },
+    ];
+    expect(scoringWarnings(cases)).toEqual([
+      '2 candidate answer(s) could not be scored (a scorer failed or ran past run.scorer_timeout_ms): they score 0 and fail, but do not count toward the error rate',
+    ]);
+  });
 });
