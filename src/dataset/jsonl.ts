@@ -2,18 +2,12 @@ import type { InputProblem } from '../errors.js';
 import { jsonParseMessage } from './json-error.js';
 import type { ParsedFile, RawRecord } from './raw.js';
 
-/** One JSON value per line; blank lines are skipped. Every bad line is reported, not just the first. */
-export function readJsonl(text: string, file: string): ParsedFile {
-  // In one piece, the whole text: there is always at least one.
-  for (const piece of jsonlPieces(text, file, Number.POSITIVE_INFINITY)) return piece;
-  return { records: [], problems: [] };
-}
-
 /** About how much text one piece of a JSONL file holds: a few tens of milliseconds of parsing. */
 const PIECE_CHARS = 1 << 20;
 
 /**
- * readJsonl a piece at a time, each about `pieceChars` long and cut at a line's end, so that a
+ * One JSON value per line; blank lines are skipped, and every bad line is reported, not just the
+ * first. Read a piece at a time, each about `pieceChars` long and cut at a line's end, so that a
  * caller can pause between pieces (a cancel during a long load) and drop each piece's records
  * once it has checked them.
  */

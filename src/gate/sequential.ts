@@ -1,5 +1,5 @@
 import type { InputProblem } from '../errors.js';
-import { formatConfidence } from '../report/format.js';
+import { formatConfidence, SEQUENTIAL_CI } from '../report/format.js';
 import { nominalLevels } from '../stats/group-sequential.js';
 import type { CaseReport, Check, SequentialLookRecord, SequentialMeta, Verdict } from '../types.js';
 import { buildChecks, type CheckSettings } from './checks.js';
@@ -10,9 +10,6 @@ import { buildChecks, type CheckSettings } from './checks.js';
 // Lan–DeMets O'Brien–Fleming-type spending sets so that, over all looks together, a check fails
 // wrongly at most α of the time and passes wrongly at most α of the time — the fixed-size
 // run's error rates — while the last look's levels stay close to the fixed-size ones.
-
-/** What a sequential check's interval is called: its ends are at its look's levels. */
-export const SEQUENTIAL_CI = 'group-sequential CI';
 
 /** The looks, as fractions of the golden set: few looks lose little power; each may stop. */
 export const LOOK_FRACTIONS: readonly number[] = [0.25, 0.5, 0.75, 1];

@@ -1,9 +1,9 @@
 import type { Plan } from '../engine.js';
 import { isEndpointError } from '../metrics/target-metrics.js';
 import { lacksTokenCounts } from '../metrics/token-counts.js';
-import { exceedsBudget } from '../runner/cost-budget.js';
 import { estimatePromptTokens } from '../runner/rate-limit.js';
 import { outputTokensGuess } from '../runner/settings.js';
+import { pastBudget } from '../stats/past-budget.js';
 import { costUsd } from '../targets/target.js';
 import type { Side, SideResult } from '../types.js';
 import { caseCalls } from './agent-steps.js';
@@ -227,6 +227,6 @@ export function estimatePlan(plan: PlanInput, observed?: Observed): CostEstimate
 /** True when the estimate already costs more than `run.max_cost_usd` allows. */
 export function overBudget(e: CostEstimate): boolean {
   return (
-    e.maxCostUsd !== undefined && e.costUsd !== undefined && exceedsBudget(e.costUsd, e.maxCostUsd)
+    e.maxCostUsd !== undefined && e.costUsd !== undefined && pastBudget(e.costUsd, e.maxCostUsd)
   );
 }

@@ -160,6 +160,9 @@ export function formatBudget(metric: MetricName, budget: number): string {
   return `${trim(budget * 100, 2)} pts`;
 }
 
+/** What a sequential check's interval is called: its ends are at its look's levels, not 95%. */
+export const SEQUENTIAL_CI = 'group-sequential CI';
+
 export function formatConfidence(confidence: number): string {
   return `${trim(confidence * 100, 1)}%`;
 }

@@ -1,5 +1,4 @@
 import { figureNote, type Recorded } from '../gate/figure-notes.js';
-import { SEQUENTIAL_CI } from '../gate/sequential.js';
 import type { Check, NoData, Report, Side, TargetMetrics, Verdict } from '../types.js';
 import { thousands } from '../util/thousands.js';
 import {
@@ -11,6 +10,7 @@ import {
   formatMilliseconds,
   formatUsd,
   formatValue,
+  SEQUENTIAL_CI,
 } from './format.js';
 import { POPULATION_MARK, populationNote } from './population.js';
 import type { Improvement, Regression } from './regressions.js';

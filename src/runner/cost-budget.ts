@@ -1,11 +1,4 @@
-/**
- * Whether `costUsd` is past `maxUsd`, as a user reading both in dollars would say: a sum of
- * per-call costs carries float rounding (6 × 256 × $0.1/M is 0.00015360000000000002), and a
- * plan or a run that costs exactly the budget fits it.
- */
-export function exceedsBudget(costUsd: number, maxUsd: number): boolean {
-  return costUsd > maxUsd * (1 + 1e-9);
-}
+import { pastBudget } from '../stats/past-budget.js';
 
 /**
  * One target's calls in flight. A call counts as its prompt's cost plus the target's `tail`: the
@@ -89,7 +82,7 @@ export class CostBudget {
   /** Commits a call to `share` and returns true when it fits; false (committing nothing) if not. */
   admit(share: BudgetShare, promptUsd: number): boolean {
     const total = this.spentUsd + this.inFlight + share.estimate(promptUsd);
-    if (exceedsBudget(total, this.maxUsd)) return false;
+    if (pastBudget(total, this.maxUsd)) return false;
     share.commit(promptUsd);
     return true;
   }

@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { RunAbortedError } from '../errors.js';
+import { pastBudget } from '../stats/past-budget.js';
 import { callAgent, runsAgentLoop } from '../targets/agent-loop.js';
 import { outageWindow } from '../targets/outage.js';
 import { callTarget, costUsd, type Target } from '../targets/target.js';
 import type { CallResult, GoldenCase, Side, SideResult } from '../types.js';
 import type { ResponseCache } from './cache.js';
-import { type BudgetShare, CostBudget, exceedsBudget } from './cost-budget.js';
+import { type BudgetShare, CostBudget } from './cost-budget.js';
 import { DispatchOrder, type LaneState } from './dispatch-order.js';
 import { createLane, type Lane, type SideOptions, tokenEstimate } from './lane.js';
 import { estimatePromptTokens } from './rate-limit.js';
@@ -463,7 +464,7 @@ class PairedRun {
   private budgetMessage(next: number): string {
     const b = this.budget!;
     const made = `${this.dispatched()} of ${this.stats.planned} calls were made; a partial run is not judged.`;
-    if (exceedsBudget(b.spent, b.maxUsd)) {
+    if (pastBudget(b.spent, b.maxUsd)) {
       return (
         `stopped at run.max_cost_usd (${usd(b.maxUsd)}): ${usd(b.spent)} spent, ` +
         `${usd(b.spent - b.maxUsd)} over, by calls already in flight that cost more than estimated. ${made}`

@@ -10,6 +10,16 @@ export type AgentHandler = (
   n: number,
 ) => void | Promise<void>;
 
+/** What createTarget needs of a run, for targets that read no files. */
+export function loopbackContext(defaults: { timeoutMs: number; retries: number }) {
+  return {
+    configFile: 'evalgate.yaml',
+    configDir: '/nonexistent',
+    env: {},
+    defaults: { concurrency: 2, backoffBaseMs: 1, ...defaults },
+  };
+}
+
 /**
  * A candidate target of `type` against a loopback server answering with `handler`, both closed
  * after the test; `config` adds to the target's config (tools, max_steps, price).
@@ -30,12 +40,7 @@ export async function agentTarget(
       ...config,
     } as TargetConfig,
     'candidate',
-    {
-      configFile: 'evalgate.yaml',
-      configDir: '/nonexistent',
-      env: {},
-      defaults: { concurrency: 2, backoffBaseMs: 1, ...defaults },
-    },
+    loopbackContext(defaults),
   );
   afterThisTest(() => t.transport.close());
   return { server, t };

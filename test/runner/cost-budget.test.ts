@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CostBudget, exceedsBudget } from '../../src/runner/cost-budget.js';
+import { CostBudget } from '../../src/runner/cost-budget.js';
+import { pastBudget } from '../../src/stats/past-budget.js';
 
 describe('CostBudget', () => {
   it('admits a call only while spent + in flight + its estimate fits', () => {
@@ -69,8 +70,8 @@ describe('a budget met exactly', () => {
     let plan = 0;
     for (let i = 0; i < 6; i++) plan += perCall;
     expect(plan).not.toBe(0.0001536); // 0.00015360000000000002
-    expect(exceedsBudget(plan, 0.0001536)).toBe(false);
-    expect(exceedsBudget(0.0001537, 0.0001536)).toBe(true);
+    expect(pastBudget(plan, 0.0001536)).toBe(false);
+    expect(pastBudget(0.0001537, 0.0001536)).toBe(true);
     const b = new CostBudget(0.0001536);
     const s = b.share(perCall);
     for (let i = 0; i < 6; i++) expect(b.admit(s, 0)).toBe(true);

@@ -9,7 +9,7 @@ import { callAgent, matchesSubset, resultFor } from '../../src/targets/agent-loo
 import { createTarget } from '../../src/targets/create.js';
 import type { Target } from '../../src/targets/target.js';
 import type { GoldenCase, SideResult, ToolResult } from '../../src/types.js';
-import { type AgentHandler, agentTarget } from '../helpers/agent-target.js';
+import { type AgentHandler, agentTarget, loopbackContext } from '../helpers/agent-target.js';
 import { goldenCase } from '../helpers/golden-case.js';
 import {
   anthropicReply,
@@ -31,19 +31,15 @@ import {
 // The agent loop against loopback servers speaking each provider's wire format: the model's tool
 // calls are answered with the case's canned results until it answers, or a limit ends the loop.
 
-const ctx = {
-  configFile: 'evalgate.yaml',
-  configDir: '/nonexistent',
-  env: {},
-  defaults: { concurrency: 2, timeoutMs: 5_000, retries: 1, backoffBaseMs: 1 },
-};
+const DEFAULTS = { timeoutMs: 5_000, retries: 1 };
+const ctx = loopbackContext(DEFAULTS);
 
 const agent = (type: 'openai' | 'anthropic', handler: AgentHandler, extra: object = {}) =>
   agentTarget(
     type,
     handler,
     { price: { input_per_mtok: 1, output_per_mtok: 2 }, ...extra },
-    { timeoutMs: 5_000, retries: 1 },
+    DEFAULTS,
   );
 
 const refundResult: ToolResult = {
